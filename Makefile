@@ -1,0 +1,73 @@
+# Sparring: `make run` to try it, `make test` for every check. See README.md.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: install run test lint types migrations-check templates-check unit static messages \
+	chromium bench bench-postgres demo-municipality clean
+
+install: $(VENV)/.installed node_modules/.installed messages
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Compiled translations are built, not committed.
+messages: $(VENV)/.installed
+	$(MANAGE) compilemessages --verbosity 0 --ignore '.venv' --ignore 'node_modules'
+
+run: install
+	mkdir -p var
+	DEBUG=true $(MANAGE) migrate --noinput --verbosity 0
+	DEBUG=true $(MANAGE) demo --if-empty
+	@echo "Sparring: http://127.0.0.1:8000"
+	DEBUG=true $(MANAGE) runserver 127.0.0.1:8000
+
+# Debian's Chromium for the browser tests; Playwright never downloads a browser of its own.
+chromium:
+	@test -x $(CHROMIUM) || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+	@test -x $(CHROMIUM) || (echo "Chromium is missing and could not be installed" >&2; exit 1)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+types: install
+	$(BIN)/mypy .
+
+migrations-check: install
+	$(MANAGE) makemigrations --check --dry-run --verbosity 1
+
+templates-check: install
+	$(BIN)/djlint --lint --quiet core/templates accounts/templates organisation/templates profiles/templates
+
+static: install
+	$(MANAGE) collectstatic --noinput --verbosity 0
+
+unit: install static chromium
+	$(BIN)/pytest
+
+# Everything CI runs. With DATABASE_URL set, the tests run against that database.
+test: export SECRET_KEY ?= insecure-key-for-tests-only-0123456789abcdefghijklmnop
+test: export SECURE_SSL_REDIRECT ?= false
+test: lint types migrations-check templates-check unit
+
+demo-municipality: install
+	$(MANAGE) migrate --noinput --verbosity 0
+	$(MANAGE) demo --size municipality
+
+bench: export SECRET_KEY ?= insecure-key-for-benchmarks-only-0123456789abcdefghijkl
+bench: install static
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles var .mypy_cache .ruff_cache .pytest_cache

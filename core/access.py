@@ -1,0 +1,123 @@
+"""The access layer. Every read of personal content goes through `visible_to(user)` or
+`get_visible_or_404`; no view filters personal content by hand.
+
+Visibility (PRODUCT.md, privacy rule 1):
+- private: the owner only (the default);
+- shared: the owner and the people named in `shared_with`;
+- team: the owner and everyone who shares a unit with the owner;
+- organisation: every active person.
+
+Administrators get nothing extra here: they never read private content through the product.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.conf import settings
+from django.db import models
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+class Visibility(models.TextChoices):
+    PRIVATE = "private", _("Only me")
+    SHARED = "shared", _("People I choose")
+    TEAM = "team", _("My teams")
+    ORGANISATION = "organisation", _("Everyone in the organisation")
+
+
+def colleague_ids(user: User) -> models.QuerySet[Any]:
+    """Ids of everyone who shares a unit with `user` (as member or leader), as a subquery."""
+    from organisation.models import Membership
+
+    my_units = Membership.objects.filter(user=user).values("unit_id")
+    return Membership.objects.filter(unit_id__in=my_units).values("user_id")
+
+
+_M = TypeVar("_M", bound="PersonalContent")
+
+
+class PersonalQuerySet(models.QuerySet[_M]):
+    def visible_to(self, user: Any) -> PersonalQuerySet[_M]:
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        shared = self.model._meta.get_field("shared_with")
+        through = shared.remote_field.through  # type: ignore[union-attr]
+        shared_ids = through.objects.filter(
+            **{shared.m2m_reverse_field_name(): user}  # type: ignore[attr-defined]
+        ).values(shared.m2m_field_name())  # type: ignore[attr-defined]
+        return self.filter(
+            models.Q(owner=user)
+            | models.Q(visibility=Visibility.ORGANISATION)
+            | models.Q(visibility=Visibility.TEAM, owner_id__in=colleague_ids(user))
+            | models.Q(visibility=Visibility.SHARED, pk__in=shared_ids)
+        )
+
+    def owned_by(self, user: Any) -> PersonalQuerySet[_M]:
+        return self.filter(owner=user)
+
+
+class PersonalContent(models.Model):
+    """Base for every model that holds a person's own content."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="%(app_label)s_%(class)s_owned",
+        verbose_name=_("owner"),
+    )
+    visibility = models.CharField(
+        _("who can see this"),
+        max_length=20,
+        choices=Visibility.choices,
+        default=Visibility.PRIVATE,
+    )
+    shared_with = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="%(app_label)s_%(class)s_shared",
+        verbose_name=_("shared with"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = PersonalQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def is_owned_by(self, user: Any) -> bool:
+        return bool(getattr(user, "is_authenticated", False)) and self.owner_id == user.pk
+
+
+def get_visible_or_404(queryset: PersonalQuerySet[_M], user: Any, **lookup: Any) -> _M:
+    """The object if `user` may see it; 404 when it is missing or forbidden alike."""
+    try:
+        return queryset.visible_to(user).get(**lookup)
+    except queryset.model.DoesNotExist:
+        raise Http404 from None
+
+
+def get_owned_or_404(queryset: PersonalQuerySet[_M], user: Any, **lookup: Any) -> _M:
+    """For changes: only the owner may edit or delete; everyone else gets the same 404."""
+    try:
+        return queryset.visible_to(user).owned_by(user).get(**lookup)
+    except queryset.model.DoesNotExist:
+        raise Http404 from None
+
+
+def administrator_required(view: Any) -> Any:
+    """Administration pages: anyone else gets the same 404 as for a page that does not exist."""
+    from functools import wraps
+
+    @wraps(view)
+    def wrapper(request: Any, *args: Any, **kwargs: Any) -> Any:
+        if not getattr(request.user, "is_administrator", False):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from organisation import admin_views as views
+from organisation import import_views
+
+app_name = "administration"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("units/", views.unit_list, name="units"),
+    path("units/new/", views.unit_edit, name="unit_new"),
+    path("units/<int:unit_id>/", views.unit_edit, name="unit_edit"),
+    path("units/<int:unit_id>/delete/", views.unit_remove, name="unit_delete"),
+    path("people/", views.person_list, name="people"),
+    path("people/new/", views.person_edit, name="person_new"),
+    path("people/<int:user_id>/", views.person_edit, name="person_edit"),
+    path("people/<int:user_id>/deactivate/", views.person_deactivate_view, name="person_deactivate"),
+    path("people/<int:user_id>/reactivate/", views.person_reactivate_view, name="person_reactivate"),
+    path("values/", views.value_list, name="values"),
+    path("values/new/", views.value_edit, name="value_new"),
+    path("values/<int:value_id>/", views.value_edit, name="value_edit"),
+    path("audit/", views.audit_log, name="audit"),
+    path("import/", import_views.csv_import, name="import"),
+]

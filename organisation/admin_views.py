@@ -1,0 +1,192 @@
+"""Administration of the organisation: units, people, values and the audit log. Every page is
+for administrators only; to anyone else it does not exist (404)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.models import User
+from accounts.services import person_deactivate
+from core.access import administrator_required
+from core.audit import audit_record
+from core.models import AuditEntry
+from organisation.forms import PersonForm, SearchForm, UnitForm, ValueForm
+from organisation.models import Unit, Value
+from organisation.services import (
+    OrganisationError,
+    person_save,
+    unit_create,
+    unit_delete,
+    unit_update,
+    value_save,
+)
+
+PAGE_SIZE = 50
+
+
+@administrator_required
+def index(request: HttpRequest) -> HttpResponse:
+    counts = {
+        "units": Unit.objects.count(),
+        "people": User.objects.filter(is_active=True).count(),
+        "values": Value.objects.filter(is_active=True).count(),
+    }
+    return render(request, "organisation/admin/index.html", {"counts": counts})
+
+
+# --- Units ------------------------------------------------------------------------------------
+
+
+@administrator_required
+def unit_list(request: HttpRequest) -> HttpResponse:
+    search = SearchForm(request.GET or None)
+    units = Unit.objects.annotate(people=Count("memberships")).order_by("path")
+    if search.is_valid() and search.cleaned_data["q"]:
+        units = units.filter(name__icontains=search.cleaned_data["q"])
+    page = Paginator(units, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "organisation/admin/unit_list.html", {"page": page, "search": search})
+
+
+@administrator_required
+@require_http_methods(["GET", "POST"])
+def unit_edit(request: HttpRequest, unit_id: int | None = None) -> HttpResponse:
+    unit = get_object_or_404(Unit, pk=unit_id) if unit_id else None
+    initial = {"name": unit.name, "parent": unit.parent_id} if unit else {}
+    form = UnitForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if unit is None:
+                unit = unit_create(
+                    actor=request.user,
+                    name=form.cleaned_data["name"],
+                    parent=form.cleaned_data["parent"],
+                )
+                messages.success(request, _("The unit %(name)s was created.") % {"name": unit})
+            else:
+                unit_update(
+                    actor=request.user,
+                    unit=unit,
+                    name=form.cleaned_data["name"],
+                    parent=form.cleaned_data["parent"],
+                )
+                messages.success(request, _("The unit %(name)s was saved.") % {"name": unit})
+            return redirect("administration:units")
+        except OrganisationError as error:
+            form.add_error("parent", str(error))
+    return render(request, "organisation/admin/unit_form.html", {"form": form, "unit": unit})
+
+
+@administrator_required
+@require_POST
+def unit_remove(request: HttpRequest, unit_id: int) -> HttpResponse:
+    unit = get_object_or_404(Unit, pk=unit_id)
+    try:
+        unit_delete(actor=request.user, unit=unit)
+        messages.success(request, _("The unit %(name)s was deleted.") % {"name": unit.name})
+    except OrganisationError as error:
+        messages.error(request, str(error))
+    return redirect("administration:units")
+
+
+# --- People -----------------------------------------------------------------------------------
+
+
+@administrator_required
+def person_list(request: HttpRequest) -> HttpResponse:
+    search = SearchForm(request.GET or None)
+    people = User.objects.order_by("-is_active", "first_name", "last_name", "username")
+    if search.is_valid() and (q := search.cleaned_data["q"]):
+        people = people.filter(
+            Q(first_name__icontains=q)
+            | Q(last_name__icontains=q)
+            | Q(username__icontains=q)
+            | Q(email__icontains=q)
+        )
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "organisation/admin/person_list.html", {"page": page, "search": search}
+    )
+
+
+@administrator_required
+@require_http_methods(["GET", "POST"])
+def person_edit(request: HttpRequest, user_id: int | None = None) -> HttpResponse:
+    person = get_object_or_404(User, pk=user_id) if user_id else User()
+    form = PersonForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        person = person_save(
+            actor=request.user,
+            person=form.save(commit=False),
+            memberships=form.memberships(),
+            password=form.cleaned_data.get("password") or None,
+        )
+        messages.success(request, _("%(name)s was saved.") % {"name": person.display_name})
+        return redirect("administration:people")
+    return render(
+        request, "organisation/admin/person_form.html", {"form": form, "person": person}
+    )
+
+
+@administrator_required
+@require_POST
+def person_deactivate_view(request: HttpRequest, user_id: int) -> HttpResponse:
+    person = get_object_or_404(User, pk=user_id)
+    if person == request.user:
+        messages.error(request, _("You cannot deactivate yourself."))
+    else:
+        person_deactivate(actor=request.user, person=person, reason=_("By an administrator"))
+        messages.success(
+            request,
+            _("%(name)s was deactivated and logged out everywhere.")
+            % {"name": person.display_name},
+        )
+    return redirect("administration:people")
+
+
+@administrator_required
+@require_POST
+def person_reactivate_view(request: HttpRequest, user_id: int) -> HttpResponse:
+    person = get_object_or_404(User, pk=user_id)
+    person.is_active = True
+    person.save(update_fields=["is_active"])
+    audit_record(actor=request.user, action="person.reactivate", target=person)
+    messages.success(request, _("%(name)s can log in again.") % {"name": person.display_name})
+    return redirect("administration:person_edit", user_id=person.pk)
+
+
+# --- Values -----------------------------------------------------------------------------------
+
+
+@administrator_required
+def value_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "organisation/admin/value_list.html", {"values": Value.objects.all()}
+    )
+
+
+@administrator_required
+@require_http_methods(["GET", "POST"])
+def value_edit(request: HttpRequest, value_id: int | None = None) -> HttpResponse:
+    value = get_object_or_404(Value, pk=value_id) if value_id else Value()
+    form = ValueForm(request.POST or None, instance=value)
+    if request.method == "POST" and form.is_valid():
+        value_save(actor=request.user, value=form.save(commit=False))
+        messages.success(request, _("The value %(name)s was saved.") % {"name": value.name})
+        return redirect("administration:values")
+    return render(request, "organisation/admin/value_form.html", {"form": form, "value": value})
+
+
+# --- Audit log --------------------------------------------------------------------------------
+
+
+@administrator_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    entries = AuditEntry.objects.select_related("actor")
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "organisation/admin/audit_log.html", {"page": page})

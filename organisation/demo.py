@@ -1,0 +1,194 @@
+"""Demo organisations: the OS2 secretariat in a small organisation, or a generated municipality
+of 25,000 people in about 1,500 units, 8 levels deep, for benchmarks.
+
+Both go through the same import code as CSV and OS2mo, so the demo also exercises it."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from accounts.models import User
+from core.access import Visibility
+from organisation.importing import PersonIn, Snapshot, UnitIn, snapshot_apply
+from organisation.models import Membership
+from profiles.models import ProfileNote
+
+DEMO_PASSWORD = "sparring-demo"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    role: str
+
+
+SECRETARIAT = [
+    # username, first name, last name, job title, leader
+    ("mette", "Mette", "Holm", "Sekretariatschef", True),
+    ("jonas", "Jonas", "Krogh", "Produktkonsulent", False),
+    ("sara", "Sara", "Lund", "Produktkonsulent", False),
+    ("anders", "Anders", "Bech", "Produktkoordinator", False),
+    ("louise", "Louise", "Dam", "Enterprisearkitekt", False),
+    ("peter", "Peter", "Friis", "Kommunikationsmedarbejder", False),
+    ("camilla", "Camilla", "Winther", "Forretningskoordinator", False),
+    ("rasmus", "Rasmus", "Skov", "Programleder", False),
+]
+COMMUNITY = [
+    ("nina", "Nina", "Bang", "Koordinator", True),
+    ("ole", "Ole", "Kjær", "Udvikler", False),
+    ("eva", "Eva", "Storm", "Projektleder", False),
+]
+
+
+def _small_snapshot() -> Snapshot:
+    snapshot = Snapshot()
+    for key, name, parent in [
+        ("os2", "OS2 – Offentligt Digitaliseringsfællesskab", ""),
+        ("sekretariat", "Sekretariatet", "os2"),
+        ("faellesskaber", "Produktfællesskaber", "os2"),
+        ("os2mo", "OS2mo-fællesskabet", "faellesskaber"),
+    ]:
+        snapshot.units[key] = UnitIn(key, name, parent, "demo")
+    for unit_key, people in (("sekretariat", SECRETARIAT), ("os2mo", COMMUNITY)):
+        for username, first, last, title, leader in people:
+            snapshot.people[username] = PersonIn(
+                key=f"demo-{username}",
+                username=username,
+                first_name=first,
+                last_name=last,
+                email=f"{username}@example.org",
+                job_title=title,
+                roles={unit_key: Membership.Role.LEADER if leader else Membership.Role.MEMBER},
+                where="demo",
+            )
+    # The snapshot is keyed by external id.
+    snapshot.people = {p.key: p for p in snapshot.people.values()}
+    return snapshot
+
+
+# Units per depth: 1 + 6 + 24 + 72 + 216 + 420 + 560 + 201 = 1,500 units, 8 levels.
+MUNICIPALITY_LEVELS = [1, 6, 24, 72, 216, 420, 560, 201]
+FIRST_NAMES = [
+    "Anne", "Mette", "Hanne", "Susanne", "Lene", "Marianne", "Camilla", "Louise", "Sara",
+    "Ida", "Peter", "Jens", "Lars", "Michael", "Henrik", "Søren", "Thomas", "Jesper", "Rasmus",
+    "Mads", "Ahmad", "Fatima", "Emil", "Freja", "Noah", "Aya", "Jonas", "Nanna", "Ole", "Eva",
+]
+LAST_NAMES = [
+    "Nielsen", "Jensen", "Hansen", "Pedersen", "Andersen", "Christensen", "Larsen", "Sørensen",
+    "Rasmussen", "Jørgensen", "Petersen", "Madsen", "Kristensen", "Olsen", "Thomsen", "Holm",
+    "Poulsen", "Johansen", "Møller", "Mortensen", "Ali", "Hussein", "Østergaard", "Dam",
+]
+UNIT_WORDS = [
+    "Forvaltning", "Afdeling", "Center", "Område", "Sektion", "Team", "Gruppe", "Enhed",
+]
+TITLES = [
+    "Sagsbehandler", "Pædagog", "Social- og sundhedsassistent", "Lærer", "Konsulent",
+    "Specialkonsulent", "Ingeniør", "Administrativ medarbejder", "Sygeplejerske", "Jurist",
+]
+
+
+def _municipality_snapshot(people: int, seed: int = 2026) -> Snapshot:
+    rng = random.Random(seed)  # noqa: S311 - demo data, not security
+    snapshot = Snapshot()
+    levels: list[list[str]] = []
+    n = 0
+    for depth, count in enumerate(MUNICIPALITY_LEVELS):
+        keys = []
+        for i in range(count):
+            n += 1
+            key = f"u{n}"
+            parent = levels[depth - 1][i % len(levels[depth - 1])] if depth else ""
+            name = (
+                "Demokommune"
+                if depth == 0
+                else f"{UNIT_WORDS[depth % len(UNIT_WORDS)]} {n}"
+            )
+            snapshot.units[key] = UnitIn(key, name, parent, "demo")
+            keys.append(key)
+        levels.append(keys)
+    units = list(snapshot.units)
+    # Every unit has a leader; the rest of the people spread over the units, more at the leaves.
+    weights = [1 + 2 * snapshot_depth for snapshot_depth in _depths(snapshot)]
+    homes = units + rng.choices(units, weights=weights, k=max(0, people - len(units)))
+    for i, unit_key in enumerate(homes):
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        username = f"p{i + 1}"
+        key = f"demo-{username}"
+        snapshot.people[key] = PersonIn(
+            key=key,
+            username=username,
+            first_name=first,
+            last_name=last,
+            email=f"{username}@demokommune.example",
+            job_title="Leder" if i < len(units) else rng.choice(TITLES),
+            roles={unit_key: Membership.Role.LEADER if i < len(units) else Membership.Role.MEMBER},
+            where="demo",
+        )
+    return snapshot
+
+
+def _depths(snapshot: Snapshot) -> list[int]:
+    depth: dict[str, int] = {}
+    for key, unit in snapshot.units.items():
+        depth[key] = depth[unit.parent_key] + 1 if unit.parent_key else 0
+    return list(depth.values())
+
+
+@transaction.atomic
+def demo_create(*, size: str = "small", people: int = 25_000) -> list[DemoLogin]:
+    """Create the demo organisation and return the logins to print."""
+    snapshot = _small_snapshot() if size == "small" else _municipality_snapshot(people)
+    snapshot_apply(snapshot, actor=None, source=f"demo ({size})")
+    password = make_password(DEMO_PASSWORD)
+    admin, _ = User.objects.get_or_create(
+        username="admin",
+        defaults={"first_name": "Ada", "last_name": "Administrator", "is_administrator": True},
+    )
+    if size == "small":
+        logins = [
+            DemoLogin("mette", "leder af Sekretariatet"),
+            DemoLogin("jonas", "medarbejder i Sekretariatet"),
+            DemoLogin("nina", "leder af OS2mo-fællesskabet"),
+        ]
+        _small_notes()
+    else:
+        leader = User.objects.get(username="p2")
+        member = User.objects.filter(memberships__unit__depth=7, memberships__role="member")[0]
+        logins = [
+            DemoLogin(leader.username, "leder af en forvaltning"),
+            DemoLogin(member.username, "medarbejder i et team"),
+        ]
+    logins.append(DemoLogin("admin", "administrator"))
+    User.objects.filter(username__in=[login.username for login in logins]).update(
+        password=password
+    )
+    admin.refresh_from_db()
+    return logins
+
+
+def _small_notes() -> None:
+    jonas = User.objects.get(username="jonas")
+    mette = User.objects.get(username="mette")
+    ProfileNote.objects.create(
+        owner=jonas,
+        title="Det arbejder jeg med",
+        body="Produktkonsulent for OS2mo og OS2rollekatalog. Spørg mig om governance.",
+        visibility=Visibility.TEAM,
+    )
+    shared = ProfileNote.objects.create(
+        owner=jonas,
+        title="Det vil jeg gerne blive bedre til",
+        body="Facilitering af workshops med mange kommuner.",
+        visibility=Visibility.SHARED,
+    )
+    shared.shared_with.set([mette])
+    ProfileNote.objects.create(
+        owner=jonas,
+        title="Mine private tanker",
+        body="Kun til mig selv.",
+        visibility=Visibility.PRIVATE,
+    )

@@ -1,0 +1,495 @@
+"""Importing the organisation from a source system (CSV files or OS2mo).
+
+Every source produces a `Snapshot`: the whole organisation as the source sees it. Then
+`snapshot_problems` checks it against itself and the database, and `snapshot_apply` makes the
+database match it in one transaction. Nothing is written while any problem remains, and
+applying the same snapshot twice changes nothing the second time.
+
+Only what came from an import is managed by it: units and people with an external id. People
+created by hand (the first administrator, say) are left alone; imported people missing from
+the source are leavers and are deactivated, never deleted.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import Session, User
+from core.audit import audit_record
+from organisation.models import Membership, Unit, path_step
+
+Progress = Callable[[str, int, int], None]
+
+MEMBER, LEADER = Membership.Role.MEMBER.value, Membership.Role.LEADER.value
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+USERNAME_RE = re.compile(r"^[\w.@+-]+$")
+MAX_DEPTH = 30
+
+
+def _no_progress(step: str, done: int, total: int) -> None:
+    return None
+
+
+@dataclass
+class UnitIn:
+    key: str
+    name: str
+    parent_key: str
+    where: str
+
+
+@dataclass
+class PersonIn:
+    key: str
+    username: str
+    first_name: str
+    last_name: str
+    email: str
+    job_title: str
+    roles: dict[str, str] = field(default_factory=dict)
+    where: str = ""
+
+
+@dataclass
+class Problem:
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+@dataclass
+class Snapshot:
+    units: dict[str, UnitIn] = field(default_factory=dict)
+    people: dict[str, PersonIn] = field(default_factory=dict)
+
+
+@dataclass
+class ImportResult:
+    units_created: int = 0
+    units_changed: int = 0
+    units_removed: int = 0
+    people_created: int = 0
+    people_changed: int = 0
+    people_deactivated: int = 0
+    people_reactivated: int = 0
+    memberships_changed: int = 0
+
+    @property
+    def changed_anything(self) -> bool:
+        return any(vars(self).values())
+
+
+# --- Reading CSV ------------------------------------------------------------------------------
+
+UNIT_COLUMNS = {
+    "id": ("id",),
+    "name": ("name", "navn"),
+    "parent_id": ("parent_id", "overenhed_id", "parent", "overenhed"),
+}
+PERSON_COLUMNS = {
+    "id": ("id",),
+    "username": ("username", "brugernavn"),
+    "first_name": ("first_name", "fornavn"),
+    "last_name": ("last_name", "efternavn"),
+    "email": ("email", "e-mail", "mail"),
+    "job_title": ("job_title", "stilling"),
+    "unit_id": ("unit_id", "enhed_id", "unit", "enhed"),
+    "leader": ("leader", "leder"),
+}
+REQUIRED = {"units": ("id", "name", "parent_id"), "people": ("id", "first_name", "unit_id")}
+YES = {"1", "ja", "yes", "true", "x", "j", "y"}
+NO = {"", "0", "nej", "no", "false", "n"}
+
+
+def _decode(data: bytes, filename: str, problems: list[Problem]) -> str | None:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    problems.append(Problem(filename, _("The file is not text (UTF-8 or Windows-1252).")))
+    return None
+
+
+def _rows(
+    data: bytes, filename: str, columns: dict[str, tuple[str, ...]], kind: str,
+    problems: list[Problem],
+) -> Iterable[tuple[int, dict[str, str]]]:
+    text = _decode(data, filename, problems)
+    if text is None:
+        return
+    if not text.strip():
+        problems.append(Problem(filename, _("The file is empty.")))
+        return
+    first_line = text.splitlines()[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = [h.strip().lower() for h in next(reader)]
+    index: dict[str, int] = {}
+    for name, aliases in columns.items():
+        for alias in aliases:
+            if alias in header:
+                index[name] = header.index(alias)
+                break
+    missing = [c for c in REQUIRED[kind] if c not in index]
+    if missing:
+        problems.append(
+            Problem(
+                filename,
+                _("Missing column(s): %(columns)s. The first line must name the columns.")
+                % {"columns": ", ".join(missing)},
+            )
+        )
+        return
+    for row in reader:
+        if not any(cell.strip() for cell in row):
+            continue
+        values = {
+            name: (row[i].strip() if i < len(row) else "") for name, i in index.items()
+        }
+        yield reader.line_num, values
+
+
+def snapshot_from_csv(
+    *, units_file: bytes, people_file: bytes, units_name: str = "units.csv",
+    people_name: str = "people.csv",
+) -> tuple[Snapshot, list[Problem]]:
+    """Read the two CSV files. Problems found here are about single rows."""
+    snapshot, problems = Snapshot(), []
+    for line, row in _rows(units_file, units_name, UNIT_COLUMNS, "units", problems):
+        where = _("%(file)s, line %(line)d") % {"file": units_name, "line": line}
+        key = row["id"]
+        if not key:
+            problems.append(Problem(where, _("The id is empty.")))
+        elif key in snapshot.units:
+            problems.append(Problem(where, _("The id %(id)s is used twice.") % {"id": key}))
+        elif not row["name"]:
+            problems.append(Problem(where, _("The name is empty.")))
+        elif len(row["name"]) > 200:
+            problems.append(Problem(where, _("The name is longer than 200 characters.")))
+        else:
+            snapshot.units[key] = UnitIn(key, row["name"], row.get("parent_id", ""), where)
+    for line, row in _rows(people_file, people_name, PERSON_COLUMNS, "people", problems):
+        where = _("%(file)s, line %(line)d") % {"file": people_name, "line": line}
+        key = row["id"]
+        leader = row.get("leader", "").lower()
+        if not key:
+            problems.append(Problem(where, _("The id is empty.")))
+            continue
+        if leader not in YES | NO:
+            problems.append(
+                Problem(
+                    where,
+                    _("Leader must be yes or no (ja/nej, 1/0), not %(value)s.")
+                    % {"value": row["leader"]},
+                )
+            )
+            continue
+        person = PersonIn(
+            key=key,
+            username=row.get("username", "") or _username_from(row.get("email", ""), key),
+            first_name=row.get("first_name", ""),
+            last_name=row.get("last_name", ""),
+            email=row.get("email", ""),
+            job_title=row.get("job_title", ""),
+            where=where,
+        )
+        existing = snapshot.people.get(key)
+        if existing is None:
+            snapshot.people[key] = existing = person
+        elif (existing.username, existing.first_name, existing.last_name, existing.email) != (
+            person.username, person.first_name, person.last_name, person.email,
+        ):
+            problems.append(
+                Problem(
+                    where,
+                    _("The person %(id)s appears again with other details than on %(first)s.")
+                    % {"id": key, "first": existing.where},
+                )
+            )
+            continue
+        unit_key = row["unit_id"]
+        if not unit_key:
+            problems.append(Problem(where, _("The unit is empty.")))
+        elif unit_key in existing.roles:
+            problems.append(
+                Problem(where, _("The person is in the unit %(unit)s twice.") % {"unit": unit_key})
+            )
+        else:
+            existing.roles[unit_key] = LEADER if leader in YES else MEMBER
+    return snapshot, problems
+
+
+def _username_from(email: str, key: str) -> str:
+    local = email.split("@")[0] if "@" in email else ""
+    return local or key
+
+
+# --- Checking ---------------------------------------------------------------------------------
+
+
+def snapshot_problems(snapshot: Snapshot) -> list[Problem]:
+    """Everything that would stop the snapshot from being applied, with where it is."""
+    problems: list[Problem] = []
+    for unit in snapshot.units.values():
+        if unit.parent_key and unit.parent_key not in snapshot.units:
+            problems.append(
+                Problem(
+                    unit.where,
+                    _("The parent unit %(id)s is not in the file.") % {"id": unit.parent_key},
+                )
+            )
+            continue
+        seen, current = {unit.key}, unit
+        while current.parent_key and current.parent_key in snapshot.units:
+            current = snapshot.units[current.parent_key]
+            if current.key in seen or len(seen) > MAX_DEPTH:
+                problems.append(Problem(unit.where, _("The unit is placed under itself.")))
+                break
+            seen.add(current.key)
+
+    usernames: dict[str, PersonIn] = {}
+    emails: dict[str, PersonIn] = {}
+    for person in snapshot.people.values():
+        if not (person.first_name or person.last_name):
+            problems.append(Problem(person.where, _("The name is empty.")))
+        if len(person.username) > 150 or not USERNAME_RE.match(person.username):
+            problems.append(
+                Problem(
+                    person.where,
+                    _("The username %(name)s may only hold letters, digits and . @ + - _")
+                    % {"name": person.username},
+                )
+            )
+        if person.email and not EMAIL_RE.match(person.email):
+            problems.append(
+                Problem(
+                    person.where,
+                    _("%(email)s is not an e-mail address.") % {"email": person.email},
+                )
+            )
+        for label, value, seen_map in (
+            (_("username"), person.username.lower(), usernames),
+            (_("e-mail address"), person.email.lower(), emails),
+        ):
+            if not value:
+                continue
+            other = seen_map.setdefault(value, person)
+            if other is not person:
+                problems.append(
+                    Problem(
+                        person.where,
+                        _("The %(what)s %(value)s is also used on %(other)s.")
+                        % {"what": label, "value": value, "other": other.where},
+                    )
+                )
+        for unit_key in person.roles:
+            if unit_key not in snapshot.units:
+                problems.append(
+                    Problem(person.where, _("The unit %(id)s is not in the file.") % {"id": unit_key})
+                )
+
+    # People created by hand must not collide with imported ones.
+    by_username = {
+        u.lower(): ext
+        for u, ext in User.objects.filter(username__in=[p.username for p in snapshot.people.values()])
+        .values_list("username", "external_id")
+    }
+    by_email = {
+        e.lower(): ext
+        for e, ext in User.objects.exclude(email="").values_list("email", "external_id")
+    }
+    for person in snapshot.people.values():
+        ext = by_username.get(person.username.lower())
+        if ext is not None and ext != person.key:
+            problems.append(
+                Problem(
+                    person.where,
+                    _("The username %(name)s belongs to another person already in Sparring.")
+                    % {"name": person.username},
+                )
+            )
+        ext = by_email.get(person.email.lower()) if person.email else None
+        if ext is not None and ext != person.key:
+            problems.append(
+                Problem(
+                    person.where,
+                    _("The e-mail address %(email)s belongs to another person already in Sparring.")
+                    % {"email": person.email},
+                )
+            )
+    return problems
+
+
+# --- Applying ---------------------------------------------------------------------------------
+
+
+def _topological(units: dict[str, UnitIn]) -> list[UnitIn]:
+    ordered: list[UnitIn] = []
+    placed: set[str] = set()
+
+    def visit(unit: UnitIn) -> None:
+        if unit.key in placed:
+            return
+        if unit.parent_key:
+            visit(units[unit.parent_key])
+        placed.add(unit.key)
+        ordered.append(unit)
+
+    for unit in units.values():
+        visit(unit)
+    return ordered
+
+
+def unit_paths_repair() -> int:
+    """Recompute every unit's path and depth from the parent links; returns how many changed."""
+    rows = list(Unit.objects.values_list("pk", "parent_id", "path", "depth"))
+    parent = {pk: parent_id for pk, parent_id, _, _ in rows}
+    computed: dict[int, tuple[str, int]] = {}
+
+    def place(pk: int) -> tuple[str, int]:
+        if pk not in computed:
+            up = parent[pk]
+            if up is None:
+                computed[pk] = (path_step(pk), 0)
+            else:
+                up_path, up_depth = place(up)
+                computed[pk] = (up_path + path_step(pk), up_depth + 1)
+        return computed[pk]
+
+    changed = []
+    for pk, _parent, path, depth in rows:
+        new_path, new_depth = place(pk)
+        if (new_path, new_depth) != (path, depth):
+            changed.append(Unit(pk=pk, path=new_path, depth=new_depth))
+    Unit.objects.bulk_update(changed, ["path", "depth"], batch_size=500)
+    return len(changed)
+
+
+@transaction.atomic
+def snapshot_apply(
+    snapshot: Snapshot, *, actor: User | None, source: str, progress: Progress = _no_progress
+) -> ImportResult:
+    result = ImportResult()
+
+    # Units: create the new, rename and move the known, parents before children.
+    progress("units", 0, len(snapshot.units))
+    existing = {u.external_id: u for u in Unit.objects.exclude(external_id="")}
+    new_units = [
+        Unit(name=u.name, external_id=u.key, path=f"new-{u.key}")
+        for u in snapshot.units.values()
+        if u.key not in existing
+    ]
+    for unit in Unit.objects.bulk_create(new_units, batch_size=500):
+        existing[unit.external_id] = unit
+    result.units_created = len(new_units)
+    changed_units = []
+    for unit_in in _topological(snapshot.units):
+        unit = existing[unit_in.key]
+        parent_id = existing[unit_in.parent_key].pk if unit_in.parent_key else None
+        if unit.name != unit_in.name or unit.parent_id != parent_id:
+            if not unit.path.startswith("new-"):
+                result.units_changed += 1
+            unit.name, unit.parent_id = unit_in.name, parent_id
+            changed_units.append(unit)
+    Unit.objects.bulk_update(changed_units, ["name", "parent"], batch_size=500)
+    unit_paths_repair()
+    progress("units", len(snapshot.units), len(snapshot.units))
+
+    # People.
+    total = len(snapshot.people)
+    progress("people", 0, total)
+    known = {u.external_id: u for u in User.objects.exclude(external_id="")}
+    fields = ["username", "first_name", "last_name", "email", "job_title"]
+    to_create, to_update = [], []
+    for done, person in enumerate(snapshot.people.values(), 1):
+        user = known.get(person.key)
+        values = {f: getattr(person, f) for f in fields}
+        if user is None:
+            to_create.append(User(external_id=person.key, password=make_password(None), **values))
+        else:
+            changed = any(getattr(user, f) != v for f, v in values.items())
+            if changed or not user.is_active:
+                if not user.is_active:
+                    result.people_reactivated += 1
+                elif changed:
+                    result.people_changed += 1
+                for f, v in values.items():
+                    setattr(user, f, v)
+                user.is_active = True
+                to_update.append(user)
+        if done % 1000 == 0:
+            progress("people", done, total)
+    for user in User.objects.bulk_create(to_create, batch_size=500):
+        known[user.external_id] = user
+    User.objects.bulk_update(to_update, [*fields, "is_active"], batch_size=500)
+    result.people_created = len(to_create)
+    progress("people", total, total)
+
+    # Memberships of imported people: exactly those in the snapshot.
+    wanted = {
+        (known[p.key].pk, existing[unit_key].pk): role
+        for p in snapshot.people.values()
+        for unit_key, role in p.roles.items()
+    }
+    imported_ids = [u.pk for u in known.values()]
+    have: dict[tuple[int, int], Any] = {}
+    for i in range(0, len(imported_ids), 500):
+        for m in Membership.objects.filter(user_id__in=imported_ids[i : i + 500]):
+            have[(m.user_id, m.unit_id)] = m
+    gone = [m.pk for key, m in have.items() if key not in wanted]
+    for i in range(0, len(gone), 500):
+        Membership.objects.filter(pk__in=gone[i : i + 500]).delete()
+    Membership.objects.bulk_create(
+        [Membership(user_id=u, unit_id=n, role=r) for (u, n), r in wanted.items() if (u, n) not in have],
+        batch_size=500,
+    )
+    role_changes = []
+    for key, role in wanted.items():
+        m = have.get(key)
+        if m is not None and m.role != role:
+            m.role = role
+            role_changes.append(m)
+    Membership.objects.bulk_update(role_changes, ["role"], batch_size=500)
+    result.memberships_changed = (
+        len(gone) + len(role_changes) + sum(1 for key in wanted if key not in have)
+    )
+
+    # Leavers: imported people the source no longer has.
+    leavers = [
+        u.pk for ext, u in known.items() if ext not in snapshot.people and u.is_active
+    ]
+    for i in range(0, len(leavers), 500):
+        chunk = leavers[i : i + 500]
+        User.objects.filter(pk__in=chunk).update(is_active=False)
+        Membership.objects.filter(user_id__in=chunk).delete()
+        Session.objects.filter(user_id__in=chunk).delete()
+    result.people_deactivated = len(leavers)
+
+    # Imported units the source no longer has go when nothing is left in them.
+    for unit in sorted(
+        (u for ext, u in existing.items() if ext not in snapshot.units),
+        key=lambda u: -u.depth,
+    ):
+        if not unit.children.exists() and not unit.memberships.exists():
+            unit.delete()
+            result.units_removed += 1
+
+    audit_record(
+        actor=actor,
+        action="organisation.import",
+        summary=source,
+        data={**vars(result), "deactivated_ids": leavers[:1000]},
+    )
+    return result

@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+# A unit's path is its ancestors' ids and its own, each in base 36 padded to a fixed width and
+# ended by "/": "00001a/0000b2/". A subtree is then one index range scan on both SQLite and
+# PostgreSQL (path >= P and path < P with its last "/" raised to "0"), with no recursive query.
+PATH_STEP = 6
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def path_step(pk: int) -> str:
+    out = ""
+    while pk:
+        pk, rem = divmod(pk, 36)
+        out = _DIGITS[rem] + out
+    return out.rjust(PATH_STEP, "0") + "/"
+
+
+def path_ids(path: str) -> list[int]:
+    return [int(step, 36) for step in path.split("/") if step]
+
+
+def subtree_bounds(path: str) -> tuple[str, str]:
+    return path, path[:-1] + "0"
+
+
+class UnitQuerySet(models.QuerySet["Unit"]):
+    def subtree_of(self, unit: Unit, *, include_self: bool = True) -> UnitQuerySet:
+        low, high = subtree_bounds(unit.path)
+        qs = self.filter(path__gte=low, path__lt=high)
+        return qs if include_self else qs.exclude(pk=unit.pk)
+
+    def visible_to(self, user: Any) -> UnitQuerySet:
+        """Units whose team page `user` may open: their own units, every unit below one they
+        lead, and all of them for an administrator."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_administrator:
+            return self.all()
+        condition = models.Q(memberships__user=user)
+        for path in Unit.objects.filter(
+            memberships__user=user, memberships__role=Membership.Role.LEADER
+        ).values_list("path", flat=True):
+            low, high = subtree_bounds(path)
+            condition |= models.Q(path__gte=low, path__lt=high)
+        return self.filter(pk__in=Unit.objects.filter(condition).values("pk"))
+
+
+class Unit(models.Model):
+    """An organisational unit: a team, a section, a department, the whole municipality."""
+
+    name = models.CharField(_("name"), max_length=200)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("parent unit"),
+    )
+    external_id = models.CharField(_("external id"), max_length=100, blank=True, default="")
+    path = models.CharField(max_length=255, unique=True, editable=False)
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=~models.Q(external_id=""),
+                name="unit_external_id_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("organisation:team", kwargs={"unit_id": self.pk})
+
+    def ancestor_ids(self) -> list[int]:
+        return path_ids(self.path)[:-1]
+
+    def ancestors(self) -> models.QuerySet[Unit]:
+        return Unit.objects.filter(pk__in=self.ancestor_ids()).order_by("depth")
+
+
+class Membership(models.Model):
+    """A person's place in a unit. A leader of a unit has a leader membership of it."""
+
+    class Role(models.TextChoices):
+        MEMBER = "member", _("Member")
+        LEADER = "leader", _("Leader")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit"], name="membership_user_unit_unique")
+        ]
+        indexes = [models.Index(fields=["unit", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.unit} ({self.get_role_display()})"
+
+
+class Value(models.Model):
+    """One of the organisation's values, used to tag recognition and reflections."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True, default="")
+    position = models.PositiveIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("value")
+        verbose_name_plural = _("values")
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,58 @@
+"""Reads about the organisation, each loading what its page needs up front."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Case, IntegerField, Value as V, When
+
+from core.access import Visibility
+from organisation.models import Membership, Unit
+from profiles.models import ProfileNote
+
+
+def home_for(user: Any) -> dict[str, Any]:
+    memberships = list(
+        Membership.objects.filter(user=user).select_related("unit").order_by("unit__name")
+    )
+    return {
+        "memberships": memberships,
+        "led_units": [m.unit for m in memberships if m.role == Membership.Role.LEADER],
+    }
+
+
+def teams_for(user: Any) -> list[Membership]:
+    return list(Membership.objects.filter(user=user).select_related("unit").order_by("unit__name"))
+
+
+def team_page(*, unit: Unit, user: Any) -> dict[str, Any]:
+    memberships = list(
+        unit.memberships.filter(user__is_active=True)
+        .select_related("user")
+        .annotate(
+            leader_first=Case(
+                When(role=Membership.Role.LEADER, then=V(0)), default=V(1), output_field=IntegerField()
+            )
+        )
+        .order_by("leader_first", "user__first_name", "user__last_name")
+    )
+    visible_units = Unit.objects.visible_to(user)
+    ancestors = list(unit.ancestors().only("pk", "name", "path"))
+    reachable = set(visible_units.filter(pk__in=[a.pk for a in ancestors]).values_list("pk", flat=True))
+    member_ids = [m.user_id for m in memberships]
+    notes = (
+        ProfileNote.objects.visible_to(user)
+        .filter(
+            owner_id__in=member_ids,
+            visibility__in=[Visibility.TEAM, Visibility.ORGANISATION],
+        )
+        .select_related("owner")[:20]
+    )
+    return {
+        "unit": unit,
+        "leaders": [m for m in memberships if m.role == Membership.Role.LEADER],
+        "members": [m for m in memberships if m.role == Membership.Role.MEMBER],
+        "children": list(visible_units.filter(parent=unit).order_by("name")),
+        "ancestors": [(a, a.pk in reachable) for a in ancestors],
+        "notes": list(notes),
+    }

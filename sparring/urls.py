@@ -1,0 +1,13 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("core.urls")),
+    path("", include("accounts.urls")),
+    path("", include("organisation.urls")),
+    path("notes/", include("profiles.urls")),
+    path("administration/", include("organisation.admin_urls")),
+    path("oidc/", include("mozilla_django_oidc.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+handler404 = "core.views.not_found"
