@@ -1,10 +1,16 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from core.access import Visibility
 from profiles.models import ProfileNote
+
+
+def strip_next(response):
+    return re.sub(r"next=[^\"]*", "", response.content.decode())
 
 
 def note(owner, visibility, shared_with=()):
@@ -37,9 +43,7 @@ def test_private_note_is_404_for_everyone_else_and_the_same_as_missing(cast, cli
         missing = client.get(reverse("profiles:detail", kwargs={"note_id": n.pk + 1000}))
         assert forbidden.status_code == missing.status_code == 404
         # Identical but for the page's own address (in the language links).
-        assert forbidden.content.decode().replace(str(n.pk), "N") == missing.content.decode().replace(
-            str(n.pk + 1000), "N"
-        )
+        assert strip_next(forbidden) == strip_next(missing)
     assert client_for(cast.alice).get(n.get_absolute_url()).status_code == 200
 
 
