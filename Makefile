@@ -6,6 +6,11 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 CHROMIUM ?= /usr/bin/chromium
 
+# Checks run with production settings (DEBUG off) and need a key; never a deployment's key.
+CHECKS := test types migrations-check static unit bench
+$(CHECKS): export SECRET_KEY ?= insecure-key-for-checks-only-0123456789abcdefghijklmnop
+$(CHECKS): export SECURE_SSL_REDIRECT ?= false
+
 .PHONY: install run test lint types migrations-check templates-check unit static messages \
 	chromium bench bench-postgres demo-municipality clean
 
@@ -57,15 +62,12 @@ unit: install static chromium
 	$(BIN)/pytest
 
 # Everything CI runs. With DATABASE_URL set, the tests run against that database.
-test: export SECRET_KEY ?= insecure-key-for-tests-only-0123456789abcdefghijklmnop
-test: export SECURE_SSL_REDIRECT ?= false
 test: lint types migrations-check templates-check unit
 
 demo-municipality: install
 	$(MANAGE) migrate --noinput --verbosity 0
 	$(MANAGE) demo --size municipality
 
-bench: export SECRET_KEY ?= insecure-key-for-benchmarks-only-0123456789abcdefghijkl
 bench: install static
 	$(BIN)/python -m bench.run
 

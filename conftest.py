@@ -3,9 +3,11 @@ leader, ada the administrator, eve from another unit."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import pytest
+from django.contrib.auth.hashers import make_password
 from django.test import Client
 
 from accounts.models import User
@@ -27,10 +29,16 @@ class Cast:
     eve: User
 
 
+@functools.cache
+def _password_hash() -> str:
+    # Argon2 is slow by design; hash the cast's password once per test run.
+    return make_password(PASSWORD)
+
+
 def _person(username: str, first: str, last: str, **extra: object) -> User:
-    return User.objects.create_user(
+    return User.objects.create(
         username=username,
-        password=PASSWORD,
+        password=_password_hash(),
         first_name=first,
         last_name=last,
         email=f"{username}@example.org",

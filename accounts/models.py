@@ -77,3 +77,6 @@ class LoginAttempt(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["username", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.username} {'ok' if self.succeeded else 'failed'} {self.at:%Y-%m-%d %H:%M}"

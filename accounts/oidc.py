@@ -10,6 +10,8 @@ import logging
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
@@ -53,15 +55,23 @@ class SparringOIDCBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
 
     def create_user(self, claims: dict[str, Any]) -> User:
         email = str(claims.get("email", ""))
-        user = User.objects.create_user(
-            username=username_from_email(email or str(claims.get(self.match_claim))),
-            email=email,
-            first_name=str(claims.get("given_name", "")),
-            last_name=str(claims.get("family_name", "")),
-            external_id="" if self.match_claim == "email" else str(claims[self.match_claim]),
-        )
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
+        try:
+            # When matching on another claim, the e-mail may already belong to someone; that
+            # person is never taken over by e-mail, and the login is refused, not a crash.
+            with transaction.atomic():
+                user = User.objects.create_user(
+                    username=username_from_email(email or str(claims.get(self.match_claim))),
+                    email=email,
+                    first_name=str(claims.get("given_name", "")),
+                    last_name=str(claims.get("family_name", "")),
+                    external_id=(
+                        "" if self.match_claim == "email" else str(claims[self.match_claim])
+                    ),
+                )
+                user.set_unusable_password()
+                user.save(update_fields=["password"])
+        except IntegrityError as exc:
+            raise SuspiciousOperation("oidc: the new person clashes with an existing one") from exc
         logger.info("oidc: created person %s from claim %s", user.pk, self.match_claim)
         return user
 

@@ -45,11 +45,10 @@ class PersonalQuerySet(models.QuerySet[_M]):
     def visible_to(self, user: Any) -> PersonalQuerySet[_M]:
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
-        shared = self.model._meta.get_field("shared_with")
-        through = shared.remote_field.through  # type: ignore[union-attr]
-        shared_ids = through.objects.filter(
-            **{shared.m2m_reverse_field_name(): user}  # type: ignore[attr-defined]
-        ).values(shared.m2m_field_name())  # type: ignore[attr-defined]
+        shared: Any = self.model._meta.get_field("shared_with")
+        shared_ids = shared.remote_field.through.objects.filter(
+            **{shared.m2m_reverse_field_name(): user}
+        ).values(shared.m2m_field_name())
         return self.filter(
             models.Q(owner=user)
             | models.Q(visibility=Visibility.ORGANISATION)
@@ -94,7 +93,7 @@ class PersonalContent(models.Model):
         return bool(getattr(user, "is_authenticated", False)) and self.owner_id == user.pk
 
 
-def get_visible_or_404(queryset: PersonalQuerySet[_M], user: Any, **lookup: Any) -> _M:
+def get_visible_or_404(queryset: Any, user: Any, **lookup: Any) -> Any:
     """The object if `user` may see it; 404 when it is missing or forbidden alike."""
     try:
         return queryset.visible_to(user).get(**lookup)
@@ -102,7 +101,7 @@ def get_visible_or_404(queryset: PersonalQuerySet[_M], user: Any, **lookup: Any)
         raise Http404 from None
 
 
-def get_owned_or_404(queryset: PersonalQuerySet[_M], user: Any, **lookup: Any) -> _M:
+def get_owned_or_404(queryset: Any, user: Any, **lookup: Any) -> Any:
     """For changes: only the owner may edit or delete; everyone else gets the same 404."""
     try:
         return queryset.visible_to(user).owned_by(user).get(**lookup)

@@ -15,7 +15,7 @@ class DesignSystemForm:
     errors: Any
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             widget = field.widget
             if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
@@ -37,4 +37,6 @@ class DesignSystemForm:
                 continue
             attrs = self.fields[name].widget.attrs
             attrs["aria-invalid"] = "true"
-            attrs["aria-describedby"] = f"{attrs.get('aria-describedby', '')} id_{name}-error".strip()
+            attrs["aria-describedby"] = (
+                f"{attrs.get('aria-describedby', '')} id_{name}-error".strip()
+            )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from core.http import AuthenticatedRequest
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
@@ -14,8 +15,8 @@ from profiles.models import ProfileNote
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    """"Min side": where a person starts; their teams, what they lead and their own notes."""
+def home(request: AuthenticatedRequest) -> HttpResponse:
+    """ "Min side": where a person starts; their teams, what they lead and their own notes."""
     context = home_for(request.user)
     context["notes"] = ProfileNote.objects.owned_by(request.user)[:5]
     return render(request, "core/home.html", context)
@@ -44,7 +45,7 @@ def language(request: HttpRequest, code: str) -> HttpResponse:
             max_age=365 * 24 * 3600,
             secure=settings.LANGUAGE_COOKIE_SECURE,
             httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            samesite="Lax",
         )
     return response
 

@@ -3,6 +3,7 @@ for administrators only; to anyone else it does not exist (404)."""
 
 from __future__ import annotations
 
+from core.http import AuthenticatedRequest
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -31,7 +32,7 @@ PAGE_SIZE = 50
 
 
 @administrator_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedRequest) -> HttpResponse:
     counts = {
         "units": Unit.objects.count(),
         "people": User.objects.filter(is_active=True).count(),
@@ -44,7 +45,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @administrator_required
-def unit_list(request: HttpRequest) -> HttpResponse:
+def unit_list(request: AuthenticatedRequest) -> HttpResponse:
     search = SearchForm(request.GET or None)
     units = Unit.objects.annotate(people=Count("memberships")).order_by("path")
     if search.is_valid() and search.cleaned_data["q"]:
@@ -55,7 +56,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 
 @administrator_required
 @require_http_methods(["GET", "POST"])
-def unit_edit(request: HttpRequest, unit_id: int | None = None) -> HttpResponse:
+def unit_edit(request: AuthenticatedRequest, unit_id: int | None = None) -> HttpResponse:
     unit = get_object_or_404(Unit, pk=unit_id) if unit_id else None
     initial = {"name": unit.name, "parent": unit.parent_id} if unit else {}
     form = UnitForm(request.POST or None, initial=initial)
@@ -84,7 +85,7 @@ def unit_edit(request: HttpRequest, unit_id: int | None = None) -> HttpResponse:
 
 @administrator_required
 @require_POST
-def unit_remove(request: HttpRequest, unit_id: int) -> HttpResponse:
+def unit_remove(request: AuthenticatedRequest, unit_id: int) -> HttpResponse:
     unit = get_object_or_404(Unit, pk=unit_id)
     try:
         unit_delete(actor=request.user, unit=unit)
@@ -98,7 +99,7 @@ def unit_remove(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 
 @administrator_required
-def person_list(request: HttpRequest) -> HttpResponse:
+def person_list(request: AuthenticatedRequest) -> HttpResponse:
     search = SearchForm(request.GET or None)
     people = User.objects.order_by("-is_active", "first_name", "last_name", "username")
     if search.is_valid() and (q := search.cleaned_data["q"]):
@@ -109,14 +110,12 @@ def person_list(request: HttpRequest) -> HttpResponse:
             | Q(email__icontains=q)
         )
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request, "organisation/admin/person_list.html", {"page": page, "search": search}
-    )
+    return render(request, "organisation/admin/person_list.html", {"page": page, "search": search})
 
 
 @administrator_required
 @require_http_methods(["GET", "POST"])
-def person_edit(request: HttpRequest, user_id: int | None = None) -> HttpResponse:
+def person_edit(request: AuthenticatedRequest, user_id: int | None = None) -> HttpResponse:
     person = get_object_or_404(User, pk=user_id) if user_id else User()
     form = PersonForm(request.POST or None, instance=person)
     if request.method == "POST" and form.is_valid():
@@ -128,14 +127,12 @@ def person_edit(request: HttpRequest, user_id: int | None = None) -> HttpRespons
         )
         messages.success(request, _("%(name)s was saved.") % {"name": person.display_name})
         return redirect("administration:people")
-    return render(
-        request, "organisation/admin/person_form.html", {"form": form, "person": person}
-    )
+    return render(request, "organisation/admin/person_form.html", {"form": form, "person": person})
 
 
 @administrator_required
 @require_POST
-def person_deactivate_view(request: HttpRequest, user_id: int) -> HttpResponse:
+def person_deactivate_view(request: AuthenticatedRequest, user_id: int) -> HttpResponse:
     person = get_object_or_404(User, pk=user_id)
     if person == request.user:
         messages.error(request, _("You cannot deactivate yourself."))
@@ -151,7 +148,7 @@ def person_deactivate_view(request: HttpRequest, user_id: int) -> HttpResponse:
 
 @administrator_required
 @require_POST
-def person_reactivate_view(request: HttpRequest, user_id: int) -> HttpResponse:
+def person_reactivate_view(request: AuthenticatedRequest, user_id: int) -> HttpResponse:
     person = get_object_or_404(User, pk=user_id)
     person.is_active = True
     person.save(update_fields=["is_active"])
@@ -164,15 +161,13 @@ def person_reactivate_view(request: HttpRequest, user_id: int) -> HttpResponse:
 
 
 @administrator_required
-def value_list(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "organisation/admin/value_list.html", {"values": Value.objects.all()}
-    )
+def value_list(request: AuthenticatedRequest) -> HttpResponse:
+    return render(request, "organisation/admin/value_list.html", {"values": Value.objects.all()})
 
 
 @administrator_required
 @require_http_methods(["GET", "POST"])
-def value_edit(request: HttpRequest, value_id: int | None = None) -> HttpResponse:
+def value_edit(request: AuthenticatedRequest, value_id: int | None = None) -> HttpResponse:
     value = get_object_or_404(Value, pk=value_id) if value_id else Value()
     form = ValueForm(request.POST or None, instance=value)
     if request.method == "POST" and form.is_valid():
@@ -186,7 +181,7 @@ def value_edit(request: HttpRequest, value_id: int | None = None) -> HttpRespons
 
 
 @administrator_required
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: AuthenticatedRequest) -> HttpResponse:
     entries = AuditEntry.objects.select_related("actor")
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "organisation/admin/audit_log.html", {"page": page})

@@ -73,21 +73,84 @@ def _small_snapshot() -> Snapshot:
 # Units per depth: 1 + 6 + 24 + 72 + 216 + 420 + 560 + 201 = 1,500 units, 8 levels.
 MUNICIPALITY_LEVELS = [1, 6, 24, 72, 216, 420, 560, 201]
 FIRST_NAMES = [
-    "Anne", "Mette", "Hanne", "Susanne", "Lene", "Marianne", "Camilla", "Louise", "Sara",
-    "Ida", "Peter", "Jens", "Lars", "Michael", "Henrik", "Søren", "Thomas", "Jesper", "Rasmus",
-    "Mads", "Ahmad", "Fatima", "Emil", "Freja", "Noah", "Aya", "Jonas", "Nanna", "Ole", "Eva",
+    "Anne",
+    "Mette",
+    "Hanne",
+    "Susanne",
+    "Lene",
+    "Marianne",
+    "Camilla",
+    "Louise",
+    "Sara",
+    "Ida",
+    "Peter",
+    "Jens",
+    "Lars",
+    "Michael",
+    "Henrik",
+    "Søren",
+    "Thomas",
+    "Jesper",
+    "Rasmus",
+    "Mads",
+    "Ahmad",
+    "Fatima",
+    "Emil",
+    "Freja",
+    "Noah",
+    "Aya",
+    "Jonas",
+    "Nanna",
+    "Ole",
+    "Eva",
 ]
 LAST_NAMES = [
-    "Nielsen", "Jensen", "Hansen", "Pedersen", "Andersen", "Christensen", "Larsen", "Sørensen",
-    "Rasmussen", "Jørgensen", "Petersen", "Madsen", "Kristensen", "Olsen", "Thomsen", "Holm",
-    "Poulsen", "Johansen", "Møller", "Mortensen", "Ali", "Hussein", "Østergaard", "Dam",
+    "Nielsen",
+    "Jensen",
+    "Hansen",
+    "Pedersen",
+    "Andersen",
+    "Christensen",
+    "Larsen",
+    "Sørensen",
+    "Rasmussen",
+    "Jørgensen",
+    "Petersen",
+    "Madsen",
+    "Kristensen",
+    "Olsen",
+    "Thomsen",
+    "Holm",
+    "Poulsen",
+    "Johansen",
+    "Møller",
+    "Mortensen",
+    "Ali",
+    "Hussein",
+    "Østergaard",
+    "Dam",
 ]
 UNIT_WORDS = [
-    "Forvaltning", "Afdeling", "Center", "Område", "Sektion", "Team", "Gruppe", "Enhed",
+    "Forvaltning",
+    "Afdeling",
+    "Center",
+    "Område",
+    "Sektion",
+    "Team",
+    "Gruppe",
+    "Enhed",
 ]
 TITLES = [
-    "Sagsbehandler", "Pædagog", "Social- og sundhedsassistent", "Lærer", "Konsulent",
-    "Specialkonsulent", "Ingeniør", "Administrativ medarbejder", "Sygeplejerske", "Jurist",
+    "Sagsbehandler",
+    "Pædagog",
+    "Social- og sundhedsassistent",
+    "Lærer",
+    "Konsulent",
+    "Specialkonsulent",
+    "Ingeniør",
+    "Administrativ medarbejder",
+    "Sygeplejerske",
+    "Jurist",
 ]
 
 
@@ -102,11 +165,7 @@ def _municipality_snapshot(people: int, seed: int = 2026) -> Snapshot:
             n += 1
             key = f"u{n}"
             parent = levels[depth - 1][i % len(levels[depth - 1])] if depth else ""
-            name = (
-                "Demokommune"
-                if depth == 0
-                else f"{UNIT_WORDS[depth % len(UNIT_WORDS)]} {n}"
-            )
+            name = "Demokommune" if depth == 0 else f"{UNIT_WORDS[depth % len(UNIT_WORDS)]} {n}"
             snapshot.units[key] = UnitIn(key, name, parent, "demo")
             keys.append(key)
         levels.append(keys)
@@ -163,9 +222,7 @@ def demo_create(*, size: str = "small", people: int = 25_000) -> list[DemoLogin]
             DemoLogin(member.username, "medarbejder i et team"),
         ]
     logins.append(DemoLogin("admin", "administrator"))
-    User.objects.filter(username__in=[login.username for login in logins]).update(
-        password=password
-    )
+    User.objects.filter(username__in=[login.username for login in logins]).update(password=password)
     admin.refresh_from_db()
     return logins
 

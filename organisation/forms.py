@@ -89,8 +89,8 @@ class PersonForm(DesignSystemForm, forms.ModelForm):  # type: ignore[type-arg]
         return cleaned
 
     def memberships(self) -> dict[Unit, str]:
-        roles: dict[Unit, str] = {u: Membership.Role.MEMBER for u in self.cleaned_data["units"]}
-        roles.update({u: Membership.Role.LEADER for u in self.cleaned_data["led_units"]})
+        roles: dict[Unit, str] = dict.fromkeys(self.cleaned_data["units"], Membership.Role.MEMBER)
+        roles.update(dict.fromkeys(self.cleaned_data["led_units"], Membership.Role.LEADER))
         return roles
 
 

@@ -166,7 +166,7 @@ def snapshot_from_csv(
     people_name: str = "people.csv",
 ) -> tuple[Snapshot, list[Problem]]:
     """Read the two CSV files. Problems found here are about single rows."""
-    snapshot, problems = Snapshot(), []
+    snapshot, problems = Snapshot(), list[Problem]()
     for line, row in _rows(units_file, units_name, UNIT_COLUMNS, "units", problems):
         where = _("%(file)s, line %(line)d") % {"file": units_name, "line": line}
         key = row["id"]
@@ -457,10 +457,10 @@ def snapshot_apply(
     )
     role_changes = []
     for key, role in wanted.items():
-        m = have.get(key)
-        if m is not None and m.role != role:
-            m.role = role
-            role_changes.append(m)
+        current = have.get(key)
+        if current is not None and current.role != role:
+            current.role = role
+            role_changes.append(current)
     Membership.objects.bulk_update(role_changes, ["role"], batch_size=500)
     result.memberships_changed = (
         len(gone) + len(role_changes) + sum(1 for key in wanted if key not in have)

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # A unit's path is its ancestors' ids and its own, each in base 36 padded to a fixed width and
@@ -135,3 +137,93 @@ class Value(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# What an import is doing, for the progress shown while it runs.
+IMPORT_STEPS = {
+    "org_units": _("Reading units from OS2mo"),
+    "engagements": _("Reading engagements from OS2mo"),
+    "managers": _("Reading managers from OS2mo"),
+    "addresses": _("Reading e-mail addresses from OS2mo"),
+    "check": _("Checking the data"),
+    "units": _("Saving units"),
+    "people": _("Saving people"),
+}
+
+# A job that has not reported progress for this long died with its process (a restart or a
+# deploy); it no longer blocks a new import.
+IMPORT_JOB_STALE_AFTER = timedelta(minutes=30)
+
+
+class ImportJobQuerySet(models.QuerySet["ImportJob"]):
+    def under_way(self) -> ImportJobQuerySet:
+        """Jobs queued or running that still show signs of life."""
+        return self.filter(
+            status__in=[ImportJob.Status.QUEUED, ImportJob.Status.RUNNING],
+            updated_at__gte=timezone.now() - IMPORT_JOB_STALE_AFTER,
+        )
+
+    def stale(self) -> ImportJobQuerySet:
+        return self.filter(
+            status__in=[ImportJob.Status.QUEUED, ImportJob.Status.RUNNING],
+            updated_at__lt=timezone.now() - IMPORT_JOB_STALE_AFTER,
+        )
+
+
+class ImportJob(models.Model):
+    """One import of the organisation running in the background, and how it ended."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        FAILED = "failed", _("Failed")
+        DONE = "done", _("Done")
+
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    step = models.CharField(_("step"), max_length=50, blank=True, default="")
+    done = models.PositiveIntegerField(_("done"), default=0)
+    total = models.PositiveIntegerField(_("total"), default=0)
+    # [{"where": ..., "message": ...}] when the data has problems and nothing was changed.
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+    # The counts of `ImportResult` once the import is done.
+    result = models.JSONField(_("result"), null=True, blank=True)
+    # Why the job failed when the source could not be read at all.
+    error = models.TextField(_("error"), blank=True, default="")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("started by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_status_display()}"
+
+    @property
+    def is_under_way(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING) and not self.is_stale
+
+    @property
+    def is_stale(self) -> bool:
+        return (
+            self.status in (self.Status.QUEUED, self.Status.RUNNING)
+            and self.updated_at < timezone.now() - IMPORT_JOB_STALE_AFTER
+        )
+
+    @property
+    def step_display(self) -> str:
+        return str(IMPORT_STEPS.get(self.step, self.step))

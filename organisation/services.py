@@ -7,7 +7,8 @@ import uuid
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Value as V
+from django.db.models import F
+from django.db.models import Value as V
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 

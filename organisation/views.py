@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from core.http import AuthenticatedRequest
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -9,12 +10,12 @@ from organisation.selectors import team_page, teams_for
 
 
 @require_GET
-def teams(request: HttpRequest) -> HttpResponse:
+def teams(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "organisation/teams.html", {"memberships": teams_for(request.user)})
 
 
 @require_GET
-def team(request: HttpRequest, unit_id: int) -> HttpResponse:
+def team(request: AuthenticatedRequest, unit_id: int) -> HttpResponse:
     try:
         unit = Unit.objects.visible_to(request.user).get(pk=unit_id)
     except Unit.DoesNotExist:

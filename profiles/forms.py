@@ -30,12 +30,12 @@ class NoteForm(DesignSystemForm, forms.ModelForm):  # type: ignore[type-arg]
         from organisation.models import Membership
 
         my_units = Membership.objects.filter(user=owner).values("unit_id")
-        self.fields["shared_with"].queryset = (
+        shared_with: Any = self.fields["shared_with"]
+        shared_with.queryset = (
             User.objects.filter(is_active=True, memberships__unit_id__in=my_units)
             .exclude(pk=owner.pk)
             .distinct()
         )
-        self.fields["body"].max_length = 10_000
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

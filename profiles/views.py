@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from core.http import AuthenticatedRequest
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,7 +14,7 @@ from profiles.services import note_delete, note_save
 
 
 @require_GET
-def note_list(request: HttpRequest) -> HttpResponse:
+def note_list(request: AuthenticatedRequest) -> HttpResponse:
     notes = ProfileNote.objects.owned_by(request.user).prefetch_related("shared_with")
     shared = (
         ProfileNote.objects.visible_to(request.user)
@@ -24,8 +25,8 @@ def note_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def note_detail(request: HttpRequest, note_id: int) -> HttpResponse:
-    note = get_visible_or_404(ProfileNote.objects.select_related("owner"), request.user, pk=note_id)
+def note_detail(request: AuthenticatedRequest, note_id: int) -> HttpResponse:
+    note: ProfileNote = get_visible_or_404(ProfileNote.objects.select_related("owner"), request.user, pk=note_id)
     return render(
         request,
         "profiles/detail.html",
@@ -34,7 +35,7 @@ def note_detail(request: HttpRequest, note_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def note_edit(request: HttpRequest, note_id: int | None = None) -> HttpResponse:
+def note_edit(request: AuthenticatedRequest, note_id: int | None = None) -> HttpResponse:
     note = (
         get_owned_or_404(ProfileNote.objects, request.user, pk=note_id)
         if note_id
@@ -55,8 +56,8 @@ def note_edit(request: HttpRequest, note_id: int | None = None) -> HttpResponse:
 
 
 @require_POST
-def note_remove(request: HttpRequest, note_id: int) -> HttpResponse:
-    note = get_owned_or_404(ProfileNote.objects, request.user, pk=note_id)
+def note_remove(request: AuthenticatedRequest, note_id: int) -> HttpResponse:
+    note: ProfileNote = get_owned_or_404(ProfileNote.objects, request.user, pk=note_id)
     note_delete(note=note)
     messages.success(request, _("Your note was deleted."))
     return redirect("profiles:list")

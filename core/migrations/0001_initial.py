@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,22 +14,42 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='time')),
-                ('action', models.CharField(db_index=True, max_length=100, verbose_name='action')),
-                ('target_type', models.CharField(blank=True, default='', max_length=100)),
-                ('target_id', models.CharField(blank=True, default='', max_length=100)),
-                ('target_label', models.CharField(blank=True, default='', max_length=300, verbose_name='concerning')),
-                ('summary', models.TextField(blank=True, default='', verbose_name='summary')),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="time")),
+                ("action", models.CharField(db_index=True, max_length=100, verbose_name="action")),
+                ("target_type", models.CharField(blank=True, default="", max_length=100)),
+                ("target_id", models.CharField(blank=True, default="", max_length=100)),
+                (
+                    "target_label",
+                    models.CharField(
+                        blank=True, default="", max_length=300, verbose_name="concerning"
+                    ),
+                ),
+                ("summary", models.TextField(blank=True, default="", verbose_name="summary")),
+                ("data", models.JSONField(blank=True, default=dict)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'audit entry',
-                'verbose_name_plural': 'audit log',
-                'ordering': ['-at', '-pk'],
+                "verbose_name": "audit entry",
+                "verbose_name_plural": "audit log",
+                "ordering": ["-at", "-pk"],
             },
         ),
     ]

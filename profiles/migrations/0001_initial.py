@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,21 +14,55 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='ProfileNote',
+            name="ProfileNote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('visibility', models.CharField(choices=[('private', 'Only me'), ('shared', 'People I choose'), ('team', 'My teams'), ('organisation', 'Everyone in the organisation')], default='private', max_length=20, verbose_name='who can see this')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('body', models.TextField(max_length=10000, verbose_name='text')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='%(app_label)s_%(class)s_owned', to=settings.AUTH_USER_MODEL, verbose_name='owner')),
-                ('shared_with', models.ManyToManyField(blank=True, related_name='%(app_label)s_%(class)s_shared', to=settings.AUTH_USER_MODEL, verbose_name='shared with')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "visibility",
+                    models.CharField(
+                        choices=[
+                            ("private", "Only me"),
+                            ("shared", "People I choose"),
+                            ("team", "My teams"),
+                            ("organisation", "Everyone in the organisation"),
+                        ],
+                        default="private",
+                        max_length=20,
+                        verbose_name="who can see this",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("body", models.TextField(max_length=10000, verbose_name="text")),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(app_label)s_%(class)s_owned",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="owner",
+                    ),
+                ),
+                (
+                    "shared_with",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="%(app_label)s_%(class)s_shared",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="shared with",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'profile note',
-                'verbose_name_plural': 'profile notes',
-                'ordering': ['-updated_at', '-pk'],
+                "verbose_name": "profile note",
+                "verbose_name_plural": "profile notes",
+                "ordering": ["-updated_at", "-pk"],
             },
         ),
     ]

@@ -35,12 +35,10 @@ class Command(BaseCommand):
         else:
             started = time.monotonic()
             logins = demo_create(size=size, people=people)
-            self.stdout.write(
-                f"Demo ({size}) created in {time.monotonic() - started:.1f} s."
-            )
+            self.stdout.write(f"Demo ({size}) created in {time.monotonic() - started:.1f} s.")
         if logins:
             self.stdout.write("")
-            self.stdout.write("Demo logins (password: %s):" % DEMO_PASSWORD)
+            self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
             for login in logins:
                 self.stdout.write(f"  {login.username:<10} {login.role}")
             self.stdout.write("")

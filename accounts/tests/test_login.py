@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+import time
+
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from accounts.middleware import LOGIN_AT
+from accounts.models import LoginAttempt, Session
+from accounts.services import person_deactivate
+from conftest import PASSWORD
+from core.models import AuditEntry
+
+LOGIN = "/login/"
+
+
+def login(client: Client, username: str, password: str = PASSWORD):
+    return client.post(LOGIN, {"username": username, "password": password})
+
+
+def test_login_and_every_attempt_is_recorded(cast):
+    client = Client()
+    assert login(client, "alice", "wrong").status_code == 200
+    response = login(client, "alice")
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert list(LoginAttempt.objects.order_by("at").values_list("succeeded", flat=True)) == [
+        False,
+        True,
+    ]
+    assert Session.objects.filter(user=cast.alice).count() == 1
+
+
+def test_wrong_password_is_explained_in_danish_and_english(cast):
+    danish = login(Client(), "alice", "wrong").content.decode()
+    assert "korrekt brugernavn og adgangskode" in danish
+    english = Client()
+    english.cookies["django_language"] = "en"
+    assert "correct username and password" in login(english, "alice", "wrong").content.decode()
+
+
+@override_settings(SPARRING_LOCKOUT_ATTEMPTS=3)
+def test_lockout_after_repeated_failures_even_with_the_right_password(cast):
+    client = Client()
+    for _ in range(3):
+        login(client, "alice", "wrong")
+    response = login(client, "alice")
+    assert response.status_code == 200
+    assert "Wait 15 minutes" in response.content.decode() or "Vent 15 minutter" in (
+        response.content.decode()
+    )
+    assert not Session.objects.filter(user=cast.alice).exists()
+    # Other people are not locked out by alice's failures.
+    assert login(Client(), "bob").status_code == 302
+
+
+@override_settings(SPARRING_LOCKOUT_ATTEMPTS=3, SPARRING_LOCKOUT_MINUTES=0)
+def test_lockout_ends_after_the_window(cast):
+    client = Client()
+    for _ in range(3):
+        login(client, "alice", "wrong")
+    assert login(client, "alice").status_code == 302
+
+
+def test_logout_ends_the_session_on_the_server(cast):
+    client = Client()
+    login(client, "alice")
+    session_key = client.cookies["sessionid"].value
+    assert client.get("/").status_code == 200
+    client.post(reverse("accounts:logout"))
+    assert not Session.objects.filter(session_key=session_key).exists()
+    stolen = Client()
+    stolen.cookies["sessionid"] = session_key
+    assert stolen.get("/").status_code == 302
+
+
+def test_deactivating_a_person_ends_all_their_sessions(cast):
+    laptop, phone = Client(), Client()
+    login(laptop, "alice")
+    login(phone, "alice")
+    assert Session.objects.filter(user=cast.alice).count() == 2
+    person_deactivate(actor=cast.ada, person=cast.alice)
+    assert not Session.objects.filter(user=cast.alice).exists()
+    assert laptop.get("/").status_code == 302 and phone.get("/").status_code == 302
+    assert login(Client(), "alice").status_code == 200, "and cannot log in again"
+    entry = AuditEntry.objects.get(action="person.deactivate")
+    assert entry.actor == cast.ada and entry.data["sessions_ended"] == 2
+
+
+@override_settings(SESSION_ABSOLUTE_HOURS=1)
+def test_absolute_session_timeout(cast):
+    client = Client()
+    login(client, "alice")
+    assert client.get("/").status_code == 200
+    session = client.session
+    session[LOGIN_AT] = time.time() - 3601
+    session.save()
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+
+
+def test_idle_timeout_is_the_cookie_age(cast, settings):
+    client = Client()
+    login(client, "alice")
+    session = Session.objects.get(user=cast.alice)
+    remaining = (session.expire_date - session.expire_date.now(tz=session.expire_date.tzinfo)).total_seconds()
+    assert abs(remaining - settings.SESSION_IDLE_MINUTES * 60) < 60
+    assert client.cookies["sessionid"]["httponly"]

@@ -1,0 +1,1 @@
+"""Benchmarks at municipal scale: `python -m bench.run` (or `make bench`)."""

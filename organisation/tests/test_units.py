@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import pytest
+from django.test.utils import CaptureQueriesContext
+from django.db import connection
+from django.urls import reverse
+
+from organisation.models import Unit
+from organisation.services import OrganisationError, unit_create, unit_update
+
+
+def test_subtree_and_ancestors(db):
+    root = unit_create(actor=None, name="Root", parent=None)
+    a = unit_create(actor=None, name="A", parent=root)
+    a1 = unit_create(actor=None, name="A1", parent=a)
+    b = unit_create(actor=None, name="B", parent=root)
+    assert set(Unit.objects.subtree_of(a)) == {a, a1}
+    assert set(Unit.objects.subtree_of(root, include_self=False)) == {a, a1, b}
+    assert list(a1.ancestors()) == [root, a]
+    assert a1.depth == 2
+
+
+def test_moving_a_unit_moves_its_subtree(db):
+    root = unit_create(actor=None, name="Root", parent=None)
+    a = unit_create(actor=None, name="A", parent=root)
+    a1 = unit_create(actor=None, name="A1", parent=a)
+    a11 = unit_create(actor=None, name="A11", parent=a1)
+    b = unit_create(actor=None, name="B", parent=root)
+    unit_update(actor=None, unit=a1, name="A1", parent=b)
+    a11.refresh_from_db()
+    assert a11.path.startswith(b.path) and a11.depth == 3
+    assert set(Unit.objects.subtree_of(b)) == {b, a1, a11}
+    assert set(Unit.objects.subtree_of(a)) == {a}
+    with pytest.raises(OrganisationError):
+        unit_update(actor=None, unit=b, name="B", parent=a11)
+
+
+def test_team_page_visibility(cast, client_for):
+    url = reverse("organisation:team", kwargs={"unit_id": cast.team.pk})
+    for person, status in [
+        (cast.alice, 200),  # member
+        (cast.lena, 200),  # leader
+        (cast.ada, 200),  # administrator
+        (cast.eve, 404),  # another unit
+    ]:
+        assert client_for(person).get(url).status_code == status, person
+    # A leader of a unit sees the units below it.
+    sub = unit_create(actor=None, name="Team under", parent=cast.team)
+    sub_url = reverse("organisation:team", kwargs={"unit_id": sub.pk})
+    assert client_for(cast.lena).get(sub_url).status_code == 200
+    assert client_for(cast.alice).get(sub_url).status_code == 404
+
+
+def test_team_page_lists_people_and_leaders(cast, client_for):
+    html = client_for(cast.alice).get(cast.team.get_absolute_url()).content.decode()
+    for name in ["Alice Andersen", "Bob Bertelsen", "Lena Lund"]:
+        assert name in html
+    assert "Eve" not in html
+
+
+def _queries(client, url):
+    client.get(url)  # warm: the session's once-a-minute renewal is not the page's cost
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_query_counts_do_not_grow_with_the_team(cast, client_for):
+    from accounts.models import User
+    from organisation.models import Membership
+
+    client = client_for(cast.alice)
+    urls = ["/", cast.team.get_absolute_url(), "/teams/", "/notes/"]
+    before = [_queries(client, url) for url in urls]
+    for i in range(30):
+        person = User.objects.create(username=f"extra{i}", first_name=f"Extra {i}")
+        Membership.objects.create(user=person, unit=cast.team)
+    after = [_queries(client, url) for url in urls]
+    assert before == after
+    # Pinned so a new query per page is a conscious choice.
+    assert after == [4, 10, 3, 4], after
+
+
+def test_admin_list_query_counts(cast, client_for):
+    client = client_for(cast.ada)
+    counts = [
+        _queries(client, reverse(name))
+        for name in ["administration:units", "administration:people", "administration:audit"]
+    ]
+    assert counts == [4, 4, 3], counts

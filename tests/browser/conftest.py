@@ -1,0 +1,251 @@
+"""Browser tests: Chromium drives the app through a live server.
+
+Every page a browser test looks at goes through `visit`, `follow` or `check`, which assert the
+HTTP status, fail on console errors and Content-Security-Policy violations, run axe-core
+against WCAG 2.0/2.1 A and AA plus best practice, and save a full-page screenshot to
+test-artifacts/screenshots/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test.testcases import LiveServerThread
+from django.urls import reverse
+from playwright.sync_api import Browser, Page, Playwright, Response, sync_playwright
+from pytest_django.live_server_helper import LiveServer
+
+from conftest import PASSWORD
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+AXE_SOURCE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+# Debian's Chromium, the one `make chromium` installs; a browser is never downloaded.
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+PHONE = {"width": 390, "height": 844}
+
+# Chromium reports violations of the page's policy on the console too, but the event also
+# names the directive, which makes the failure easier to read.
+_REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(
+    `Content-Security-Policy violation: ${event.violatedDirective} blocked ` +
+    `${event.blockedURI || "inline code"} (${event.sourceFile}:${event.lineNumber})`
+  );
+});
+"""
+
+_RUN_AXE = """
+(tags) => axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]})
+  .then((results) => results.violations.map((v) => ({
+    id: v.id,
+    impact: v.impact,
+    help: v.help,
+    targets: v.nodes.map((n) => n.target.join(" ")),
+  })))
+"""
+
+
+# --- The live server, serving static files the way production does ---------------------------
+
+
+def _through_the_app(application: Any) -> Any:
+    return application
+
+
+class _ProductionStaticLiveServer(LiveServer):
+    """pytest-django's live server answers /static/ from the finders, which know nothing of
+    the hashed names the manifest storage puts in pages. Here the app's own middleware serves
+    the collected files, as in production (so `collectstatic` must have run)."""
+
+    def __init__(self, addr: str) -> None:
+        super().__init__(addr, start=False)
+        thread = self.thread
+        self.thread = LiveServerThread(
+            thread.host,
+            static_handler=_through_the_app,
+            connections_override=thread.connections_override,
+            port=thread.port,
+        )
+        self.thread.daemon = True
+        self.start()
+
+
+@pytest.fixture(scope="session")
+def live_server(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
+    addr = (
+        request.config.getvalue("liveserver")
+        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    server = _ProductionStaticLiveServer(addr)
+    yield server
+    server.stop()
+
+
+# --- The browser ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+    )
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _screenshot_folder() -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for old in SCREENSHOTS.glob("*.png"):
+        old.unlink()
+
+
+@dataclass
+class _Watch:
+    """What a page has said since the last check, and how many pictures it has taken."""
+
+    name: str
+    problems: list[str] = field(default_factory=list)
+    shots: int = 0
+
+
+_watches: dict[int, _Watch] = {}
+
+
+def _watch(page: Page) -> _Watch:
+    return _watches[id(page)]
+
+
+@pytest.fixture
+def new_page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Callable[..., Page]]:
+    """new_page(**context_options) -> a page in a fresh context, Danish and in Copenhagen."""
+    contexts = []
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "-", request.node.name).strip("-")
+
+    def make(**options: Any) -> Page:
+        context = browser.new_context(
+            locale="da-DK", timezone_id="Europe/Copenhagen", **options
+        )
+        context.set_default_timeout(10_000)
+        context.add_init_script(_REPORT_CSP_VIOLATIONS)
+        contexts.append(context)
+        page = context.new_page()
+        watch = _Watch(name if len(contexts) == 1 else f"{name}-{len(contexts)}")
+        _watches[id(page)] = watch
+        page.on(
+            "console",
+            lambda message: (
+                watch.problems.append(f"console {message.type}: {message.text}")
+                if message.type == "error"
+                else None
+            ),
+        )
+        page.on("pageerror", lambda error: watch.problems.append(f"uncaught error: {error}"))
+        return page
+
+    yield make
+    for context in contexts:
+        for page in context.pages:
+            _watches.pop(id(page), None)
+        context.close()
+
+
+@pytest.fixture
+def page(new_page: Callable[..., Page]) -> Page:
+    return new_page()
+
+
+@pytest.fixture
+def phone_page(new_page: Callable[..., Page]) -> Page:
+    return new_page(viewport=PHONE, is_mobile=True, has_touch=True)
+
+
+# --- Checks on every page -------------------------------------------------------------------
+
+
+def axe_check(page: Page) -> None:
+    """Fail the test with every axe-core violation on the page as it is now.
+
+    axe is evaluated through the browser's automation channel, which the page's policy does
+    not govern; a script tag would be refused, as it should be."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE_SOURCE.read_text(encoding="utf-8"))
+    violations = page.evaluate(_RUN_AXE, AXE_TAGS)
+    if violations:
+        lines = [
+            f"{v['id']} ({v['impact']}): {v['help']}\n      " + "\n      ".join(v["targets"])
+            for v in violations
+        ]
+        pytest.fail(
+            f"{len(violations)} accessibility violation(s) on {page.url}:\n  - "
+            + "\n  - ".join(lines),
+            pytrace=False,
+        )
+
+
+def check(page: Page) -> None:
+    """Check the page as it is now: no console errors or policy violations since the last
+    check, a screenshot, and no accessibility violations."""
+    watch = _watch(page)
+    watch.shots += 1
+    page.screenshot(path=SCREENSHOTS / f"{watch.name}-{watch.shots}.png", full_page=True)
+    problems, watch.problems[:] = list(watch.problems), []
+    assert not problems, f"on {page.url}:\n" + "\n".join(problems)
+    axe_check(page)
+
+
+def _checked(page: Page, response: Response | None, status: int) -> Response:
+    assert response is not None, f"no response for {page.url}"
+    assert response.status == status, f"{response.url} answered {response.status}, not {status}"
+    check(page)
+    return response
+
+
+def visit(page: Page, url: str, *, status: int = 200) -> Response:
+    """Go to url, expect `status`, and check the page."""
+    return _checked(page, page.goto(url), status)
+
+
+def follow(page: Page, action: Callable[[], Any], *, status: int = 200) -> Response:
+    """Do something that loads a new page (a click, a submit), expect `status` from where it
+    ends after redirects, and check the page."""
+    with page.expect_navigation() as navigation:
+        action()
+    return _checked(page, navigation.value, status)
+
+
+def path_of(page: Page) -> str:
+    return re.sub(r"^https?://[^/]+", "", page.url)
+
+
+def login(page: Page, live_server: LiveServer, user: Any, *, password: str = PASSWORD) -> None:
+    """Log in through the real login form and land on Min side."""
+    visit(page, live_server.url + reverse("accounts:login"))
+    page.locator("#id_username").fill(user.username)
+    page.locator("#id_password").fill(password)
+    follow(page, lambda: page.locator("main form button[type=submit]").click())
+    assert path_of(page) == reverse("core:home")

@@ -1,0 +1,91 @@
+"""Walks every URL pattern of the project. Logged out, a page redirects to the login; as eve,
+a stranger to alice's team, every URL that names an object of alice's (and every
+administration page) answers 404, exactly as for something that does not exist.
+
+New features join the sweep by existing: a URL with a new parameter fails here until the
+parameter gets an object below."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from core.access import Visibility
+from organisation.models import Value
+from profiles.models import ProfileNote
+
+# Views anyone may open, logged in or not, and that hold nothing personal.
+PUBLIC = {
+    "accounts:login",
+    "core:accessibility",
+    "core:language",
+    "core:health",
+    "oidc_authentication_init",
+    "oidc_authentication_callback",
+    "oidc_logout",
+    "set_language",
+}
+
+
+def walk(resolvers: list[Any], namespace: str = "") -> Iterator[tuple[str, list[str]]]:
+    for entry in resolvers:
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from walk(entry.url_patterns, ns)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}", list(entry.pattern.converters)
+
+
+ROUTES = sorted(set((name, tuple(params)) for name, params in walk(get_resolver().url_patterns)))
+
+
+def alice_objects(cast: Any) -> dict[str, Callable[[], Any]]:
+    """One object of alice's (or of her team) per URL parameter."""
+    return {
+        "unit_id": lambda: cast.team.pk,
+        "user_id": lambda: cast.alice.pk,
+        "note_id": lambda: ProfileNote.objects.create(
+            owner=cast.alice, title="Privat", body="Kun mig", visibility=Visibility.PRIVATE
+        ).pk,
+        "value_id": lambda: Value.objects.first().pk,  # type: ignore[union-attr]
+        "code": lambda: "en",
+        "job_id": lambda: _import_job(cast),
+    }
+
+
+def _import_job(cast: Any) -> int:
+    from organisation.models import ImportJob  # type: ignore[attr-defined]
+
+    return int(ImportJob.objects.create(started_by=cast.ada).pk)
+
+
+def url_for(name: str, params: tuple[str, ...], cast: Any) -> str:
+    objects = alice_objects(cast)
+    missing = [p for p in params if p not in objects]
+    assert not missing, f"{name}: give the access sweep an object for {missing}"
+    return reverse(name, kwargs={p: objects[p]() for p in params})
+
+
+@pytest.mark.parametrize(("name", "params"), ROUTES, ids=[r[0] for r in ROUTES])
+def test_logged_out_goes_to_login(name, params, cast, client):
+    if name in PUBLIC:
+        pytest.skip("public page")
+    url = url_for(name, params, cast)
+    for method in (client.get, client.post):
+        response = method(url)
+        assert response.status_code == 302, f"{method.__name__} {url}"
+        assert response["Location"].startswith(reverse("accounts:login")), url
+
+
+@pytest.mark.parametrize(("name", "params"), ROUTES, ids=[r[0] for r in ROUTES])
+def test_stranger_gets_404(name, params, cast, client_for):
+    if name in PUBLIC or not (params or name.startswith("administration:")):
+        pytest.skip("no object of anyone's in this URL")
+    url = url_for(name, params, cast)
+    client = client_for(cast.eve)
+    # 405 (a method the view never takes) says nothing about the object; one method is 404.
+    statuses = {client.get(url).status_code, client.post(url).status_code}
+    assert 404 in statuses and statuses <= {404, 405}, f"eve: {url} gave {statuses}"
