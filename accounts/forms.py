@@ -26,6 +26,12 @@ class LoginForm(DesignSystemForm, AuthenticationForm):
         ),
     }
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Django focuses the username field on load, which jumps past the skip link and the
+        # page heading and leaves a screen-reader user in a form without its context.
+        self.fields["username"].widget.attrs.pop("autofocus", None)
+
     def clean(self) -> dict[str, Any]:
         username = (self.cleaned_data.get("username") or "").strip()
         if username and login_is_locked(username=username):

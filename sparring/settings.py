@@ -160,6 +160,10 @@ OIDC_STORE_ID_TOKEN = bool(OIDC_OP_LOGOUT_ENDPOINT)
 OIDC_OP_LOGOUT_URL_METHOD = "accounts.oidc.provider_logout_url"
 OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
 OIDC_VERIFY_SSL = env_bool("OIDC_VERIFY_SSL", True)
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10)
+# Our subclasses of the library's views: open without login, and a clear message on failure.
+OIDC_AUTHENTICATE_CLASS = "accounts.views.OIDCAuthenticationRequestView"
+OIDC_CALLBACK_CLASS = "accounts.views.OIDCAuthenticationCallbackView"
 
 # --- OS2mo ------------------------------------------------------------------------------------
 OS2MO_GRAPHQL_URL = env_str("OS2MO_GRAPHQL_URL")
