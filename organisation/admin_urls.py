@@ -14,11 +14,17 @@ urlpatterns = [
     path("people/", views.person_list, name="people"),
     path("people/new/", views.person_edit, name="person_new"),
     path("people/<int:user_id>/", views.person_edit, name="person_edit"),
-    path("people/<int:user_id>/deactivate/", views.person_deactivate_view, name="person_deactivate"),
-    path("people/<int:user_id>/reactivate/", views.person_reactivate_view, name="person_reactivate"),
+    path(
+        "people/<int:user_id>/deactivate/", views.person_deactivate_view, name="person_deactivate"
+    ),
+    path(
+        "people/<int:user_id>/reactivate/", views.person_reactivate_view, name="person_reactivate"
+    ),
     path("values/", views.value_list, name="values"),
     path("values/new/", views.value_edit, name="value_new"),
     path("values/<int:value_id>/", views.value_edit, name="value_edit"),
     path("audit/", views.audit_log, name="audit"),
     path("import/", import_views.csv_import, name="import"),
+    path("import/os2mo/", import_views.os2mo_import, name="import_os2mo"),
+    path("import/jobs/<int:job_id>/", import_views.import_job, name="import_job"),
 ]

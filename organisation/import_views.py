@@ -1,16 +1,24 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.access import administrator_required
 from core.forms import DesignSystemForm
+from core.http import AuthenticatedRequest
 from organisation.importing import snapshot_apply, snapshot_from_csv, snapshot_problems
+from organisation.models import ImportJob
+from organisation.os2mo import os2mo_job_start
 
 MAX_UPLOAD = 20 * 1024 * 1024
 
@@ -39,7 +47,7 @@ class CsvImportForm(DesignSystemForm, forms.Form):
 
 @administrator_required
 @require_http_methods(["GET", "POST"])
-def csv_import(request: HttpRequest) -> HttpResponse:
+def csv_import(request: AuthenticatedRequest) -> HttpResponse:
     form = CsvImportForm(request.POST or None, request.FILES or None)
     problems = None
     if request.method == "POST" and form.is_valid():
@@ -55,8 +63,10 @@ def csv_import(request: HttpRequest) -> HttpResponse:
             if "check" in request.POST:
                 messages.success(
                     request,
-                    _("The files are fine: %(units)d units and %(people)d people. Nothing was "
-                      "changed yet.")
+                    _(
+                        "The files are fine: %(units)d units and %(people)d people. Nothing was "
+                        "changed yet."
+                    )
                     % {"units": len(snapshot.units), "people": len(snapshot.people)},
                 )
             else:
@@ -69,5 +79,36 @@ def csv_import(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "organisation/admin/import.html",
-        {"form": form, "problems": problems, "result": result},
+        {"form": form, "problems": problems, "result": result, **_os2mo_context()},
     )
+
+
+def _os2mo_context() -> dict[str, Any]:
+    enabled = bool(settings.OS2MO_GRAPHQL_URL)
+    return {
+        "os2mo_enabled": enabled,
+        "job": ImportJob.objects.select_related("started_by").first() if enabled else None,
+    }
+
+
+@administrator_required
+@require_POST
+def os2mo_import(request: AuthenticatedRequest) -> HttpResponse:
+    if not settings.OS2MO_GRAPHQL_URL:
+        raise Http404
+    started = os2mo_job_start(actor=request.user)[1]
+    if not started:
+        messages.info(request, _("An import from OS2mo is already running; here is how far it is."))
+    return redirect(reverse("administration:import") + "#os2mo")
+
+
+@administrator_required
+@require_GET
+def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
+    """How an import job is doing: the partial alone for htmx's polling, else a whole page."""
+    job = get_object_or_404(ImportJob.objects.select_related("started_by"), pk=job_id)
+    partial = bool(request.headers.get("HX-Request"))
+    template = "_import_job.html" if partial else "import_job.html"
+    response = render(request, f"organisation/admin/{template}", {"job": job})
+    patch_vary_headers(response, ["HX-Request"])
+    return response

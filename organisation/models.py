@@ -146,6 +146,7 @@ IMPORT_STEPS = {
     "managers": _("Reading managers from OS2mo"),
     "addresses": _("Reading e-mail addresses from OS2mo"),
     "check": _("Checking the data"),
+    "save": _("Saving the changes"),
     "units": _("Saving units"),
     "people": _("Saving people"),
 }

@@ -8,6 +8,7 @@ checked and applied exactly like the CSV import.
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
 import threading
@@ -180,7 +181,7 @@ class Os2moClient:
                 % {"url": _shown(url), "status": error.code, "detail": detail or error.reason},
                 status=error.code,
             ) from error
-        except (TimeoutError, urllib.error.URLError, OSError) as error:
+        except (OSError, http.client.HTTPException) as error:
             reason = error.reason if isinstance(error, urllib.error.URLError) else error
             if isinstance(reason, TimeoutError):
                 raise Os2moError(
@@ -408,7 +409,7 @@ def os2mo_snapshot(
 def os2mo_job_start(*, actor: User) -> tuple[ImportJob, bool]:
     """Queue an import from OS2mo and start it in a thread once the job is saved. When one is
     already under way, that one is returned instead and nothing new starts."""
-    language = translation.get_language()
+    language = translation.get_language() or settings.LANGUAGE_CODE
     with transaction.atomic():
         ImportJob.objects.stale().update(
             status=ImportJob.Status.FAILED,
@@ -421,14 +422,21 @@ def os2mo_job_start(*, actor: User) -> tuple[ImportJob, bool]:
         job = ImportJob.objects.create(started_by=actor)
         transaction.on_commit(
             lambda: threading.Thread(
-                target=os2mo_job_run,
-                args=(job.pk,),
-                kwargs={"language": language},
+                target=_job_thread,
+                args=(job.pk, language),
                 name=f"os2mo-import-{job.pk}",
                 daemon=True,
             ).start()
         )
     return job, True
+
+
+def _job_thread(job_id: int, language: str) -> None:
+    try:
+        os2mo_job_run(job_id, language=language)
+    finally:
+        # The thread has a database connection of its own, which nothing else would close.
+        connection.close()
 
 
 def os2mo_job_run(
@@ -445,33 +453,29 @@ def os2mo_job_run(
         now = timezone.now()
         jobs.update(status=status, finished_at=now, updated_at=now, **fields)
 
-    try:
-        with translation.override(language):
-            job = jobs.select_related("started_by").get()
-            jobs.update(status=ImportJob.Status.RUNNING, updated_at=timezone.now())
-            try:
-                snapshot, problems = os2mo_snapshot(client=client, progress=progress)
-                progress("check", 0, 0)
-                problems += snapshot_problems(snapshot)
-                if problems:
-                    finish(
-                        ImportJob.Status.FAILED,
-                        problems=[{"where": p.where, "message": p.message} for p in problems],
-                    )
-                    return
-                count = len(snapshot.units) + len(snapshot.people)
-                progress("people", 0, count)
-                result = snapshot_apply(snapshot, actor=job.started_by, source=SOURCE)
-                finish(ImportJob.Status.DONE, step="", done=count, total=count, result=vars(result))
-            except Os2moError as error:
-                finish(ImportJob.Status.FAILED, error=str(error))
-            except Exception:
-                logger.exception("The OS2mo import job %s failed", job_id)
+    job = jobs.select_related("started_by").first()
+    if job is None:
+        return
+    jobs.update(status=ImportJob.Status.RUNNING, updated_at=timezone.now())
+    with translation.override(language or settings.LANGUAGE_CODE):
+        try:
+            snapshot, problems = os2mo_snapshot(client=client, progress=progress)
+            progress("check", 0, 0)
+            problems += snapshot_problems(snapshot)
+            if problems:
                 finish(
                     ImportJob.Status.FAILED,
-                    error=_("The import stopped at an unexpected error, which has been logged."),
+                    problems=[{"where": p.where, "message": p.message} for p in problems],
                 )
-    finally:
-        # The thread has its own database connection; on SQLite especially, an open one would
-        # linger after the thread has ended.
-        connection.close()
+                return
+            progress("save", 0, 0)
+            result = snapshot_apply(snapshot, actor=job.started_by, source=SOURCE)
+            finish(ImportJob.Status.DONE, step="", result=vars(result))
+        except Os2moError as error:
+            finish(ImportJob.Status.FAILED, error=str(error))
+        except Exception:
+            logger.exception("The OS2mo import job %s failed", job_id)
+            finish(
+                ImportJob.Status.FAILED,
+                error=_("The import stopped at an unexpected error, which has been logged."),
+            )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Case, IntegerField, Q, When
+from django.db.models import Case, IntegerField, When
 from django.db.models import Value as V
 
 from core.access import Visibility
@@ -37,16 +37,9 @@ def team_page(*, unit: Unit, user: Any) -> dict[str, Any]:
         )
         .order_by("leader_first", "user__first_name", "user__last_name")
     )
+    visible_units = Unit.objects.visible_to(user)
     ancestors = list(unit.ancestors().only("pk", "name", "path"))
-    ancestor_ids = {a.pk for a in ancestors}
-    # One visibility query serves both the breadcrumb links and the units below: for a leader
-    # it is the costly part of the page.
-    nearby = list(
-        Unit.objects.visible_to(user)
-        .filter(Q(pk__in=ancestor_ids) | Q(parent=unit))
-        .order_by("name")
-    )
-    reachable = {u.pk for u in nearby if u.pk in ancestor_ids}
+    reachable = set(visible_units.filter(pk__in=[a.pk for a in ancestors]).values_list("pk", flat=True))
     member_ids = [m.user_id for m in memberships]
     notes = (
         ProfileNote.objects.visible_to(user)
@@ -60,7 +53,7 @@ def team_page(*, unit: Unit, user: Any) -> dict[str, Any]:
         "unit": unit,
         "leaders": [m for m in memberships if m.role == Membership.Role.LEADER],
         "members": [m for m in memberships if m.role == Membership.Role.MEMBER],
-        "children": [u for u in nearby if u.parent_id == unit.pk],
+        "children": list(visible_units.filter(parent=unit).order_by("name")),
         "ancestors": [(a, a.pk in reachable) for a in ancestors],
         "notes": list(notes),
     }

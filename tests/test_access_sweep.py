@@ -57,7 +57,7 @@ def alice_objects(cast: Any) -> dict[str, Callable[[], Any]]:
 
 
 def _import_job(cast: Any) -> int:
-    from organisation.models import ImportJob  # type: ignore[attr-defined]
+    from organisation.models import ImportJob
 
     return int(ImportJob.objects.create(started_by=cast.ada).pk)
 

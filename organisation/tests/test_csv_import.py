@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.models import User
 from core.models import AuditEntry
@@ -18,6 +20,13 @@ PEOPLE = """id,username,first_name,last_name,email,job_title,unit_id,leader
 3,sara,Sara,Lund,sara@example.org,Controller,o,
 3,sara,Sara,Lund,sara@example.org,Controller,s,
 """
+
+
+@pytest.fixture(autouse=True)
+def english():
+    # The problems are checked by their English wording; the Danish is in locale/.
+    with translation.override("en"):
+        yield
 
 
 def run(units: str, people: str, actor=None):
@@ -89,6 +98,7 @@ def test_moves_new_people_and_leavers(db):
     assert result.units_changed == 1
     economy = Unit.objects.get(external_id="o")
     assert economy.name == "Økonomi og styring"
+    assert economy.parent is not None
     assert economy.parent.external_id == "s" and economy.depth == 2
     assert economy.path.startswith(Unit.objects.get(external_id="s").path)
     jonas.refresh_from_db()
@@ -144,7 +154,7 @@ def test_import_page_reports_bad_rows_and_imports_good_files(cast, client_for):
 
     response = upload(UNITS, PEOPLE + "9,,,,x,,s,\n")
     assert response.status_code == 200
-    assert "people.csv, line 6" in response.content.decode()
+    assert "people.csv, linje 6" in response.content.decode()  # in Danish, the default
     assert not User.objects.filter(username="mette").exists()
 
     response = upload(UNITS, PEOPLE, button="check")

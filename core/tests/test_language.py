@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from django.test import Client
+from django.urls import reverse
+
+from core.models import AuditEntry
+
+
+def test_danish_is_the_default_and_english_can_be_chosen(cast, client_for):
+    client = client_for(cast.alice)
+    html = client.get("/").content.decode()
+    assert '<html lang="da">' in html and "Min side" in html and "Log af" in html
+    response = client.get(reverse("core:language", args=["en"]) + "?next=/notes/")
+    assert response.status_code == 302 and response["Location"] == "/notes/"
+    html = client.get("/").content.decode()
+    assert '<html lang="en">' in html and "My page" in html
+
+
+def test_language_switch_does_not_redirect_elsewhere(db):
+    response = Client().get(reverse("core:language", args=["en"]) + "?next=https://evil.example/")
+    assert response["Location"] == "/"
+
+
+def test_times_are_stored_in_utc_and_shown_in_copenhagen_in_danish_format(cast, client_for):
+    entry = AuditEntry.objects.create(action="test.summer", summary="sommer")
+    AuditEntry.objects.filter(pk=entry.pk).update(at=datetime(2026, 6, 1, 10, 0, tzinfo=UTC))
+    AuditEntry.objects.create(action="test.winter", summary="vinter")
+    AuditEntry.objects.filter(action="test.winter").update(
+        at=datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+    )
+    html = client_for(cast.ada).get(reverse("administration:audit")).content.decode()
+    assert "01.06.2026 12:00" in html  # CEST, UTC+2
+    assert "01.12.2026 11:00" in html  # CET, UTC+1
