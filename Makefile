@@ -28,7 +28,7 @@ node_modules/.installed: package.json package-lock.json
 
 # Compiled translations are built, not committed.
 messages: $(VENV)/.installed
-	$(MANAGE) compilemessages --verbosity 0 --ignore '.venv' --ignore 'node_modules'
+	DEBUG=true $(MANAGE) compilemessages --verbosity 0 --ignore '.venv' --ignore 'node_modules'
 
 run: install
 	mkdir -p var
@@ -68,8 +68,9 @@ demo-municipality: install
 	$(MANAGE) migrate --noinput --verbosity 0
 	$(MANAGE) demo --size municipality
 
+# Both databases by default; for one: make bench BENCH_ARGS="--database sqlite"
 bench: install static
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles var .mypy_cache .ruff_cache .pytest_cache
