@@ -12,7 +12,7 @@ $(CHECKS): export SECRET_KEY ?= insecure-key-for-checks-only-0123456789abcdefghi
 $(CHECKS): export SECURE_SSL_REDIRECT ?= false
 
 .PHONY: install run test lint types migrations-check templates-check unit static messages \
-	chromium bench bench-postgres demo-municipality clean
+	chromium bench demo-municipality clean
 
 install: $(VENV)/.installed node_modules/.installed messages
 

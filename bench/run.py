@@ -52,22 +52,27 @@ The targets in the product specification: every page renders server-side in unde
 (p95) at municipal scale on a 2-core machine, and the municipality demo (25,000 people in
 1,500 units, 8 levels) is created in under 2 minutes.
 
-Run `make bench` (both databases; PostgreSQL must be reachable) or, for one database,
-`python -m bench.run --database sqlite` (or `postgres`). Options: `--people` (default 25,000)
-and `--requests` (default 200 per page). PostgreSQL runs use the database named in
-`--postgres-url` (default `sparring_bench` on 127.0.0.1), which is dropped and created afresh;
-SQLite runs use a temporary file that is removed afterwards.
+Run `make bench` to measure SQLite and PostgreSQL, or `make bench BENCH_ARGS="--database
+sqlite"` for one database (the same options work with `python -m bench.run`): `--database
+sqlite|postgres|both`, `--people` (default 25,000) and `--requests` (timed requests per page,
+default 200). PostgreSQL runs use the database in `--postgres-url` or `BENCH_POSTGRES_URL`
+(default `sparring_bench` on 127.0.0.1), which is dropped and created afresh and dropped again
+at the end; SQLite runs use a temporary file that is removed afterwards.
 
 For each database the benchmark migrates an empty database, times
 `demo_create(size="municipality")`, then requests each page with Django's test client in the
-same process, logged in as the person named in the table. The time is the wall time of one
-request from the client's call to the finished response: middleware, view, database queries
-and template rendering, without network or browser. Every page gets a few warm-up requests
-first; p50 and p95 are then computed over the timed requests with
-`statistics.quantiles(n=100, method="inclusive")`. Queries per request are counted on separate
-requests, because recording queries slows some database drivers down. On PostgreSQL the
-tables are analysed after loading, as autovacuum would do shortly after an import; SQLite is
-measured as the application leaves it.
+same process, logged in as the person named in the table (a leader of a level-2 unit, a member
+of a leaf team, or the administrator). The time is the wall time of one request from the
+client's call to the finished response: middleware, session, view, database queries and
+template rendering, without network or browser. Every page first gets a few warm-up requests;
+then the timed requests go round the pages in turn, and p50 and p95 are computed per page with
+`statistics.quantiles(n=100, method="inclusive")`. Queries per request are counted on a few
+separate requests, because recording queries slows some database drivers down. On PostgreSQL
+the tables are analysed after loading, as autovacuum would do shortly after an import; SQLite
+is measured as the application leaves it.
+
+Other work on the machine inflates the figures, the p95 most, so each run records the load
+average when it started. Compare runs made on a quiet machine.
 
 The section between the markers below is written by the benchmark and replaced on each run;
 text outside the markers is kept.
@@ -197,34 +202,47 @@ def _measure(database: str, people: int, requests: int) -> DatabaseResult:
         levels=deepest + 1,
         demo_seconds=demo_seconds,
     )
-    for label, who, _user, url in pages:
+    # Warm up and count queries page by page; a page that fails is reported as failed and the
+    # others are still measured.
+    working: list[int] = []
+    counts: dict[int, list[int]] = {}
+    failed: dict[int, int] = {}
+    for i, (_label, who, _user, url) in enumerate(pages):
         client = clients[who]
-
-        # A page that fails is reported as failed; the other pages are still measured.
-        status = 200
         for _ in range(WARM_UP):
             status = client.get(url).status_code
             if status != 200:
+                failed[i] = status
                 break
-        if status != 200:
-            print(f"  {label} as {who}: HTTP {status}", flush=True)
-            result.pages.append(PageResult(label, who, url, 0, 0, 0, 0, 0, status))
-            continue
-        counts = []
-        for _ in range(COUNTED):
-            with CaptureQueriesContext(connection) as queries:
-                status = max(status, client.get(url).status_code)
-            counts.append(len(queries.captured_queries))
-        samples = []
-        for _ in range(requests):
+        else:
+            counts[i] = []
+            for _ in range(COUNTED):
+                with CaptureQueriesContext(connection) as queries:
+                    client.get(url)
+                counts[i].append(len(queries.captured_queries))
+            working.append(i)
+
+    # Timed requests go round the pages in turn, so that a burst of other work on the machine
+    # falls on all pages alike instead of on whichever page was being measured.
+    samples: dict[int, list[float]] = {i: [] for i in working}
+    statuses: dict[int, set[int]] = {i: set() for i in working}
+    for _ in range(requests):
+        for i in working:
+            _label, who, _user, url = pages[i]
             started = time.perf_counter()
-            response = client.get(url)
-            samples.append((time.perf_counter() - started) * 1000)
-            status = max(status, response.status_code)
-        p50, p95 = _percentiles(samples)
-        result.pages.append(
-            PageResult(label, who, url, requests, p50, p95, min(counts), max(counts), status)
-        )
+            response = clients[who].get(url)
+            samples[i].append((time.perf_counter() - started) * 1000)
+            statuses[i].add(response.status_code)
+
+    for i, (label, who, _user, url) in enumerate(pages):
+        if i in failed:
+            result.pages.append(PageResult(label, who, url, 0, 0, 0, 0, 0, failed[i]))
+            print(f"  {label} as {who}: HTTP {failed[i]}", flush=True)
+            continue
+        p50, p95 = _percentiles(samples[i])
+        low, high = min(counts[i]), max(counts[i])
+        status = max(statuses[i])
+        result.pages.append(PageResult(label, who, url, requests, p50, p95, low, high, status))
         print(f"  {label} as {who}: p50 {p50:.1f} ms, p95 {p95:.1f} ms", flush=True)
     return result
 

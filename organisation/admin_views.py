@@ -18,7 +18,7 @@ from core.access import administrator_required
 from core.audit import audit_record
 from core.models import AuditEntry
 from organisation.forms import PersonForm, SearchForm, UnitForm, ValueForm
-from organisation.models import Unit, Value
+from organisation.models import Membership, Unit, Value
 from organisation.services import (
     OrganisationError,
     person_save,
@@ -47,10 +47,19 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
 @administrator_required
 def unit_list(request: AuthenticatedRequest) -> HttpResponse:
     search = SearchForm(request.GET or None)
-    units = Unit.objects.annotate(people=Count("memberships")).order_by("path")
+    units = Unit.objects.order_by("path")
     if search.is_valid() and search.cleaned_data["q"]:
         units = units.filter(name__icontains=search.cleaned_data["q"])
     page = Paginator(units, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Count people for the page shown only, not for every unit of the organisation.
+    people = dict(
+        Membership.objects.filter(unit__in=page.object_list)
+        .values("unit")
+        .annotate(n=Count("pk"))
+        .values_list("unit", "n")
+    )
+    for unit in page:
+        unit.people = people.get(unit.pk, 0)  # type: ignore[attr-defined]
     return render(request, "organisation/admin/unit_list.html", {"page": page, "search": search})
 
 

@@ -45,13 +45,14 @@ class UnitQuerySet(models.QuerySet["Unit"]):
             return self.none()
         if user.is_administrator:
             return self.all()
-        condition = models.Q(memberships__user=user)
+        # A subquery and index ranges, no join: SQLite plans an OR across a join as a scan.
+        condition = models.Q(pk__in=Membership.objects.filter(user=user).values("unit_id"))
         for path in Unit.objects.filter(
             memberships__user=user, memberships__role=Membership.Role.LEADER
         ).values_list("path", flat=True):
             low, high = subtree_bounds(path)
             condition |= models.Q(path__gte=low, path__lt=high)
-        return self.filter(pk__in=Unit.objects.filter(condition).values("pk"))
+        return self.filter(condition)
 
 
 class Unit(models.Model):
