@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from core.http import AuthenticatedRequest
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
@@ -10,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 from django.views.decorators.http import require_GET
 
+from core.http import AuthenticatedRequest
 from organisation.selectors import home_for
 from profiles.models import ProfileNote
 

@@ -3,11 +3,10 @@ for administrators only; to anyone else it does not exist (404)."""
 
 from __future__ import annotations
 
-from core.http import AuthenticatedRequest
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -16,6 +15,7 @@ from accounts.models import User
 from accounts.services import person_deactivate
 from core.access import administrator_required
 from core.audit import audit_record
+from core.http import AuthenticatedRequest
 from core.models import AuditEntry
 from organisation.forms import PersonForm, SearchForm, UnitForm, ValueForm
 from organisation.models import Membership, Unit, Value

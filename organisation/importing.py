@@ -123,7 +123,10 @@ def _decode(data: bytes, filename: str, problems: list[Problem]) -> str | None:
 
 
 def _rows(
-    data: bytes, filename: str, columns: dict[str, tuple[str, ...]], kind: str,
+    data: bytes,
+    filename: str,
+    columns: dict[str, tuple[str, ...]],
+    kind: str,
     problems: list[Problem],
 ) -> Iterable[tuple[int, dict[str, str]]]:
     text = _decode(data, filename, problems)
@@ -155,14 +158,15 @@ def _rows(
     for row in reader:
         if not any(cell.strip() for cell in row):
             continue
-        values = {
-            name: (row[i].strip() if i < len(row) else "") for name, i in index.items()
-        }
+        values = {name: (row[i].strip() if i < len(row) else "") for name, i in index.items()}
         yield reader.line_num, values
 
 
 def snapshot_from_csv(
-    *, units_file: bytes, people_file: bytes, units_name: str = "units.csv",
+    *,
+    units_file: bytes,
+    people_file: bytes,
+    units_name: str = "units.csv",
     people_name: str = "people.csv",
 ) -> tuple[Snapshot, list[Problem]]:
     """Read the two CSV files. Problems found here are about single rows."""
@@ -209,7 +213,10 @@ def snapshot_from_csv(
         if existing is None:
             snapshot.people[key] = existing = person
         elif (existing.username, existing.first_name, existing.last_name, existing.email) != (
-            person.username, person.first_name, person.last_name, person.email,
+            person.username,
+            person.first_name,
+            person.last_name,
+            person.email,
         ):
             problems.append(
                 Problem(
@@ -297,14 +304,17 @@ def snapshot_problems(snapshot: Snapshot) -> list[Problem]:
         for unit_key in person.roles:
             if unit_key not in snapshot.units:
                 problems.append(
-                    Problem(person.where, _("The unit %(id)s is not in the file.") % {"id": unit_key})
+                    Problem(
+                        person.where, _("The unit %(id)s is not in the file.") % {"id": unit_key}
+                    )
                 )
 
     # People created by hand must not collide with imported ones.
     by_username = {
         u.lower(): ext
-        for u, ext in User.objects.filter(username__in=[p.username for p in snapshot.people.values()])
-        .values_list("username", "external_id")
+        for u, ext in User.objects.filter(
+            username__in=[p.username for p in snapshot.people.values()]
+        ).values_list("username", "external_id")
     }
     by_email = {
         e.lower(): ext
@@ -452,7 +462,11 @@ def snapshot_apply(
     for i in range(0, len(gone), 500):
         Membership.objects.filter(pk__in=gone[i : i + 500]).delete()
     Membership.objects.bulk_create(
-        [Membership(user_id=u, unit_id=n, role=r) for (u, n), r in wanted.items() if (u, n) not in have],
+        [
+            Membership(user_id=u, unit_id=n, role=r)
+            for (u, n), r in wanted.items()
+            if (u, n) not in have
+        ],
         batch_size=500,
     )
     role_changes = []
@@ -467,9 +481,7 @@ def snapshot_apply(
     )
 
     # Leavers: imported people the source no longer has.
-    leavers = [
-        u.pk for ext, u in known.items() if ext not in snapshot.people and u.is_active
-    ]
+    leavers = [u.pk for ext, u in known.items() if ext not in snapshot.people and u.is_active]
     for i in range(0, len(leavers), 500):
         chunk = leavers[i : i + 500]
         User.objects.filter(pk__in=chunk).update(is_active=False)

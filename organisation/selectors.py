@@ -32,14 +32,18 @@ def team_page(*, unit: Unit, user: Any) -> dict[str, Any]:
         .select_related("user")
         .annotate(
             leader_first=Case(
-                When(role=Membership.Role.LEADER, then=V(0)), default=V(1), output_field=IntegerField()
+                When(role=Membership.Role.LEADER, then=V(0)),
+                default=V(1),
+                output_field=IntegerField(),
             )
         )
         .order_by("leader_first", "user__first_name", "user__last_name")
     )
     visible_units = Unit.objects.visible_to(user)
     ancestors = list(unit.ancestors().only("pk", "name", "path"))
-    reachable = set(visible_units.filter(pk__in=[a.pk for a in ancestors]).values_list("pk", flat=True))
+    reachable = set(
+        visible_units.filter(pk__in=[a.pk for a in ancestors]).values_list("pk", flat=True)
+    )
     member_ids = [m.user_id for m in memberships]
     notes = (
         ProfileNote.objects.visible_to(user)

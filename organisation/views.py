@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from core.http import AuthenticatedRequest
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from core.http import AuthenticatedRequest
 from organisation.models import Unit
 from organisation.selectors import team_page, teams_for
 

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-from core.http import AuthenticatedRequest
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.access import get_owned_or_404, get_visible_or_404
+from core.http import AuthenticatedRequest
 from profiles.forms import NoteForm
 from profiles.models import ProfileNote
 from profiles.services import note_delete, note_save
@@ -26,7 +26,9 @@ def note_list(request: AuthenticatedRequest) -> HttpResponse:
 
 @require_GET
 def note_detail(request: AuthenticatedRequest, note_id: int) -> HttpResponse:
-    note: ProfileNote = get_visible_or_404(ProfileNote.objects.select_related("owner"), request.user, pk=note_id)
+    note: ProfileNote = get_visible_or_404(
+        ProfileNote.objects.select_related("owner"), request.user, pk=note_id
+    )
     return render(
         request,
         "profiles/detail.html",

@@ -254,4 +254,4 @@ LOGGING = {
 }
 
 # --- Sparring ---------------------------------------------------------------------------------
-SPARRING_ORGANISATION_NAME = env_str("SPARRING_ORGANISATION_NAME", "Sparring")
+SPARRING_ORGANISATION_NAME = env_str("SPARRING_ORGANISATION_NAME", "OS2")

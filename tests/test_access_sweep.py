@@ -39,7 +39,7 @@ def walk(resolvers: list[Any], namespace: str = "") -> Iterator[tuple[str, list[
             yield f"{namespace}{entry.name}", list(entry.pattern.converters)
 
 
-ROUTES = sorted(set((name, tuple(params)) for name, params in walk(get_resolver().url_patterns)))
+ROUTES = sorted({(name, tuple(params)) for name, params in walk(get_resolver().url_patterns)})
 
 
 def alice_objects(cast: Any) -> dict[str, Callable[[], Any]]:
@@ -47,9 +47,11 @@ def alice_objects(cast: Any) -> dict[str, Callable[[], Any]]:
     return {
         "unit_id": lambda: cast.team.pk,
         "user_id": lambda: cast.alice.pk,
-        "note_id": lambda: ProfileNote.objects.create(
-            owner=cast.alice, title="Privat", body="Kun mig", visibility=Visibility.PRIVATE
-        ).pk,
+        "note_id": lambda: (
+            ProfileNote.objects.create(
+                owner=cast.alice, title="Privat", body="Kun mig", visibility=Visibility.PRIVATE
+            ).pk
+        ),
         "value_id": lambda: Value.objects.first().pk,  # type: ignore[union-attr]
         "code": lambda: "en",
         "job_id": lambda: _import_job(cast),

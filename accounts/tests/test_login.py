@@ -102,6 +102,8 @@ def test_idle_timeout_is_the_cookie_age(cast, settings):
     client = Client()
     login(client, "alice")
     session = Session.objects.get(user=cast.alice)
-    remaining = (session.expire_date - session.expire_date.now(tz=session.expire_date.tzinfo)).total_seconds()
+    remaining = (
+        session.expire_date - session.expire_date.now(tz=session.expire_date.tzinfo)
+    ).total_seconds()
     assert abs(remaining - settings.SESSION_IDLE_MINUTES * 60) < 60
     assert client.cookies["sessionid"]["httponly"]

@@ -30,9 +30,7 @@ def english():
 
 
 def run(units: str, people: str, actor=None):
-    snapshot, problems = snapshot_from_csv(
-        units_file=units.encode(), people_file=people.encode()
-    )
+    snapshot, problems = snapshot_from_csv(units_file=units.encode(), people_file=people.encode())
     problems += snapshot_problems(snapshot)
     if problems:
         return None, problems
@@ -52,7 +50,9 @@ def test_good_files_import_and_again_change_nothing(db):
     assert problems == []
     assert (result.units_created, result.people_created, result.memberships_changed) == (3, 3, 4)
     assert Membership.objects.get(user__username="mette").role == "leader"
-    sara_units = Membership.objects.filter(user__username="sara").values_list("unit__name", flat=True)
+    sara_units = Membership.objects.filter(user__username="sara").values_list(
+        "unit__name", flat=True
+    )
     assert set(sara_units) == {"Økonomi", "Sekretariatet"}
     assert Unit.objects.get(external_id="s").parent == Unit.objects.get(external_id="k")
 
@@ -90,7 +90,9 @@ def test_moves_new_people_and_leavers(db):
     run(UNITS, PEOPLE)
     jonas = User.objects.get(username="jonas")
     moved_units = UNITS.replace("o;Økonomi;k", "o;Økonomi og styring;s")
-    moved_people = PEOPLE.replace("2,jonas,Jonas,Krogh,jonas@example.org,Produktkonsulent,s,nej\n", "")
+    moved_people = PEOPLE.replace(
+        "2,jonas,Jonas,Krogh,jonas@example.org,Produktkonsulent,s,nej\n", ""
+    )
     moved_people += "8,nina,Nina,Bang,nina@example.org,Koordinator,o,ja\n"
     result, problems = run(moved_units, moved_people)
     assert problems == []

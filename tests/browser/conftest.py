@@ -14,11 +14,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.test.testcases import LiveServerThread
 from django.urls import reverse
-from playwright.sync_api import Browser, Page, Playwright, Response, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, Response, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 from conftest import PASSWORD
@@ -51,6 +53,13 @@ document.addEventListener("securitypolicyviolation", (event) => {
 });
 """
 
+# Pictures and checks wait for slide-ins and fades to end.
+_ANIMATIONS_DONE = """
+() => document.getAnimations().every(
+  (a) => a.playState !== "running" || a.effect.getComputedTiming().iterations === Infinity
+)
+"""
+
 _RUN_AXE = """
 (tags) => axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]})
   .then((results) => results.violations.map((v) => ({
@@ -75,11 +84,14 @@ class _ProductionStaticLiveServer(LiveServer):
     the collected files, as in production (so `collectstatic` must have run)."""
 
     def __init__(self, addr: str) -> None:
+        if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
+            pytest.fail("The browser tests need collected static files: run collectstatic.")
         super().__init__(addr, start=False)
         thread = self.thread
         self.thread = LiveServerThread(
             thread.host,
-            static_handler=_through_the_app,
+            # Django wraps the app in whatever callable it gets; the stubs ask for a class.
+            static_handler=_through_the_app,  # type: ignore[arg-type]
             connections_override=thread.connections_override,
             port=thread.port,
         )
@@ -147,23 +159,22 @@ def new_page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Calla
     name = re.sub(r"[^A-Za-z0-9_.-]+", "-", request.node.name).strip("-")
 
     def make(**options: Any) -> Page:
-        context = browser.new_context(
-            locale="da-DK", timezone_id="Europe/Copenhagen", **options
-        )
+        context = browser.new_context(locale="da-DK", timezone_id="Europe/Copenhagen", **options)
         context.set_default_timeout(10_000)
         context.add_init_script(_REPORT_CSP_VIOLATIONS)
         contexts.append(context)
         page = context.new_page()
         watch = _Watch(name if len(contexts) == 1 else f"{name}-{len(contexts)}")
         _watches[id(page)] = watch
-        page.on(
-            "console",
-            lambda message: (
-                watch.problems.append(f"console {message.type}: {message.text}")
-                if message.type == "error"
-                else None
-            ),
-        )
+
+        def on_console(message: ConsoleMessage) -> None:
+            if message.type == "error":
+                where = message.location.get("url")
+                watch.problems.append(
+                    f"console error: {message.text}" + (f" ({where})" if where else "")
+                )
+
+        page.on("console", on_console)
         page.on("pageerror", lambda error: watch.problems.append(f"uncaught error: {error}"))
         return page
 
@@ -212,7 +223,11 @@ def check(page: Page) -> None:
     check, a screenshot, and no accessibility violations."""
     watch = _watch(page)
     watch.shots += 1
-    page.screenshot(path=SCREENSHOTS / f"{watch.name}-{watch.shots}.png", full_page=True)
+    page.wait_for_function(_ANIMATIONS_DONE)
+    # A full-page picture resizes the window for a moment, and the design system closes its
+    # menu drawer on resize; with the drawer open, the window is all there is to see anyway.
+    drawer_open = page.evaluate("document.body.classList.contains('mobile-nav-active')")
+    page.screenshot(path=SCREENSHOTS / f"{watch.name}-{watch.shots}.png", full_page=not drawer_open)
     problems, watch.problems[:] = list(watch.problems), []
     assert not problems, f"on {page.url}:\n" + "\n".join(problems)
     axe_check(page)
@@ -239,7 +254,9 @@ def follow(page: Page, action: Callable[[], Any], *, status: int = 200) -> Respo
 
 
 def path_of(page: Page) -> str:
-    return re.sub(r"^https?://[^/]+", "", page.url)
+    """The address of the page without scheme, host or fragment."""
+    url = urlsplit(page.url)
+    return f"{url.path}?{url.query}" if url.query else url.path
 
 
 def login(page: Page, live_server: LiveServer, user: Any, *, password: str = PASSWORD) -> None:
