@@ -50,6 +50,7 @@ types: install
 	$(BIN)/mypy .
 
 migrations-check: install
+	mkdir -p var
 	$(MANAGE) makemigrations --check --dry-run --verbosity 1
 
 templates-check: install

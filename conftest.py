@@ -48,9 +48,9 @@ def _person(username: str, first: str, last: str, **extra: object) -> User:
 
 @pytest.fixture
 def cast(db: None) -> Cast:
-    organisation = unit_create(actor=None, name="Kommunen", parent=None, audit=False)
-    team = unit_create(actor=None, name="Sekretariatet", parent=organisation, audit=False)
-    other_team = unit_create(actor=None, name="Økonomi", parent=organisation, audit=False)
+    organisation = unit_create(actor=None, name="Kommunen", parent=None)
+    team = unit_create(actor=None, name="Sekretariatet", parent=organisation)
+    other_team = unit_create(actor=None, name="Økonomi", parent=organisation)
     alice = _person("alice", "Alice", "Andersen", job_title="Produktkonsulent")
     bob = _person("bob", "Bob", "Bertelsen", job_title="Enterprisearkitekt")
     lena = _person("lena", "Lena", "Lund", job_title="Sekretariatschef")

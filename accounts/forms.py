@@ -34,7 +34,7 @@ class LoginForm(DesignSystemForm, AuthenticationForm):
 
     def clean(self) -> dict[str, Any]:
         username = (self.cleaned_data.get("username") or "").strip()
-        if username and login_is_locked(username=username):
+        if username and login_is_locked(username=username, ip_address=client_ip(self.request)):
             login_attempt_record(
                 username=username, ip_address=client_ip(self.request), succeeded=False
             )

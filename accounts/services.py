@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import LoginAttempt, Session, User
@@ -24,18 +25,43 @@ def unique_username(base: str) -> str:
     return candidate
 
 
-def login_is_locked(*, username: str) -> bool:
-    """True when the last failures for this username within the window reach the limit."""
-    since = timezone.now() - timedelta(minutes=settings.SPARRING_LOCKOUT_MINUTES)
-    recent = LoginAttempt.objects.filter(username=username.lower(), at__gte=since).order_by("-at")
-    streak = 0
-    for succeeded in recent.values_list("succeeded", flat=True)[
-        : settings.SPARRING_LOCKOUT_ATTEMPTS
-    ]:
+def _locked(attempts: QuerySet[LoginAttempt], limit: int) -> bool:
+    """`limit` failures in a row lock for the lock-out period, counted from the failure that
+    reached the limit. Tries while locked do not prolong it, so nobody can keep another
+    person locked out by trying now and then."""
+    window = timedelta(minutes=settings.SPARRING_LOCKOUT_MINUTES)
+    now = timezone.now()
+    streak, locked_until = 0, None
+    for at, succeeded in (
+        attempts.filter(at__gte=now - timedelta(days=1))
+        .order_by("at")[:5000]
+        .values_list("at", "succeeded")
+    ):
+        if locked_until is not None:
+            if at < locked_until:
+                continue
+            locked_until = None
         if succeeded:
-            break
+            streak = 0
+            continue
         streak += 1
-    return streak >= settings.SPARRING_LOCKOUT_ATTEMPTS
+        if streak >= limit:
+            locked_until, streak = at + window, 0
+    return locked_until is not None and now < locked_until
+
+
+def login_is_locked(*, username: str, ip_address: str | None) -> bool:
+    """Locked for this username (guessing one person's password), or for this address
+    (trying one password on many people)."""
+    if _locked(
+        LoginAttempt.objects.filter(username=username.lower()),
+        settings.SPARRING_LOCKOUT_ATTEMPTS,
+    ):
+        return True
+    return ip_address is not None and _locked(
+        LoginAttempt.objects.filter(ip_address=ip_address),
+        settings.SPARRING_LOCKOUT_ATTEMPTS_PER_ADDRESS,
+    )
 
 
 def login_attempt_record(*, username: str, ip_address: str | None, succeeded: bool) -> None:
@@ -47,21 +73,31 @@ def login_attempt_record(*, username: str, ip_address: str | None, succeeded: bo
     )
 
 
-def sessions_end(*, user: User) -> int:
-    """End every session of this person on the server. Returns how many were ended."""
-    deleted, _ = Session.objects.filter(user=user).delete()
-    return deleted
+@transaction.atomic
+def person_reactivate(*, actor: User | None, person: User) -> None:
+    person.is_active = True
+    person.save(update_fields=["is_active"])
+    audit_record(actor=actor, action="person.reactivate", target=person)
+
+
+def people_deactivate(*, ids: list[int]) -> int:
+    """Leavers: kept (their history stays theirs), but they cannot log in, belong nowhere, and
+    every session they have ends. The caller audits. Returns how many sessions ended."""
+    from organisation.models import Membership
+
+    ended = 0
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        User.objects.filter(pk__in=chunk).update(is_active=False)
+        Membership.objects.filter(user_id__in=chunk).delete()
+        ended += Session.objects.filter(user_id__in=chunk).delete()[0]
+    return ended
 
 
 @transaction.atomic
 def person_deactivate(*, actor: User | None, person: User, reason: str = "") -> None:
-    """A leaver: kept (their history stays theirs), but cannot log in and belongs nowhere."""
-    from organisation.models import Membership
-
+    ended = people_deactivate(ids=[person.pk])
     person.is_active = False
-    person.save(update_fields=["is_active"])
-    Membership.objects.filter(user=person).delete()
-    ended = sessions_end(user=person)
     audit_record(
         actor=actor,
         action="person.deactivate",

@@ -12,9 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
-from accounts.services import person_deactivate
+from accounts.services import person_deactivate, person_reactivate
 from core.access import administrator_required
-from core.audit import audit_record
 from core.http import AuthenticatedRequest
 from core.models import AuditEntry
 from organisation.forms import PersonForm, SearchForm, UnitForm, ValueForm
@@ -159,9 +158,7 @@ def person_deactivate_view(request: AuthenticatedRequest, user_id: int) -> HttpR
 @require_POST
 def person_reactivate_view(request: AuthenticatedRequest, user_id: int) -> HttpResponse:
     person = get_object_or_404(User, pk=user_id)
-    person.is_active = True
-    person.save(update_fields=["is_active"])
-    audit_record(actor=request.user, action="person.reactivate", target=person)
+    person_reactivate(actor=request.user, person=person)
     messages.success(request, _("%(name)s can log in again.") % {"name": person.display_name})
     return redirect("administration:person_edit", user_id=person.pk)
 

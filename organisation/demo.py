@@ -20,6 +20,10 @@ from profiles.models import ProfileNote
 DEMO_PASSWORD = "sparring-demo"
 
 
+class DemoError(RuntimeError):
+    pass
+
+
 @dataclass(frozen=True)
 class DemoLogin:
     username: str
@@ -199,13 +203,16 @@ def _depths(snapshot: Snapshot) -> list[int]:
 
 @transaction.atomic
 def demo_create(*, size: str = "small", people: int = 25_000) -> list[DemoLogin]:
-    """Create the demo organisation and return the logins to print."""
+    """Create the demo organisation in an empty database and return the logins to print."""
+    if User.objects.exists():
+        raise DemoError(
+            "The database already has people; the demo is only created in an empty database."
+        )
     snapshot = _small_snapshot() if size == "small" else _municipality_snapshot(people)
     snapshot_apply(snapshot, actor=None, source=f"demo ({size})")
     password = make_password(DEMO_PASSWORD)
-    admin, _ = User.objects.get_or_create(
-        username="admin",
-        defaults={"first_name": "Ada", "last_name": "Administrator", "is_administrator": True},
+    User.objects.create(
+        username="admin", first_name="Ada", last_name="Administrator", is_administrator=True
     )
     if size == "small":
         logins = [
@@ -223,7 +230,6 @@ def demo_create(*, size: str = "small", people: int = 25_000) -> list[DemoLogin]
         ]
     logins.append(DemoLogin("admin", "administrator"))
     User.objects.filter(username__in=[login.username for login in logins]).update(password=password)
-    admin.refresh_from_db()
     return logins
 
 

@@ -45,10 +45,10 @@ class PersonForm(DesignSystemForm, forms.ModelForm):  # type: ignore[type-arg]
         help_text=_("A leader sees the shared items and anonymous results of these units."),
     )
     password = forms.CharField(
-        label=_("New password"),
+        label=_("Password"),
         required=False,
         widget=forms.PasswordInput(render_value=False),
-        help_text=_("Leave empty to keep the password (or for people who log in with OIDC)."),
+        help_text=_("For a local account. Leave empty for people who log in with OIDC."),
     )
 
     class Meta:
@@ -59,6 +59,9 @@ class PersonForm(DesignSystemForm, forms.ModelForm):  # type: ignore[type-arg]
         super().__init__(*args, **kwargs)
         self.fields["email"].required = False
         if self.instance.pk:
+            # An administrator never sets another person's password: that would let them log
+            # in as the person and read private content. People change their own.
+            del self.fields["password"]
             roles = dict(
                 Membership.objects.filter(user=self.instance).values_list("unit_id", "role")
             )

@@ -23,7 +23,8 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import Session, User
+from accounts.models import User
+from accounts.services import people_deactivate
 from core.audit import audit_record
 from organisation.models import Membership, Unit, path_step
 
@@ -33,9 +34,10 @@ MEMBER, LEADER = Membership.Role.MEMBER.value, Membership.Role.LEADER.value
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 USERNAME_RE = re.compile(r"^[\w.@+-]+$")
 MAX_DEPTH = 30
+CONTROL_RE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 
 
-def _no_progress(step: str, done: int, total: int) -> None:
+def no_progress(step: str, done: int, total: int) -> None:
     return None
 
 
@@ -137,7 +139,7 @@ def _rows(
         return
     first_line = text.splitlines()[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
     header = [h.strip().lower() for h in next(reader)]
     index: dict[str, int] = {}
     for name, aliases in columns.items():
@@ -155,11 +157,20 @@ def _rows(
             )
         )
         return
-    for row in reader:
-        if not any(cell.strip() for cell in row):
-            continue
-        values = {name: (row[i].strip() if i < len(row) else "") for name, i in index.items()}
-        yield reader.line_num, values
+    try:
+        for row in reader:
+            if not any(cell.strip() for cell in row):
+                continue
+            values = {name: (row[i].strip() if i < len(row) else "") for name, i in index.items()}
+            yield reader.line_num, values
+    except csv.Error as error:
+        # An unbalanced quote, a NUL byte: nothing after this line can be trusted.
+        problems.append(
+            Problem(
+                _("%(file)s, line %(line)d") % {"file": filename, "line": reader.line_num},
+                _("The file cannot be read as CSV from here on (%(error)s).") % {"error": error},
+            )
+        )
 
 
 def snapshot_from_csv(
@@ -202,7 +213,7 @@ def snapshot_from_csv(
             continue
         person = PersonIn(
             key=key,
-            username=row.get("username", "") or _username_from(row.get("email", ""), key),
+            username=row.get("username", "") or username_for(row.get("email", ""), key),
             first_name=row.get("first_name", ""),
             last_name=row.get("last_name", ""),
             email=row.get("email", ""),
@@ -238,9 +249,10 @@ def snapshot_from_csv(
     return snapshot, problems
 
 
-def _username_from(email: str, key: str) -> str:
-    local = email.split("@")[0] if "@" in email else ""
-    return local or key
+def username_for(email: str, key: str) -> str:
+    """A person's username when the source gives none: the whole e-mail address (a local part
+    alone collides across domains, jens@kommune.dk and jens@skole.kommune.dk), else the key."""
+    return email.strip().lower() or key
 
 
 # --- Checking ---------------------------------------------------------------------------------
@@ -249,6 +261,15 @@ def _username_from(email: str, key: str) -> str:
 def snapshot_problems(snapshot: Snapshot) -> list[Problem]:
     """Everything that would stop the snapshot from being applied, with where it is."""
     problems: list[Problem] = []
+    for where, values in [
+        *((u.where, (u.key, u.name, u.parent_key)) for u in snapshot.units.values()),
+        *(
+            (p.where, (p.key, p.username, p.first_name, p.last_name, p.email, p.job_title))
+            for p in snapshot.people.values()
+        ),
+    ]:
+        if any(CONTROL_RE.search(value) for value in values):
+            problems.append(Problem(where, _("The line holds control characters.")))
     for unit in snapshot.units.values():
         if unit.parent_key and unit.parent_key not in snapshot.units:
             problems.append(
@@ -389,7 +410,7 @@ def unit_paths_repair() -> int:
 
 @transaction.atomic
 def snapshot_apply(
-    snapshot: Snapshot, *, actor: User | None, source: str, progress: Progress = _no_progress
+    snapshot: Snapshot, *, actor: User | None, source: str, progress: Progress = no_progress
 ) -> ImportResult:
     result = ImportResult()
 
@@ -482,11 +503,7 @@ def snapshot_apply(
 
     # Leavers: imported people the source no longer has.
     leavers = [u.pk for ext, u in known.items() if ext not in snapshot.people and u.is_active]
-    for i in range(0, len(leavers), 500):
-        chunk = leavers[i : i + 500]
-        User.objects.filter(pk__in=chunk).update(is_active=False)
-        Membership.objects.filter(user_id__in=chunk).delete()
-        Session.objects.filter(user_id__in=chunk).delete()
+    people_deactivate(ids=leavers)
     result.people_deactivated = len(leavers)
 
     # Imported units the source no longer has go when nothing is left in them.
@@ -502,6 +519,6 @@ def snapshot_apply(
         actor=actor,
         action="organisation.import",
         summary=source,
-        data={**vars(result), "deactivated_ids": leavers[:1000]},
+        data={**vars(result), "deactivated_ids": leavers},
     )
     return result

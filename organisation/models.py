@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # A unit's path is its ancestors' ids and its own, each in base 36 padded to a fixed width and
-# ended by "/": "00001a/0000b2/". A subtree is then one index range scan on both SQLite and
-# PostgreSQL (path >= P and path < P with its last "/" raised to "0"), with no recursive query.
+# ended by "/": "00001a/0000b2/". A subtree is then the units whose path starts with P: no
+# recursive query, and correct under any database collation (a range on P would not be).
 PATH_STEP = 6
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
@@ -28,14 +28,9 @@ def path_ids(path: str) -> list[int]:
     return [int(step, 36) for step in path.split("/") if step]
 
 
-def subtree_bounds(path: str) -> tuple[str, str]:
-    return path, path[:-1] + "0"
-
-
 class UnitQuerySet(models.QuerySet["Unit"]):
     def subtree_of(self, unit: Unit, *, include_self: bool = True) -> UnitQuerySet:
-        low, high = subtree_bounds(unit.path)
-        qs = self.filter(path__gte=low, path__lt=high)
+        qs = self.filter(path__startswith=unit.path)
         return qs if include_self else qs.exclude(pk=unit.pk)
 
     def visible_to(self, user: Any) -> UnitQuerySet:
@@ -45,13 +40,12 @@ class UnitQuerySet(models.QuerySet["Unit"]):
             return self.none()
         if user.is_administrator:
             return self.all()
-        # A subquery and index ranges, no join: SQLite plans an OR across a join as a scan.
+        # A subquery and path prefixes, no join: SQLite plans an OR across a join badly.
         condition = models.Q(pk__in=Membership.objects.filter(user=user).values("unit_id"))
         for path in Unit.objects.filter(
             memberships__user=user, memberships__role=Membership.Role.LEADER
         ).values_list("path", flat=True):
-            low, high = subtree_bounds(path)
-            condition |= models.Q(path__gte=low, path__lt=high)
+            condition |= models.Q(path__startswith=path)
         return self.filter(condition)
 
 

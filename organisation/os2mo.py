@@ -32,8 +32,10 @@ from organisation.importing import (
     Progress,
     Snapshot,
     UnitIn,
+    no_progress,
     snapshot_apply,
     snapshot_problems,
+    username_for,
 )
 from organisation.models import ImportJob
 
@@ -99,10 +101,6 @@ class Os2moError(Exception):
     def __init__(self, message: str, *, status: int | None = None) -> None:
         super().__init__(message)
         self.status = status
-
-
-def _no_progress(step: str, done: int, total: int) -> None:
-    return None
 
 
 def _shown(url: str) -> str:
@@ -324,13 +322,8 @@ def _names(person: dict[str, Any]) -> tuple[str, str]:
     return (first, last) if first else (last, "")
 
 
-def _username(email: str, user_key: str) -> str:
-    local = email.split("@")[0] if "@" in email else ""
-    return local or user_key
-
-
 def os2mo_snapshot(
-    *, client: Os2moClient | None = None, progress: Progress = _no_progress
+    *, client: Os2moClient | None = None, progress: Progress = no_progress
 ) -> tuple[Snapshot, list[Problem]]:
     """Read units, engagements, managers and e-mail addresses valid today. Problems found here
     are about single objects; `snapshot_problems` checks the whole."""
@@ -397,7 +390,7 @@ def os2mo_snapshot(
     for person in snapshot.people.values():
         # Someone with several addresses gets the same one on every run.
         person.email = min(emails.get(person.key, [""]), key=str.lower)
-        person.username = _username(person.email, user_keys[person.key])
+        person.username = username_for(person.email, user_keys[person.key])
         if person.key in jobs:
             person.job_title = min(jobs[person.key])[2]
     return snapshot, problems

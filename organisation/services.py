@@ -16,6 +16,8 @@ from accounts.models import User
 from core.audit import audit_record
 from organisation.models import Membership, Unit, Value, path_step
 
+PERSON_FIELDS = ("username", "first_name", "last_name", "email", "job_title", "is_administrator")
+
 
 class OrganisationError(ValueError):
     """A change that would break the organisation; the message is for the user."""
@@ -28,7 +30,7 @@ def _place(unit: Unit, parent: Unit | None) -> None:
 
 @transaction.atomic
 def unit_create(
-    *, actor: User | None, name: str, parent: Unit | None, external_id: str = "", audit: bool = True
+    *, actor: User | None, name: str, parent: Unit | None, external_id: str = ""
 ) -> Unit:
     # The path holds the unit's own id, which exists only after the first insert.
     unit = Unit.objects.create(
@@ -36,15 +38,19 @@ def unit_create(
     )
     _place(unit, parent)
     unit.save(update_fields=["path", "depth"])
-    if audit:
-        audit_record(actor=actor, action="unit.create", target=unit)
+    audit_record(actor=actor, action="unit.create", target=unit)
     return unit
 
 
 @transaction.atomic
-def unit_update(
-    *, actor: User | None, unit: Unit, name: str, parent: Unit | None, audit: bool = True
-) -> Unit:
+def unit_update(*, actor: User | None, unit: Unit, name: str, parent: Unit | None) -> Unit:
+    # Lock the unit and its new parent and read their paths afresh, so that two moves at
+    # once cannot interleave on PostgreSQL (SQLite's IMMEDIATE transactions already queue).
+    ids = [unit.pk] + ([parent.pk] if parent else [])
+    fresh = {u.pk: u for u in Unit.objects.select_for_update().filter(pk__in=ids)}
+    unit.path, unit.depth = fresh[unit.pk].path, fresh[unit.pk].depth
+    if parent is not None:
+        parent.path, parent.depth = fresh[parent.pk].path, fresh[parent.pk].depth
     if parent is not None and parent.path.startswith(unit.path):
         raise OrganisationError(_("A unit cannot be placed under itself or one of its own units."))
     changes: dict[str, Any] = {}
@@ -57,12 +63,12 @@ def unit_update(
         unit.parent = parent
         _place(unit, parent)
         # Every unit below follows: swap the old prefix for the new one in one statement.
-        Unit.objects.subtree_of(Unit(path=old_path), include_self=False).update(
+        Unit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk).update(
             path=Concat(V(unit.path), Substr("path", len(old_path) + 1)),
             depth=F("depth") - old_depth + unit.depth,
         )
     unit.save()
-    if changes and audit:
+    if changes:
         audit_record(actor=actor, action="unit.update", target=unit, data=changes)
     return unit
 
@@ -83,8 +89,17 @@ def person_save(
     memberships: dict[Unit, str],
     password: str | None = None,
 ) -> User:
-    """Create or update a person and set exactly these memberships (unit -> role)."""
+    """Create or update a person and set exactly these memberships (unit -> role). Every change
+    of a person's identity (name, e-mail, username, administrator) is in the audit row."""
     creating = person.pk is None
+    before = (
+        {} if creating else User.objects.filter(pk=person.pk).values(*PERSON_FIELDS).first() or {}
+    )
+    changes = {
+        f: [before[f], getattr(person, f)]
+        for f in PERSON_FIELDS
+        if before and before[f] != getattr(person, f)
+    }
     if password:
         person.set_password(password)
     elif creating:
@@ -95,7 +110,12 @@ def person_save(
         actor=actor,
         action="person.create" if creating else "person.update",
         target=person,
-        data={"units": {str(u.pk): role for u, role in memberships.items()}},
+        data={
+            "changes": changes,
+            "password_set": bool(password),
+            "units": {str(u.pk): role for u, role in memberships.items()},
+            "own_account": actor is not None and actor.pk == person.pk,
+        },
     )
     return person
 

@@ -84,22 +84,23 @@ TEMPLATES = [
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'sparring.sqlite3'}")
 _db = dj_database_url.parse(DATABASE_URL)
 if _db["ENGINE"] == "django.db.backends.sqlite3":
-    _db["OPTIONS"] = {
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-        "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-        ),
-    }
+    _db.setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+            ),
+        }
+    )
 elif _db["ENGINE"] == "django.db.backends.postgresql":
     # psycopg's pool keeps connections open between requests; Django then wants CONN_MAX_AGE 0.
     _db["CONN_MAX_AGE"] = 0
-    _db["OPTIONS"] = {
-        "pool": {
-            "min_size": env_int("DATABASE_POOL_MIN", 2),
-            "max_size": env_int("DATABASE_POOL_MAX", 10),
-            "timeout": 10,
-        }
+    # Options from the URL (sslmode=verify-full, sslrootcert, ...) are kept.
+    _db.setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env_int("DATABASE_POOL_MIN", 2),
+        "max_size": env_int("DATABASE_POOL_MAX", 10),
+        "timeout": 10,
     }
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -126,6 +127,7 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 SPARRING_LOCKOUT_ATTEMPTS = env_int("SPARRING_LOCKOUT_ATTEMPTS", 5)
 SPARRING_LOCKOUT_MINUTES = env_int("SPARRING_LOCKOUT_MINUTES", 15)
+SPARRING_LOCKOUT_ATTEMPTS_PER_ADDRESS = env_int("SPARRING_LOCKOUT_ATTEMPTS_PER_ADDRESS", 50)
 
 # Sessions live in our own table, which knows its user, so that logging out everywhere and
 # deactivating a person end every session on the server.
@@ -193,6 +195,7 @@ LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/Copenhagen"
 USE_I18N = True
+USE_THOUSAND_SEPARATOR = True  # 25.000 in Danish; ids in URLs go through {% url %}, unlocalised
 USE_TZ = True
 
 # --- Static files (front-end assets come from npm at install time, see Makefile) --------------
@@ -220,7 +223,11 @@ if env_bool("SECURE_PROXY_SSL", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = 0 if DEBUG else 31_536_000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+if not SECURE_HSTS_PRELOAD:
+    # Preloading binds every subdomain of the organisation's domain for good: the domain
+    # owner's decision, so it is opt-in, and check --deploy need not ask for it.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

@@ -7,7 +7,6 @@ urlpatterns = [
     path("notes/", include("profiles.urls")),
     path("administration/", include("organisation.admin_urls")),
     path("oidc/", include("mozilla_django_oidc.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
 ]
 
 handler404 = "core.views.not_found"

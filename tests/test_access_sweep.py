@@ -91,3 +91,17 @@ def test_stranger_gets_404(name, params, cast, client_for):
     # 405 (a method the view never takes) says nothing about the object; one method is 404.
     statuses = {client.get(url).status_code, client.post(url).status_code}
     assert 404 in statuses and statuses <= {404, 405}, f"eve: {url} gave {statuses}"
+
+
+PERSONAL_ROUTES = [r for r in ROUTES if "note_id" in r[1]]
+
+
+@pytest.mark.parametrize(("name", "params"), PERSONAL_ROUTES, ids=[r[0] for r in PERSONAL_ROUTES])
+@pytest.mark.parametrize("viewer", ["bob", "lena", "ada", "eve"])
+def test_a_private_note_is_404_for_colleague_leader_and_administrator(
+    name, params, viewer, cast, client_for
+):
+    url = url_for(name, params, cast)
+    client = client_for(getattr(cast, viewer))
+    statuses = {client.get(url).status_code, client.post(url).status_code}
+    assert 404 in statuses and statuses <= {404, 405}, f"{viewer}: {url} gave {statuses}"

@@ -107,3 +107,35 @@ def test_idle_timeout_is_the_cookie_age(cast, settings):
     ).total_seconds()
     assert abs(remaining - settings.SESSION_IDLE_MINUTES * 60) < 60
     assert client.cookies["sessionid"]["httponly"]
+
+
+@override_settings(SPARRING_LOCKOUT_ATTEMPTS=3, SPARRING_LOCKOUT_MINUTES=15)
+def test_trying_while_locked_does_not_prolong_the_lockout(cast):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client = Client()
+    for _ in range(3):
+        login(client, "alice", "wrong")
+    # The lock began 16 minutes ago; someone kept trying every few minutes since.
+    LoginAttempt.objects.update(at=timezone.now() - timedelta(minutes=16))
+    for minutes in (12, 8, 4):
+        LoginAttempt.objects.create(
+            username="alice",
+            succeeded=False,
+            ip_address="127.0.0.1",
+        )
+        LoginAttempt.objects.filter(pk=LoginAttempt.objects.latest("pk").pk).update(
+            at=timezone.now() - timedelta(minutes=minutes)
+        )
+    assert login(Client(), "alice").status_code == 302
+
+
+@override_settings(SPARRING_LOCKOUT_ATTEMPTS_PER_ADDRESS=4)
+def test_one_address_trying_many_people_is_locked_out(cast):
+    client = Client()
+    for username in ["alice", "bob", "lena", "eve"]:
+        login(client, username, "Sommer2026!")
+    assert login(client, "ada").status_code == 200, "locked for this address"
+    assert not Session.objects.filter(user=cast.ada).exists()

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -58,9 +59,28 @@ def test_pages_have_no_inline_script_or_style(cast, client_for):
     client = client_for(cast.ada)
     for url in ["/", "/notes/", "/teams/", "/administration/", "/login/", "/accessibility/"]:
         html = client.get(url).content.decode()
-        assert "<script>" not in html and "<style" not in html and " style=" not in html, url
-        assert " onclick=" not in html, url
+        assert not re.search(r"<script(?![^>]*\bsrc=)", html), f"inline script on {url}"
+        assert "<style" not in html and " style=" not in html, url
+        assert not re.search(r"\son[a-z]+=", html), f"inline event handler on {url}"
 
 
 def test_health(db, client):
     assert client.get("/health/").json() == {"status": "ok"}
+
+
+def test_options_in_database_url_are_kept():
+    code = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
+    env = {
+        **os.environ,
+        "DATABASE_URL": "postgres://u@db.example:5432/sparring?sslmode=verify-full",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "sparring.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "'sslmode': 'verify-full'" in result.stdout, result.stderr
+    assert "'pool'" in result.stdout

@@ -165,3 +165,29 @@ def test_import_page_reports_bad_rows_and_imports_good_files(cast, client_for):
     response = upload(UNITS, PEOPLE)
     assert User.objects.filter(username="mette").exists()
     assert AuditEntry.objects.filter(action="organisation.import", actor=cast.ada).exists()
+
+
+def test_broken_csv_and_control_characters_are_reported_not_crashed(db):
+    broken = UNITS + 'z;"Unbalanced;k\n' + "q;x" * 10 + "\n"
+    _, problems = snapshot_from_csv(units_file=broken.encode(), people_file=PEOPLE.encode())
+    assert any("cannot be read as CSV" in str(p) for p in problems), problems
+    with_nul = UNITS.replace("Økonomi", "Øko\x00nomi")
+    _, problems = run(with_nul, PEOPLE)
+    assert any("units.csv, line 4" in str(p) for p in problems), problems
+    with_control = UNITS.replace("Økonomi", "Øko\x1bnomi")
+    result, problems = run(with_control, PEOPLE)
+    assert result is None
+    assert any("control characters" in str(p) for p in problems), problems
+    assert not Unit.objects.exists()
+
+
+def test_usernames_from_e_mail_do_not_collide_across_domains(db):
+    people = (
+        "id,first_name,email,unit_id\n1,Jens,jens@kommune.dk,s\n2,Jens,jens@skole.kommune.dk,s\n"
+    )
+    result, problems = run(UNITS, people)
+    assert problems == [] and result.people_created == 2
+    assert set(User.objects.values_list("username", flat=True)) == {
+        "jens@kommune.dk",
+        "jens@skole.kommune.dk",
+    }

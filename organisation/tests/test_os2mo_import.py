@@ -315,13 +315,13 @@ def test_full_import_builds_the_tree_people_and_leaders(os2mo, db):
     assert set(people) == {u(k) for k in ("anna", "bo", "carl", "dina", "lars")}
     anna = people[u("anna")]
     assert (anna.username, anna.first_name, anna.last_name, anna.email, anna.job_title) == (
-        "anna",
+        "anna@kommune.dk",
         "Anna",
         "Larsen",
         "anna@kommune.dk",
         "Jurist",
     )
-    assert people[u("carl")].username == "carl.nielsen"
+    assert people[u("carl")].username == "carl.nielsen@kommune.dk"
     # No e-mail address: the username is OS2mo's user_key; the name is split from `name`.
     dina = people[u("dina")]
     assert (dina.username, dina.email, dina.first_name, dina.last_name) == (
@@ -332,12 +332,12 @@ def test_full_import_builds_the_tree_people_and_leaders(os2mo, db):
     )
 
     assert set(Membership.objects.values_list("user__username", "unit__name", "role")) == {
-        ("anna", "Sekretariatet", "member"),
-        ("anna", "IT", "member"),
-        ("bo", "Økonomi", "leader"),
-        ("carl.nielsen", "IT", "member"),
+        ("anna@kommune.dk", "Sekretariatet", "member"),
+        ("anna@kommune.dk", "IT", "member"),
+        ("bo@kommune.dk", "Økonomi", "leader"),
+        ("carl.nielsen@kommune.dk", "IT", "member"),
         ("dina", "Sekretariatet", "member"),
-        ("lars", "Sekretariatet", "leader"),
+        ("lars@kommune.dk", "Sekretariatet", "leader"),
     }
     # The vacant manager of IT made nobody its leader.
     assert not Membership.objects.filter(unit__name="IT", role="leader").exists()
@@ -381,7 +381,7 @@ def test_a_change_in_os2mo_reaches_sparring(os2mo, db):
     moved = Unit.objects.get(external_id=u("IT"))
     assert moved.name == "Digitalisering"
     assert moved.parent == Unit.objects.get(name="Økonomi")
-    assert Membership.objects.get(user__username="carl.nielsen").role == "leader"
+    assert Membership.objects.get(user__username="carl.nielsen@kommune.dk").role == "leader"
     assert (result.units_changed, result.memberships_changed) == (1, 1)
 
 

@@ -87,4 +87,24 @@ def test_admin_list_query_counts(cast, client_for):
         _queries(client, reverse(name))
         for name in ["administration:units", "administration:people", "administration:audit"]
     ]
-    assert counts == [5, 4, 3], counts
+    assert counts == [5, 4, 4], counts
+
+
+def test_team_page_shows_only_what_was_shared_with_the_team(cast, client_for):
+    from core.access import Visibility
+    from profiles.models import ProfileNote
+
+    titles = {}
+    for visibility in Visibility:
+        note = ProfileNote.objects.create(
+            owner=cast.alice, title=f"note-{visibility.value}", body="x", visibility=visibility
+        )
+        note.shared_with.set([cast.lena])
+        titles[visibility] = note.title
+    for viewer, sees_team_notes in ((cast.bob, True), (cast.lena, True), (cast.ada, False)):
+        html = client_for(viewer).get(cast.team.get_absolute_url()).content.decode()
+        assert titles[Visibility.ORGANISATION] in html
+        # The administrator may open every team page, but is not in the team.
+        assert (titles[Visibility.TEAM] in html) == sees_team_notes
+        assert titles[Visibility.PRIVATE] not in html
+        assert titles[Visibility.SHARED] not in html, "shared with lena, but not with the team"

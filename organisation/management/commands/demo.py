@@ -3,10 +3,10 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import User
-from organisation.demo import DEMO_PASSWORD, DemoLogin, demo_create
+from organisation.demo import DEMO_PASSWORD, DemoError, DemoLogin, demo_create
 
 
 class Command(BaseCommand):
@@ -34,7 +34,10 @@ class Command(BaseCommand):
             self.stdout.write("The database already has people; no demo was created.")
         else:
             started = time.monotonic()
-            logins = demo_create(size=size, people=people)
+            try:
+                logins = demo_create(size=size, people=people)
+            except DemoError as error:
+                raise CommandError(str(error)) from None
             self.stdout.write(f"Demo ({size}) created in {time.monotonic() - started:.1f} s.")
         if logins:
             self.stdout.write("")
