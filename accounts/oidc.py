@@ -43,6 +43,11 @@ class SparringOIDCBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
         return str(settings.OIDC_MATCH_CLAIM)
 
     def verify_claims(self, claims: dict[str, Any]) -> bool:
+        # An e-mail the provider says it has not verified must not open a person's account.
+        # Providers that send no email_verified at all (Entra ID) are trusted as configured.
+        if self.match_claim == "email" and claims.get("email_verified") is False:
+            logger.warning("oidc: refused an unverified e-mail address")
+            return False
         return bool(claims.get(self.match_claim))
 
     def filter_users_by_claims(self, claims: dict[str, Any]) -> QuerySet[User]:

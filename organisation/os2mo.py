@@ -46,6 +46,7 @@ TIMEOUT = 60
 # little before the old one runs out, so a long import never sends an expired token.
 TOKEN_MARGIN = 30
 SOURCE = "OS2mo"
+IMPORT_JOB_LOCK = 0x5350_4152  # any number of our own for pg_advisory_xact_lock
 
 ORG_UNITS = """
 query OrgUnits($limit: int, $cursor: Cursor) {
@@ -404,6 +405,11 @@ def os2mo_job_start(*, actor: User) -> tuple[ImportJob, bool]:
     already under way, that one is returned instead and nothing new starts."""
     language = translation.get_language() or settings.LANGUAGE_CODE
     with transaction.atomic():
+        # Two clicks at once must not start two imports: on PostgreSQL take a lock for the
+        # transaction; SQLite's IMMEDIATE transactions already run one writer at a time.
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_JOB_LOCK])
         ImportJob.objects.stale().update(
             status=ImportJob.Status.FAILED,
             error=_("The import stopped without finishing, probably at a restart of Sparring."),
