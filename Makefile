@@ -54,7 +54,7 @@ migrations-check: install
 	$(MANAGE) makemigrations --check --dry-run --verbosity 1
 
 templates-check: install
-	$(BIN)/djlint --lint --quiet core/templates accounts/templates organisation/templates profiles/templates
+	$(BIN)/djlint --lint --quiet $(wildcard */templates)
 
 static: install
 	$(MANAGE) collectstatic --noinput --verbosity 0

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "accounts",
     "organisation",
     "profiles",
+    "notifications",
 ]
 
 MIDDLEWARE = [

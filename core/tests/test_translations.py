@@ -8,7 +8,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = ["sparring", "core", "accounts", "organisation", "profiles", "locale", "manage.py"]
+# The project package, every app of ours (a folder with apps.py), the translations.
+APPS = sorted(p.parent.name for p in ROOT.glob("*/apps.py"))
+SOURCES = ["sparring", *APPS, "locale", "manage.py"]
 
 
 def test_every_string_has_a_danish_translation(tmp_path):
