@@ -31,3 +31,22 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        """The action in the reader's language; an action without a label shows its code."""
+        return str(ACTION_LABELS.get(self.action, self.action))
+
+
+ACTION_LABELS = {
+    "organisation.import": _("Organisation imported"),
+    "person.create": _("Person created"),
+    "person.update": _("Person changed"),
+    "person.deactivate": _("Person deactivated"),
+    "person.reactivate": _("Person reactivated"),
+    "unit.create": _("Unit created"),
+    "unit.update": _("Unit changed"),
+    "unit.delete": _("Unit deleted"),
+    "value.create": _("Value created"),
+    "value.update": _("Value changed"),
+}
