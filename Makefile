@@ -11,7 +11,7 @@ CHECKS := test types migrations-check static unit bench
 $(CHECKS): export SECRET_KEY ?= insecure-key-for-checks-only-0123456789abcdefghijklmnop
 $(CHECKS): export SECURE_SSL_REDIRECT ?= false
 
-.PHONY: install run test lint types migrations-check templates-check unit static messages \
+.PHONY: install run worker test lint types migrations-check templates-check unit static messages \
 	chromium bench demo-municipality clean
 
 install: $(VENV)/.installed node_modules/.installed messages
@@ -30,12 +30,25 @@ node_modules/.installed: package.json package-lock.json
 messages: $(VENV)/.installed
 	DEBUG=true $(MANAGE) compilemessages --verbosity 0 --ignore '.venv' --ignore 'node_modules'
 
+# On a laptop e-mail is printed by the worker, not sent; set EMAIL_BACKEND to send it.
+run worker: export EMAIL_BACKEND ?= django.core.mail.backends.console.EmailBackend
+
+# The background worker (reminders, e-mail) runs beside the web server and stops with it.
+run: SHELL := /bin/bash
 run: install
 	mkdir -p var
 	DEBUG=true $(MANAGE) migrate --noinput --verbosity 0
 	DEBUG=true $(MANAGE) demo --if-empty
 	@echo "Sparring: http://127.0.0.1:8000"
+	DEBUG=true $(MANAGE) worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	DEBUG=true $(MANAGE) runserver 127.0.0.1:8000
+
+# The worker alone, for when the web server runs elsewhere.
+worker: install
+	mkdir -p var
+	DEBUG=true $(MANAGE) migrate --noinput --verbosity 0
+	DEBUG=true $(MANAGE) worker
 
 # Debian's Chromium for the browser tests; Playwright never downloads a browser of its own.
 chromium:

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from notifications.models import Notification
+
 
 @dataclass(frozen=True)
 class MenuItem:
@@ -20,8 +22,10 @@ class MenuItem:
 # (label, url name, the namespaces whose pages count as "here")
 _MENU = [
     (_("My page"), "core:home", {"core"}),
+    (_("Check-ins"), "checkins:list", {"checkins"}),
+    (_("Reflections"), "reflections:list", {"reflections"}),
     (_("My notes"), "profiles:list", {"profiles"}),
-    (_("My teams"), "organisation:teams", {"organisation"}),
+    (_("My teams"), "organisation:teams", {"organisation", "teamwork"}),
 ]
 _ADMIN_MENU = (_("Administration"), "administration:index", {"administration"})
 
@@ -37,4 +41,6 @@ def sparring(request: HttpRequest) -> dict[str, Any]:
     context["main_menu"] = [
         MenuItem(label, reverse(name), namespace in spaces) for label, name, spaces in entries
     ]
+    # Shown in the header of every page: one count on the (recipient, read_at) index.
+    context["notifications_unread"] = Notification.objects.for_recipient(user).unread().count()
     return context

@@ -40,3 +40,8 @@ class DesignSystemForm:
             attrs["aria-describedby"] = (
                 f"{attrs.get('aria-describedby', '')} id_{name}-error".strip()
             )
+
+
+def wide_textarea(rows: int) -> forms.Textarea:
+    """A text area for free text, as wide as the design system's widest field."""
+    return forms.Textarea(attrs={"rows": rows, "class": "input-width-xl"})

@@ -9,16 +9,21 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 from django.views.decorators.http import require_GET
 
+from checkins.selectors import checkins_for_home
 from core.http import AuthenticatedRequest
 from organisation.selectors import home_for
 from profiles.models import ProfileNote
+from teamwork.selectors import help_for_home
 
 
 @require_GET
 def home(request: AuthenticatedRequest) -> HttpResponse:
-    """ "Min side": where a person starts; their teams, what they lead and their own notes."""
+    """ "Min side": where a person starts; their week's check-in, colleagues who ask for help,
+    their teams and their own notes."""
     context = home_for(request.user)
     context["notes"] = ProfileNote.objects.owned_by(request.user)[:5]
+    context.update(checkins_for_home(request.user))
+    context.update(help_for_home(request.user))
     return render(request, "core/home.html", context)
 
 

@@ -1,15 +1,130 @@
 """Telling people about things. Callers say what happened; what reaches a person, and how, is
-decided here."""
+decided here, from the kind's defaults and the person's own choices.
+
+Nothing is sent during a request: an e-mail is a row in the outbox, written in the caller's
+transaction, which the worker (`manage.py worker`) delivers. So a mail goes out only for what
+was committed, and a slow or broken mail server never slows a page."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
 from accounts.models import User
-from notifications.models import Notification
+from notifications.kinds import get_kind
+from notifications.models import Notification, NotificationSetting, OutgoingEmail
+from notifications.selectors import preference_for
+
+KEY_LENGTH = 200
 
 
-def notify(*, recipient: User, kind: str, text: str, url: str = "") -> Notification | None:
-    """Tell one person about something. Returns the in-app notification, or None when the
-    person should not be told (deactivated)."""
+def notify(
+    *, recipient: User, kind: str, text: str | Promise, url: str = ""
+) -> Notification | None:
+    """Tell one person about something: in the app and by e-mail, as far as they want it.
+
+    `kind` is a registered kind (notifications.kinds); `text` one short sentence, best a lazy
+    translation, which is rendered in the installation's language; `url` a path in Sparring
+    ("/teams/3/"). Returns the in-app notification, or None when none was made (the person
+    is deactivated or does not want this kind in the app)."""
+    return _notify(recipient=recipient, kind=kind, text=text, url=url, key="")
+
+
+def notify_once(
+    *, recipient: User, kind: str, key: str, text: str | Promise, url: str = ""
+) -> Notification | None:
+    """Like notify, but at most once per person, kind and key: calling it again with the same
+    key does nothing. For reminders, which the worker considers on every tick; the key names
+    the occasion, for example "2026-W48" for a week's check-in reminder."""
+    if not key or len(key) > KEY_LENGTH:
+        raise ValueError(f"notify_once needs a key of 1 to {KEY_LENGTH} characters")
+    told = Notification.objects.filter(recipient=recipient, kind=kind, key=key).exists() or (
+        OutgoingEmail.objects.filter(recipient=recipient, kind=kind, key=key).exists()
+    )
+    if told:
+        return None
+    try:
+        return _notify(recipient=recipient, kind=kind, text=text, url=url, key=key)
+    except IntegrityError:
+        # Another worker told them between the check above and the insert.
+        return None
+
+
+@transaction.atomic
+def _notify(
+    *, recipient: User, kind: str, text: str | Promise, url: str, key: str
+) -> Notification | None:
+    registered = get_kind(kind)
+    if url and not (
+        url.startswith("/")
+        and len(url) <= 300
+        and url_has_allowed_host_and_scheme(url, allowed_hosts=None)
+    ):
+        raise ValueError(f"A notification links to a path in Sparring, not {url!r}")
     if not recipient.is_active:
         return None
-    return Notification.objects.create(recipient=recipient, kind=kind, text=text[:300], url=url)
+    preference = preference_for(recipient, kind)
+    # One language for everyone until people can choose their own.
+    with translation.override(settings.LANGUAGE_CODE):
+        rendered = str(text)
+        subject = f"Sparring: {registered.label}"
+        body = _email_body(rendered, url)
+    notification = None
+    if preference.in_app:
+        notification = Notification.objects.create(
+            recipient=recipient, kind=kind, key=key, text=rendered[:300], url=url
+        )
+    if preference.email and recipient.email:
+        OutgoingEmail.objects.create(
+            recipient=recipient,
+            kind=kind,
+            key=key,
+            to_address=recipient.email,
+            subject=subject[:200],
+            body=body,
+        )
+    return notification
+
+
+def _email_body(text: str, url: str) -> str:
+    link = settings.SPARRING_BASE_URL + (url or reverse("notifications:list"))
+    choose = settings.SPARRING_BASE_URL + reverse("notifications:settings")
+    footer = _(
+        "You get this e-mail because of your notification settings in Sparring. "
+        "Choose what reaches you: {url}"
+    ).format(url=choose)
+    return f"{text}\n\n{link}\n\n-- \n{footer}\n"
+
+
+@transaction.atomic
+def notification_mark_read(*, notification: Notification) -> None:
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+
+
+@transaction.atomic
+def notifications_mark_all_read(*, user: User) -> int:
+    return Notification.objects.for_recipient(user).unread().update(read_at=timezone.now())
+
+
+@transaction.atomic
+def notification_settings_save(*, user: User, choices: Mapping[str, tuple[bool, bool]]) -> None:
+    """Store the person's choice, (in_app, email), for each kind named in `choices`."""
+    rows = [
+        NotificationSetting(user=user, kind=get_kind(kind).name, in_app=in_app, email=email)
+        for kind, (in_app, email) in choices.items()
+    ]
+    NotificationSetting.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["user", "kind"],
+        update_fields=["in_app", "email"],
+    )

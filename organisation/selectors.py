@@ -7,9 +7,11 @@ from typing import Any
 from django.db.models import Case, IntegerField, When
 from django.db.models import Value as V
 
+from checkins.selectors import shared_on_team_page
 from core.access import Visibility
 from organisation.models import Membership, Unit
 from profiles.models import ProfileNote
+from teamwork.selectors import for_team_page
 
 
 def home_for(user: Any) -> dict[str, Any]:
@@ -57,7 +59,10 @@ def team_page(*, unit: Unit, user: Any) -> dict[str, Any]:
         "unit": unit,
         "leaders": [m for m in memberships if m.role == Membership.Role.LEADER],
         "members": [m for m in memberships if m.role == Membership.Role.MEMBER],
+        "in_unit": user.pk in member_ids,
         "children": list(visible_units.filter(parent=unit).order_by("name")),
         "ancestors": [(a, a.pk in reachable) for a in ancestors],
         "notes": list(notes),
+        "checkins": shared_on_team_page(user=user, member_ids=member_ids),
+        **for_team_page(unit=unit, user=user),
     }

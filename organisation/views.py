@@ -17,7 +17,7 @@ def teams(request: AuthenticatedRequest) -> HttpResponse:
 @require_GET
 def team(request: AuthenticatedRequest, unit_id: int) -> HttpResponse:
     try:
-        unit = Unit.objects.visible_to(request.user).get(pk=unit_id)
+        unit = Unit.objects.visible_to(request.user).select_related("team").get(pk=unit_id)
     except Unit.DoesNotExist:
         raise Http404 from None
     return render(request, "organisation/team.html", team_page(unit=unit, user=request.user))

@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "accounts",
     "organisation",
     "profiles",
+    "checkins",
+    "teamwork",
     "notifications",
 ]
 
@@ -186,6 +188,9 @@ EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "sparring@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+# The worker retries a failed e-mail after 1, 2, 4 ... minutes (at most an hour apart) and
+# gives up after this many attempts, keeping the e-mail and its last error.
+SPARRING_EMAIL_MAX_ATTEMPTS = env_int("SPARRING_EMAIL_MAX_ATTEMPTS", 10)
 
 # --- Language and time ------------------------------------------------------------------------
 LANGUAGE_CODE = "da"
@@ -263,3 +268,5 @@ LOGGING = {
 
 # --- Sparring ---------------------------------------------------------------------------------
 SPARRING_ORGANISATION_NAME = env_str("SPARRING_ORGANISATION_NAME", "OS2")
+# How many days after writing it a person may still change a check-in.
+SPARRING_CHECKIN_EDIT_DAYS = env_int("SPARRING_CHECKIN_EDIT_DAYS", 7)

@@ -5,6 +5,10 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("organisation.urls")),
     path("notes/", include("profiles.urls")),
+    path("checkins/", include("checkins.urls")),
+    path("reflections/", include("checkins.reflection_urls")),
+    path("", include("teamwork.urls")),
+    path("notifications/", include("notifications.urls")),
     path("administration/", include("organisation.admin_urls")),
     path("oidc/", include("mozilla_django_oidc.urls")),
 ]

@@ -13,9 +13,11 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from checkins.models import CheckIn, Reflection, current_week
 from core.access import Visibility
 from organisation.models import Value
 from profiles.models import ProfileNote
+from teamwork.models import Goal, HelpRequest, Team, WorkingAgreement
 
 # Views anyone may open, logged in or not, and that hold nothing personal.
 PUBLIC = {
@@ -53,8 +55,14 @@ def alice_objects(cast: Any) -> dict[str, Callable[[], Any]]:
             ).pk
         ),
         "value_id": lambda: Value.objects.first().pk,  # type: ignore[union-attr]
+        "checkin_id": lambda: _private_checkin(cast),
+        "reflection_id": lambda: Reflection.objects.create(owner=cast.alice, text="Kun til mig").pk,
+        "help_request_id": lambda: _team_content(cast)["help_request"].pk,
+        "goal_id": lambda: _team_content(cast)["goal"].pk,
+        "agreement_id": lambda: _team_content(cast)["agreement"].pk,
         "code": lambda: "en",
         "job_id": lambda: _import_job(cast),
+        "notification_id": lambda: _notification(cast),
     }
 
 
@@ -62,6 +70,31 @@ def _import_job(cast: Any) -> int:
     from organisation.models import ImportJob
 
     return int(ImportJob.objects.create(started_by=cast.ada).pk)
+
+
+def _notification(cast: Any) -> int:
+    from notifications.models import Notification
+
+    return int(
+        Notification.objects.create(recipient=cast.alice, kind="help_request", text="Hjælp").pk
+    )
+
+
+def _private_checkin(cast: Any) -> int:
+    checkin, _created = CheckIn.objects.get_or_create(
+        owner=cast.alice, week=current_week(), defaults={"went_well": "Kun til mig"}
+    )
+    return int(checkin.pk)
+
+
+def _team_content(cast: Any) -> dict[str, Any]:
+    """A help request of alice's to her team, and a goal and an agreement of the team."""
+    team = Team.objects.for_unit(cast.team)
+    return {
+        "help_request": HelpRequest.objects.create(asker=cast.alice, unit=cast.team, text="Hjælp"),
+        "goal": Goal.objects.create(team=team, title="Mål", owner=cast.alice),
+        "agreement": WorkingAgreement.objects.create(team=team, text="Vi hjælper hinanden."),
+    }
 
 
 def url_for(name: str, params: tuple[str, ...], cast: Any) -> str:
@@ -93,12 +126,14 @@ def test_stranger_gets_404(name, params, cast, client_for):
     assert 404 in statuses and statuses <= {404, 405}, f"eve: {url} gave {statuses}"
 
 
-PERSONAL_ROUTES = [r for r in ROUTES if "note_id" in r[1]]
+# Personal content: private notes, check-ins and reflections of alice's.
+PERSONAL = {"note_id", "checkin_id", "reflection_id"}
+PERSONAL_ROUTES = [r for r in ROUTES if PERSONAL & set(r[1])]
 
 
 @pytest.mark.parametrize(("name", "params"), PERSONAL_ROUTES, ids=[r[0] for r in PERSONAL_ROUTES])
 @pytest.mark.parametrize("viewer", ["bob", "lena", "ada", "eve"])
-def test_a_private_note_is_404_for_colleague_leader_and_administrator(
+def test_private_content_is_404_for_colleague_leader_and_administrator(
     name, params, viewer, cast, client_for
 ):
     url = url_for(name, params, cast)

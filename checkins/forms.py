@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from checkins.models import CHECKIN_TEXTS, CheckIn, Energy, Reflection
+from checkins.selectors import home_unit_of, leaders_of
+from core.access import Visibility, colleague_ids
+from core.forms import DesignSystemForm, wide_textarea
+from organisation.models import Value
+
+EMPTY_CHECKIN = _(
+    "An empty check-in cannot be saved: write a few words in at least one of the fields."
+)
+NO_TEAM_TO_ASK = _("You are not in a team yet, so there is nobody to ask for help.")
+
+
+class CheckInForm(DesignSystemForm, forms.ModelForm):  # type: ignore[type-arg]
+    energy = forms.TypedChoiceField(
+        label=_("My energy this week"),
+        choices=[("", _("I'd rather not say")), *Energy.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("Only you see this, also when you share the check-in."),
+    )
+    visibility = forms.ChoiceField(
+        label=_("Who can see this check-in"),
+        widget=forms.RadioSelect,
+        help_text=_("A check-in is yours: nobody else sees it unless you share it."),
+    )
+
+    class Meta:
+        model = CheckIn
+        fields = ["energy", *CHECKIN_TEXTS, "visibility"]
+        labels = {
+            "went_well": _("What went well"),
+            "is_hard": _("What is hard"),
+            "priorities": _("My priorities this week"),
+            "help_needed": _("I need help with"),
+        }
+        help_texts = {
+            "help_needed": _(
+                "What you write here is posted to your team as a help request, so colleagues "
+                "can offer to help. The rest of the check-in is not."
+            ),
+        }
+        widgets = {name: wide_textarea(3) for name in CHECKIN_TEXTS}
+
+    def __init__(self, *args: Any, owner: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.owner = owner
+        leaders = [leader.display_name for leader in leaders_of(owner)]
+        choices: list[tuple[str, Any]] = [(Visibility.PRIVATE, _("Only me"))]
+        if leaders:
+            choices.append(
+                (
+                    Visibility.SHARED,
+                    _("Me and my leader (%(names)s)") % {"names": ", ".join(leaders)},
+                )
+            )
+        choices.append((Visibility.TEAM, _("My team")))
+        visibility: Any = self.fields["visibility"]
+        visibility.choices = choices
+        if self.instance.help_request_id:
+            self.fields["help_needed"].help_text = _(
+                "Posted to your team as a help request; changes here change the request "
+                "while it is open."
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not self.errors and not any(
+            str(cleaned.get(name) or "").strip() for name in CHECKIN_TEXTS
+        ):
+            raise forms.ValidationError(EMPTY_CHECKIN, code="empty")
+        help_needed = str(cleaned.get("help_needed") or "").strip()
+        if help_needed and not self.instance.help_request_id and home_unit_of(self.owner) is None:
+            self.add_error("help_needed", NO_TEAM_TO_ASK)
+        return cleaned
+
+
+class ReflectionForm(DesignSystemForm, forms.ModelForm):  # type: ignore[type-arg]
+    shared_with = forms.ModelMultipleChoiceField(
+        label=_("Share with"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("Only used when you choose “People I choose”. Hold Ctrl (or Cmd) for more."),
+    )
+
+    class Meta:
+        model = Reflection
+        fields = ["text", "value", "theme", "visibility", "shared_with"]
+        labels = {"text": _("Reflection"), "value": _("Value"), "theme": _("Theme")}
+        widgets = {"text": wide_textarea(5), "visibility": forms.RadioSelect}
+        help_texts = {
+            "text": _("What happened, what did you notice, what will you take with you?"),
+            "value": _("One of the organisation's values the reflection is about."),
+            "theme": _("A word or two to find it again, such as “feedback” or “meetings”."),
+        }
+
+    def __init__(self, *args: Any, owner: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        value: Any = self.fields["value"]
+        # A value taken out of use stays on the reflections that already have it.
+        value.queryset = Value.objects.filter(Q(is_active=True) | Q(pk=self.instance.value_id))
+        value.empty_label = _("(none)")
+        shared_with: Any = self.fields["shared_with"]
+        shared_with.queryset = User.objects.filter(
+            is_active=True, pk__in=colleague_ids(owner)
+        ).exclude(pk=owner.pk)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("visibility") == Visibility.SHARED and not cleaned.get("shared_with"):
+            self.add_error("shared_with", _("Choose at least one person to share with."))
+        return cleaned

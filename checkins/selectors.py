@@ -1,0 +1,55 @@
+"""Reads about check-ins for the pages that show them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from accounts.models import User
+from checkins.models import CheckIn, current_week
+from organisation.models import Membership, Unit
+
+
+def leaders_of(person: Any) -> models.QuerySet[User]:
+    """The active leaders of the units `person` is a member of: who "my leader" means."""
+    my_units = Membership.objects.filter(user=person, role=Membership.Role.MEMBER).values("unit_id")
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__role=Membership.Role.LEADER,
+            memberships__unit_id__in=my_units,
+        )
+        .exclude(pk=person.pk)
+        .distinct()
+    )
+
+
+def home_unit_of(person: Any) -> Unit | None:
+    """The team a person's check-in help requests go to: their first unit as a member, or
+    else the first they lead."""
+    membership = (
+        Membership.objects.filter(user=person)
+        .select_related("unit__team")
+        # "member" sorts after "leader", so descending puts memberships as a member first.
+        .order_by("-role", "pk")
+        .first()
+    )
+    return membership.unit if membership else None
+
+
+def checkins_for_home(user: Any) -> dict[str, Any]:
+    """Min side: the latest check-ins, and whether this week's is written, in one query."""
+    latest = list(CheckIn.objects.owned_by(user).select_related("help_request")[:3])
+    this_week = latest[0] if latest and latest[0].week == current_week() else None
+    return {"latest_checkins": latest, "this_weeks_checkin": this_week}
+
+
+def shared_on_team_page(*, user: Any, member_ids: list[int]) -> list[CheckIn]:
+    """The latest check-ins the unit's people have shared with `user` (never their own)."""
+    return list(
+        CheckIn.objects.visible_to(user)
+        .filter(owner_id__in=member_ids)
+        .exclude(owner=user)
+        .select_related("owner")[:10]
+    )

@@ -1,0 +1,158 @@
+"""Delivering the outbox: the worker's half of e-mail.
+
+Delivery is at-least-once. A mail is claimed in a short transaction that pushes its next
+attempt a lease into the future, sent outside any transaction (a slow mail server must not
+hold the database), and then marked sent. A worker killed between the mail server's "OK"
+and that mark sends the mail again when the lease runs out: a rare duplicate is the price of
+never losing one. Two workers never hold the same claim: on PostgreSQL the claim skips rows
+another worker has locked; on SQLite the claim's transaction starts IMMEDIATE, so claims
+queue one after the other.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db import transaction
+from django.utils import timezone
+
+from notifications.models import OutgoingEmail
+
+logger = logging.getLogger("sparring.notifications")
+
+# Longer than one attempt can take (connecting and sending are each bounded by EMAIL_TIMEOUT).
+LEASE = timedelta(minutes=10)
+MAX_BACKOFF = timedelta(hours=1)
+
+
+def backoff(attempts: int) -> timedelta:
+    """How long to wait after the `attempts`-th failure: 1, 2, 4, ... minutes, at most an hour."""
+    return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+class Outcome(enum.Enum):
+    SENT = "sent"
+    FAILED = "failed"
+    # The mail server could not be reached: the other due e-mails wait for the next tick
+    # instead of each waiting for its own timeout.
+    UNREACHABLE = "unreachable"
+
+
+def deliver_due(
+    *, limit: int = 100, keep_going: Callable[[], bool] = lambda: True
+) -> tuple[int, int]:
+    """Send up to `limit` due e-mails over one connection; returns (sent, failed). Stops
+    early when the mail server cannot be reached."""
+    sent = failed = 0
+    connection = get_connection(fail_silently=False)
+    try:
+        for _ in range(limit):
+            if not keep_going():
+                break
+            email = _claim_next()
+            if email is None:
+                break
+            outcome = _send(connection, email)
+            if outcome is Outcome.SENT:
+                sent += 1
+            else:
+                failed += 1
+            if outcome is Outcome.UNREACHABLE:
+                break
+    finally:
+        _close_quietly(connection)
+    return sent, failed
+
+
+def _claim_next() -> OutgoingEmail | None:
+    now = timezone.now()
+    with transaction.atomic():
+        email = (
+            OutgoingEmail.objects.due(now)
+            .select_related("recipient")
+            .select_for_update(skip_locked=True, of=("self",))
+            .order_by("next_attempt_at", "pk")
+            .first()
+        )
+        if email is None:
+            return None
+        email.attempts += 1
+        email.next_attempt_at = now + LEASE
+        email.save(update_fields=["attempts", "next_attempt_at"])
+    return email
+
+
+def _send(connection: BaseEmailBackend, email: OutgoingEmail) -> Outcome:
+    if not email.recipient.is_active:
+        # Deactivated since the e-mail was written: deactivated people get nothing.
+        OutgoingEmail.objects.filter(pk=email.pk).update(
+            next_attempt_at=None, last_error="Not sent: the recipient was deactivated."
+        )
+        logger.info("E-mail %s (%s) not sent: the recipient was deactivated", email.pk, email.kind)
+        return Outcome.FAILED
+    message = EmailMessage(
+        subject=email.subject,
+        body=email.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[email.to_address],
+        # Tells auto-responders ("out of office") not to answer a machine (RFC 3834).
+        headers={"Auto-Submitted": "auto-generated"},
+        connection=connection,
+    )
+    try:
+        connection.open()
+    except Exception as error:
+        _failed(email, error)
+        _close_quietly(connection)
+        return Outcome.UNREACHABLE
+    try:
+        if connection.send_messages([message]) != 1:
+            raise RuntimeError("the mail backend did not accept the message")
+    except Exception as error:
+        _failed(email, error)
+        # The connection may be broken half-way; the next e-mail opens a fresh one.
+        _close_quietly(connection)
+        return Outcome.FAILED
+    OutgoingEmail.objects.filter(pk=email.pk).update(sent_at=timezone.now(), next_attempt_at=None)
+    logger.info("E-mail %s (%s) sent on attempt %s", email.pk, email.kind, email.attempts)
+    return Outcome.SENT
+
+
+def _failed(email: OutgoingEmail, error: Exception) -> None:
+    reason = f"{type(error).__name__}: {error}"[:2000]
+    if email.attempts >= settings.SPARRING_EMAIL_MAX_ATTEMPTS:
+        # Kept, not deleted: an administrator can see what never arrived, and why.
+        next_attempt_at = None
+        logger.error(
+            "E-mail %s (%s) failed %s times; giving up: %s",
+            email.pk,
+            email.kind,
+            email.attempts,
+            reason,
+        )
+    else:
+        next_attempt_at = timezone.now() + backoff(email.attempts)
+        logger.warning(
+            "E-mail %s (%s) failed on attempt %s; next try at %s: %s",
+            email.pk,
+            email.kind,
+            email.attempts,
+            next_attempt_at.isoformat(timespec="seconds"),
+            reason,
+        )
+    OutgoingEmail.objects.filter(pk=email.pk).update(
+        next_attempt_at=next_attempt_at, last_error=reason
+    )
+
+
+def _close_quietly(connection: BaseEmailBackend) -> None:
+    try:
+        connection.close()
+    except Exception:
+        logger.debug("Closing the mail connection failed", exc_info=True)

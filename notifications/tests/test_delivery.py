@@ -1,0 +1,263 @@
+"""E-mail goes out through a real SMTP server on 127.0.0.1, from the worker, and survives a
+mail server that is down or refuses: the e-mail is kept and tried again until it arrives."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone, translation
+
+from notifications.delivery import LEASE, _claim_next, backoff, deliver_due
+from notifications.kinds import get_kind
+from notifications.models import OutgoingEmail
+from notifications.services import notify
+from notifications.tests.conftest import Inbox
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def tick():
+    call_command("worker", "--once")
+
+
+def time_passes(email, past=timedelta(seconds=1)):
+    """As if the clock had reached the e-mail's next attempt."""
+    OutgoingEmail.objects.filter(pk=email.pk).update(next_attempt_at=timezone.now() - past)
+
+
+def test_the_worker_delivers_an_email_through_smtp(cast, smtp_server):
+    notify(
+        recipient=cast.alice,
+        kind="help_request",
+        text="Bob beder om hjælp: budgettet for næste år",
+        url="/notes/",
+    )
+    # Nothing is sent until the worker runs.
+    assert smtp_server.received == []
+    email = OutgoingEmail.objects.get()
+
+    tick()
+
+    [received] = smtp_server.received
+    assert received.rcpt_tos == ["alice@example.org"]
+    assert received.mail_from == "sparring@kommune.example"
+    with translation.override(settings.LANGUAGE_CODE):
+        label = str(get_kind("help_request").label)
+    assert received.message["Subject"] == f"Sparring: {label}"
+    assert received.message["To"] == "alice@example.org"
+    assert received.message["Auto-Submitted"] == "auto-generated"
+    body = received.message.get_content()
+    assert "Bob beder om hjælp: budgettet for næste år" in body
+    assert f"{settings.SPARRING_BASE_URL}/notes/" in body
+    assert f"{settings.SPARRING_BASE_URL}/notifications/settings/" in body
+
+    email.refresh_from_db()
+    assert email.sent_at is not None
+    assert email.attempts == 1
+    assert email.next_attempt_at is None
+
+    # A sent e-mail is never sent again, however many ticks follow.
+    tick()
+    tick()
+    assert len(smtp_server.received) == 1
+
+
+def test_a_refused_email_is_kept_and_delivered_on_a_later_tick(cast, smtp_server):
+    smtp_server.refuse = 1
+    notify(recipient=cast.alice, kind="help_offer", text="Bob vil gerne hjælpe")
+    before = timezone.now()
+
+    tick()
+
+    assert smtp_server.received == []
+    email = OutgoingEmail.objects.get()
+    assert email.sent_at is None
+    assert email.attempts == 1
+    assert "451" in email.last_error
+    # Tried again in a minute, not at once.
+    retry = email.next_attempt_at
+    assert retry is not None
+    assert before + timedelta(seconds=55) < retry < timezone.now() + timedelta(seconds=65)
+    tick()
+    assert smtp_server.received == []
+    email.refresh_from_db()
+    assert email.attempts == 1
+
+    time_passes(email)
+    tick()
+
+    [received] = smtp_server.received
+    assert "Bob vil gerne hjælpe" in received.message.get_content()
+    email.refresh_from_db()
+    assert email.sent_at is not None
+    assert email.attempts == 2
+
+
+def test_a_mail_server_that_is_down_loses_nothing(cast, mail_settings):
+    notify(recipient=cast.alice, kind="help_request", text="Kan nogen hjælpe?")
+    notify(recipient=cast.bob, kind="help_request", text="Kan nogen hjælpe?")
+
+    tick()  # nothing listens on the port
+
+    emails = list(OutgoingEmail.objects.order_by("pk"))
+    # One e-mail finds the door closed; the other is not tried in vain.
+    assert [(e.attempts, e.sent_at) for e in emails] == [(1, None), (0, None)]
+    assert "ConnectionRefused" in emails[0].last_error
+
+    server = Inbox(mail_settings)
+    server.start()
+    try:
+        for email in emails:
+            time_passes(email)
+        tick()
+    finally:
+        server.stop()
+
+    assert sorted(r.rcpt_tos[0] for r in server.received) == [
+        "alice@example.org",
+        "bob@example.org",
+    ]
+    assert OutgoingEmail.objects.filter(sent_at__isnull=True).count() == 0
+
+
+def test_backoff_doubles_up_to_an_hour():
+    minutes = [backoff(n) / timedelta(minutes=1) for n in range(1, 10)]
+    assert minutes == [1, 2, 4, 8, 16, 32, 60, 60, 60]
+
+
+def test_the_worker_gives_up_after_the_last_attempt_but_keeps_the_email(
+    cast, mail_settings, settings, caplog
+):
+    settings.SPARRING_EMAIL_MAX_ATTEMPTS = 3
+    notify(recipient=cast.alice, kind="help_request", text="Hjælp")
+    email = OutgoingEmail.objects.get()
+    waits = []
+    for _ in range(3):
+        started = timezone.now()
+        tick()
+        email.refresh_from_db()
+        if email.next_attempt_at is not None:
+            waits.append(round((email.next_attempt_at - started) / timedelta(minutes=1)))
+            time_passes(email)
+    assert waits == [1, 2]
+    assert email.attempts == 3
+    assert email.gave_up
+    assert email.last_error
+    assert "giving up" in caplog.text
+    # Given up means given up: later ticks leave it alone.
+    tick()
+    email.refresh_from_db()
+    assert email.attempts == 3
+
+
+def test_an_email_claimed_by_a_worker_that_died_is_sent_after_the_lease(cast, smtp_server):
+    notify(recipient=cast.alice, kind="help_request", text="Hjælp")
+    claimed = _claim_next()
+    assert claimed is not None
+    # While one worker holds the claim, nobody else can take the e-mail.
+    assert _claim_next() is None
+    tick()
+    assert smtp_server.received == []
+
+    # That worker died before it sent the e-mail: once the lease has run out, it goes out.
+    time_passes(claimed, past=timedelta(seconds=1))
+    tick()
+    assert len(smtp_server.received) == 1
+    claimed.refresh_from_db()
+    assert claimed.attempts == 2 and claimed.sent_at is not None
+
+
+def test_a_person_without_an_email_address_gets_no_email(cast, smtp_server):
+    cast.alice.email = ""
+    cast.alice.save()
+    notify(recipient=cast.alice, kind="help_request", text="Hjælp")
+    assert not OutgoingEmail.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor == "sqlite",
+    reason="the in-memory test database reports locks instead of waiting; see the next test",
+)
+def test_two_workers_at_once_send_every_email_exactly_once(smtp_server, django_user_model):
+    people = [
+        django_user_model.objects.create(username=f"p{i}", email=f"p{i}@example.org")
+        for i in range(40)
+    ]
+    for person in people:
+        notify(recipient=person, kind="help_request", text="Hjælp")
+    errors = []
+
+    def worker():
+        try:
+            deliver_due(limit=100)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join(timeout=60)
+
+    assert errors == []
+    addresses = sorted(r.rcpt_tos[0] for r in smtp_server.received)
+    assert addresses == sorted(p.email for p in people)
+    assert not OutgoingEmail.objects.filter(sent_at__isnull=True).exists()
+    assert set(OutgoingEmail.objects.values_list("attempts", flat=True)) == {1}
+
+
+_MAKE_EMAILS = """
+from accounts.models import User
+from notifications.services import notify
+for i in range(40):
+    person = User.objects.create(username=f"p{i}", email=f"p{i}@example.org")
+    notify(recipient=person, kind="help_request", text="Hjælp")
+"""
+
+
+def test_two_worker_processes_on_sqlite_send_every_email_exactly_once(tmp_path, smtp_server):
+    """Two real worker processes on one SQLite file, as two workers on one machine run."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'sparring.sqlite3'}",
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(smtp_server.port),
+        "EMAIL_USE_TLS": "false",
+    }
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    for command in (["migrate", "-v", "0"], ["shell", "-c", _MAKE_EMAILS]):
+        subprocess.run([*manage, *command], env=env, cwd=ROOT, check=True, timeout=120)
+
+    workers = [subprocess.Popen([*manage, "worker", "--once"], env=env, cwd=ROOT) for _ in range(2)]
+    assert [worker.wait(timeout=120) for worker in workers] == [0, 0]
+
+    addresses = sorted(r.rcpt_tos[0] for r in smtp_server.received)
+    assert addresses == sorted(f"p{i}@example.org" for i in range(40))
+
+
+def test_the_lease_is_longer_than_an_attempt_can_take():
+    # Connecting and sending each wait at most EMAIL_TIMEOUT.
+    assert timedelta(seconds=2 * settings.EMAIL_TIMEOUT) < LEASE
+
+
+def test_someone_deactivated_before_the_worker_runs_gets_no_email(cast, smtp_server):
+    notify(recipient=cast.bob, kind="help_request", text="Hjælp")
+    cast.bob.is_active = False
+    cast.bob.save()
+    tick()
+    assert smtp_server.received == []
+    email = OutgoingEmail.objects.get()
+    assert email.gave_up and "deactivated" in email.last_error
