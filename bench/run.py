@@ -41,6 +41,8 @@ WARM_UP = 5
 # Query counts come from separate requests: recording queries slows some backends down (SQLite
 # asks the database to quote every parameter), so the timed requests run without it.
 COUNTED = 3
+# Weeks of check-ins for every member, with help requests, agreements and goals (bench/history.py).
+HISTORY_WEEKS = 12
 # Far above any healthy run; only there so that a stuck run ends by itself.
 CHILD_TIMEOUT_S = 3600
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/sparring_bench"
@@ -100,6 +102,7 @@ class DatabaseResult:
     units: int
     levels: int
     demo_seconds: float
+    history: str = ""
     pages: list[PageResult] = field(default_factory=list)
 
 
@@ -131,6 +134,12 @@ def _measure(database: str, people: int, requests: int) -> DatabaseResult:
     started = time.perf_counter()
     logins = demo_create(size="municipality", people=people)
     demo_seconds = time.perf_counter() - started
+    from bench.history import history_create
+
+    started = time.perf_counter()
+    history = history_create(weeks=HISTORY_WEEKS)
+    history_seconds = time.perf_counter() - started
+    print(f"  history: {history} in {history_seconds:.1f} s", flush=True)
 
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -156,6 +165,10 @@ def _measure(database: str, people: int, requests: int) -> DatabaseResult:
         .filter(depth__gte=2, depth__lte=deepest - 2)
         .annotate(people=Count("memberships"))
         .order_by("-people", "path")[0]
+    )
+
+    team_leader = User.objects.get(
+        memberships__unit=leaf_unit, memberships__role=Membership.Role.LEADER
     )
 
     def describe(unit: Unit) -> str:
@@ -185,6 +198,14 @@ def _measure(database: str, people: int, requests: int) -> DatabaseResult:
             leader,
             leader_unit.get_absolute_url(),
         ),
+        (
+            f"Team page, leaf team, as its leader ({describe(leaf_unit)})",
+            "team leader",
+            team_leader,
+            leaf_unit.get_absolute_url(),
+        ),
+        (f"Check-ins, own timeline ({HISTORY_WEEKS} weeks)", "member", member, "/checkins/"),
+        ("Check-ins shared with me", "team leader", team_leader, "/checkins/shared/"),
         ("Administration: people list", "admin", admin, "/administration/people/"),
         ("Administration: units list", "admin", admin, "/administration/units/"),
     ]
@@ -201,6 +222,10 @@ def _measure(database: str, people: int, requests: int) -> DatabaseResult:
         units=Unit.objects.count(),
         levels=deepest + 1,
         demo_seconds=demo_seconds,
+        history=(
+            ", ".join(f"{n:,} {what}" for what, n in history.items())
+            + f" added in {history_seconds:.1f} s"
+        ),
     )
     # Warm up and count queries page by page; a page that fails is reported as failed and the
     # others are still measured.
@@ -372,6 +397,8 @@ def _section(results: list[DatabaseResult], args: argparse.Namespace, load: str)
             "",
             f"Demo creation: {result.demo_seconds:.1f} s (target under "
             f"{DEMO_TARGET_S:.0f} s: {_verdict(result.demo_seconds < DEMO_TARGET_S)}).",
+            "",
+            f"History of the daily rhythm ({HISTORY_WEEKS} weeks): {result.history}.",
             "",
             "| Page | As | Requests | p50 ms | p95 ms | Queries/request | Target | Result |",
             "|---|---|--:|--:|--:|--:|---|---|",
