@@ -60,7 +60,7 @@ class CheckInForm(DesignSystemForm, forms.ModelForm):  # type: ignore[type-arg]
         if leaders:
             choices.append(
                 (
-                    Visibility.SHARED,
+                    Visibility.LEADER,
                     _("Me and my leader (%(names)s)") % {"names": ", ".join(leaders)},
                 )
             )

@@ -41,7 +41,7 @@ class Energy(models.IntegerChoices):
 # is never shown to the whole organisation.
 CHECKIN_SHARING = {
     Visibility.PRIVATE: _("Only me"),
-    Visibility.SHARED: _("Shared with the leader"),
+    Visibility.LEADER: _("Shared with my leader"),
     Visibility.TEAM: _("Shared with the team"),
 }
 

@@ -12,7 +12,11 @@ from checkins.selectors import home_unit_of, leaders_of
 from core.access import Visibility
 from organisation.models import Value
 from teamwork.models import HelpRequest
-from teamwork.services import help_request_create, help_request_update_text
+from teamwork.services import (
+    help_request_create,
+    help_request_resolve,
+    help_request_update_text,
+)
 
 
 class CheckInError(ValueError):
@@ -39,10 +43,9 @@ def checkin_write(
         raise CheckInError(
             _("An empty check-in cannot be saved: write a few words in at least one of the fields.")
         )
-    if visibility not in (Visibility.PRIVATE, Visibility.SHARED, Visibility.TEAM):
+    if visibility not in (Visibility.PRIVATE, Visibility.LEADER, Visibility.TEAM):
         raise CheckInError(_("A check-in is shared with your leader or your team, or no one."))
-    leaders = list(leaders_of(owner)) if visibility == Visibility.SHARED else []
-    if visibility == Visibility.SHARED and not leaders:
+    if visibility == Visibility.LEADER and not leaders_of(owner).exists():
         raise CheckInError(_("None of your teams has a leader to share the check-in with."))
 
     checkin = CheckIn.objects.select_for_update().filter(owner=owner, week=week).first()
@@ -54,7 +57,6 @@ def checkin_write(
     checkin.went_well, checkin.is_hard, checkin.priorities, checkin.help_needed = texts
     checkin.visibility = visibility
     checkin.save()
-    checkin.shared_with.set(leaders)
 
     asked = checkin.help_request
     if checkin.help_needed:
@@ -71,6 +73,9 @@ def checkin_write(
             checkin.save(update_fields=["help_request"])
         else:
             help_request_update_text(help_request=asked, text=checkin.help_needed)
+    elif asked is not None and asked.is_open:
+        # The need was taken back: the request is withdrawn, not left open with the old text.
+        help_request_resolve(help_request=asked, by=owner)
     return checkin
 
 

@@ -4,6 +4,8 @@
 Visibility (PRODUCT.md, privacy rule 1):
 - private: the owner only (the default);
 - shared: the owner and the people named in `shared_with`;
+- leader: the owner and whoever leads one of the owner's units now (a role, not names: a new
+  leader sees it, a former leader no longer does);
 - team: the owner and everyone who shares a unit with the owner;
 - organisation: every active person.
 
@@ -26,8 +28,17 @@ if TYPE_CHECKING:
 class Visibility(models.TextChoices):
     PRIVATE = "private", _("Only me")
     SHARED = "shared", _("People I choose")
+    LEADER = "leader", _("My leaders")
     TEAM = "team", _("My teams")
     ORGANISATION = "organisation", _("Everyone in the organisation")
+
+
+def led_people_ids(user: User) -> models.QuerySet[Any]:
+    """Ids of everyone in a unit `user` leads, as a subquery."""
+    from organisation.models import Membership
+
+    led_units = Membership.objects.filter(user=user, role=Membership.Role.LEADER).values("unit_id")
+    return Membership.objects.filter(unit_id__in=led_units).values("user_id")
 
 
 def colleague_ids(user: User) -> models.QuerySet[Any]:
@@ -53,6 +64,7 @@ class PersonalQuerySet(models.QuerySet[_M]):
             models.Q(owner=user)
             | models.Q(visibility=Visibility.ORGANISATION)
             | models.Q(visibility=Visibility.TEAM, owner_id__in=colleague_ids(user))
+            | models.Q(visibility=Visibility.LEADER, owner_id__in=led_people_ids(user))
             | models.Q(visibility=Visibility.SHARED, pk__in=shared_ids)
         )
 

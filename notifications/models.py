@@ -77,7 +77,12 @@ class NotificationSetting(models.Model):
 
 class OutgoingEmailQuerySet(models.QuerySet["OutgoingEmail"]):
     def due(self, now: datetime) -> OutgoingEmailQuerySet:
-        return self.filter(sent_at__isnull=True, next_attempt_at__lte=now)
+        # A mail whose worker died mid-send each time is given up on like any other failure.
+        return self.filter(
+            sent_at__isnull=True,
+            next_attempt_at__lte=now,
+            attempts__lt=settings.SPARRING_EMAIL_MAX_ATTEMPTS,
+        )
 
 
 class OutgoingEmail(models.Model):

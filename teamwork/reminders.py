@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from checkins.reminders import REMIND_FROM
 from notifications.scheduler import periodic
 from notifications.services import notify_once
 from teamwork.models import Team
@@ -20,7 +21,10 @@ def remind_to_revisit_agreements(now: datetime) -> None:
     """On or after a team's revisit date (in Copenhagen), tell its people once. A team whose
     reminders for that date have gone out is marked, so later ticks skip it; a new date
     brings a new reminder."""
-    today = timezone.localdate(now)
+    local = timezone.localtime(now)
+    if local.time() < REMIND_FROM:
+        return  # in working hours, like the check-in reminder, not at midnight
+    today = local.date()
     due = Team.objects.filter(agreements_revisit_on__lte=today).exclude(
         agreements_reminded_on=F("agreements_revisit_on")
     )

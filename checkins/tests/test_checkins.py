@@ -109,10 +109,9 @@ def test_an_overlong_text_gets_a_clear_message_and_saves_nothing(cast, client_fo
 
 
 def test_sharing_with_my_leader_shares_with_the_leaders_of_my_teams(cast, client_for):
-    client_for(cast.alice).post(NEW, form(went_well="Til Lena", visibility="shared"))
+    client_for(cast.alice).post(NEW, form(went_well="Til Lena", visibility="leader"))
     c = CheckIn.objects.get(owner=cast.alice)
-    assert c.visibility == Visibility.SHARED
-    assert set(c.shared_with.all()) == {cast.lena}
+    assert c.visibility == Visibility.LEADER
     assert client_for(cast.lena).get(c.get_absolute_url()).status_code == 200
     shared = client_for(cast.lena).get(reverse("checkins:shared")).content.decode()
     assert c.get_absolute_url() in shared
@@ -132,14 +131,14 @@ def test_sharing_with_my_team(cast, client_for):
 def test_a_person_without_a_leader_cannot_choose_my_leader(cast, client_for):
     # eve's team has no leader: the choice is not offered, and a forged one is refused.
     response = client_for(cast.eve).get(NEW)
-    assert 'value="shared"' not in response.content.decode()
-    response = client_for(cast.eve).post(NEW, form(went_well="x", visibility="shared"))
+    assert 'value="leader"' not in response.content.decode()
+    response = client_for(cast.eve).post(NEW, form(went_well="x", visibility="leader"))
     assert response.status_code == 200
     assert not CheckIn.objects.exists()
 
 
 def test_energy_is_only_ever_shown_to_the_owner(cast, client_for):
-    c = checkin(cast.alice, energy=2, visibility=Visibility.SHARED, shared_with=[cast.lena])
+    c = checkin(cast.alice, energy=2, visibility=Visibility.LEADER)
     with translation.override("da"):
         label = escape(str(c.get_energy_display()))
         heading = escape(str(CheckIn._meta.get_field("energy").verbose_name.capitalize()))
@@ -243,3 +242,27 @@ def test_min_side_offers_this_weeks_checkin(cast, client_for):
     html = client.get("/").content.decode()
     assert reverse("checkins:edit", kwargs={"checkin_id": c.pk}) in html
     assert f'href="{NEW}"' not in html
+
+
+def test_shared_with_my_leader_follows_who_leads_the_team(cast, client_for):
+    from organisation.models import Membership
+
+    client_for(cast.alice).post(NEW, form(went_well="Til min leder", visibility="leader"))
+    c = CheckIn.objects.get(owner=cast.alice)
+    assert client_for(cast.lena).get(c.get_absolute_url()).status_code == 200
+    # Lena hands the team over to bob: the check-in goes with the role, not the name.
+    Membership.objects.filter(user=cast.lena, unit=cast.team).delete()
+    Membership.objects.filter(user=cast.bob, unit=cast.team).update(role="leader")
+    assert client_for(cast.lena).get(c.get_absolute_url()).status_code == 404
+    assert client_for(cast.bob).get(c.get_absolute_url()).status_code == 200
+
+
+def test_taking_back_a_help_need_withdraws_the_open_request(cast, client_for):
+    client = client_for(cast.alice)
+    client.post(NEW, form(went_well="x", help_needed="Et hemmeligt behov"))
+    c = CheckIn.objects.get(owner=cast.alice)
+    assert c.help_request is not None and c.help_request.is_open
+    client.post(reverse("checkins:edit", kwargs={"checkin_id": c.pk}), form(went_well="x"))
+    c.help_request.refresh_from_db()
+    assert not c.help_request.is_open
+    assert "Et hemmeligt behov" not in client_for(cast.bob).get("/").content.decode()

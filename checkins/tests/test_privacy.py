@@ -33,12 +33,12 @@ def checkins(cast, client_for):
         {
             "went_well": SHARED_TEXT,
             "help_needed": "Et review, tak",
-            "visibility": "shared",
+            "visibility": "leader",
             "energy": "2",
         },
     )
     shared = CheckIn.objects.get(owner=cast.alice, week=current_week())
-    assert shared.visibility == Visibility.SHARED and shared.help_request is not None
+    assert shared.visibility == Visibility.LEADER and shared.help_request is not None
     return private, shared
 
 

@@ -38,7 +38,7 @@ def test_a_week_of_check_in_help_and_sharing(page, new_page, live_server, cast):
     page.locator("#id_went_well").fill("Workshoppen med kommunerne gik godt.")
     page.locator("#id_priorities").fill("Release af version 2.")
     page.locator("#id_help_needed").fill("En ekstra test af importen inden fredag.")
-    page.locator('input[name="visibility"][value="shared"]').check()
+    page.locator('input[name="visibility"][value="leader"]').check()
     submit(page)
     checkin = CheckIn.objects.get(owner=cast.alice, week=current_week())
     assert path_of(page) == checkin.get_absolute_url()
