@@ -8,6 +8,7 @@ from django.db import models
 
 from accounts.models import User
 from checkins.models import CheckIn, current_week
+from core.access import colleague_ids
 from organisation.models import Membership, Unit
 
 
@@ -43,6 +44,18 @@ def checkins_for_home(user: Any) -> dict[str, Any]:
     latest = list(CheckIn.objects.owned_by(user).select_related("help_request")[:3])
     this_week = latest[0] if latest and latest[0].week == current_week() else None
     return {"latest_checkins": latest, "this_weeks_checkin": this_week}
+
+
+def shared_with_me(user: Any) -> models.QuerySet[CheckIn]:
+    """Check-ins others have shared with `user`. A check-in is shared with a team or with the
+    owner's leaders, both colleagues of the owner, so only colleagues' check-ins are looked at:
+    without that, the access layer's conditions are tried on every check-in of everyone."""
+    return (
+        CheckIn.objects.visible_to(user)
+        .filter(owner_id__in=colleague_ids(user))
+        .exclude(owner=user)
+        .select_related("owner")
+    )
 
 
 def shared_on_team_page(*, user: Any, member_ids: list[int]) -> list[CheckIn]:

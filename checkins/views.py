@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from checkins.forms import CheckInForm, ReflectionForm
 from checkins.models import CheckIn, Reflection, current_week
-from checkins.selectors import home_unit_of
+from checkins.selectors import home_unit_of, shared_with_me
 from checkins.services import CheckInError, checkin_write, reflection_delete, reflection_save
 from core.access import get_owned_or_404, get_visible_or_404
 from core.http import AuthenticatedRequest
@@ -51,10 +51,7 @@ def checkin_list(request: AuthenticatedRequest) -> HttpResponse:
 @require_GET
 def checkin_shared(request: AuthenticatedRequest) -> HttpResponse:
     """Check-ins other people have shared with me, as their leader or teammate."""
-    checkins = (
-        CheckIn.objects.visible_to(request.user).exclude(owner=request.user).select_related("owner")
-    )
-    page = Paginator(checkins, 20).get_page(request.GET.get("page"))
+    page = Paginator(shared_with_me(request.user), 20).get_page(request.GET.get("page"))
     return render(request, "checkins/shared.html", {"page": page})
 
 
