@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -50,8 +50,14 @@ def checkin_write(
 
     checkin = CheckIn.objects.select_for_update().filter(owner=owner, week=week).first()
     if checkin is None:
-        checkin = CheckIn(owner=owner, week=week)
-    elif not checkin.is_editable():
+        try:
+            # The first check-in of the week from two tabs at once: the second one to arrive
+            # finds the first and changes it, instead of failing on the one-per-week rule.
+            with transaction.atomic():
+                checkin = CheckIn.objects.create(owner=owner, week=week, went_well=texts[0])
+        except IntegrityError:
+            checkin = CheckIn.objects.select_for_update().get(owner=owner, week=week)
+    if not checkin.is_editable():
         raise CheckInError(_("This check-in can no longer be changed."))
     checkin.energy = energy
     checkin.went_well, checkin.is_hard, checkin.priorities, checkin.help_needed = texts

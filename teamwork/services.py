@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import Truncator, format_lazy
@@ -96,7 +96,14 @@ def help_offer_create(*, help_request: HelpRequest, helper: User, message: str) 
         raise TeamworkError(_("This request has been resolved; it needs no more offers."))
     if help_request.offers.filter(helper=helper).exists():
         raise TeamworkError(_("You have already offered to help with this request."))
-    offer = HelpOffer.objects.create(request=help_request, helper=helper, message=message.strip())
+    try:
+        # Two clicks at once pass the check above together; the constraint decides.
+        with transaction.atomic():
+            offer = HelpOffer.objects.create(
+                request=help_request, helper=helper, message=message.strip()
+            )
+    except IntegrityError:
+        raise TeamworkError(_("You have already offered to help with this request.")) from None
     notify(
         recipient=help_request.asker,
         kind="help_offer",
