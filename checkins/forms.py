@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from checkins.models import CHECKIN_TEXTS, CheckIn, Energy, Reflection
 from checkins.selectors import home_unit_of, leaders_of
-from core.access import Visibility, colleague_ids
-from core.forms import DesignSystemForm, wide_textarea
+from core.access import Visibility
+from core.forms import DesignSystemForm, PersonalContentForm, wide_textarea
 from organisation.models import Value
 
 EMPTY_CHECKIN = _(
@@ -85,14 +85,7 @@ class CheckInForm(DesignSystemForm, forms.ModelForm):  # type: ignore[type-arg]
         return cleaned
 
 
-class ReflectionForm(DesignSystemForm, forms.ModelForm):  # type: ignore[type-arg]
-    shared_with = forms.ModelMultipleChoiceField(
-        label=_("Share with"),
-        queryset=User.objects.none(),
-        required=False,
-        help_text=_("Only used when you choose “People I choose”. Hold Ctrl (or Cmd) for more."),
-    )
-
+class ReflectionForm(PersonalContentForm, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Reflection
         fields = ["text", "value", "theme", "visibility", "shared_with"]
@@ -105,18 +98,8 @@ class ReflectionForm(DesignSystemForm, forms.ModelForm):  # type: ignore[type-ar
         }
 
     def __init__(self, *args: Any, owner: User, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, owner=owner, **kwargs)
         value: Any = self.fields["value"]
         # A value taken out of use stays on the reflections that already have it.
         value.queryset = Value.objects.filter(Q(is_active=True) | Q(pk=self.instance.value_id))
         value.empty_label = _("(none)")
-        shared_with: Any = self.fields["shared_with"]
-        shared_with.queryset = User.objects.filter(
-            is_active=True, pk__in=colleague_ids(owner)
-        ).exclude(pk=owner.pk)
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if cleaned.get("visibility") == Visibility.SHARED and not cleaned.get("shared_with"):
-            self.add_error("shared_with", _("Choose at least one person to share with."))
-        return cleaned

@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
 
 
 class DesignSystemForm:
@@ -45,3 +47,35 @@ class DesignSystemForm:
 def wide_textarea(rows: int) -> forms.Textarea:
     """A text area for free text, as wide as the design system's widest field."""
     return forms.Textarea(attrs={"rows": rows, "class": "input-width-xl"})
+
+
+class PersonalContentForm(DesignSystemForm, forms.Form):
+    """The sharing part of a form for personal content: who may be named in "People I choose"
+    (active colleagues, the owner's leaders among them) and that naming nobody is an error.
+    Mix in before forms.ModelForm; the form takes the owner as `owner=`."""
+
+    shared_with: Any = forms.ModelMultipleChoiceField(
+        label=_("Share with"),
+        queryset=None,  # set per owner in __init__
+        required=False,
+        help_text=_("Only used when you choose “People I choose”. Hold Ctrl (or Cmd) for more."),
+    )
+
+    def __init__(self, *args: Any, owner: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from core.access import colleague_ids
+
+        shared_with: Any = self.fields["shared_with"]
+        shared_with.queryset = (
+            get_user_model()
+            .objects.filter(is_active=True, pk__in=colleague_ids(owner))
+            .exclude(pk=owner.pk)
+        )
+
+    def clean(self) -> dict[str, Any]:
+        from core.access import Visibility
+
+        cleaned: dict[str, Any] = super().clean() or {}
+        if cleaned.get("visibility") == Visibility.SHARED and not cleaned.get("shared_with"):
+            self.add_error("shared_with", _("Choose at least one person to share with."))
+        return cleaned

@@ -64,3 +64,16 @@ def test_only_the_owner_may_edit(cast, client_for):
     assert response.status_code == 404
     n.refresh_from_db()
     assert n.title == "t"
+
+
+def test_a_note_is_shared_only_with_named_colleagues(cast, client_for):
+    client = client_for(cast.alice)
+    url = reverse("profiles:new")
+    data = {"title": "t", "body": "b", "visibility": "shared"}
+    response = client.post(url, data)
+    assert response.status_code == 200 and "Vælg mindst én person" in response.content.decode()
+    # eve is in another unit: she cannot be chosen, not even by a crafted POST.
+    assert client.post(url, {**data, "shared_with": [cast.eve.pk]}).status_code == 200
+    assert not ProfileNote.objects.exists()
+    assert client.post(url, {**data, "shared_with": [cast.lena.pk]}).status_code == 302
+    assert list(ProfileNote.objects.get().shared_with.all()) == [cast.lena]
