@@ -41,6 +41,19 @@ def led_people_ids(user: User) -> models.QuerySet[Any]:
     return Membership.objects.filter(unit_id__in=led_units).values("user_id")
 
 
+def leader_ids_of(user: User) -> models.QuerySet[Any]:
+    """Ids of whoever leads one of `user`'s units now (the readers of "my leaders"), as a
+    subquery."""
+    from organisation.models import Membership
+
+    my_units = Membership.objects.filter(user=user).values("unit_id")
+    return (
+        Membership.objects.filter(unit_id__in=my_units, role=Membership.Role.LEADER)
+        .exclude(user=user)
+        .values("user_id")
+    )
+
+
 def colleague_ids(user: User) -> models.QuerySet[Any]:
     """Ids of everyone who shares a unit with `user` (as member or leader), as a subquery."""
     from organisation.models import Membership
@@ -56,11 +69,15 @@ class PersonalQuerySet(models.QuerySet[_M]):
     def visible_to(self, user: Any) -> PersonalQuerySet[_M]:
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
+        return self.filter(self.readers_condition(user))
+
+    def readers_condition(self, user: Any) -> models.Q:
+        """The condition `visible_to` filters by, for a model that adds readers of its own."""
         shared: Any = self.model._meta.get_field("shared_with")
         shared_ids = shared.remote_field.through.objects.filter(
             **{shared.m2m_reverse_field_name(): user}
         ).values(shared.m2m_field_name())
-        return self.filter(
+        return (
             models.Q(owner=user)
             | models.Q(visibility=Visibility.ORGANISATION)
             | models.Q(visibility=Visibility.TEAM, owner_id__in=colleague_ids(user))

@@ -25,9 +25,11 @@ _MENU = [
     (_("Check-ins"), "checkins:list", {"checkins"}),
     (_("Reflections"), "reflections:list", {"reflections"}),
     (_("My notes"), "profiles:list", {"profiles"}),
+    (_("Feedback"), "feedback:index", {"feedback"}),
+    (_("Recognition"), "recognition:feed", {"recognition"}),
     (_("My teams"), "organisation:teams", {"organisation", "teamwork"}),
 ]
-_ADMIN_MENU = (_("Administration"), "administration:index", {"administration"})
+_ADMIN_MENU = (_("Administration"), "administration:index", {"administration", "chat_admin"})
 
 
 def sparring(request: HttpRequest) -> dict[str, Any]:

@@ -3,11 +3,17 @@ with aria-describedby so a screen reader reads them with the field."""
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 class DesignSystemForm:
@@ -79,3 +85,88 @@ class PersonalContentForm(DesignSystemForm, forms.Form):
         if cleaned.get("visibility") == Visibility.SHARED and not cleaned.get("shared_with"):
             self.add_error("shared_with", _("Choose at least one person to share with."))
         return cleaned
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        # The browser's date field speaks ISO dates whatever the page's language.
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+PAST_DATE = _("The date cannot be in the past.")
+
+
+def not_in_the_past(value: date | None) -> None:
+    if value is not None and value < timezone.localdate():
+        raise forms.ValidationError(PAST_DATE, code="past")
+
+
+NOT_A_COLLEAGUE = _("Choose among the people listed.")
+
+
+def colleagues_of(person: User) -> QuerySet[User]:
+    """Whom a person can ask or thank: active people who share a unit with them."""
+    from core.access import colleague_ids
+
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, pk__in=colleague_ids(person))
+        .exclude(pk=person.pk)
+    )
+
+
+class _PersonLabel:
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.display_name} ({obj.job_title})" if obj.job_title else obj.display_name
+
+
+class PersonField(_PersonLabel, forms.ModelChoiceField):  # type: ignore[type-arg]
+    pass
+
+
+class PeopleField(_PersonLabel, forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    pass
+
+
+class ColleagueChoice:
+    """A choice among one's colleagues that still says something clear about anyone else a
+    crafted or stale form names: a person who has left is named as such, and nobody outside
+    one's units can be chosen. Mix in before the form class; it takes `person=`."""
+
+    fields: dict[str, forms.Field]
+    people_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, person: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.person = person
+        self.colleagues = colleagues_of(person)
+        for name in self.people_fields:
+            field: Any = self.fields[name]
+            # Validation looks at everyone, so a person who left gets their own message ...
+            field.queryset = get_user_model().objects.all()
+            # ... while the form offers colleagues only.
+            field.widget.choices = [
+                (colleague.pk, field.label_from_instance(colleague))
+                for colleague in self.colleagues
+            ]
+            if isinstance(field, forms.ModelChoiceField) and not isinstance(
+                field, forms.ModelMultipleChoiceField
+            ):
+                field.widget.choices.insert(0, ("", "---------"))
+
+    def check_people(self, people: list[User]) -> list[User]:
+        allowed = set(self.colleagues.values_list("pk", flat=True))
+        for chosen in people:
+            if chosen.pk == self.person.pk:
+                raise forms.ValidationError(_("You cannot choose yourself."), code="self")
+            if not chosen.is_active:
+                raise forms.ValidationError(
+                    _("%(name)s has left the organisation and cannot be chosen."),
+                    code="inactive",
+                    params={"name": chosen.display_name},
+                )
+            if chosen.pk not in allowed:
+                raise forms.ValidationError(NOT_A_COLLEAGUE, code="not_colleague")
+        return people

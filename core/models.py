@@ -49,4 +49,8 @@ ACTION_LABELS = {
     "unit.delete": _("Unit deleted"),
     "value.create": _("Value created"),
     "value.update": _("Value changed"),
+    "chat_webhook.create": _("Chat webhook created"),
+    "chat_webhook.update": _("Chat webhook changed"),
+    "chat_webhook.delete": _("Chat webhook deleted"),
+    "chat_webhook.test": _("Chat webhook tested"),
 }

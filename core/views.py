@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from checkins.selectors import checkins_for_home
 from core.http import AuthenticatedRequest
+from feedback.selectors import for_home as feedback_for_home
 from organisation.selectors import home_for
 from profiles.models import ProfileNote
 from teamwork.selectors import help_for_home
@@ -24,6 +25,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     context["notes"] = ProfileNote.objects.owned_by(request.user)[:5]
     context.update(checkins_for_home(request.user))
     context.update(help_for_home(request.user))
+    context.update(feedback_for_home(request.user))
     return render(request, "core/home.html", context)
 
 

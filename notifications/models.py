@@ -2,11 +2,16 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from organisation.models import Unit
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):
@@ -108,6 +113,10 @@ class OutgoingEmail(models.Model):
     )
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True, default="")
+    # One text attachment, such as a calendar invitation (an .ics file), or none.
+    attachment_name = models.CharField(_("attachment"), max_length=200, blank=True, default="")
+    attachment_type = models.CharField(_("attachment type"), max_length=100, blank=True, default="")
+    attachment_content = models.TextField(_("attachment content"), blank=True, default="")
 
     objects = OutgoingEmailQuerySet.as_manager()
 
@@ -132,6 +141,124 @@ class OutgoingEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to_address}"
+
+    @property
+    def gave_up(self) -> bool:
+        return self.sent_at is None and self.next_attempt_at is None
+
+
+# A webhook is posted to by the worker, so only the web's own schemes: never file:, ftp: or
+# anything else urllib would happily open.
+WEBHOOK_SCHEMES = ["http", "https"]
+
+
+class WebhookURLValidator(URLValidator):
+    """An http or https address, with a message of its own for any other scheme."""
+
+    def __init__(self) -> None:
+        super().__init__(schemes=WEBHOOK_SCHEMES)
+
+    def __call__(self, value: Any) -> None:
+        scheme = str(value).partition("://")[0].lower() if "://" in str(value) else ""
+        if scheme not in self.schemes:
+            raise ValidationError(
+                _("Enter an address that starts with https:// or http://."),
+                code="invalid_scheme",
+            )
+        super().__call__(value)
+
+
+validate_webhook_url = WebhookURLValidator()
+
+
+class ChatWebhook(models.Model):
+    """A chat channel Sparring posts to through the channel's incoming webhook: the whole
+    organisation's channel (no unit), or one team's."""
+
+    class Format(models.TextChoices):
+        ZULIP = "zulip", _("Zulip")
+        TEAMS = "teams", _("Microsoft Teams")
+        MATTERMOST = "mattermost", _("Mattermost")
+        SLACK = "slack", _("Slack")
+
+    name = models.CharField(_("name"), max_length=200)
+    format = models.CharField(_("chat service"), max_length=20, choices=Format.choices)
+    # The address carries the channel's secret token: whoever has it can post to the channel.
+    # It is shown only masked once saved, and never written to the audit log or the logs.
+    url = models.URLField(_("webhook address"), max_length=1000, validators=[validate_webhook_url])
+    # A team's channel goes with its team: posting a team's news anywhere else would be wrong.
+    unit = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="chat_webhooks",
+        verbose_name=_("team"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("chat webhook")
+        verbose_name_plural = _("chat webhooks")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def masked_url(self) -> str:
+        """The address without its secret: scheme and host only."""
+        parts = urlsplit(self.url)
+        return f"{parts.scheme}://{parts.hostname or ''}/…"
+
+
+class WebhookDeliveryQuerySet(models.QuerySet["WebhookDelivery"]):
+    def due(self, now: datetime) -> WebhookDeliveryQuerySet:
+        return self.filter(
+            sent_at__isnull=True,
+            next_attempt_at__lte=now,
+            attempts__lt=settings.SPARRING_WEBHOOK_MAX_ATTEMPTS,
+        )
+
+
+class WebhookDelivery(models.Model):
+    """A chat message waiting for the worker, or the record of one it posted or gave up on.
+    The outbox of the chat channels, like OutgoingEmail is of e-mail: written in the
+    transaction of what caused it, and `next_attempt_at` empty once posted or given up.
+
+    The message is kept as text and link; the chat service's own format is made when it is
+    posted, so a webhook switched to another service gets what that service understands."""
+
+    webhook = models.ForeignKey(ChatWebhook, on_delete=models.CASCADE, related_name="deliveries")
+    text = models.TextField(_("text"))
+    link = models.URLField(_("link"), max_length=1000)
+    link_label = models.CharField(_("link text"), max_length=200)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(
+        _("next attempt"), null=True, blank=True, default=timezone.now
+    )
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True, default="")
+
+    objects = WebhookDeliveryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(sent_at__isnull=True),
+                name="webhook_delivery_due",
+            )
+        ]
+        verbose_name = _("chat message")
+        verbose_name_plural = _("chat messages")
+
+    def __str__(self) -> str:
+        return f"{self.text[:50]} → {self.webhook_id}"
 
     @property
     def gave_up(self) -> bool:

@@ -8,6 +8,7 @@ was committed, and a slow or broken mail server never slows a page."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -25,20 +26,51 @@ from notifications.selectors import preference_for
 KEY_LENGTH = 200
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """A text file that goes with the e-mail, such as a calendar invitation:
+    Attachment("sparring.ics", ics_text, "text/calendar; method=PUBLISH")."""
+
+    filename: str
+    content: str
+    mimetype: str
+
+    def __post_init__(self) -> None:
+        # Stored as text in the outbox; a binary file would need another column.
+        if not self.mimetype.lower().startswith("text/"):
+            raise ValueError(f"An e-mail attachment is text, not {self.mimetype!r}")
+        if not 0 < len(self.filename) <= 200 or len(self.mimetype) > 100:
+            raise ValueError("An attachment needs a name of 1 to 200 and a type of 100 at most")
+
+
 def notify(
-    *, recipient: User, kind: str, text: str | Promise, url: str = ""
+    *,
+    recipient: User,
+    kind: str,
+    text: str | Promise,
+    url: str = "",
+    attachment: Attachment | None = None,
 ) -> Notification | None:
     """Tell one person about something: in the app and by e-mail, as far as they want it.
 
     `kind` is a registered kind (notifications.kinds); `text` one short sentence, best a lazy
     translation, which is rendered in the installation's language; `url` a path in Sparring
-    ("/teams/3/"). Returns the in-app notification, or None when none was made (the person
-    is deactivated or does not want this kind in the app)."""
-    return _notify(recipient=recipient, kind=kind, text=text, url=url, key="")
+    ("/teams/3/"); `attachment` goes with the e-mail, if one is written. Returns the in-app
+    notification, or None when none was made (the person is deactivated or does not want this
+    kind in the app)."""
+    return _notify(
+        recipient=recipient, kind=kind, text=text, url=url, key="", attachment=attachment
+    )
 
 
 def notify_once(
-    *, recipient: User, kind: str, key: str, text: str | Promise, url: str = ""
+    *,
+    recipient: User,
+    kind: str,
+    key: str,
+    text: str | Promise,
+    url: str = "",
+    attachment: Attachment | None = None,
 ) -> Notification | None:
     """Like notify, but at most once per person, kind and key: calling it again with the same
     key does nothing. For reminders, which the worker considers on every tick; the key names
@@ -51,7 +83,9 @@ def notify_once(
     if told:
         return None
     try:
-        return _notify(recipient=recipient, kind=kind, text=text, url=url, key=key)
+        return _notify(
+            recipient=recipient, kind=kind, text=text, url=url, key=key, attachment=attachment
+        )
     except IntegrityError:
         # Another worker told them between the check above and the insert.
         return None
@@ -59,7 +93,13 @@ def notify_once(
 
 @transaction.atomic
 def _notify(
-    *, recipient: User, kind: str, text: str | Promise, url: str, key: str
+    *,
+    recipient: User,
+    kind: str,
+    text: str | Promise,
+    url: str,
+    key: str,
+    attachment: Attachment | None = None,
 ) -> Notification | None:
     registered = get_kind(kind)
     if url and not (
@@ -89,6 +129,9 @@ def _notify(
             to_address=recipient.email,
             subject=subject[:200],
             body=body,
+            attachment_name=attachment.filename if attachment else "",
+            attachment_type=attachment.mimetype if attachment else "",
+            attachment_content=attachment.content if attachment else "",
         )
     return notification
 

@@ -14,7 +14,7 @@ from django.db import transaction
 from accounts.models import User
 from core.access import Visibility
 from organisation.importing import PersonIn, Snapshot, UnitIn, snapshot_apply
-from organisation.models import Membership
+from organisation.models import Membership, Unit, Value
 from profiles.models import ProfileNote
 
 DEMO_PASSWORD = "sparring-demo"
@@ -221,6 +221,7 @@ def demo_create(*, size: str = "small", people: int = 25_000) -> list[DemoLogin]
             DemoLogin("nina", "leder af OS2mo-fællesskabet"),
         ]
         _small_notes()
+        _small_feedback()
     else:
         leader = User.objects.get(username="p2")
         member = User.objects.filter(memberships__unit__depth=7, memberships__role="member")[0]
@@ -255,3 +256,57 @@ def _small_notes() -> None:
         body="Kun til mig selv.",
         visibility=Visibility.PRIVATE,
     )
+
+
+def _small_feedback() -> None:
+    """A little feedback, sparring and recognition in the secretariat, so the pages have
+    something to show: jonas has feedback to read, a request to answer and thanks on the feed."""
+    from feedback.models import Feedback, FeedbackAsk, FeedbackRequest, SparringRequest, Theme
+    from recognition.models import Recognition
+
+    people = {user.username: user for user in User.objects.filter(memberships__isnull=False)}
+    values = {value.name.lower(): value for value in Value.objects.all()}
+    request = FeedbackRequest.objects.create(
+        asker=people["jonas"],
+        about="Workshoppen med kommunerne om OS2mo",
+        questions="Fik alle kommunerne ordet? Var tidsplanen realistisk?",
+        theme=Theme.PROJECT,
+    )
+    answered = FeedbackAsk.objects.create(
+        request=request, person=people["sara"], status=FeedbackAsk.Status.ANSWERED
+    )
+    FeedbackAsk.objects.create(request=request, person=people["louise"])
+    answer = Feedback.objects.create(
+        owner=people["jonas"],
+        giver=people["sara"],
+        ask=answered,
+        about=request.about,
+        theme=Theme.PROJECT,
+        works_well="Klar dagsorden, og du samlede op på hvert punkt.",
+        even_better="Send materialet dagen før, så de små kommuner kan forberede sig.",
+    )
+    answer.values.set([v for k, v in values.items() if k in ("åbenhed", "faglighed")])
+    Feedback.objects.create(
+        owner=people["jonas"],
+        giver=people["peter"],
+        about="Nyhedsbrevet om OS2rollekatalog",
+        theme=Theme.COMMUNICATION,
+        works_well="Et kort og konkret nyhedsbrev, som kommunerne har svaret på.",
+    )
+    waiting = FeedbackRequest.objects.create(
+        asker=people["sara"], about="Mit oplæg på netværksmødet", theme=Theme.COMMUNICATION
+    )
+    FeedbackAsk.objects.create(request=waiting, person=people["jonas"])
+    SparringRequest.objects.create(
+        asker=people["anders"],
+        partner=people["jonas"],
+        topic="Governance for et nyt produktfællesskab",
+        message="Har du en halv time i næste uge?",
+    )
+    thanks = Recognition.objects.create(
+        author=people["sara"],
+        text="Tak for jeres hjælp med udbudsmaterialet – det blev færdigt til tiden.",
+        unit=Unit.objects.get(name="Sekretariatet"),
+    )
+    thanks.recipients.set([people["jonas"], people["anders"]])
+    thanks.values.set([v for k, v in values.items() if k in ("ansvar", "nærvær")])

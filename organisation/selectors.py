@@ -11,6 +11,7 @@ from checkins.selectors import shared_on_team_page
 from core.access import Visibility
 from organisation.models import Membership, Unit
 from profiles.models import ProfileNote
+from recognition.selectors import for_team_page as recognitions_for_team_page
 from teamwork.selectors import for_team_page
 
 
@@ -64,5 +65,6 @@ def team_page(*, unit: Unit, user: Any) -> dict[str, Any]:
         "ancestors": [(a, a.pk in reachable) for a in ancestors],
         "notes": list(notes),
         "checkins": shared_on_team_page(user=user, member_ids=member_ids),
+        "recognitions": recognitions_for_team_page(unit=unit, user=user),
         **for_team_page(unit=unit, user=user),
     }

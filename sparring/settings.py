@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "checkins",
     "teamwork",
     "notifications",
+    "feedback",
+    "recognition",
 ]
 
 MIDDLEWARE = [
@@ -191,6 +193,12 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBa
 # The worker retries a failed e-mail after 1, 2, 4 ... minutes (at most an hour apart) and
 # gives up after this many attempts, keeping the e-mail and its last error.
 SPARRING_EMAIL_MAX_ATTEMPTS = env_int("SPARRING_EMAIL_MAX_ATTEMPTS", 10)
+
+# --- Chat channels ----------------------------------------------------------------------------
+# The worker posts to chat webhooks (Zulip, Teams, Mattermost, Slack), waiting at most this
+# many seconds for an answer, and retries like e-mail until this many attempts have failed.
+SPARRING_WEBHOOK_TIMEOUT = env_int("SPARRING_WEBHOOK_TIMEOUT", 10)
+SPARRING_WEBHOOK_MAX_ATTEMPTS = env_int("SPARRING_WEBHOOK_MAX_ATTEMPTS", 10)
 
 # --- Language and time ------------------------------------------------------------------------
 LANGUAGE_CODE = "da"

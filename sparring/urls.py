@@ -8,8 +8,11 @@ urlpatterns = [
     path("checkins/", include("checkins.urls")),
     path("reflections/", include("checkins.reflection_urls")),
     path("", include("teamwork.urls")),
+    path("feedback/", include("feedback.urls")),
+    path("recognition/", include("recognition.urls")),
     path("notifications/", include("notifications.urls")),
     path("administration/", include("organisation.admin_urls")),
+    path("administration/chat/", include("notifications.admin_urls")),
     path("oidc/", include("mozilla_django_oidc.urls")),
 ]
 

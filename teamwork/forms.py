@@ -4,29 +4,12 @@ from datetime import date
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from core.forms import DesignSystemForm, wide_textarea
+from core.forms import DateInput, DesignSystemForm, not_in_the_past, wide_textarea
 from organisation.models import Unit
 from teamwork.models import Goal, HelpOffer, HelpRequest, Team, WorkingAgreement
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        # The browser's date field speaks ISO dates whatever the page's language.
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-PAST_DATE = _("The date cannot be in the past.")
-
-
-def not_in_the_past(value: date | None) -> None:
-    if value is not None and value < timezone.localdate():
-        raise forms.ValidationError(PAST_DATE, code="past")
 
 
 class TeamForm(DesignSystemForm, forms.ModelForm):  # type: ignore[type-arg]

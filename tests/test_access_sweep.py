@@ -42,6 +42,8 @@ def walk(resolvers: list[Any], namespace: str = "") -> Iterator[tuple[str, list[
 
 
 ROUTES = sorted({(name, tuple(params)) for name, params in walk(get_resolver().url_patterns)})
+# The administration's namespaces: every page in them is for administrators only.
+ADMINISTRATION = ("administration:", "chat_admin:")
 
 
 def alice_objects(cast: Any) -> dict[str, Callable[[], Any]]:
@@ -63,7 +65,52 @@ def alice_objects(cast: Any) -> dict[str, Callable[[], Any]]:
         "code": lambda: "en",
         "job_id": lambda: _import_job(cast),
         "notification_id": lambda: _notification(cast),
+        "webhook_id": lambda: _webhook(cast),
+        "feedback_id": lambda: _feedback(cast)["feedback"].pk,
+        "request_id": lambda: _feedback(cast)["request"].pk,
+        "sparring_id": lambda: _feedback(cast)["sparring"].pk,
+        "recognition_id": lambda: _recognition(cast),
     }
+
+
+def _feedback(cast: Any) -> dict[str, Any]:
+    """alice's feedback request to bob, bob's answer, and her request for sparring with a
+    time agreed (so its calendar invitation exists)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from feedback import services
+
+    request = services.feedback_request_create(asker=cast.alice, people=[cast.bob], about="Mødet")
+    feedback = services.feedback_give(
+        giver=cast.bob,
+        receiver=cast.alice,
+        works_well="Godt",
+        even_better="",
+        ask=request.asks.get(),
+    )
+    sparring = services.sparring_request_create(asker=cast.alice, partner=cast.bob, topic="Emne")
+    services.sparring_schedule(
+        sparring=sparring,
+        by=cast.bob,
+        starts_at=timezone.now() + timedelta(days=2),
+        duration_minutes=30,
+    )
+    return {"request": request, "feedback": feedback, "sparring": sparring}
+
+
+def _recognition(cast: Any) -> int:
+    """A thanks from alice to bob, posted to their team only."""
+    from recognition.services import recognition_create
+
+    return recognition_create(
+        author=cast.alice,
+        recipients=[cast.bob],
+        text="Tak for hjælpen",
+        values=[Value.objects.get_or_create(name="Åbenhed")[0]],
+        unit=cast.team,
+    ).pk
 
 
 def _import_job(cast: Any) -> int:
@@ -77,6 +124,16 @@ def _notification(cast: Any) -> int:
 
     return int(
         Notification.objects.create(recipient=cast.alice, kind="help_request", text="Hjælp").pk
+    )
+
+
+def _webhook(cast: Any) -> int:
+    from notifications.models import ChatWebhook
+
+    return int(
+        ChatWebhook.objects.create(
+            name="Sekretariatet", format="slack", url="https://chat.example/hook", unit=cast.team
+        ).pk
     )
 
 
@@ -117,7 +174,7 @@ def test_logged_out_goes_to_login(name, params, cast, client):
 
 @pytest.mark.parametrize(("name", "params"), ROUTES, ids=[r[0] for r in ROUTES])
 def test_stranger_gets_404(name, params, cast, client_for):
-    if name in PUBLIC or not (params or name.startswith("administration:")):
+    if name in PUBLIC or not (params or name.startswith(ADMINISTRATION)):
         pytest.skip("no object of anyone's in this URL")
     url = url_for(name, params, cast)
     client = client_for(cast.eve)

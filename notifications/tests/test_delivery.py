@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from notifications.delivery import LEASE, _claim_next, backoff, deliver_due
 from notifications.kinds import get_kind
 from notifications.models import OutgoingEmail
-from notifications.services import notify
+from notifications.services import Attachment, notification_settings_save, notify
 from notifications.tests.conftest import Inbox
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -220,7 +220,7 @@ def test_two_workers_at_once_send_every_email_exactly_once(smtp_server, django_u
 
 _MAKE_EMAILS = """
 from accounts.models import User
-from notifications.services import notify
+from notifications.services import Attachment, notification_settings_save, notify
 for i in range(40):
     person = User.objects.create(username=f"p{i}", email=f"p{i}@example.org")
     notify(recipient=person, kind="help_request", text="Hjælp")
@@ -261,3 +261,90 @@ def test_someone_deactivated_before_the_worker_runs_gets_no_email(cast, smtp_ser
     assert smtp_server.received == []
     email = OutgoingEmail.objects.get()
     assert email.gave_up and "deactivated" in email.last_error
+
+
+INVITATION = (
+    "BEGIN:VCALENDAR\r\n"
+    "VERSION:2.0\r\n"
+    "PRODID:-//Sparring//DA\r\n"
+    "METHOD:PUBLISH\r\n"
+    "BEGIN:VEVENT\r\n"
+    "UID:sparring-7@sparring.example\r\n"
+    "DTSTAMP:20261125T080000Z\r\n"
+    "DTSTART:20261201T090000Z\r\n"
+    "DTEND:20261201T093000Z\r\n"
+    "SUMMARY:Sparring om økonomistyring\r\n"
+    "END:VEVENT\r\n"
+    "END:VCALENDAR\r\n"
+)
+
+
+def test_an_email_carries_its_calendar_invitation(cast, smtp_server):
+    notify(
+        recipient=cast.alice,
+        kind="help_request",
+        text="Bob vil gerne sparre med dig",
+        url="/notes/",
+        attachment=Attachment("sparring.ics", INVITATION, "text/calendar; method=PUBLISH"),
+    )
+    email = OutgoingEmail.objects.get()
+    assert email.attachment_type == "text/calendar; method=PUBLISH"
+
+    tick()
+
+    [received] = smtp_server.received
+    message = received.message
+    assert message.get_content_type() == "multipart/mixed"
+    text, invitation = message.iter_parts()
+    assert "Bob vil gerne sparre med dig" in text.get_content()
+    # What calendar clients look for: the type with its method, the charset, the file name.
+    # As it came over the wire: the parsed header would quote the method on its own.
+    raw = dict(invitation.raw_items())
+    assert raw["Content-Type"] == 'text/calendar; method=PUBLISH; charset="utf-8"'
+    assert invitation.get_content_type() == "text/calendar"
+    assert invitation.get_param("method") == "PUBLISH"
+    assert invitation.get_content_charset() == "utf-8"
+    assert invitation.get_content_disposition() == "attachment"
+    assert invitation.get_filename() == "sparring.ics"
+    # Mail travels with CRLF line ends, as iCalendar has them.
+    assert invitation.get_content().replace("\r\n", "\n") == INVITATION.replace("\r\n", "\n")
+
+
+def test_a_cancellation_keeps_its_own_method(cast, smtp_server):
+    notify(
+        recipient=cast.alice,
+        kind="help_request",
+        text="Aflyst",
+        attachment=Attachment("aflyst.ics", INVITATION, "text/calendar; method=CANCEL"),
+    )
+    tick()
+    [received] = smtp_server.received
+    [invitation] = [p for p in received.message.iter_parts() if p.get_filename()]
+    assert invitation.get_param("method") == "CANCEL"
+    assert invitation.get_content_charset() == "utf-8"
+
+
+def test_an_email_without_an_attachment_is_a_single_text(cast, smtp_server):
+    notify(recipient=cast.alice, kind="help_request", text="Hjælp")
+    tick()
+    [received] = smtp_server.received
+    assert received.message.get_content_type() == "text/plain"
+
+
+def test_an_attachment_is_a_named_text_file():
+    # It is kept as text in the outbox.
+    with pytest.raises(ValueError):
+        Attachment("billede.png", "...", "image/png")
+    with pytest.raises(ValueError):
+        Attachment("", "...", "text/calendar")
+
+
+def test_no_email_means_no_attachment_stored(cast):
+    notification_settings_save(user=cast.alice, choices={"help_request": (True, False)})
+    notify(
+        recipient=cast.alice,
+        kind="help_request",
+        text="Hjælp",
+        attachment=Attachment("sparring.ics", INVITATION, "text/calendar; method=PUBLISH"),
+    )
+    assert not OutgoingEmail.objects.exists()

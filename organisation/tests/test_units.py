@@ -67,7 +67,7 @@ def _queries(client, url):
 
 def _daily_rhythm(person, unit, weeks_ago):
     """A week of someone's daily rhythm: a check-in shared with the team, a help request, a
-    goal and an agreement."""
+    goal, an agreement and a thanks on the team's feed, with a value and a reaction."""
     from datetime import timedelta
 
     from checkins.models import CheckIn, current_week
@@ -84,6 +84,13 @@ def _daily_rhythm(person, unit, weeks_ago):
     team = Team.objects.for_unit(unit)
     Goal.objects.create(team=team, title="x", owner=person)
     WorkingAgreement.objects.create(team=team, text="x")
+    from organisation.models import Value
+    from recognition.models import Reaction, Recognition
+
+    thanks = Recognition.objects.create(author=person, text="Tak", unit=unit)
+    thanks.recipients.set([person])
+    thanks.values.set([Value.objects.get_or_create(name="Åbenhed")[0]])
+    Reaction.objects.create(recognition=thanks, user=person, kind=Reaction.Kind.HEART)
 
 
 def test_query_counts_do_not_grow_with_the_team(cast, client_for):
@@ -113,9 +120,10 @@ def test_query_counts_do_not_grow_with_the_team(cast, client_for):
     assert before == after
     # Pinned so a new query per page is a conscious choice. Every page counts the person's
     # unread notifications for the header. Min side: the week's check-ins, colleagues' and
-    # one's own help requests; the team page: shared check-ins, help requests, goals and
-    # agreements (the team's settings come with the unit).
-    assert after == [8, 15, 4, 5, 6, 5, 5], after
+    # one's own help requests, feedback and sparring waiting for an answer; the team page:
+    # shared check-ins, help requests, goals, agreements (the team's settings come with the
+    # unit) and the team's recognition with its people, values and reactions.
+    assert after == [10, 19, 4, 5, 6, 5, 5], after
 
 
 def test_admin_list_query_counts(cast, client_for):

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from teamwork.forms import PAST_DATE
+from core.forms import PAST_DATE
 from teamwork.models import Goal, GoalNote, Team
 from teamwork.tests.helpers import in_language, speaking, too_long
 

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections
 from django.utils import timezone
 
+from notifications.chat_delivery import deliver_due_webhooks
 from notifications.delivery import deliver_due
 from notifications.scheduler import run_periodic_tasks
 
@@ -20,20 +21,22 @@ BATCH = 100
 
 
 def tick(keep_going: Callable[[], bool] = lambda: True) -> None:
-    """Run the periodic tasks (which may write e-mails), then deliver every e-mail that is due."""
+    """Run the periodic tasks (which may write e-mails and chat messages), then deliver every
+    e-mail that is due, then post every chat message that is due."""
     run_periodic_tasks(timezone.now())
-    while keep_going():
-        sent, failed = deliver_due(limit=BATCH, keep_going=keep_going)
-        # A failed e-mail waits for a later tick, so this ends once the due ones are tried.
-        if sent + failed < BATCH:
-            break
+    for deliver in (deliver_due, deliver_due_webhooks):
+        while keep_going():
+            sent, failed = deliver(limit=BATCH, keep_going=keep_going)
+            # A failed one waits for a later tick, so this ends once the due ones are tried.
+            if sent + failed < BATCH:
+                break
 
 
 class Command(BaseCommand):
     help = (
-        "The background worker: runs the periodic tasks (reminders) and delivers e-mail, "
-        "every INTERVAL seconds, until it gets SIGTERM or SIGINT. Run one or more per "
-        "installation."
+        "The background worker: runs the periodic tasks (reminders), delivers e-mail and "
+        "posts to chat channels every INTERVAL seconds, until it gets SIGTERM or SIGINT. "
+        "Run one or more per installation."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

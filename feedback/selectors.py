@@ -1,0 +1,242 @@
+"""Reads about feedback and sparring for the pages that show them, each through `visible_to`
+and loading what the page needs up front."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from feedback.models import Feedback, FeedbackAsk, FeedbackRequest, SparringRequest, Theme
+from organisation.models import Value
+from recognition.models import Recognition
+
+
+def feedback_or_404(user: Any, feedback_id: int) -> Feedback:
+    try:
+        return (
+            Feedback.objects.visible_to(user)
+            .select_related("owner", "giver", "ask__request")
+            .prefetch_related("values", "shared_with")
+            .get(pk=feedback_id)
+        )
+    except Feedback.DoesNotExist:
+        raise Http404 from None
+
+
+def received_feedback_or_404(user: Any, feedback_id: int) -> Feedback:
+    """For the receiver's own actions (thank, keep, share, delete): everyone else gets 404."""
+    feedback = feedback_or_404(user, feedback_id)
+    if feedback.owner_id != user.pk:
+        raise Http404
+    return feedback
+
+
+def request_or_404(user: Any, request_id: int) -> FeedbackRequest:
+    try:
+        return FeedbackRequest.objects.visible_to(user).select_related("asker").get(pk=request_id)
+    except FeedbackRequest.DoesNotExist:
+        raise Http404 from None
+
+
+def my_ask_or_404(user: Any, feedback_request: FeedbackRequest) -> FeedbackAsk:
+    """The ask addressed to `user` in a request they can see."""
+    try:
+        return FeedbackAsk.objects.select_related("request__asker").get(
+            request=feedback_request, person=user
+        )
+    except FeedbackAsk.DoesNotExist:
+        raise Http404 from None
+
+
+def sparring_or_404(user: Any, sparring_id: int) -> SparringRequest:
+    try:
+        return (
+            SparringRequest.objects.visible_to(user)
+            .select_related("asker", "partner")
+            .get(pk=sparring_id)
+        )
+    except SparringRequest.DoesNotExist:
+        raise Http404 from None
+
+
+def feedback_list(queryset: Any) -> Any:
+    return queryset.select_related("owner", "giver").prefetch_related("values")
+
+
+def for_feedback_page(user: Any) -> dict[str, Any]:
+    """The feedback page: what waits for the person, and the latest of what they received
+    and asked for."""
+    sparring = SparringRequest.objects.visible_to(user).open().select_related("asker", "partner")
+    return {
+        "asks": list(
+            FeedbackAsk.objects.pending_for(user)
+            .select_related("request__asker")
+            .order_by("request__wished_by", "pk")[:20]
+        ),
+        "sparring": list(sparring.order_by("starts_at", "-created_at")[:20]),
+        "received": list(feedback_list(Feedback.objects.received_by(user))[:5]),
+        "requests": list(
+            FeedbackRequest.objects.filter(asker=user)
+            .prefetch_related(
+                Prefetch("asks", queryset=FeedbackAsk.objects.select_related("person"))
+            )
+            .order_by("-created_at")[:5]
+        ),
+        "shared_count": Feedback.objects.shared_with_me(user).count(),
+    }
+
+
+def for_home(user: Any) -> dict[str, Any]:
+    """Min side: requests waiting for the person's answer."""
+    return {
+        "feedback_asks": list(
+            FeedbackAsk.objects.pending_for(user).select_related("request__asker")[:5]
+        ),
+        "sparring_waiting": list(
+            SparringRequest.objects.filter(
+                partner=user, status=SparringRequest.Status.REQUESTED
+            ).select_related("asker")[:5]
+        ),
+    }
+
+
+# --- The receiver's overview ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    feedback: int
+    recognition: int
+
+    @property
+    def total(self) -> int:
+        return self.feedback + self.recognition
+
+
+def quarter_of(day: date) -> tuple[int, int]:
+    return day.year, (day.month - 1) // 3 + 1
+
+
+def _quarters_back(today: date, count: int) -> list[tuple[int, int]]:
+    year, quarter = quarter_of(today)
+    quarters = []
+    for _step in range(count):
+        quarters.append((year, quarter))
+        year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+    return list(reversed(quarters))
+
+
+QUARTERS = 8
+
+
+def overview_for(user: Any, *, now: datetime | None = None) -> dict[str, Any]:
+    """What a person received over the last two years, by value, by theme and by quarter: their
+    own material for their development. Only their own received feedback and recognition."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    quarters = _quarters_back(today, QUARTERS)
+    first_year, first_quarter = quarters[0]
+    since = timezone.make_aware(datetime(first_year, (first_quarter - 1) * 3 + 1, 1))
+
+    feedback = Feedback.objects.received_by(user).filter(created_at__gte=since)
+    recognitions = Recognition.objects.filter(recipients=user, created_at__gte=since)
+
+    feedback_by_value = dict(
+        Feedback.values.through.objects.filter(feedback__in=feedback)
+        .values_list("value_id")
+        .annotate(n=Count("pk"))
+    )
+    recognition_by_value = dict(
+        Recognition.values.through.objects.filter(recognition__in=recognitions)
+        .values_list("value_id")
+        .annotate(n=Count("pk"))
+    )
+    used = set(feedback_by_value) | set(recognition_by_value)
+    by_value = [
+        Row(value.name, feedback_by_value.get(value.pk, 0), recognition_by_value.get(value.pk, 0))
+        for value in Value.objects.filter(Q(is_active=True) | Q(pk__in=used))
+    ]
+
+    theme_counts = dict(feedback.exclude(theme="").values_list("theme").annotate(n=Count("pk")))
+    by_theme = [Row(str(label), theme_counts.get(code, 0), 0) for code, label in Theme.choices]
+
+    feedback_quarters = Counter(
+        quarter_of(timezone.localdate(moment))
+        for moment in feedback.values_list("created_at", flat=True)
+    )
+    recognition_quarters = Counter(
+        quarter_of(timezone.localdate(moment))
+        for moment in recognitions.values_list("created_at", flat=True)
+    )
+    by_quarter = [
+        Row(
+            _("Q%(quarter)d %(year)d") % {"quarter": quarter, "year": year},
+            feedback_quarters[year, quarter],
+            recognition_quarters[year, quarter],
+        )
+        for year, quarter in quarters
+    ]
+    largest = max([row.total for row in (*by_value, *by_theme, *by_quarter)] or [0])
+    return {
+        "since": since,
+        "by_value": by_value,
+        "by_theme": by_theme,
+        "by_quarter": by_quarter,
+        "largest": largest,
+        "feedback_total": sum(feedback_quarters.values()),
+        "recognition_total": sum(recognition_quarters.values()),
+        "kept": list(feedback_list(Feedback.objects.received_by(user).filter(kept=True))[:20]),
+    }
+
+
+def export_rows(user: Any) -> list[list[str]]:
+    """Everything a person received, for their own spreadsheet or development plan."""
+    rows: list[tuple[datetime, list[str]]] = []
+    for item in feedback_list(Feedback.objects.received_by(user)):
+        rows.append(
+            (
+                item.created_at,
+                [
+                    _("Feedback"),
+                    item.giver.display_name,
+                    item.about,
+                    item.get_theme_display() if item.theme else "",
+                    ", ".join(value.name for value in item.values.all()),
+                    item.works_well,
+                    item.even_better,
+                    _("yes") if item.kept else "",
+                ],
+            )
+        )
+    for recognition in (
+        Recognition.objects.filter(recipients=user)
+        .select_related("author")
+        .prefetch_related("values")
+    ):
+        rows.append(
+            (
+                recognition.created_at,
+                [
+                    _("Recognition"),
+                    recognition.author.display_name,
+                    "",
+                    "",
+                    ", ".join(value.name for value in recognition.values.all()),
+                    recognition.text,
+                    "",
+                    "",
+                ],
+            )
+        )
+    rows.sort(key=lambda row: row[0], reverse=True)
+    return [
+        [timezone.localtime(moment).strftime("%Y-%m-%d %H:%M"), *fields] for moment, fields in rows
+    ]

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from core.forms import ColleagueChoice, DesignSystemForm, PeopleField, wide_textarea
+from organisation.models import Unit, Value
+
+EVERYONE = "organisation"
+
+
+class RecognitionForm(ColleagueChoice, DesignSystemForm, forms.Form):
+    people_fields = ("recipients",)
+
+    recipients = PeopleField(
+        label=_("Whom do you thank?"),
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one person to thank.")},
+    )
+    text = forms.CharField(
+        label=_("Thanks for"),
+        max_length=1000,
+        widget=wide_textarea(3),
+        help_text=_("What they did, and what it meant. A sentence or two is plenty."),
+    )
+    values = forms.ModelMultipleChoiceField(
+        label=_("Values"),
+        queryset=Value.objects.filter(is_active=True),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Which of our values you saw in it."),
+        error_messages={"required": _("Choose at least one value.")},
+    )
+    where = forms.ChoiceField(
+        label=_("Who can see it"),
+        widget=forms.RadioSelect,
+        help_text=_("The team's or the organisation's chat channel gets it too, if there is one."),
+    )
+
+    def __init__(self, *args: Any, person: User, **kwargs: Any) -> None:
+        super().__init__(*args, person=person, **kwargs)
+        self.units = {
+            str(unit.pk): unit
+            for unit in Unit.objects.filter(memberships__user=person).order_by("name")
+        }
+        where: Any = self.fields["where"]
+        where.choices = [
+            *((pk, _("The team %(name)s") % {"name": u.name}) for pk, u in self.units.items()),
+            (EVERYONE, _("Everyone in the organisation")),
+        ]
+        if not self.is_bound and self.units:
+            self.initial.setdefault("where", next(iter(self.units)))
+
+    def clean_recipients(self) -> list[User]:
+        return self.check_people(list(self.cleaned_data["recipients"]))
+
+    @property
+    def unit(self) -> Unit | None:
+        """The team chosen, or None for everyone."""
+        return self.units.get(self.cleaned_data["where"])

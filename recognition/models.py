@@ -1,0 +1,109 @@
+"""Recognition (anerkendelse): a short note of thanks to colleagues, tied to the organisation's
+values, for the team or for everyone to see. It is public by the author's choice, so unlike
+feedback it is not personal content with an owner who decides later who reads it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from organisation.models import Membership, Unit, Value
+
+
+class RecognitionQuerySet(models.QuerySet["Recognition"]):
+    def visible_to(self, user: Any) -> RecognitionQuerySet:
+        """Recognition for everyone; a team's recognition to the people of that unit; and what
+        one wrote or received oneself."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        my_units = Membership.objects.filter(user=user).values("unit_id")
+        received = Recognition.recipients.through.objects.filter(user=user).values("recognition_id")
+        return self.filter(
+            models.Q(unit__isnull=True)
+            | models.Q(unit_id__in=my_units)
+            | models.Q(author=user)
+            | models.Q(pk__in=received)
+        )
+
+    def for_feed(self) -> RecognitionQuerySet:
+        """Everything a feed shows, loaded up front: author, recipients, values, unit."""
+        return self.select_related("author", "unit").prefetch_related(
+            models.Prefetch(
+                "recipients",
+                queryset=User.objects.order_by("first_name", "last_name"),
+            ),
+            "values",
+            "reactions",
+        )
+
+
+class Recognition(models.Model):
+    """Thanks from one person to one or more colleagues, tied to at least one value."""
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="recognitions_written",
+        verbose_name=_("from"),
+    )
+    recipients = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="recognitions_received", verbose_name=_("to")
+    )
+    text = models.TextField(_("thanks for"), max_length=1000)
+    values = models.ManyToManyField(Value, related_name="recognitions", verbose_name=_("values"))
+    # Empty: for everyone in the organisation; set: for the people of that unit.
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="recognitions",
+        verbose_name=_("team"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = RecognitionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["unit", "created_at"])]
+        verbose_name = _("recognition")
+        verbose_name_plural = _("recognitions")
+
+    def __str__(self) -> str:
+        return self.text[:50]
+
+    def get_absolute_url(self) -> str:
+        return reverse("recognition:detail", args=[self.pk])
+
+
+class Reaction(models.Model):
+    """A colleague's small sign that they saw and share the thanks."""
+
+    class Kind(models.TextChoices):
+        APPLAUSE = "applause", _("Applause")
+        HEART = "heart", _("Heart")
+        CELEBRATE = "celebrate", _("Celebrate")
+
+    recognition = models.ForeignKey(Recognition, on_delete=models.CASCADE, related_name="reactions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reactions"
+    )
+    kind = models.CharField(_("reaction"), max_length=10, choices=Kind.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recognition", "user", "kind"], name="reaction_once_per_kind"
+            )
+        ]
+        verbose_name = _("reaction")
+        verbose_name_plural = _("reactions")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.kind}"

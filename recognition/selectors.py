@@ -1,0 +1,51 @@
+"""Reads about recognition for the feeds that show it, through `visible_to`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import Http404
+
+from organisation.models import Unit
+from recognition.models import Reaction, Recognition
+
+
+@dataclass(frozen=True)
+class ReactionCount:
+    kind: str
+    label: str
+    count: int
+    mine: bool
+
+
+def with_reactions(recognitions: list[Recognition], user: Any) -> list[Recognition]:
+    """Attach each recognition's reaction counts, from the prefetched reactions (for_feed)."""
+    for recognition in recognitions:
+        reactions = list(recognition.reactions.all())
+        recognition.reaction_counts = [  # type: ignore[attr-defined]
+            ReactionCount(
+                kind=kind,
+                label=str(label),
+                count=sum(1 for reaction in reactions if reaction.kind == kind),
+                mine=any(r.kind == kind and r.user_id == user.pk for r in reactions),
+            )
+            for kind, label in Reaction.Kind.choices
+        ]
+    return recognitions
+
+
+def recognition_or_404(user: Any, recognition_id: int) -> Recognition:
+    try:
+        recognition = Recognition.objects.visible_to(user).for_feed().get(pk=recognition_id)
+    except Recognition.DoesNotExist:
+        raise Http404 from None
+    with_reactions([recognition], user)
+    return recognition
+
+
+def for_team_page(*, unit: Unit, user: Any) -> list[Recognition]:
+    """The latest thanks posted to the team."""
+    return with_reactions(
+        list(Recognition.objects.visible_to(user).filter(unit=unit).for_feed()[:5]), user
+    )

@@ -1,0 +1,156 @@
+"""Recognition: thanks tied to values, on the team's feed or everyone's, with reactions, and
+posted to the matching chat channel through the worker."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from accounts.services import person_deactivate
+from notifications.models import ChatWebhook, Notification, WebhookDelivery
+from organisation.models import Value
+from recognition.models import Reaction, Recognition
+from recognition.services import RecognitionError, recognition_create
+
+
+@pytest.fixture
+def value(db):
+    return Value.objects.filter(is_active=True).first()
+
+
+@pytest.fixture
+def webhooks(cast):
+    return {
+        "organisation": ChatWebhook.objects.create(
+            name="Alle", format="mattermost", url="https://chat.example.org/hooks/a"
+        ),
+        "team": ChatWebhook.objects.create(
+            name="Sekretariatet",
+            format="slack",
+            url="https://chat.example.org/hooks/b",
+            unit=cast.team,
+        ),
+        "other": ChatWebhook.objects.create(
+            name="Økonomi",
+            format="teams",
+            url="https://chat.example.org/hooks/c",
+            unit=cast.other_team,
+        ),
+    }
+
+
+def test_a_team_thanks_reaches_the_team_and_its_channel_only(cast, client_for, value, webhooks):
+    response = client_for(cast.alice).post(
+        reverse("recognition:new"),
+        {
+            "recipients": [cast.bob.pk],
+            "text": "Tak for code review i går",
+            "values": [value.pk],
+            "where": str(cast.team.pk),
+        },
+    )
+    recognition = Recognition.objects.get()
+    assert response["Location"] == recognition.get_absolute_url()
+    assert recognition.unit == cast.team
+    assert Notification.objects.filter(recipient=cast.bob, kind="recognition").exists()
+    # The team page and the feed show it to the team.
+    for person in (cast.bob, cast.lena):
+        client = client_for(person)
+        assert "Tak for code review" in client.get(cast.team.get_absolute_url()).content.decode()
+        assert "Tak for code review" in client.get(reverse("recognition:feed")).content.decode()
+    # Someone from another team sees nothing of it.
+    eve = client_for(cast.eve)
+    assert eve.get(recognition.get_absolute_url()).status_code == 404
+    assert "Tak for code review" not in eve.get(reverse("recognition:feed")).content.decode()
+    # Only the team's channel gets it.
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.webhook == webhooks["team"]
+    assert "Tak for code review" in delivery.text and value.name in delivery.text
+    assert delivery.link.endswith(recognition.get_absolute_url())
+
+
+def test_thanks_for_everyone_goes_to_the_organisation_channel(cast, client_for, value, webhooks):
+    client_for(cast.alice).post(
+        reverse("recognition:new"),
+        {
+            "recipients": [cast.bob.pk],
+            "text": "Tak for oplægget",
+            "values": [value.pk],
+            "where": "organisation",
+        },
+    )
+    recognition = Recognition.objects.get()
+    assert recognition.unit is None
+    assert client_for(cast.eve).get(recognition.get_absolute_url()).status_code == 200
+    assert [d.webhook for d in WebhookDelivery.objects.all()] == [webhooks["organisation"]]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"values": []}, "Choose at least one value."),
+        ({"recipients": []}, "Choose at least one person to thank."),
+        ({"recipients": ["alice"]}, "You cannot choose yourself."),
+        ({"recipients": ["eve"]}, "Choose among the people listed."),
+        ({"where": "other_team"}, "Select a valid choice."),
+        ({"text": "   "}, "This field is required."),
+    ],
+)
+def test_bad_input_changes_nothing(cast, client_for, value, webhooks, change, message):
+    data = {
+        "recipients": [cast.bob.pk],
+        "text": "Tak",
+        "values": [value.pk],
+        "where": str(cast.team.pk),
+    }
+    for key, given in change.items():
+        if key == "recipients":
+            data[key] = [getattr(cast, name).pk for name in given]
+        elif given == "other_team":
+            data[key] = str(cast.other_team.pk)
+        else:
+            data[key] = given
+    client = client_for(cast.alice)
+    client.cookies["django_language"] = "en"
+    response = client.post(reverse("recognition:new"), data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Recognition.objects.exists() and not WebhookDelivery.objects.exists()
+
+
+def test_thanking_someone_who_left(cast, value):
+    person_deactivate(actor=None, person=cast.bob)
+    with pytest.raises(RecognitionError):
+        recognition_create(
+            author=cast.alice, recipients=[cast.bob], text="Tak", values=[value], unit=None
+        )
+    assert not Recognition.objects.exists()
+
+
+def test_reactions_toggle_and_answer_htmx_with_the_partial(cast, client_for, value):
+    recognition = recognition_create(
+        author=cast.alice, recipients=[cast.bob], text="Tak", values=[value], unit=cast.team
+    )
+    bob = client_for(cast.bob)
+    url = reverse("recognition:react", args=[recognition.pk])
+    response = bob.post(url, {"kind": "applause"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div class="reactions"')
+    assert 'aria-pressed="true"' in html
+    assert Reaction.objects.filter(user=cast.bob, kind="applause").count() == 1
+    bob.post(url, {"kind": "applause"})
+    assert not Reaction.objects.exists()
+    bob.post(url, {"kind": "thumbs-down"})
+    assert not Reaction.objects.exists()
+    # Only the team (and the people in it) can react.
+    assert client_for(cast.eve).post(url, {"kind": "heart"}).status_code == 404
+
+
+def test_only_the_author_deletes(cast, client_for, value):
+    recognition = recognition_create(
+        author=cast.alice, recipients=[cast.bob], text="Tak", values=[value], unit=cast.team
+    )
+    client_for(cast.bob).post(reverse("recognition:delete", args=[recognition.pk]))
+    assert Recognition.objects.exists()
+    client_for(cast.alice).post(reverse("recognition:delete", args=[recognition.pk]))
+    assert not Recognition.objects.exists()
