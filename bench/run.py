@@ -43,6 +43,8 @@ WARM_UP = 5
 COUNTED = 3
 # Weeks of check-ins for every member, with help requests, agreements and goals (bench/history.py).
 HISTORY_WEEKS = 12
+# Months of feedback, feedback requests, sparring and recognition (bench/history.py).
+FEEDBACK_MONTHS = 24
 # Far above any healthy run; only there so that a stuck run ends by itself.
 CHILD_TIMEOUT_S = 3600
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/sparring_bench"
@@ -62,16 +64,20 @@ default 200). PostgreSQL runs use the database in `--postgres-url` or `BENCH_POS
 at the end; SQLite runs use a temporary file that is removed afterwards.
 
 For each database the benchmark migrates an empty database, times
-`demo_create(size="municipality")`, then requests each page with Django's test client in the
+`demo_create(size="municipality")`, adds history with bulk inserts (weeks of check-ins, help
+requests, agreements and goals; two years of feedback, feedback requests, sparring and
+recognition, dated over the period), then requests each page with Django's test client in the
 same process, logged in as the person named in the table (a leader of a level-2 unit, a member
-of a leaf team, or the administrator). The time is the wall time of one request from the
-client's call to the finished response: middleware, session, view, database queries and
-template rendering, without network or browser. Every page first gets a few warm-up requests;
-then the timed requests go round the pages in turn, and p50 and p95 are computed per page with
-`statistics.quantiles(n=100, method="inclusive")`. Queries per request are counted on a few
-separate requests, because recording queries slows some database drivers down. On PostgreSQL
-the tables are analysed after loading, as autovacuum would do shortly after an import; SQLite
-is measured as the application leaves it.
+of a leaf team, the leader of that team, or the administrator). The feedback pages are opened by
+that member if they received feedback, otherwise by the member of the same team who received the
+most; the figures in brackets say how much the page has to show. The time is the wall time of
+one request from the client's call to the finished response: middleware, session, view, database
+queries and template rendering, without network or browser. Every page first gets a few warm-up
+requests; then the timed requests go round the pages in turn, and p50 and p95 are computed per
+page with `statistics.quantiles(n=100, method="inclusive")`. Queries per request are counted on
+a few separate requests, because recording queries slows some database drivers down. On
+PostgreSQL the tables are analysed after loading, as autovacuum would do shortly after an
+import; SQLite is measured as the application leaves it.
 
 Other work on the machine inflates the figures, the p95 most, so each run records the load
 average when it started. Compare runs made on a quiet machine.
@@ -103,6 +109,7 @@ class DatabaseResult:
     levels: int
     demo_seconds: float
     history: str = ""
+    feedback_history: str = ""
     pages: list[PageResult] = field(default_factory=list)
 
 
@@ -127,19 +134,25 @@ def _measure(database: str, people: int, requests: int) -> DatabaseResult:
     from django.test.utils import CaptureQueriesContext
 
     from accounts.models import User
+    from feedback.models import Feedback
     from organisation.demo import demo_create
     from organisation.models import Membership, Unit
+    from recognition.models import Recognition
 
     call_command("migrate", interactive=False, verbosity=0)
     started = time.perf_counter()
     logins = demo_create(size="municipality", people=people)
     demo_seconds = time.perf_counter() - started
-    from bench.history import history_create
+    from bench.history import feedback_history_create, history_create
 
     started = time.perf_counter()
     history = history_create(weeks=HISTORY_WEEKS)
     history_seconds = time.perf_counter() - started
     print(f"  history: {history} in {history_seconds:.1f} s", flush=True)
+    started = time.perf_counter()
+    feedback_history = feedback_history_create(months=FEEDBACK_MONTHS)
+    feedback_seconds = time.perf_counter() - started
+    print(f"  feedback history: {feedback_history} in {feedback_seconds:.1f} s", flush=True)
 
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -170,6 +183,24 @@ def _measure(database: str, people: int, requests: int) -> DatabaseResult:
     team_leader = User.objects.get(
         memberships__unit=leaf_unit, memberships__role=Membership.Role.LEADER
     )
+
+    # The feedback pages are opened by the demo member if they received feedback, otherwise by
+    # the member of the same leaf team who received the most.
+    received = dict(
+        Feedback.objects.filter(
+            owner__memberships__unit=leaf_unit, owner__memberships__role=Membership.Role.MEMBER
+        )
+        .values_list("owner_id")
+        .annotate(n=Count("pk"))
+    )
+    if received.get(member.pk) or not received:
+        reader, reader_who = member, "member"
+    else:
+        reader = User.objects.get(pk=max(received, key=lambda pk: (received[pk], -pk)))
+        reader_who = "team member"
+    shared_count = Feedback.objects.shared_with_me(team_leader).count()
+    recognition_count = Recognition.objects.visible_to(reader).count()
+    team_recognition_count = Recognition.objects.filter(unit=leaf_unit).count()
 
     def describe(unit: Unit) -> str:
         people = unit.memberships.count()
@@ -208,12 +239,40 @@ def _measure(database: str, people: int, requests: int) -> DatabaseResult:
         ("Check-ins shared with me", "team leader", team_leader, "/checkins/shared/"),
         ("Administration: people list", "admin", admin, "/administration/people/"),
         ("Administration: units list", "admin", admin, "/administration/units/"),
+        ("Feedback page", reader_who, reader, "/feedback/"),
+        (
+            f"Feedback received ({received.get(reader.pk, 0)} in {FEEDBACK_MONTHS} months)",
+            reader_who,
+            reader,
+            "/feedback/received/",
+        ),
+        ("Feedback overview", reader_who, reader, "/feedback/overview/"),
+        ("Feedback overview as CSV", reader_who, reader, "/feedback/overview/export.csv"),
+        (
+            f"Feedback shared with me ({shared_count})",
+            "team leader",
+            team_leader,
+            "/feedback/shared/",
+        ),
+        ("Sparring", reader_who, reader, "/feedback/sparring/"),
+        (
+            f"Recognition feed ({recognition_count:,} visible)",
+            reader_who,
+            reader,
+            "/recognition/",
+        ),
+        (
+            f"Recognition feed, leaf team ({team_recognition_count:,})",
+            reader_who,
+            reader,
+            f"/recognition/?team={leaf_unit.pk}",
+        ),
     ]
-    clients: dict[str, Client] = {}
-    for _label, who, user, _url in pages:
-        if who not in clients:
-            clients[who] = Client(raise_request_exception=False)
-            clients[who].force_login(user)
+    clients: dict[int, Client] = {}
+    for _label, _who, user, _url in pages:
+        if user.pk not in clients:
+            clients[user.pk] = Client(raise_request_exception=False)
+            clients[user.pk].force_login(user)
 
     result = DatabaseResult(
         database=database,
@@ -226,14 +285,18 @@ def _measure(database: str, people: int, requests: int) -> DatabaseResult:
             ", ".join(f"{n:,} {what}" for what, n in history.items())
             + f" added in {history_seconds:.1f} s"
         ),
+        feedback_history=(
+            ", ".join(f"{n:,} {what}" for what, n in feedback_history.items())
+            + f" added in {feedback_seconds:.1f} s"
+        ),
     )
     # Warm up and count queries page by page; a page that fails is reported as failed and the
     # others are still measured.
     working: list[int] = []
     counts: dict[int, list[int]] = {}
     failed: dict[int, int] = {}
-    for i, (_label, who, _user, url) in enumerate(pages):
-        client = clients[who]
+    for i, (_label, _who, user, url) in enumerate(pages):
+        client = clients[user.pk]
         for _ in range(WARM_UP):
             status = client.get(url).status_code
             if status != 200:
@@ -253,9 +316,9 @@ def _measure(database: str, people: int, requests: int) -> DatabaseResult:
     statuses: dict[int, set[int]] = {i: set() for i in working}
     for _ in range(requests):
         for i in working:
-            _label, who, _user, url = pages[i]
+            _label, _who, user, url = pages[i]
             started = time.perf_counter()
-            response = clients[who].get(url)
+            response = clients[user.pk].get(url)
             samples[i].append((time.perf_counter() - started) * 1000)
             statuses[i].add(response.status_code)
 
@@ -399,6 +462,9 @@ def _section(results: list[DatabaseResult], args: argparse.Namespace, load: str)
             f"{DEMO_TARGET_S:.0f} s: {_verdict(result.demo_seconds < DEMO_TARGET_S)}).",
             "",
             f"History of the daily rhythm ({HISTORY_WEEKS} weeks): {result.history}.",
+            "",
+            f"Feedback, sparring and recognition ({FEEDBACK_MONTHS} months): "
+            f"{result.feedback_history}.",
             "",
             "| Page | As | Requests | p50 ms | p95 ms | Queries/request | Target | Result |",
             "|---|---|--:|--:|--:|--:|---|---|",

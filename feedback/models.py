@@ -12,7 +12,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.access import PersonalContent, PersonalQuerySet, Visibility
+from core.access import PersonalContent, PersonalQuerySet, Visibility, led_people_ids
 from organisation.models import Value
 
 
@@ -154,8 +154,28 @@ class FeedbackQuerySet(PersonalQuerySet["Feedback"]):
         return self.filter(giver=user)
 
     def shared_with_me(self, user: Any) -> FeedbackQuerySet:
-        """Other people's feedback they chose to share with `user`, as named person or leader."""
-        return self.visible_to(user).exclude(owner=user).exclude(giver=user)
+        """Other people's feedback they chose to share with `user`, as named person or leader:
+        the part of `visible_to` that is neither one's own nor one's given feedback.
+
+        The people `user` leads and the feedback named to them are read first, as two short
+        lists: the same condition with subqueries inside an OR makes the database scan all
+        the organisation's feedback."""
+        if not _active(user):
+            return self.none()
+        led = list(led_people_ids(user).values_list("user_id", flat=True))
+        named = list(
+            Feedback.shared_with.through.objects.filter(user=user).values_list(
+                "feedback_id", flat=True
+            )
+        )
+        return (
+            self.filter(
+                models.Q(visibility=Visibility.LEADER, owner_id__in=led)
+                | models.Q(visibility=Visibility.SHARED, pk__in=named)
+            )
+            .exclude(owner=user)
+            .exclude(giver=user)
+        )
 
 
 class Feedback(PersonalContent):
@@ -231,10 +251,15 @@ class SparringQuerySet(models.QuerySet["SparringRequest"]):
             return self.none()
         return self.filter(models.Q(asker=user) | models.Q(partner=user))
 
-    def open(self) -> SparringQuerySet:
+    def current(self, now: datetime) -> SparringQuerySet:
+        """Requests waiting for an answer, and agreed sparring that has not yet ended, in the
+        order they need attention: unanswered first, then by time."""
         return self.filter(
-            status__in=[SparringRequest.Status.REQUESTED, SparringRequest.Status.SCHEDULED]
-        )
+            models.Q(status=SparringRequest.Status.REQUESTED)
+            | models.Q(
+                status=SparringRequest.Status.SCHEDULED, starts_at__gte=now - timedelta(hours=4)
+            )
+        ).order_by(models.F("starts_at").asc(nulls_first=True), "-created_at")
 
 
 class SparringRequest(models.Model):

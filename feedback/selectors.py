@@ -73,14 +73,18 @@ def feedback_list(queryset: Any) -> Any:
 def for_feedback_page(user: Any) -> dict[str, Any]:
     """The feedback page: what waits for the person, and the latest of what they received
     and asked for."""
-    sparring = SparringRequest.objects.visible_to(user).open().select_related("asker", "partner")
+    sparring = (
+        SparringRequest.objects.visible_to(user)
+        .current(timezone.now())
+        .select_related("asker", "partner")
+    )
     return {
         "asks": list(
             FeedbackAsk.objects.pending_for(user)
             .select_related("request__asker")
             .order_by("request__wished_by", "pk")[:20]
         ),
-        "sparring": list(sparring.order_by("starts_at", "-created_at")[:20]),
+        "sparring": list(sparring[:20]),
         "received": list(feedback_list(Feedback.objects.received_by(user))[:5]),
         "requests": list(
             FeedbackRequest.objects.filter(asker=user)
@@ -100,9 +104,9 @@ def for_home(user: Any) -> dict[str, Any]:
             FeedbackAsk.objects.pending_for(user).select_related("request__asker")[:5]
         ),
         "sparring_waiting": list(
-            SparringRequest.objects.filter(
-                partner=user, status=SparringRequest.Status.REQUESTED
-            ).select_related("asker")[:5]
+            SparringRequest.objects.visible_to(user)
+            .filter(partner=user, status=SparringRequest.Status.REQUESTED)
+            .select_related("asker")[:5]
         ),
     }
 

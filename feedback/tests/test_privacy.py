@@ -151,3 +151,23 @@ def test_feedback_is_never_shared_with_the_team_or_everyone(cast, client_for, fe
     to_share.refresh_from_db()
     assert to_share.visibility == Visibility.PRIVATE
     assert Feedback.objects.visible_to(cast.lena).count() == 0
+
+
+def test_shared_with_me_is_exactly_what_others_let_one_read(cast, carl, feedback):
+    """The shared list reads the sharing in its own, faster way; it must agree with the
+    access layer for every person."""
+    _private, to_share = feedback
+    feedback_give(giver=carl, receiver=cast.bob, works_well="Til Bob", even_better="")
+    to_share.visibility = Visibility.LEADER
+    to_share.save()
+    named = feedback_give(giver=cast.lena, receiver=cast.bob, works_well="Delt", even_better="")
+    named.visibility = Visibility.SHARED
+    named.save()
+    named.shared_with.set([cast.alice, carl])
+    for person in (cast.alice, cast.bob, carl, cast.lena, cast.ada, cast.eve):
+        expected = set(
+            Feedback.objects.visible_to(person).exclude(owner=person).exclude(giver=person)
+        )
+        assert set(Feedback.objects.shared_with_me(person)) == expected, person
+    assert set(Feedback.objects.shared_with_me(cast.lena)) == {to_share}
+    assert set(Feedback.objects.shared_with_me(carl)) == {named}

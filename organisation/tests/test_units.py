@@ -122,8 +122,9 @@ def test_query_counts_do_not_grow_with_the_team(cast, client_for):
     # unread notifications for the header. Min side: the week's check-ins, colleagues' and
     # one's own help requests, feedback and sparring waiting for an answer; the team page:
     # shared check-ins, help requests, goals, agreements (the team's settings come with the
-    # unit) and the team's recognition with its people, values and reactions.
-    assert after == [10, 19, 4, 5, 6, 5, 5], after
+    # unit) and the team's recognition with its people, values and reactions (and the
+    # person's units and received recognition, which decide what of it they may read).
+    assert after == [10, 21, 4, 5, 6, 5, 5], after
 
 
 def test_admin_list_query_counts(cast, client_for):
