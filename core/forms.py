@@ -104,6 +104,7 @@ def not_in_the_past(value: date | None) -> None:
 
 
 NOT_A_COLLEAGUE = _("Choose among the people listed.")
+LEFT = _("A person you chose has left the organisation and can no longer be chosen.")
 
 
 def colleagues_of(person: User) -> QuerySet[User]:
@@ -132,8 +133,8 @@ class PeopleField(_PersonLabel, forms.ModelMultipleChoiceField):  # type: ignore
 
 class ColleagueChoice:
     """A choice among one's colleagues that still says something clear about anyone else a
-    crafted or stale form names: a person who has left is named as such, and nobody outside
-    one's units can be chosen. Mix in before the form class; it takes `person=`."""
+    stale or crafted form names: that a person has left, or that only the people listed can
+    be chosen. Mix in before the form class; it takes `person=`."""
 
     fields: dict[str, forms.Field]
     people_fields: tuple[str, ...] = ()
@@ -161,12 +162,10 @@ class ColleagueChoice:
         for chosen in people:
             if chosen.pk == self.person.pk:
                 raise forms.ValidationError(_("You cannot choose yourself."), code="self")
+            if chosen.pk in allowed:
+                continue
+            # Nobody is named here: a form posted with any id must not tell who that is.
             if not chosen.is_active:
-                raise forms.ValidationError(
-                    _("%(name)s has left the organisation and cannot be chosen."),
-                    code="inactive",
-                    params={"name": chosen.display_name},
-                )
-            if chosen.pk not in allowed:
-                raise forms.ValidationError(NOT_A_COLLEAGUE, code="not_colleague")
+                raise forms.ValidationError(LEFT, code="inactive")
+            raise forms.ValidationError(NOT_A_COLLEAGUE, code="not_colleague")
         return people

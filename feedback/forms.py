@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from core.access import Visibility, leader_ids_of
@@ -19,7 +20,7 @@ from core.forms import (
     not_in_the_past,
     wide_textarea,
 )
-from feedback.models import Feedback, Theme
+from feedback.models import SPARRING_MINUTES, Feedback, Theme
 from feedback.services import EMPTY_FEEDBACK
 from organisation.models import Value
 
@@ -150,19 +151,20 @@ class ShareForm(PersonalContentForm, forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, owner: User, **kwargs: Any) -> None:
         super().__init__(*args, owner=owner, **kwargs)
-        leaders = User.objects.filter(pk__in=leader_ids_of(owner), is_active=True)
+        leaders = list(User.objects.filter(pk__in=leader_ids_of(owner), is_active=True))
         names = ", ".join(leader.display_name for leader in leaders)
         choices: list[tuple[str, Any]] = [
             (Visibility.PRIVATE, _("Only me (and the giver)")),
         ]
         if names:
-            choices.append((Visibility.LEADER, _("My leader (%(names)s)") % {"names": names}))
+            label = ngettext("My leader (%(names)s)", "My leaders (%(names)s)", len(leaders))
+            choices.append((Visibility.LEADER, label % {"names": names}))
         choices.append((Visibility.SHARED, _("People I choose")))
         visibility: Any = self.fields["visibility"]
         visibility.choices = choices
 
 
-DURATIONS = [(minutes, f"{minutes} min") for minutes in (15, 30, 45, 60, 90, 120)]
+DURATIONS = [(minutes, f"{minutes} min") for minutes in SPARRING_MINUTES]
 
 
 class SparringRequestForm(ColleagueChoice, DesignSystemForm, forms.Form):
@@ -224,6 +226,8 @@ class ScheduleForm(DesignSystemForm, forms.Form):
 
 
 class SparringDeclineForm(DesignSystemForm, forms.Form):
+    """Shown on the same page as ScheduleForm, so it is given a prefix there."""
+
     reply = forms.CharField(
         label=_("A word to the asker"),
         max_length=300,

@@ -93,7 +93,10 @@ class FeedbackAskQuerySet(models.QuerySet["FeedbackAsk"]):
         """What `user` has been asked and not yet answered or declined."""
         if not _active(user):
             return self.none()
-        return self.filter(person=user, status=FeedbackAsk.Status.PENDING)
+        # A request from someone who has left can no longer be answered.
+        return self.filter(
+            person=user, status=FeedbackAsk.Status.PENDING, request__asker__is_active=True
+        )
 
 
 class FeedbackAsk(models.Model):
@@ -251,15 +254,19 @@ class SparringQuerySet(models.QuerySet["SparringRequest"]):
             return self.none()
         return self.filter(models.Q(asker=user) | models.Q(partner=user))
 
-    def current(self, now: datetime) -> SparringQuerySet:
-        """Requests waiting for an answer, and agreed sparring that has not yet ended, in the
-        order they need attention: unanswered first, then by time."""
+    def waiting_for(self, user: Any, now: datetime) -> SparringQuerySet:
+        """What waits for `user`: requests to them that wait for their answer, and agreed
+        sparring that started less than MAX_DURATION ago (so it has not ended); the unanswered
+        first, then by time."""
         return self.filter(
-            models.Q(status=SparringRequest.Status.REQUESTED)
-            | models.Q(
-                status=SparringRequest.Status.SCHEDULED, starts_at__gte=now - timedelta(hours=4)
-            )
+            models.Q(status=SparringRequest.Status.REQUESTED, partner=user, asker__is_active=True)
+            | models.Q(status=SparringRequest.Status.SCHEDULED, starts_at__gte=now - MAX_DURATION)
         ).order_by(models.F("starts_at").asc(nulls_first=True), "-created_at")
+
+
+# The lengths of sparring one can propose.
+SPARRING_MINUTES = (15, 30, 45, 60, 90, 120)
+MAX_DURATION = timedelta(minutes=max(SPARRING_MINUTES))
 
 
 class SparringRequest(models.Model):

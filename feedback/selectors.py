@@ -75,7 +75,7 @@ def for_feedback_page(user: Any) -> dict[str, Any]:
     and asked for."""
     sparring = (
         SparringRequest.objects.visible_to(user)
-        .current(timezone.now())
+        .waiting_for(user, timezone.now())
         .select_related("asker", "partner")
     )
     return {
@@ -105,7 +105,7 @@ def for_home(user: Any) -> dict[str, Any]:
         ),
         "sparring_waiting": list(
             SparringRequest.objects.visible_to(user)
-            .filter(partner=user, status=SparringRequest.Status.REQUESTED)
+            .filter(partner=user, status=SparringRequest.Status.REQUESTED, asker__is_active=True)
             .select_related("asker")[:5]
         ),
     }
@@ -242,5 +242,12 @@ def export_rows(user: Any) -> list[list[str]]:
         )
     rows.sort(key=lambda row: row[0], reverse=True)
     return [
-        [timezone.localtime(moment).strftime("%Y-%m-%d %H:%M"), *fields] for moment, fields in rows
+        [timezone.localtime(moment).strftime("%Y-%m-%d %H:%M"), *map(_as_text, fields)]
+        for moment, fields in rows
     ]
+
+
+def _as_text(cell: str) -> str:
+    """A cell a spreadsheet shows as text, never runs as a formula: what a giver wrote must
+    not make the receiver's spreadsheet fetch a web address with the other cells in it."""
+    return f"'{cell}" if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell

@@ -98,13 +98,15 @@ def feedback_request_create(
 
 
 @transaction.atomic
-def feedback_ask_decline(*, ask: FeedbackAsk, note: str = "") -> FeedbackAsk:
+def feedback_ask_decline(*, ask: FeedbackAsk, by: User, note: str = "") -> FeedbackAsk:
     """The person asked says no, with a word if they like; the asker is told."""
     ask = (
-        FeedbackAsk.objects.select_for_update()
+        FeedbackAsk.objects.select_for_update(of=("self",))
         .select_related("request__asker", "person")
         .get(pk=ask.pk)
     )
+    if ask.person_id != by.pk:
+        raise FeedbackError(_("Only the person asked can answer."))
     if not ask.is_pending:
         raise FeedbackError(_("You have already answered this request."))
     ask.status = FeedbackAsk.Status.DECLINED
@@ -146,7 +148,9 @@ def feedback_give(
         raise FeedbackError(str(EMPTY_FEEDBACK))
     if ask is not None:
         ask = (
-            FeedbackAsk.objects.select_for_update().select_related("request__asker").get(pk=ask.pk)
+            FeedbackAsk.objects.select_for_update(of=("self",))
+            .select_related("request__asker")
+            .get(pk=ask.pk)
         )
         if ask.person_id != giver.pk:
             raise FeedbackError(_("Only the person asked can answer."))
@@ -209,9 +213,10 @@ def _check_receiver(feedback: Feedback, by: User) -> None:
 def feedback_thank(*, feedback: Feedback, by: User) -> Feedback:
     """Say thank you to the giver, once."""
     _check_receiver(feedback, by)
-    if feedback.thanked_at is None:
-        feedback.thanked_at = timezone.now()
-        feedback.save(update_fields=["thanked_at"])
+    now = timezone.now()
+    # Conditional, so that a double click thanks (and tells the giver) once.
+    if Feedback.objects.filter(pk=feedback.pk, thanked_at__isnull=True).update(thanked_at=now):
+        feedback.thanked_at = now
         notify(
             recipient=feedback.giver,
             kind="feedback_thanks",
@@ -282,10 +287,13 @@ _when_lazy = lazy(_when, str)
 
 
 def _invitation(sparring: SparringRequest) -> Attachment:
+    """The invitation to e-mail: a REQUEST that puts (or moves) the time in the calendar, or a
+    CANCEL that takes it out."""
+    method = "CANCEL" if sparring.status == SparringRequest.Status.CANCELLED else "REQUEST"
     return Attachment(
         filename=sparring_ics_filename(sparring),
-        content=sparring_ics(sparring),
-        mimetype="text/calendar; method=PUBLISH",
+        content=sparring_ics(sparring, method=method),
+        mimetype=f"text/calendar; method={method}",
     )
 
 
@@ -315,7 +323,7 @@ def sparring_request_create(
 
 def _locked(sparring: SparringRequest) -> SparringRequest:
     return (
-        SparringRequest.objects.select_for_update()
+        SparringRequest.objects.select_for_update(of=("self",))
         .select_related("asker", "partner")
         .get(pk=sparring.pk)
     )

@@ -177,7 +177,7 @@ def request_decline(request: AuthenticatedRequest, request_id: int) -> HttpRespo
     if not form.is_valid():
         return _request_page(request, feedback_request, decline_form=form)
     try:
-        services.feedback_ask_decline(ask=ask, note=form.cleaned_data["note"])
+        services.feedback_ask_decline(ask=ask, by=request.user, note=form.cleaned_data["note"])
     except FeedbackError as error:
         messages.error(request, str(error))
     else:
@@ -396,7 +396,7 @@ def _sparring_page(
             "schedule_form": (schedule_form or ScheduleForm(initial=initial))
             if is_partner and is_open
             else None,
-            "decline_form": (decline_form or SparringDeclineForm())
+            "decline_form": (decline_form or SparringDeclineForm(prefix="decline"))
             if is_partner and sparring.status == SparringRequest.Status.REQUESTED
             else None,
         },
@@ -441,7 +441,7 @@ def sparring_decline(request: AuthenticatedRequest, sparring_id: int) -> HttpRes
     sparring = selectors.sparring_or_404(request.user, sparring_id)
     if sparring.partner_id != request.user.pk:
         raise Http404
-    form = SparringDeclineForm(request.POST)
+    form = SparringDeclineForm(request.POST, prefix="decline")
     if not form.is_valid():
         return _sparring_page(request, sparring, decline_form=form)
     try:

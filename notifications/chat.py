@@ -68,6 +68,14 @@ def chat_post(
     return len(deliveries)
 
 
+def chat_withdraw(*, link: str) -> int:
+    """Take back the messages about `link` (a path in Sparring) that are not posted yet, when
+    what they are about was deleted; returns how many. Posted ones stay in the chat."""
+    return WebhookDelivery.objects.filter(
+        link=settings.SPARRING_BASE_URL + link, sent_at__isnull=True, next_attempt_at__isnull=False
+    ).update(next_attempt_at=None, last_error="Not sent: what it was about was deleted.")
+
+
 # --- The services' formats --------------------------------------------------------------------
 
 

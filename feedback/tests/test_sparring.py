@@ -59,7 +59,12 @@ def test_both_get_an_invitation_at_the_local_time(
     assert set(mails.values_list("recipient__username", flat=True)) == {"alice", "bob"}
     for mail in mails:
         calendar, event = _event(mail.attachment_content)
-        assert str(calendar["METHOD"]) == "PUBLISH"
+        # By e-mail an iTIP request from Sparring, which calendars can later move or cancel.
+        assert str(calendar["METHOD"]) == "REQUEST"
+        assert str(event["ORGANIZER"]).startswith("mailto:")
+        attendees = {str(a) for a in event["ATTENDEE"]}
+        assert attendees == {"mailto:alice@example.org", "mailto:bob@example.org"}
+        assert str(event["CLASS"]) == "PRIVATE"
         start = event.decoded("DTSTART")
         assert start.tzinfo is not None and str(start.tzinfo) == "Europe/Copenhagen"
         assert (start.hour, start.minute) == (14, 0)
@@ -74,7 +79,8 @@ def test_both_get_an_invitation_at_the_local_time(
     for person in (cast.alice, cast.bob):
         response = client_for(person).get(url)
         assert response["Content-Type"].startswith("text/calendar")
-        _calendar, event = _event(response.content.decode())
+        calendar, event = _event(response.content.decode())
+        assert str(calendar["METHOD"]) == "PUBLISH"
         assert event.decoded("DTSTART").astimezone(COPENHAGEN).hour == 14
     for person in (cast.lena, cast.ada, cast.eve):
         assert client_for(person).get(url).status_code == 404
@@ -95,7 +101,8 @@ def test_moving_and_cancelling_replace_the_invitation(cast, client_for, sparring
     assert sparring.status == SparringRequest.Status.CANCELLED
     cancelled = OutgoingEmail.objects.filter(recipient=cast.bob, kind="sparring").first()
     assert cancelled is not None
-    _calendar, event = _event(cancelled.attachment_content)
+    calendar, event = _event(cancelled.attachment_content)
+    assert str(calendar["METHOD"]) == "CANCEL" and "method=CANCEL" in cancelled.attachment_type
     assert str(event["STATUS"]) == "CANCELLED"
     assert event["SEQUENCE"] > moved[1]["SEQUENCE"]
 
@@ -115,7 +122,8 @@ def test_a_time_in_the_past_or_by_the_asker_changes_nothing(cast, client_for, sp
 
 def test_declining_tells_the_asker(cast, client_for, sparring):
     client_for(cast.bob).post(
-        reverse("feedback:sparring_decline", args=[sparring.pk]), {"reply": "Ikke denne uge"}
+        reverse("feedback:sparring_decline", args=[sparring.pk]),
+        {"decline-reply": "Ikke denne uge"},
     )
     sparring.refresh_from_db()
     assert sparring.status == SparringRequest.Status.DECLINED

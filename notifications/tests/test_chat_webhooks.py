@@ -252,6 +252,23 @@ def test_a_chat_service_that_is_down_loses_nothing(cast):
     assert delivery.sent_at is not None
 
 
+def test_a_dead_channel_is_tried_once_per_run_and_holds_up_no_other(cast, chat_server):
+    dead = webhook(ChatServer(port=free_port()).url(), name="Nede")
+    for _ in range(3):
+        chat_post(unit=None, text=TEXT, link=LINK, link_label=LABEL)
+    alive = webhook(chat_server.url(), name="Oppe")
+    chat_post(unit=None, text=TEXT, link=LINK, link_label=LABEL)
+
+    sent, failed = deliver_due_webhooks()
+
+    assert (sent, failed) == (1, 1)
+    assert len(chat_server.received) == 1
+    assert WebhookDelivery.objects.filter(webhook=alive, sent_at__isnull=False).count() == 1
+    tried = WebhookDelivery.objects.filter(webhook=dead, attempts=1)
+    assert tried.count() == 1
+    assert WebhookDelivery.objects.filter(webhook=dead, attempts=0).count() == 3
+
+
 def test_a_chat_service_that_does_not_answer_in_time_is_tried_again(cast, chat_server, settings):
     settings.SPARRING_WEBHOOK_TIMEOUT = 1
     chat_server.delay = 2

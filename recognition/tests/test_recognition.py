@@ -154,3 +154,14 @@ def test_only_the_author_deletes(cast, client_for, value):
     assert Recognition.objects.exists()
     client_for(cast.alice).post(reverse("recognition:delete", args=[recognition.pk]))
     assert not Recognition.objects.exists()
+
+
+def test_deleting_takes_back_the_chat_messages_not_yet_posted(cast, client_for, value, webhooks):
+    recognition = recognition_create(
+        author=cast.alice, recipients=[cast.bob], text="Tak", values=[value], unit=cast.team
+    )
+    delivery = WebhookDelivery.objects.get()
+    client_for(cast.alice).post(reverse("recognition:delete", args=[recognition.pk]))
+    delivery.refresh_from_db()
+    assert delivery.next_attempt_at is None and delivery.sent_at is None
+    assert delivery.last_error
