@@ -95,6 +95,14 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        # Like the date field: the browser's time field speaks 24-hour ISO time.
+        super().__init__(attrs, format="%H:%M")
+
+
 PAST_DATE = _("The date cannot be in the past.")
 
 

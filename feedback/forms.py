@@ -17,6 +17,7 @@ from core.forms import (
     PeopleField,
     PersonalContentForm,
     PersonField,
+    TimeInput,
     not_in_the_past,
     wide_textarea,
 )
@@ -189,13 +190,6 @@ class SparringRequestForm(ColleagueChoice, DesignSystemForm, forms.Form):
         partner: User = self.cleaned_data["partner"]
         self.check_people([partner])
         return partner
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs, format="%H:%M")
 
 
 class ScheduleForm(DesignSystemForm, forms.Form):

@@ -13,36 +13,30 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.access import get_owned_or_404, get_visible_or_404
 from feedback.models import Feedback, FeedbackAsk, FeedbackRequest, SparringRequest, Theme
 from organisation.models import Value
 from recognition.models import Recognition
 
 
 def feedback_or_404(user: Any, feedback_id: int) -> Feedback:
-    try:
-        return (
-            Feedback.objects.visible_to(user)
-            .select_related("owner", "giver", "ask__request")
-            .prefetch_related("values", "shared_with")
-            .get(pk=feedback_id)
-        )
-    except Feedback.DoesNotExist:
-        raise Http404 from None
+    return get_visible_or_404(_one_feedback(), user, pk=feedback_id)  # type: ignore[no-any-return]
 
 
 def received_feedback_or_404(user: Any, feedback_id: int) -> Feedback:
     """For the receiver's own actions (thank, keep, share, delete): everyone else gets 404."""
-    feedback = feedback_or_404(user, feedback_id)
-    if feedback.owner_id != user.pk:
-        raise Http404
-    return feedback
+    return get_owned_or_404(_one_feedback(), user, pk=feedback_id)  # type: ignore[no-any-return]
+
+
+def _one_feedback() -> Any:
+    return Feedback.objects.select_related("owner", "giver", "ask__request").prefetch_related(
+        "values", "shared_with"
+    )
 
 
 def request_or_404(user: Any, request_id: int) -> FeedbackRequest:
-    try:
-        return FeedbackRequest.objects.visible_to(user).select_related("asker").get(pk=request_id)
-    except FeedbackRequest.DoesNotExist:
-        raise Http404 from None
+    queryset = FeedbackRequest.objects.select_related("asker")
+    return get_visible_or_404(queryset, user, pk=request_id)  # type: ignore[no-any-return]
 
 
 def my_ask_or_404(user: Any, feedback_request: FeedbackRequest) -> FeedbackAsk:
@@ -56,14 +50,8 @@ def my_ask_or_404(user: Any, feedback_request: FeedbackRequest) -> FeedbackAsk:
 
 
 def sparring_or_404(user: Any, sparring_id: int) -> SparringRequest:
-    try:
-        return (
-            SparringRequest.objects.visible_to(user)
-            .select_related("asker", "partner")
-            .get(pk=sparring_id)
-        )
-    except SparringRequest.DoesNotExist:
-        raise Http404 from None
+    queryset = SparringRequest.objects.select_related("asker", "partner")
+    return get_visible_or_404(queryset, user, pk=sparring_id)  # type: ignore[no-any-return]
 
 
 def feedback_list(queryset: Any) -> Any:

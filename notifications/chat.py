@@ -98,7 +98,14 @@ def _slack_escape(text: str) -> str:
 
 def _markdown(text: str, link: str, label: str) -> dict[str, Any]:
     label = label.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
-    return {"text": f"{text}\n\n[{label}]({_url_in_markup(link)})"}
+    return {"text": f"{_quiet(text)}\n\n[{label}]({_url_in_markup(link)})"}
+
+
+def _quiet(text: str) -> str:
+    """What people wrote, unable to mention a whole channel (@channel, @all, Zulip's
+    @**all**) or to load an image from elsewhere: a zero-width space after each @ and
+    between ! and [ keeps the text as it reads but breaks the markup."""
+    return text.replace("@", "@\u200b").replace("![", "!\u200b[")
 
 
 def _url_in_markup(url: str) -> str:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.http import Http404
-
+from core.access import get_visible_or_404
 from organisation.models import Unit
 from recognition.models import Reaction, Recognition
 
@@ -36,10 +35,9 @@ def with_reactions(recognitions: list[Recognition], user: Any) -> list[Recogniti
 
 
 def recognition_or_404(user: Any, recognition_id: int) -> Recognition:
-    try:
-        recognition = Recognition.objects.visible_to(user).for_feed().get(pk=recognition_id)
-    except Recognition.DoesNotExist:
-        raise Http404 from None
+    recognition: Recognition = get_visible_or_404(
+        Recognition.objects.for_feed(), user, pk=recognition_id
+    )
     with_reactions([recognition], user)
     return recognition
 

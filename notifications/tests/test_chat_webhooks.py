@@ -642,3 +642,18 @@ def test_the_list_masks_addresses_shows_statuses_and_has_fixed_queries(cast, cli
     assert "HTTP 404" in html
     assert "badge-warning" in html
     assert html.count('<span class="badge') == 3 + 4 * 3
+
+
+@pytest.mark.parametrize("format", ["mattermost", "zulip"])
+def test_what_people_write_cannot_mention_a_whole_channel(format):
+    from notifications.chat import payload_for
+
+    delivery = WebhookDelivery(
+        webhook=ChatWebhook(format=format, url="https://chat.example.org/hooks/x"),
+        text="Tak @channel og @**all** ![x](https://example.org/pixel.png)",
+        link="https://sparring.example.org/recognition/1/",
+        link_label="Se det",
+    )
+    text = payload_for(delivery)["text"]
+    assert "@channel" not in text and "@**all**" not in text and "![" not in text
+    assert text.replace("\u200b", "").startswith("Tak @channel og @**all**")
