@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "notifications",
     "feedback",
     "recognition",
+    "pulse",
 ]
 
 MIDDLEWARE = [
@@ -94,7 +95,9 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
             "init_command": (
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+                # Deleted rows are overwritten, not left in free pages (docs/privacy.md).
+                "PRAGMA secure_delete=ON;"
             ),
         }
     )

@@ -1,0 +1,146 @@
+"""Writes about the wellbeing pulse: opening a round, answering it, and sealing it once it
+has closed. Each is atomic."""
+
+from __future__ import annotations
+
+import random
+import secrets
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from organisation.models import Membership, Unit
+from pulse.models import SCALE, Comment, Participation, Round, RoundUnit, Survey, Tally
+
+
+class PulseError(ValueError):
+    """An answer or change that cannot be made; the message is for the person who tried."""
+
+
+def audience_units(survey: Survey) -> list[Unit]:
+    """Every unit of the survey's audience: its units with everything below them."""
+    units: dict[int, Unit] = {}
+    for top in survey.units.all():
+        for unit in Unit.objects.subtree_of(top).only("pk", "name", "parent_id", "path"):
+            units[unit.pk] = unit
+    return list(units.values())
+
+
+@transaction.atomic
+def round_open(*, survey: Survey, opens_at: datetime) -> Round:
+    """Open the survey's next round: its questions, the tree of its units as it is now, and
+    an empty histogram for every unit and question."""
+    last = survey.rounds.order_by("-number").values_list("number", flat=True).first() or 0
+    round_ = Round.objects.create(
+        survey=survey,
+        number=last + 1,
+        opens_at=opens_at,
+        closes_at=opens_at + timedelta(days=survey.round_days),
+    )
+    questions = [item.question for item in survey.items.select_related("question")]
+    round_.questions.set(questions)
+    units = audience_units(survey)
+    inside = {unit.pk for unit in units}
+    RoundUnit.objects.bulk_create(
+        RoundUnit(
+            round=round_,
+            unit_id=unit.pk,
+            # The audience's top units are the tree's roots, whatever lies above them.
+            parent_id=unit.parent_id if unit.parent_id in inside else None,
+            name=unit.name,
+        )
+        for unit in units
+    )
+    Tally.objects.bulk_create(
+        (Tally(round=round_, unit_id=unit.pk, question=q) for unit in units for q in questions),
+        batch_size=2000,
+    )
+    return round_
+
+
+def respondent_unit(round_: Round, user: User) -> int | None:
+    """The unit of the round's tree a person answers for: a unit they are a member of,
+    before one they lead, the deepest first. None when they are not in the audience."""
+    in_round = RoundUnit.objects.filter(round=round_).values("unit_id")
+    membership = (
+        Membership.objects.filter(user=user, unit_id__in=in_round)
+        .order_by("-role", "-unit__depth", "unit_id")
+        .first()
+    )
+    return membership.unit_id if membership else None
+
+
+@transaction.atomic
+def pulse_answer(
+    *, round_: Round, user: User, answers: Mapping[int, int], comment: str = ""
+) -> None:
+    """Record that `user` answered, and add their answers to the histograms of their unit.
+    Nothing written here links the two: the answers are counts, the comment a row with a
+    random key, and none of it carries a time."""
+    if not round_.is_open():
+        raise PulseError(_("This round is closed."))
+    unit_id = respondent_unit(round_, user)
+    if unit_id is None:
+        raise PulseError(_("This survey is not for your unit."))
+    question_ids = set(round_.questions.values_list("pk", flat=True))
+    if set(answers) != question_ids:
+        raise PulseError(_("Answer every question."))
+    if any(value not in SCALE for value in answers.values()):
+        raise PulseError(_("An answer is from 1 to 5."))
+    try:
+        with transaction.atomic():
+            Participation.objects.create(round=round_, user=user)
+    except IntegrityError:
+        raise PulseError(_("You have already answered this round.")) from None
+    RoundUnit.objects.filter(round=round_, unit_id=unit_id).update(respondents=F("respondents") + 1)
+    for question_id, value in answers.items():
+        Tally.objects.filter(round=round_, unit_id=unit_id, question_id=question_id).update(
+            **{f"c{value}": F(f"c{value}") + 1}
+        )
+    if comment.strip() and round_.survey.comments:
+        Comment.objects.create(round=round_, unit_id=unit_id, text=comment.strip())
+
+
+def round_seal(*, round_: Round) -> None:
+    """After a round has closed: rewrite its histograms, comments and participation in one
+    transaction and in random order, so that no row's position, key or transaction points
+    back to the answer that wrote it, then let the database drop the old row versions. See
+    docs/privacy.md."""
+    if round_.is_open() or round_.sealed_at is not None:
+        return
+    shuffle = random.Random(secrets.randbits(64)).shuffle  # noqa: S311 (an order, not a key)
+    with transaction.atomic():
+        for model, field in ((Tally, "c1"), (RoundUnit, "respondents")):
+            ids = list(model.objects.filter(round=round_).values_list("pk", flat=True))
+            shuffle(ids)
+            for pk in ids:
+                model.objects.filter(pk=pk).update(**{field: F(field)})
+        comments = list(Comment.objects.filter(round=round_).values_list("unit_id", "text"))
+        shuffle(comments)
+        Comment.objects.filter(round=round_).delete()
+        Comment.objects.bulk_create(
+            Comment(round=round_, unit_id=unit_id, text=text) for unit_id, text in comments
+        )
+        people = list(Participation.objects.filter(round=round_).values_list("user_id", flat=True))
+        shuffle(people)
+        Participation.objects.filter(round=round_).delete()
+        Participation.objects.bulk_create(
+            Participation(round=round_, user_id=user_id) for user_id in people
+        )
+        Round.objects.filter(pk=round_.pk).update(sealed_at=timezone.now())
+    _vacuum([Tally, RoundUnit, Comment, Participation])
+
+
+def _vacuum(models_: list[type]) -> None:
+    """PostgreSQL keeps the old versions of rewritten rows until a vacuum; SQLite overwrites
+    deleted content itself (secure_delete) and updates rows in place."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        for model in models_:
+            cursor.execute(f'VACUUM "{model._meta.db_table}"')  # type: ignore[attr-defined]
