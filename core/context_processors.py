@@ -27,6 +27,7 @@ _MENU = [
     (_("My notes"), "profiles:list", {"profiles"}),
     (_("Feedback"), "feedback:index", {"feedback"}),
     (_("Recognition"), "recognition:feed", {"recognition"}),
+    (_("Wellbeing"), "pulse:index", {"pulse"}),
     (_("My teams"), "organisation:teams", {"organisation", "teamwork"}),
 ]
 _ADMIN_MENU = (_("Administration"), "administration:index", {"administration", "chat_admin"})

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("teamwork.urls")),
     path("feedback/", include("feedback.urls")),
     path("recognition/", include("recognition.urls")),
+    path("pulse/", include("pulse.urls")),
     path("notifications/", include("notifications.urls")),
     path("administration/", include("organisation.admin_urls")),
     path("administration/chat/", include("notifications.admin_urls")),

@@ -70,6 +70,7 @@ def alice_objects(cast: Any) -> dict[str, Callable[[], Any]]:
         "request_id": lambda: _feedback(cast)["request"].pk,
         "sparring_id": lambda: _feedback(cast)["sparring"].pk,
         "recognition_id": lambda: _recognition(cast),
+        "round_id": lambda: _pulse_round(cast),
     }
 
 
@@ -111,6 +112,20 @@ def _recognition(cast: Any) -> int:
         values=[Value.objects.get_or_create(name="Åbenhed")[0]],
         unit=cast.team,
     ).pk
+
+
+def _pulse_round(cast: Any) -> int:
+    """An open pulse round for alice's team."""
+    from django.utils import timezone
+
+    from pulse.models import Question, Survey
+    from pulse.services import round_open
+
+    survey = Survey.objects.create(name="Trivsel", starts_on=timezone.localdate())
+    survey.units.set([cast.team])
+    question = Question.objects.create(theme="trust", text_da="Tillid", text_en="Trust")
+    survey.items.create(question=question)
+    return round_open(survey=survey, opens_at=timezone.now()).pk
 
 
 def _import_job(cast: Any) -> int:

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from core.http import AuthenticatedRequest
+from organisation.models import Membership, Unit
+from pulse import selectors
+from pulse.forms import AnswerForm
+from pulse.models import Participation
+from pulse.services import PulseError, pulse_answer
+from teamwork.access import readable_unit_or_404
+
+
+@require_GET
+def index(request: AuthenticatedRequest) -> HttpResponse:
+    """Rounds waiting for the person's answer, and the results of their units."""
+    units = Unit.objects.filter(
+        pk__in=Membership.objects.filter(user=request.user).values("unit_id")
+    ).order_by("name")
+    return render(
+        request,
+        "pulse/index.html",
+        {"rounds": selectors.open_rounds_for(request.user), "units": list(units)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def answer(request: AuthenticatedRequest, round_id: int) -> HttpResponse:
+    round_ = selectors.answerable_round_or_404(request.user, round_id)
+    answered = Participation.objects.filter(round=round_, user=request.user).exists()
+    form = None
+    if round_.is_open() and not answered:
+        form = AnswerForm(
+            request.POST or None,
+            questions=selectors.round_questions(round_),
+            comments=round_.survey.comments,
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                pulse_answer(
+                    round_=round_,
+                    user=request.user,
+                    answers=form.answers,
+                    comment=form.cleaned_data.get("comment", ""),
+                )
+            except PulseError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request, _("Thank you. Your answer was counted, without your name.")
+                )
+                return redirect("pulse:index")
+    return render(
+        request,
+        "pulse/answer.html",
+        {"round": round_, "survey": round_.survey, "form": form, "answered": answered},
+    )
+
+
+@require_GET
+def results(request: AuthenticatedRequest, unit_id: int) -> HttpResponse:
+    """A unit's results: for the unit's people, the leaders above it and administrators, like
+    its team page; every figure through the anonymity engine."""
+    unit = readable_unit_or_404(request.user, unit_id)
+    return render(
+        request,
+        "pulse/results.html",
+        {"unit": unit, "surveys": selectors.results_for_unit(unit.pk)},
+    )

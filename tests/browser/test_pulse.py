@@ -1,0 +1,89 @@
+"""The wellbeing pulse in Chromium: a team of six answers a round (alice on her phone, the
+others through the service), the team and its leader see the results once it has closed, and a
+team of four sees its results only as part of the unit above. axe-core checks every page."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from accounts.models import User
+from conftest import PASSWORD
+from organisation.models import Membership
+from organisation.services import unit_create
+from pulse.models import Participation, Question, Round, Survey
+from pulse.services import pulse_answer, round_open
+from tests.browser.conftest import PHONE, follow, login, visit
+
+
+def _people(unit, prefix, count):
+    people = []
+    for i in range(count):
+        person = User.objects.create(username=f"{prefix}{i}", first_name=f"{prefix} {i}")
+        Membership.objects.create(user=person, unit=unit)
+        people.append(person)
+    return people
+
+
+@pytest.mark.browser
+def test_a_round_from_answer_to_results(new_page, live_server, cast):
+    small = unit_create(actor=None, name="Lille team", parent=cast.organisation)
+    six = [cast.alice, cast.bob, *_people(cast.team, "seks", 4)]
+    four = _people(small, "fire", 4)
+    five = [cast.eve, *_people(cast.other_team, "fem", 4)]
+    survey = Survey.objects.create(name="Trivsel i kommunen", starts_on=timezone.localdate())
+    survey.units.set([cast.organisation])
+    # Made here: live-server tests empty the tables, the question bank's included.
+    for position, (theme, text) in enumerate(
+        [("trust", "Jeg har tillid til mine kolleger."), ("workload", "Min arbejdsmængde er OK.")]
+    ):
+        question = Question.objects.create(theme=theme, text_da=text, text_en=text)
+        survey.items.create(question=question, position=position)
+    round_ = round_open(survey=survey, opens_at=timezone.now() - timedelta(hours=1))
+    questions = list(round_.questions.all())
+
+    # Alice answers on her phone; the first try misses a question.
+    alice = new_page(viewport=PHONE, is_mobile=True, has_touch=True)
+    login(alice, live_server, cast.alice)
+    visit(alice, live_server.url + reverse("pulse:index"))
+    follow(alice, lambda: alice.locator(f'main a[href="{round_.get_absolute_url()}"]').click())
+    alice.locator(f'input[name="q{questions[0].pk}"][value="4"]').check()
+    follow(alice, lambda: alice.locator("main form button[type=submit]").click())
+    expect(alice.locator('[data-module="error-summary"]')).to_be_visible()
+    alice.locator(f'input[name="q{questions[0].pk}"][value="4"]').check()
+    alice.locator(f'input[name="q{questions[1].pk}"][value="2"]').check()
+    alice.locator("#id_comment").fill("Vi hjælper hinanden godt.")
+    follow(alice, lambda: alice.locator("main form button[type=submit]").click())
+    assert Participation.objects.filter(user=cast.alice).exists()
+
+    for people, value in ((six[1:], 4), (four, 2), (five, 3)):
+        for person in people:
+            pulse_answer(round_=round_, user=person, answers={q.pk: value for q in questions})
+    Round.objects.filter(pk=round_.pk).update(closes_at=timezone.now() - timedelta(minutes=1))
+
+    # The team sees its own six answers and alice's comment.
+    visit(alice, live_server.url + reverse("pulse:results", args=[cast.team.pk]))
+    expect(alice.locator("main")).to_contain_text("6 svar")
+    expect(alice.locator("main")).to_contain_text("Vi hjælper hinanden godt.")
+
+    # Its leader sees the same on a desktop.
+    lena = new_page()
+    login(lena, live_server, cast.lena)
+    visit(lena, live_server.url + reverse("pulse:results", args=[cast.team.pk]))
+    expect(lena.locator("main")).to_contain_text("6 svar")
+
+    # A member of the team of four sees the organisation's fifteen, never the four.
+    four[0].set_password(PASSWORD)
+    four[0].save()
+    member = new_page()
+    login(member, live_server, four[0])
+    visit(member, live_server.url + reverse("pulse:results", args=[small.pk]))
+    expect(member.locator("main")).to_contain_text("Vist som en del af Kommunen")
+    expect(member.locator("main")).to_contain_text("15 svar")
+    # The organisation's comments are its fifteen people's, alice's among them.
+    expect(member.locator("main")).to_contain_text("Vi hjælper hinanden godt.")
+    expect(member.locator("main")).not_to_contain_text("4 svar.")
