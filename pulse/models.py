@@ -144,6 +144,10 @@ class Round(models.Model):
     opens_at = models.DateTimeField(_("opens"))
     closes_at = models.DateTimeField(_("closes"))
     questions = models.ManyToManyField(Question, related_name="+")
+    # When everyone asked was told the round is open, and reminded before it closes: the
+    # worker's later ticks then skip the round instead of asking about every person again.
+    announced_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Set when the round's rows have been rewritten after it closed (see services).
     sealed_at = models.DateTimeField(null=True, blank=True, editable=False)
 

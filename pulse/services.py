@@ -32,13 +32,15 @@ def audience_units(survey: Survey) -> list[Unit]:
 
 
 @transaction.atomic
-def round_open(*, survey: Survey, opens_at: datetime) -> Round:
-    """Open the survey's next round: its questions, the tree of its units as it is now, and
-    an empty histogram for every unit and question."""
-    last = survey.rounds.order_by("-number").values_list("number", flat=True).first() or 0
+def round_open(*, survey: Survey, opens_at: datetime, number: int | None = None) -> Round:
+    """Open a round of the survey (the next one unless `number` is given): its questions, the
+    tree of its units as it is now, and an empty histogram for every unit and question."""
+    if number is None:
+        last = survey.rounds.order_by("-number").values_list("number", flat=True).first()
+        number = (last or 0) + 1
     round_ = Round.objects.create(
         survey=survey,
-        number=last + 1,
+        number=number,
         opens_at=opens_at,
         closes_at=opens_at + timedelta(days=survey.round_days),
     )
@@ -106,12 +108,13 @@ def pulse_answer(
         Comment.objects.create(round=round_, unit_id=unit_id, text=comment.strip())
 
 
-def round_seal(*, round_: Round) -> None:
+def round_seal(*, round_: Round, now: datetime | None = None) -> None:
     """After a round has closed: rewrite its histograms, comments and participation in one
     transaction and in random order, so that no row's position, key or transaction points
     back to the answer that wrote it, then let the database drop the old row versions. See
     docs/privacy.md."""
-    if round_.is_open() or round_.sealed_at is not None:
+    now = now or timezone.now()
+    if now < round_.closes_at or round_.sealed_at is not None:
         return
     shuffle = random.Random(secrets.randbits(64)).shuffle  # noqa: S311 (an order, not a key)
     with transaction.atomic():
@@ -132,7 +135,7 @@ def round_seal(*, round_: Round) -> None:
         Participation.objects.bulk_create(
             Participation(round=round_, user_id=user_id) for user_id in people
         )
-        Round.objects.filter(pk=round_.pk).update(sealed_at=timezone.now())
+        Round.objects.filter(pk=round_.pk).update(sealed_at=now)
     _vacuum([Tally, RoundUnit, Comment, Participation])
 
 
