@@ -30,7 +30,11 @@ _MENU = [
     (_("Wellbeing"), "pulse:index", {"pulse"}),
     (_("My teams"), "organisation:teams", {"organisation", "teamwork"}),
 ]
-_ADMIN_MENU = (_("Administration"), "administration:index", {"administration", "chat_admin"})
+_ADMIN_MENU = (
+    _("Administration"),
+    "administration:index",
+    {"administration", "chat_admin", "pulse_admin"},
+)
 
 
 def sparring(request: HttpRequest) -> dict[str, Any]:

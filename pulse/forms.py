@@ -5,8 +5,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DesignSystemForm, wide_textarea
-from pulse.models import Question
+from core.forms import DateInput, DesignSystemForm, not_in_the_past, wide_textarea
+from organisation.models import Unit
+from pulse.models import Question, Survey
 
 SCALE_LABELS = [
     (1, _("1 – strongly disagree")),
@@ -53,3 +54,71 @@ class AnswerForm(DesignSystemForm, forms.Form):
     @property
     def answers(self) -> dict[int, int]:
         return {q.pk: self.cleaned_data[f"q{q.pk}"] for q in self.questions}
+
+
+class QuestionForm(DesignSystemForm, forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Question
+        fields = ["theme", "text_da", "text_en", "position", "is_active"]
+        widgets = {
+            "text_da": forms.TextInput(attrs={"class": "input-width-xl"}),
+            "text_en": forms.TextInput(attrs={"class": "input-width-xl"}),
+        }
+        help_texts = {
+            "text_da": _("A statement people agree or disagree with, from 1 to 5."),
+        }
+
+
+class SurveyForm(DesignSystemForm, forms.ModelForm):  # type: ignore[type-arg]
+    """A survey: who is asked, which questions, how often, and how anonymous."""
+
+    survey_questions = forms.ModelMultipleChoiceField(
+        label=_("Questions"),
+        queryset=Question.objects.filter(is_active=True),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one question.")},
+    )
+
+    class Meta:
+        model = Survey
+        fields = [
+            "name",
+            "units",
+            "survey_questions",
+            "every_weeks",
+            "round_days",
+            "starts_on",
+            "k",
+            "comments",
+            "confidential",
+            "is_active",
+        ]
+        widgets = {"starts_on": DateInput, "units": forms.SelectMultiple(attrs={"size": 8})}
+        error_messages = {"units": {"required": _("Choose at least one unit.")}}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["survey_questions"] = [
+                item.question_id for item in self.instance.items.all()
+            ]
+        units: Any = self.fields["units"]
+        units.queryset = Unit.objects.order_by("path")
+        units.label_from_instance = lambda unit: "– " * unit.depth + unit.name
+
+    def clean_starts_on(self) -> Any:
+        value = self.cleaned_data.get("starts_on")
+        if value != self.initial.get("starts_on"):
+            not_in_the_past(value)
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        every, days = cleaned.get("every_weeks"), cleaned.get("round_days")
+        if every and days and days > every * 7 - 1:
+            self.add_error(
+                "round_days",
+                _("A round must close before the next one opens: at most %(days)d days.")
+                % {"days": every * 7 - 1},
+            )
+        return cleaned

@@ -14,8 +14,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.audit import audit_record
 from organisation.models import Membership, Unit
-from pulse.models import SCALE, Comment, Participation, Round, RoundUnit, Survey, Tally
+from pulse.models import (
+    SCALE,
+    Comment,
+    Participation,
+    Question,
+    Round,
+    RoundUnit,
+    Survey,
+    SurveyQuestion,
+    Tally,
+)
 
 
 class PulseError(ValueError):
@@ -147,3 +158,41 @@ def _vacuum(models_: list[type]) -> None:
     with connection.cursor() as cursor:
         for model in models_:
             cursor.execute(f'VACUUM "{model._meta.db_table}"')  # type: ignore[attr-defined]
+
+
+# --- Administration ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def question_save(*, actor: User | None, question: Question) -> Question:
+    creating = question.pk is None
+    question.save()
+    audit_record(
+        actor=actor,
+        action="pulse_question.create" if creating else "pulse_question.update",
+        target=question,
+    )
+    return question
+
+
+@transaction.atomic
+def survey_save(
+    *, actor: User | None, survey: Survey, units: list[Unit], questions: list[Question]
+) -> Survey:
+    """Save a survey with its audience and its questions, in the bank's order. Rounds already
+    opened keep the questions they opened with."""
+    creating = survey.pk is None
+    survey.save()
+    survey.units.set(units)
+    survey.items.all().delete()
+    SurveyQuestion.objects.bulk_create(
+        SurveyQuestion(survey=survey, question=question, position=position)
+        for position, question in enumerate(sorted(questions, key=lambda q: (q.position, q.pk)))
+    )
+    audit_record(
+        actor=actor,
+        action="pulse_survey.create" if creating else "pulse_survey.update",
+        target=survey,
+        data={"units": [unit.pk for unit in units], "questions": [q.pk for q in questions]},
+    )
+    return survey

@@ -12,6 +12,7 @@ urlpatterns = [
     path("recognition/", include("recognition.urls")),
     path("pulse/", include("pulse.urls")),
     path("notifications/", include("notifications.urls")),
+    path("administration/pulse/", include("pulse.admin_urls")),
     path("administration/", include("organisation.admin_urls")),
     path("administration/chat/", include("notifications.admin_urls")),
     path("oidc/", include("mozilla_django_oidc.urls")),

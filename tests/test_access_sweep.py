@@ -17,6 +17,7 @@ from checkins.models import CheckIn, Reflection, current_week
 from core.access import Visibility
 from organisation.models import Value
 from profiles.models import ProfileNote
+from pulse.models import Question, Round
 from teamwork.models import Goal, HelpRequest, Team, WorkingAgreement
 
 # Views anyone may open, logged in or not, and that hold nothing personal.
@@ -43,7 +44,7 @@ def walk(resolvers: list[Any], namespace: str = "") -> Iterator[tuple[str, list[
 
 ROUTES = sorted({(name, tuple(params)) for name, params in walk(get_resolver().url_patterns)})
 # The administration's namespaces: every page in them is for administrators only.
-ADMINISTRATION = ("administration:", "chat_admin:")
+ADMINISTRATION = ("administration:", "chat_admin:", "pulse_admin:")
 
 
 def alice_objects(cast: Any) -> dict[str, Callable[[], Any]]:
@@ -71,6 +72,8 @@ def alice_objects(cast: Any) -> dict[str, Callable[[], Any]]:
         "sparring_id": lambda: _feedback(cast)["sparring"].pk,
         "recognition_id": lambda: _recognition(cast),
         "round_id": lambda: _pulse_round(cast),
+        "survey_id": lambda: Round.objects.get(pk=_pulse_round(cast)).survey_id,
+        "question_id": lambda: Question.objects.create(theme="trust", text_da="x", text_en="x").pk,
     }
 
 

@@ -87,3 +87,23 @@ def test_a_round_from_answer_to_results(new_page, live_server, cast):
     # The organisation's comments are its fifteen people's, alice's among them.
     expect(member.locator("main")).to_contain_text("Vi hjælper hinanden godt.")
     expect(member.locator("main")).not_to_contain_text("4 svar.")
+
+
+@pytest.mark.browser
+def test_an_administrator_sets_up_a_survey(page, live_server, cast):
+    question = Question.objects.create(theme="trust", text_da="Jeg har tillid.", text_en="Trust.")
+    login(page, live_server, cast.ada)
+    visit(page, live_server.url + reverse("pulse_admin:surveys"))
+    follow(
+        page, lambda: page.locator(f'main a[href="{reverse("pulse_admin:survey_new")}"]').click()
+    )
+    follow(page, lambda: page.locator("main form button[type=submit]").click())
+    expect(page.locator('[data-module="error-summary"]')).to_be_visible()
+    page.locator("#id_name").fill("Trivsel i Sekretariatet")
+    page.locator("#id_units").select_option(str(cast.team.pk))
+    page.locator(f'input[name="survey_questions"][value="{question.pk}"]').check()
+    page.locator("#id_starts_on").fill((timezone.localdate() + timedelta(days=1)).isoformat())
+    follow(page, lambda: page.locator("main form button[type=submit]").click())
+    survey = Survey.objects.get()
+    assert list(survey.units.all()) == [cast.team]
+    visit(page, live_server.url + reverse("pulse_admin:questions"))
