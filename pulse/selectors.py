@@ -13,7 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from organisation.models import Membership
-from pulse.anonymity import Disclosure, disclose, shuffled
+from pulse.anonymity import Disclosure, disclose, roll_up, shuffled
 from pulse.models import Comment, Question, Round, RoundUnit, Survey, Tally
 from pulse.services import respondent_unit
 
@@ -161,3 +161,79 @@ def results_for_unit(unit_id: int, *, rounds: int = 6) -> list[tuple[Survey, lis
         )
         for latest in by_survey.values()
     ]
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    unit_id: int
+    name: str
+    depth: int
+    respondents: int | None  # None: hidden by the anonymity engine
+    means: list[float | None]
+
+    @property
+    def indent(self) -> str:
+        return "– " * self.depth
+
+
+def report_roots(round_: Round, user: Any) -> list[int]:
+    """The units of a round's tree whose report `user` may read, each with everything below:
+    the whole tree for administrators, the units they lead for leaders, none for others."""
+    in_round = RoundUnit.objects.filter(round=round_)
+    if getattr(user, "is_administrator", False):
+        return list(in_round.filter(parent_id__isnull=True).values_list("unit_id", flat=True))
+    led = Membership.objects.filter(user=user, role=Membership.Role.LEADER).values("unit_id")
+    return list(in_round.filter(unit_id__in=led).values_list("unit_id", flat=True))
+
+
+def round_report(round_: Round, roots: list[int]) -> tuple[list[Question], list[ReportRow]]:
+    """The heatmap of a closed round below `roots`: each unit's average per question, from
+    the histograms rolled up the round's tree in one pass, for the groups the engine shows."""
+    disclosure, names = disclosure_for(round_)
+    questions = round_questions(round_)
+    direct: dict[int, dict[int, list[int]]] = {q.pk: {} for q in questions}
+    for unit_id, question_id, *counts in Tally.objects.filter(round=round_).values_list(
+        "unit_id", "question_id", "c1", "c2", "c3", "c4", "c5"
+    ):
+        direct[question_id][unit_id] = counts
+    rolled = {q: roll_up(disclosure.parent, direct[q], width=5) for q in direct}
+    children: dict[int, list[int]] = {}
+    for node, up in disclosure.parent.items():
+        if up is not None:
+            children.setdefault(up, []).append(node)
+    rows: list[ReportRow] = []
+    seen: set[int] = set()
+    stack = [(root, 0) for root in sorted(roots, key=lambda pk: names[pk], reverse=True)]
+    while stack:
+        unit_id, depth = stack.pop()
+        if unit_id in seen:
+            continue
+        seen.add(unit_id)
+        shown = disclosure.is_shown(unit_id)
+        rows.append(
+            ReportRow(
+                unit_id,
+                names[unit_id],
+                depth,
+                disclosure.respondents(unit_id),
+                [_mean(rolled[q.pk][unit_id]) if shown else None for q in questions],
+            )
+        )
+        below = sorted(children.get(unit_id, []), key=lambda pk: names[pk], reverse=True)
+        stack.extend((child, depth + 1) for child in below)
+    return questions, rows
+
+
+def _mean(counts: list[int]) -> float | None:
+    answers = sum(counts)
+    return sum(i * c for i, c in enumerate(counts, start=1)) / answers if answers else None
+
+
+def reports_for(user: Any, *, limit: int = 10) -> list[Round]:
+    """The latest closed rounds whose report the person may read (as leader or
+    administrator)."""
+    closed = Round.objects.filter(closes_at__lte=timezone.now()).select_related("survey")
+    if not getattr(user, "is_administrator", False):
+        led = Membership.objects.filter(user=user, role=Membership.Role.LEADER).values("unit_id")
+        closed = closed.filter(units__unit_id__in=led).distinct()
+    return list(closed.order_by("-closes_at")[:limit])

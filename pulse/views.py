@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -10,7 +11,7 @@ from core.http import AuthenticatedRequest
 from organisation.models import Membership, Unit
 from pulse import selectors
 from pulse.forms import AnswerForm
-from pulse.models import Participation
+from pulse.models import Participation, Round
 from pulse.services import PulseError, pulse_answer
 from teamwork.access import readable_unit_or_404
 
@@ -24,7 +25,11 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "pulse/index.html",
-        {"rounds": selectors.open_rounds_for(request.user), "units": list(units)},
+        {
+            "rounds": selectors.open_rounds_for(request.user),
+            "units": list(units),
+            "reports": selectors.reports_for(request.user),
+        },
     )
 
 
@@ -70,4 +75,20 @@ def results(request: AuthenticatedRequest, unit_id: int) -> HttpResponse:
         request,
         "pulse/results.html",
         {"unit": unit, "surveys": selectors.results_for_unit(unit.pk)},
+    )
+
+
+@require_GET
+def report(request: AuthenticatedRequest, round_id: int) -> HttpResponse:
+    """A closed round's heatmap for the units the person leads, or for the whole audience for
+    an administrator; anyone else, and any round still open, gets 404."""
+    round_ = get_object_or_404(Round.objects.select_related("survey"), pk=round_id)
+    roots = selectors.report_roots(round_, request.user)
+    if not roots or timezone.now() < round_.closes_at:
+        raise Http404
+    questions, rows = selectors.round_report(round_, roots)
+    return render(
+        request,
+        "pulse/report.html",
+        {"round": round_, "survey": round_.survey, "questions": questions, "rows": rows},
     )

@@ -121,3 +121,26 @@ def test_the_leader_sees_the_results_and_a_stranger_gets_404(cast, client_for, p
     assert (
         client_for(cast.eve).get(reverse("pulse:results", args=[cast.team.pk])).status_code == 404
     )
+
+
+def test_the_round_report_for_leaders_and_administrators(cast, client_for, pulse):
+    round_, six, four, _small, five = pulse
+    _answer_all(round_, six, 4)
+    _answer_all(round_, four, 2)
+    _answer_all(round_, five, 3)
+    url = reverse("pulse:report", args=[round_.pk])
+    # Not while the round is open, for anyone.
+    assert client_for(cast.ada).get(url).status_code == 404
+    _close(round_)
+    html = client_for(cast.ada).get(url).content.decode()
+    # The administrator sees the whole tree: the organisation and the team of six shown,
+    # the four and the five hidden (the five would give away the four).
+    assert "Kommunen" in html and "Lille team" in html and "Økonomi" in html
+    assert "4,0" in html  # the six all answered 4
+    assert "2,0" not in html  # the four's average is nowhere
+    assert "3,0" not in html  # nor the five's
+    # The team's leader sees the team only; members and strangers get 404.
+    html = client_for(cast.lena).get(url).content.decode()
+    assert "Sekretariatet" in html and "Lille team" not in html and "Kommunen" not in html
+    for person in (cast.alice, cast.eve):
+        assert client_for(person).get(url).status_code == 404

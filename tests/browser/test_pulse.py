@@ -76,6 +76,12 @@ def test_a_round_from_answer_to_results(new_page, live_server, cast):
     visit(lena, live_server.url + reverse("pulse:results", args=[cast.team.pk]))
     expect(lena.locator("main")).to_contain_text("6 svar")
 
+    # The leader's report of the round, from the wellbeing page.
+    visit(lena, live_server.url + reverse("pulse:index"))
+    report = reverse("pulse:report", args=[round_.pk])
+    follow(lena, lambda: lena.locator(f'main a[href="{report}"]').click())
+    expect(lena.locator("main table")).to_contain_text("Sekretariatet")
+
     # A member of the team of four sees the organisation's fifteen, never the four.
     four[0].set_password(PASSWORD)
     four[0].save()
