@@ -33,6 +33,12 @@ class Visibility(models.TextChoices):
     ORGANISATION = "organisation", _("Everyone in the organisation")
 
 
+def can_read(user: Any) -> bool:
+    """Whether `user` may read anything at all: logged in and not deactivated. Every
+    `visible_to` starts here."""
+    return bool(getattr(user, "is_authenticated", False)) and user.is_active
+
+
 def led_people_ids(user: User) -> models.QuerySet[Any]:
     """Ids of everyone in a unit `user` leads, as a subquery."""
     from organisation.models import Membership
@@ -67,7 +73,7 @@ _M = TypeVar("_M", bound="PersonalContent")
 
 class PersonalQuerySet(models.QuerySet[_M]):
     def visible_to(self, user: Any) -> PersonalQuerySet[_M]:
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
+        if not can_read(user):
             return self.none()
         return self.filter(self.readers_condition(user))
 

@@ -35,6 +35,15 @@ def _values_field(required: bool = False) -> forms.ModelMultipleChoiceField:  # 
     )
 
 
+def _theme_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=_("Theme"),
+        choices=[("", _("(none)")), *Theme.choices],
+        required=False,
+        help_text=_("Which of the focus areas for development it is about."),
+    )
+
+
 class FeedbackRequestForm(ColleagueChoice, DesignSystemForm, forms.Form):
     people_fields = ("people",)
 
@@ -58,12 +67,7 @@ class FeedbackRequestForm(ColleagueChoice, DesignSystemForm, forms.Form):
         widget=wide_textarea(3),
         help_text=_("A question or two helps the others give useful feedback."),
     )
-    theme = forms.ChoiceField(
-        label=_("Theme"),
-        choices=[("", _("(none)")), *Theme.choices],
-        required=False,
-        help_text=_("Which of the focus areas for development it is about."),
-    )
+    theme = _theme_field()
     wished_by = forms.DateField(label=_("Wished for by"), required=False, widget=DateInput)
 
     def clean_people(self) -> list[User]:
@@ -117,9 +121,7 @@ class UnaskedFeedbackForm(ColleagueChoice, FeedbackForm):
         help_text=_("For example the meeting, the document or the project."),
         widget=forms.TextInput(attrs={"class": "input-width-xl"}),
     )
-    theme = forms.ChoiceField(
-        label=_("Theme"), choices=[("", _("(none)")), *Theme.choices], required=False
-    )
+    theme = _theme_field()
 
     def clean_receiver(self) -> User:
         receiver: User = self.cleaned_data["receiver"]

@@ -12,7 +12,13 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.access import PersonalContent, PersonalQuerySet, Visibility, led_people_ids
+from core.access import (
+    PersonalContent,
+    PersonalQuerySet,
+    Visibility,
+    can_read,
+    led_people_ids,
+)
 from organisation.models import Value
 
 
@@ -33,17 +39,13 @@ class Theme(models.TextChoices):
 FEEDBACK_VISIBILITIES = [Visibility.PRIVATE, Visibility.LEADER, Visibility.SHARED]
 
 
-def _active(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and user.is_active
-
-
 # --- Asking for feedback --------------------------------------------------------------------
 
 
 class FeedbackRequestQuerySet(models.QuerySet["FeedbackRequest"]):
     def visible_to(self, user: Any) -> FeedbackRequestQuerySet:
         """The asker and the people asked; nobody else, leaders and administrators included."""
-        if not _active(user):
+        if not can_read(user):
             return self.none()
         asked = FeedbackAsk.objects.filter(person=user).values("request_id")
         return self.filter(models.Q(asker=user) | models.Q(pk__in=asked))
@@ -91,7 +93,7 @@ class FeedbackRequest(models.Model):
 class FeedbackAskQuerySet(models.QuerySet["FeedbackAsk"]):
     def pending_for(self, user: Any) -> FeedbackAskQuerySet:
         """What `user` has been asked and not yet answered or declined."""
-        if not _active(user):
+        if not can_read(user):
             return self.none()
         # A request from someone who has left can no longer be answered.
         return self.filter(
@@ -146,7 +148,7 @@ class FeedbackQuerySet(PersonalQuerySet["Feedback"]):
     def visible_to(self, user: Any) -> FeedbackQuerySet:
         """The receiver (the owner), the giver, and whoever the receiver shared it with. A leader
         sees only what was shared with them; an administrator sees nothing of anyone's."""
-        if not _active(user):
+        if not can_read(user):
             return self.none()
         return self.filter(self.readers_condition(user) | models.Q(giver=user))
 
@@ -163,7 +165,7 @@ class FeedbackQuerySet(PersonalQuerySet["Feedback"]):
         The people `user` leads and the feedback named to them are read first, as two short
         lists: the same condition with subqueries inside an OR makes the database scan all
         the organisation's feedback."""
-        if not _active(user):
+        if not can_read(user):
             return self.none()
         led = list(led_people_ids(user).values_list("user_id", flat=True))
         named = list(
@@ -250,7 +252,7 @@ class Feedback(PersonalContent):
 class SparringQuerySet(models.QuerySet["SparringRequest"]):
     def visible_to(self, user: Any) -> SparringQuerySet:
         """The two people in the sparring, and nobody else."""
-        if not _active(user):
+        if not can_read(user):
             return self.none()
         return self.filter(models.Q(asker=user) | models.Q(partner=user))
 

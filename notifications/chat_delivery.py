@@ -25,7 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from notifications.chat import payload_for
-from notifications.delivery import LEASE, backoff
+from notifications.delivery import LEASE, retry_at
 from notifications.models import WEBHOOK_SCHEMES, WebhookDelivery
 
 logger = logging.getLogger("sparring.notifications")
@@ -156,9 +156,8 @@ def _give_up(delivery: WebhookDelivery, reason: str) -> None:
 
 def _failed(delivery: WebhookDelivery, reason: str) -> None:
     reason = reason[:2000]
-    if delivery.attempts >= settings.SPARRING_WEBHOOK_MAX_ATTEMPTS:
-        # Kept, not deleted: an administrator can see what never arrived, and why.
-        next_attempt_at = None
+    next_attempt_at = retry_at(delivery.attempts, settings.SPARRING_WEBHOOK_MAX_ATTEMPTS)
+    if next_attempt_at is None:
         logger.error(
             "Chat message %s to webhook %s failed %s times; giving up: %s",
             delivery.pk,
@@ -167,7 +166,6 @@ def _failed(delivery: WebhookDelivery, reason: str) -> None:
             reason,
         )
     else:
-        next_attempt_at = timezone.now() + backoff(delivery.attempts)
         logger.warning(
             "Chat message %s to webhook %s failed on attempt %s; next try at %s: %s",
             delivery.pk,

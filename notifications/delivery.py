@@ -14,7 +14,7 @@ from __future__ import annotations
 import enum
 import logging
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.message import Message
 from email.mime.base import MIMEBase
 
@@ -37,6 +37,14 @@ MAX_BACKOFF = timedelta(hours=1)
 def backoff(attempts: int) -> timedelta:
     """How long to wait after the `attempts`-th failure: 1, 2, 4, ... minutes, at most an hour."""
     return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+def retry_at(attempts: int, max_attempts: int) -> datetime | None:
+    """When to try again after the `attempts`-th failure, or None: given up, the row kept so an
+    administrator can see what never arrived, and why."""
+    if attempts >= max_attempts:
+        return None
+    return timezone.now() + backoff(attempts)
 
 
 class Outcome(enum.Enum):
@@ -157,9 +165,8 @@ def _attachment(email: OutgoingEmail) -> MIMEBase:
 
 def _failed(email: OutgoingEmail, error: Exception) -> None:
     reason = f"{type(error).__name__}: {error}"[:2000]
-    if email.attempts >= settings.SPARRING_EMAIL_MAX_ATTEMPTS:
-        # Kept, not deleted: an administrator can see what never arrived, and why.
-        next_attempt_at = None
+    next_attempt_at = retry_at(email.attempts, settings.SPARRING_EMAIL_MAX_ATTEMPTS)
+    if next_attempt_at is None:
         logger.error(
             "E-mail %s (%s) failed %s times; giving up: %s",
             email.pk,
@@ -168,7 +175,6 @@ def _failed(email: OutgoingEmail, error: Exception) -> None:
             reason,
         )
     else:
-        next_attempt_at = timezone.now() + backoff(email.attempts)
         logger.warning(
             "E-mail %s (%s) failed on attempt %s; next try at %s: %s",
             email.pk,

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.access import can_read
+
 # A unit's path is its ancestors' ids and its own, each in base 36 padded to a fixed width and
 # ended by "/": "00001a/0000b2/". A subtree is then the units whose path starts with P: no
 # recursive query, and correct under any database collation (a range on P would not be).
@@ -36,7 +38,7 @@ class UnitQuerySet(models.QuerySet["Unit"]):
     def visible_to(self, user: Any) -> UnitQuerySet:
         """Units whose team page `user` may open: their own units, every unit below one they
         lead, and all of them for an administrator."""
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
+        if not can_read(user):
             return self.none()
         if user.is_administrator:
             return self.all()

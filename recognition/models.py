@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core.access import can_read
 from organisation.models import Membership, Unit, Value
 
 
@@ -22,7 +23,7 @@ class RecognitionQuerySet(models.QuerySet["Recognition"]):
 
         One's units and received recognition are read first, as two short lists: with
         subqueries inside the OR, the database reads every recognition ever written."""
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
+        if not can_read(user):
             return self.none()
         my_units = list(Membership.objects.filter(user=user).values_list("unit_id", flat=True))
         received = list(

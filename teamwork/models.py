@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
+from core.access import can_read
 from organisation.models import Membership, Unit
 
 # OS2's own handbook keeps a weekly check-in on Tuesdays.
@@ -87,7 +88,7 @@ class HelpRequestQuerySet(models.QuerySet["HelpRequest"]):
     def visible_to(self, user: Any) -> HelpRequestQuerySet:
         """Requests `user` may read: their own, those posted to a unit they are a member or
         leader of, and those posted to the whole organisation."""
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
+        if not can_read(user):
             return self.none()
         return self.filter(
             models.Q(asker=user)
