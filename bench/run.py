@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -36,6 +37,11 @@ MANIFEST = BASE_DIR / "staticfiles" / "staticfiles.json"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 
 PAGE_TARGET_MS = 100.0
+REPORT_TARGET_MS = 1000.0
+# The round report renders about 1,500 rows: fewer timed requests keep the run short.
+REPORT_REQUESTS = 20
+NAIVE_RUNS = 3
+PULSE_ROUNDS = 26
 DEMO_TARGET_S = 120.0
 WARM_UP = 5
 # Query counts come from separate requests: recording queries slows some backends down (SQLite
@@ -101,6 +107,19 @@ class PageResult:
 
 
 @dataclass
+class ReportResult:
+    units: int
+    respondents: int
+    requests: int
+    p50_ms: float
+    p95_ms: float
+    queries: int
+    figures_ms: float  # median time of the report's figures from the histograms
+    naive_ms: float  # median time of the same figures from raw answers
+    same_figures: bool
+
+
+@dataclass
 class DatabaseResult:
     database: str
     server_version: str
@@ -110,7 +129,9 @@ class DatabaseResult:
     demo_seconds: float
     history: str = ""
     feedback_history: str = ""
+    pulse_history: str = ""
     pages: list[PageResult] = field(default_factory=list)
+    report: ReportResult | None = None
 
 
 # --- Child: one database ----------------------------------------------------------------------
@@ -153,6 +174,12 @@ def _measure(database: str, people: int, requests: int) -> DatabaseResult:
     feedback_history = feedback_history_create(months=FEEDBACK_MONTHS)
     feedback_seconds = time.perf_counter() - started
     print(f"  feedback history: {feedback_history} in {feedback_seconds:.1f} s", flush=True)
+    from bench.pulse import pulse_history_create
+
+    started = time.perf_counter()
+    pulse_history = pulse_history_create(rounds=PULSE_ROUNDS)
+    pulse_seconds = time.perf_counter() - started
+    print(f"  wellbeing history: {pulse_history} in {pulse_seconds:.1f} s", flush=True)
 
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -208,6 +235,7 @@ def _measure(database: str, people: int, requests: int) -> DatabaseResult:
         units = "unit" if below == 1 else "units"
         return f"level {unit.depth + 1}, {people} people, {below} {units} below"
 
+    results = f"/pulse/units/{leaf_unit.pk}/"
     pages = [
         ("Min side (/)", "leader", leader, "/"),
         ("Min side (/)", "member", member, "/"),
@@ -267,6 +295,31 @@ def _measure(database: str, people: int, requests: int) -> DatabaseResult:
             reader,
             f"/recognition/?team={leaf_unit.pk}",
         ),
+        ("Wellbeing page", "member", member, "/pulse/"),
+        (
+            f"Wellbeing results, leaf team ({PULSE_ROUNDS} rounds, 6 shown, 6 weeks of energy)",
+            "member",
+            member,
+            results,
+        ),
+        (
+            "Wellbeing results as JSON, leaf team",
+            "member",
+            member,
+            f"/pulse/units/{leaf_unit.pk}/results.json",
+        ),
+        (
+            "Wellbeing results as CSV, leaf team",
+            "member",
+            member,
+            f"/pulse/units/{leaf_unit.pk}/results.csv",
+        ),
+        (
+            f"Wellbeing results, the leader's unit ({describe(leader_unit)})",
+            "leader",
+            leader,
+            f"/pulse/units/{leader_unit.pk}/",
+        ),
     ]
     clients: dict[int, Client] = {}
     for _label, _who, user, _url in pages:
@@ -288,6 +341,10 @@ def _measure(database: str, people: int, requests: int) -> DatabaseResult:
         feedback_history=(
             ", ".join(f"{n:,} {what}" for what, n in feedback_history.items())
             + f" added in {feedback_seconds:.1f} s"
+        ),
+        pulse_history=(
+            ", ".join(f"{n:,} {what}" for what, n in pulse_history.items())
+            + f" added in {pulse_seconds:.1f} s"
         ),
     )
     # Warm up and count queries page by page; a page that fails is reported as failed and the
@@ -332,7 +389,71 @@ def _measure(database: str, people: int, requests: int) -> DatabaseResult:
         status = max(statuses[i])
         result.pages.append(PageResult(label, who, url, requests, p50, p95, low, high, status))
         print(f"  {label} as {who}: p50 {p50:.1f} ms, p95 {p95:.1f} ms", flush=True)
+    result.report = _measure_report(clients[admin.pk], admin)
     return result
+
+
+def _measure_report(client: Any, admin: Any) -> ReportResult:
+    """The newest round's report for the whole organisation as the administrator sees it,
+    and its figures from the histograms against the same figures from raw answers."""
+    from django.db import connection
+
+    from bench.pulse import naive_report
+    from pulse.models import Round, RoundUnit
+    from pulse.selectors import report_roots, round_report
+
+    round_ = Round.objects.select_related("survey").order_by("-number")[0]
+    url = f"/pulse/rounds/{round_.pk}/report/"
+    for _ in range(2):
+        assert client.get(url).status_code == 200
+    statements: list[str] = []
+
+    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        client.get(url)
+    samples = []
+    for _ in range(REPORT_REQUESTS):
+        started = time.perf_counter()
+        client.get(url)
+        samples.append((time.perf_counter() - started) * 1000)
+    p50, p95 = _percentiles(samples)
+
+    roots = report_roots(round_, admin)
+    figures_ms, naive_ms = [], []
+    for _ in range(NAIVE_RUNS):
+        started = time.perf_counter()
+        questions, rows = round_report(round_, roots)
+        figures_ms.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        naive = naive_report(round_)
+        naive_ms.append((time.perf_counter() - started) * 1000)
+    histogram = {
+        row.unit_id: {q.pk: mean for q, mean in zip(questions, row.means, strict=True)}
+        for row in rows
+    }
+    order = sorted(q.pk for q in questions)
+    same = all(
+        all(
+            (a is None and b is None) or (a is not None and b is not None and abs(a - b) < 1e-9)
+            for a, b in zip([histogram[unit][q] for q in order], means, strict=True)
+        )
+        for unit, means in naive.items()
+    ) and set(naive) == set(histogram)
+    respondents = sum(RoundUnit.objects.filter(round=round_).values_list("respondents", flat=True))
+    return ReportResult(
+        units=len(rows),
+        respondents=respondents,
+        requests=REPORT_REQUESTS,
+        p50_ms=p50,
+        p95_ms=p95,
+        queries=len(statements),
+        figures_ms=statistics.median(figures_ms),
+        naive_ms=statistics.median(naive_ms),
+        same_figures=same,
+    )
 
 
 # --- Parent: fresh databases, child processes, the report ---------------------------------------
@@ -406,7 +527,10 @@ def _run_child(database: str, url: str, args: argparse.Namespace) -> DatabaseRes
     finally:
         output.unlink(missing_ok=True)
     pages = [PageResult(**page) for page in data.pop("pages")]
-    return DatabaseResult(**data, pages=pages)
+    report = data.pop("report")
+    return DatabaseResult(
+        **data, pages=pages, report=ReportResult(**report) if report is not None else None
+    )
 
 
 def _memory() -> str:
@@ -466,6 +590,9 @@ def _section(results: list[DatabaseResult], args: argparse.Namespace, load: str)
             f"Feedback, sparring and recognition ({FEEDBACK_MONTHS} months): "
             f"{result.feedback_history}.",
             "",
+            f"Wellbeing ({PULSE_ROUNDS} closed rounds of 10 questions for the whole "
+            f"organisation): {result.pulse_history}.",
+            "",
             "| Page | As | Requests | p50 ms | p95 ms | Queries/request | Target | Result |",
             "|---|---|--:|--:|--:|--:|---|---|",
         ]
@@ -488,7 +615,32 @@ def _section(results: list[DatabaseResult], args: argparse.Namespace, load: str)
                 f"{_verdict(page.p95_ms < PAGE_TARGET_MS)} |"
             )
         lines.append("")
+        if result.report is not None:
+            lines += _report_lines(result.report)
     return "\n".join(lines)
+
+
+def _report_lines(report: ReportResult) -> list[str]:
+    ratio = report.naive_ms / report.figures_ms if report.figures_ms else float("inf")
+    return [
+        f"The newest round's report for the whole organisation, as the administrator: "
+        f"{report.units:,} units, {report.respondents:,} respondents, "
+        f"{report.queries} queries per request.",
+        "",
+        "| Measure | Runs | p50 ms | p95 ms | Target | Result |",
+        "|---|--:|--:|--:|---|---|",
+        f"| Report page, rendered | {report.requests} | {report.p50_ms:.1f} | "
+        f"{report.p95_ms:.1f} | p95 < {REPORT_TARGET_MS:.0f} ms | "
+        f"{_verdict(report.p95_ms < REPORT_TARGET_MS)} |",
+        f"| Report figures from the histograms (median) | {NAIVE_RUNS} | "
+        f"{report.figures_ms:.1f} | – | – | – |",
+        f"| Same figures rolled up from raw answers (median) | {NAIVE_RUNS} | "
+        f"{report.naive_ms:.1f} | – | – | – |",
+        "",
+        f"The roll-up from raw answers takes {ratio:.1f} times as long as the histograms "
+        f"and gives {'the same' if report.same_figures else '**different**'} figures.",
+        "",
+    ]
 
 
 def _write_docs(section: str) -> None:

@@ -27,7 +27,11 @@ class CheckInForm(DesignSystemForm, forms.ModelForm):  # type: ignore[type-arg]
         empty_value=None,
         required=False,
         widget=forms.RadioSelect,
-        help_text=_("Only you see this, also when you share the check-in."),
+        help_text=_(
+            "Only you see your answer, also when you share the check-in. Once the week is "
+            "over it is counted without your name in your team's weekly energy, which is "
+            "shown only when at least 5 people gave theirs."
+        ),
     )
     visibility = forms.ChoiceField(
         label=_("Who can see this check-in"),

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.access import get_owned_or_404, get_visible_or_404
+from core.spreadsheet import as_text
 from feedback.models import Feedback, FeedbackAsk, FeedbackRequest, SparringRequest, Theme
 from organisation.models import Value
 from recognition.models import Recognition
@@ -230,12 +231,6 @@ def export_rows(user: Any) -> list[list[str]]:
         )
     rows.sort(key=lambda row: row[0], reverse=True)
     return [
-        [timezone.localtime(moment).strftime("%Y-%m-%d %H:%M"), *map(_as_text, fields)]
+        [timezone.localtime(moment).strftime("%Y-%m-%d %H:%M"), *map(as_text, fields)]
         for moment, fields in rows
     ]
-
-
-def _as_text(cell: str) -> str:
-    """A cell a spreadsheet shows as text, never runs as a formula: what a giver wrote must
-    not make the receiver's spreadsheet fetch a web address with the other cells in it."""
-    return f"'{cell}" if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell

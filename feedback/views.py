@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib import messages
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.http import AuthenticatedRequest
+from core.spreadsheet import csv_response
 from feedback import selectors, services
 from feedback.calendar import sparring_ics, sparring_ics_filename
 from feedback.forms import (
@@ -306,11 +306,7 @@ def overview(request: AuthenticatedRequest) -> HttpResponse:
 def export(request: AuthenticatedRequest) -> HttpResponse:
     """Everything the person received, as CSV for a spreadsheet (semicolons and a byte-order
     mark, which is what Danish Excel opens without asking)."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    filename = f"feedback-{timezone.localdate():%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
+    response, writer = csv_response(f"feedback-{timezone.localdate():%Y-%m-%d}.csv")
     writer.writerow(
         [
             _("Date"),

@@ -58,9 +58,11 @@ def _children(parent: Mapping[Node, Node | None]) -> dict[Node, list[Node]]:
     return children
 
 
-def _bottom_up(parent: Mapping[Node, Node | None]) -> list[Node]:
+def _bottom_up(
+    parent: Mapping[Node, Node | None], children: Mapping[Node, list[Node]] | None = None
+) -> list[Node]:
     """Every node after all of its descendants (and no cycles)."""
-    children = _children(parent)
+    children = _children(parent) if children is None else children
     order: list[Node] = []
     for root in (node for node, up in parent.items() if up is None):
         stack: list[tuple[Node, bool]] = [(root, False)]
@@ -119,6 +121,16 @@ class Disclosure(Generic[Node]):
         """The group's number of respondents, or None when the group is hidden."""
         return self.totals[node] if node in self.shown else None
 
+    def subtree(self, top: Node) -> list[Node]:
+        """The units of a group: `top` with everything below it."""
+        children = _children(self.parent)
+        found, stack = [], [top]
+        while stack:
+            node = stack.pop()
+            found.append(node)
+            stack.extend(children[node])
+        return found
+
     def shown_group_for(self, node: Node) -> Node | None:
         """The group whose results a unit sees: its own, or when that is hidden, the nearest
         shown unit above it (rule 6). None when nothing above it is shown either."""
@@ -138,22 +150,31 @@ def disclose(
     check_k(k)
     if any(count < 0 for count in direct.values()):
         raise ValueError("A number of respondents cannot be negative")
-    totals = subtree_totals(parent, direct)
     children = _children(parent)
+    order = _bottom_up(parent, children)
+    totals = {node: direct.get(node, 0) for node in parent}
+    for node in order:
+        up = parent[node]
+        if up is not None:
+            totals[up] += totals[node]
     shown = {node for node, total in totals.items() if total >= k}
 
-    for node in _bottom_up(parent):
+    for node in order:
         if node not in shown:
             continue
-        while True:
-            below = _highest_shown_below(node, children, shown)
-            atom = totals[node] - sum(totals[group] for group in below)
-            if atom == 0 or atom >= k:
-                break
+        below = _highest_shown_below(node, children, shown)
+        covered = sum(totals[group] for group in below)
+        while 0 < totals[node] - covered < k:
             # Complementary suppression: hide the smallest shown group below (ties broken by
-            # a stable order), which merges its atom into this one.
+            # a stable order), which merges its atom into this one; the groups below it
+            # take its place among this group's highest shown groups.
             smallest = min(below, key=lambda group: (totals[group], _order_key(group)))
             shown.discard(smallest)
+            below.remove(smallest)
+            covered -= totals[smallest]
+            for group in _highest_shown_below(smallest, children, shown):
+                below.append(group)
+                covered += totals[group]
     return Disclosure(k=k, parent=parent, totals=totals, shown=frozenset(shown))
 
 

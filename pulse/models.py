@@ -252,3 +252,68 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return self.text[:50]
+
+
+class EnergyWeek(models.Model):
+    """A finished week whose check-in energy has been counted into histograms. The energy
+    people give in their check-ins is theirs; what others see is only these counts, through
+    the anonymity engine, as for a round."""
+
+    week = models.DateField(unique=True)  # its Monday
+    counted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-week"]
+
+    def __str__(self) -> str:
+        return str(self.week)
+
+
+class EnergyTally(models.Model):
+    """How the people of one unit (not those below it) rated their energy in one week, with
+    the unit's place in the tree that week, like a round's RoundUnit and Tally in one."""
+
+    week = models.ForeignKey(EnergyWeek, on_delete=models.CASCADE, related_name="tallies")
+    unit_id = models.PositiveBigIntegerField()
+    parent_id = models.PositiveBigIntegerField(null=True)
+    name = models.CharField(max_length=200)
+    c1 = models.PositiveIntegerField(default=0)
+    c2 = models.PositiveIntegerField(default=0)
+    c3 = models.PositiveIntegerField(default=0)
+    c4 = models.PositiveIntegerField(default=0)
+    c5 = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["week", "unit_id"], name="energy_tally_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.week} {self.name}"
+
+    @property
+    def counts(self) -> list[int]:
+        return [self.c1, self.c2, self.c3, self.c4, self.c5]
+
+
+class Action(models.Model):
+    """What a team chose to work on from its results: a team goal, with an owner, a date and
+    progress notes, that remembers the question and round it came from, so that the next
+    rounds show it beside the question's new figures."""
+
+    goal = models.OneToOneField(
+        "teamwork.Goal", on_delete=models.CASCADE, related_name="pulse_action"
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, related_name="+", verbose_name=_("question")
+    )
+    round = models.ForeignKey(
+        Round, null=True, on_delete=models.SET_NULL, related_name="actions", verbose_name=_("round")
+    )
+
+    class Meta:
+        verbose_name = _("team action")
+        verbose_name_plural = _("team actions")
+
+    def __str__(self) -> str:
+        return str(self.goal)

@@ -5,17 +5,32 @@ change as one colleague answers."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Sum
+from django.db.models import Case, F, Q, Sum, When
 from django.http import Http404
 from django.utils import timezone
 
 from organisation.models import Membership
 from pulse.anonymity import Disclosure, disclose, roll_up, shuffled
-from pulse.models import Comment, Question, Round, RoundUnit, Survey, Tally
+from pulse.models import (
+    SCALE,
+    Action,
+    Comment,
+    EnergyTally,
+    EnergyWeek,
+    Question,
+    Round,
+    RoundUnit,
+    Survey,
+    SurveyQuestion,
+    Tally,
+)
 from pulse.services import respondent_unit
+from teamwork.models import Goal
 
 
 def open_rounds_for(user: Any) -> list[Round]:
@@ -44,35 +59,55 @@ def answerable_round_or_404(user: Any, round_id: int) -> Round:
 
 def round_questions(round_: Round) -> list[Question]:
     """The round's questions in the survey's order."""
-    order = dict(round_.survey.items.values_list("question_id", "position"))
-    questions = list(round_.questions.all())
-    return sorted(questions, key=lambda q: (order.get(q.pk, q.position), q.pk))
+    return questions_by_round([round_])[round_.pk]
+
+
+def questions_by_round(rounds: list[Round]) -> dict[int, list[Question]]:
+    """Each round's questions in its survey's order, in two queries for any number of rounds."""
+    order = {
+        (survey_id, question_id): position
+        for survey_id, question_id, position in SurveyQuestion.objects.filter(
+            survey_id__in={round_.survey_id for round_ in rounds}
+        ).values_list("survey_id", "question_id", "position")
+    }
+    survey_of = {round_.pk: round_.survey_id for round_ in rounds}
+    found: dict[int, list[Question]] = {round_.pk: [] for round_ in rounds}
+    for link in Round.questions.through.objects.filter(round__in=rounds).select_related("question"):
+        found[link.round_id].append(link.question)
+    for round_id, questions in found.items():
+        questions.sort(key=lambda q: (order.get((survey_of[round_id], q.pk), q.position), q.pk))
+    return found
+
+
+@dataclass(frozen=True)
+class RoundTree:
+    """A round's tree of units as it opened, and what the anonymity engine lets be shown."""
+
+    disclosure: Disclosure[int]
+    names: dict[int, str]
+
+
+def round_trees(rounds: list[Round]) -> dict[int, RoundTree]:
+    """Each round's tree and disclosure, in one query."""
+    rows: dict[int, list[tuple[int, int | None, str, int]]] = {r.pk: [] for r in rounds}
+    for round_id, unit_id, parent_id, name, respondents in RoundUnit.objects.filter(
+        round__in=rounds
+    ).values_list("round_id", "unit_id", "parent_id", "name", "respondents"):
+        rows[round_id].append((unit_id, parent_id, name, respondents))
+    trees = {}
+    for round_ in rounds:
+        parent = {unit_id: up for unit_id, up, _name, _n in rows[round_.pk]}
+        direct = {unit_id: n for unit_id, _up, _name, n in rows[round_.pk]}
+        names = {unit_id: name for unit_id, _up, name, _n in rows[round_.pk]}
+        disclosure = disclose(parent=parent, direct=direct, k=round_.survey.k)
+        trees[round_.pk] = RoundTree(disclosure, names)
+    return trees
 
 
 def disclosure_for(round_: Round) -> tuple[Disclosure[int], dict[int, str]]:
     """What may be shown of a round, and the names of its units as the round saw them."""
-    rows = list(
-        RoundUnit.objects.filter(round=round_).values_list(
-            "unit_id", "parent_id", "name", "respondents"
-        )
-    )
-    parent = {unit_id: parent_id for unit_id, parent_id, _name, _n in rows}
-    direct = {unit_id: n for unit_id, _parent, _name, n in rows}
-    names = {unit_id: name for unit_id, _parent, name, _n in rows}
-    return disclose(parent=parent, direct=direct, k=round_.survey.k), names
-
-
-def _subtree(parent: dict[int, int | None], top: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for node, up in parent.items():
-        if up is not None:
-            children.setdefault(up, []).append(node)
-    found, stack = [], [top]
-    while stack:
-        node = stack.pop()
-        found.append(node)
-        stack.extend(children.get(node, []))
-    return found
+    tree = round_trees([round_])[round_.pk]
+    return tree.disclosure, tree.names
 
 
 @dataclass(frozen=True)
@@ -88,6 +123,10 @@ class QuestionResult:
     def mean(self) -> float:
         return sum(i * c for i, c in enumerate(self.counts, start=1)) / max(self.respondents, 1)
 
+    @property
+    def average(self) -> Decimal | None:
+        return one_decimal(self.mean if self.respondents else None)
+
 
 @dataclass(frozen=True)
 class RoundResult:
@@ -99,68 +138,120 @@ class RoundResult:
     comments: list[str]
 
     @property
-    def overall(self) -> float:
-        """The average over all questions' answers."""
+    def overall(self) -> float | None:
+        """The average over all questions' answers, or None when nothing may be shown."""
         answers = sum(item.respondents for item in self.questions)
         total = sum(item.mean * item.respondents for item in self.questions)
-        return total / max(answers, 1)
+        return total / answers if answers else None
+
+    @property
+    def average(self) -> Decimal | None:
+        return one_decimal(self.overall)
+
+
+def one_decimal(mean: float | None) -> Decimal | None:
+    """An average as every page, API response and export writes it: one decimal, halves up."""
+    if mean is None:
+        return None
+    return Decimal(repr(mean)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def results_for(
+    rounds: list[Round], unit_id: int, *, comments_for: frozenset[int] = frozenset()
+) -> list[RoundResult]:
+    """A unit's results for closed rounds, in the order given: for each round its own
+    group's figures, or its nearest shown unit's above when it is too small, or nothing;
+    comments for the rounds in `comments_for`. A fixed number of queries for any number of
+    rounds. Every page, API response and export of a unit's results reads them here."""
+    trees = round_trees(rounds)
+    groups: dict[int, tuple[int, list[int]]] = {}
+    for round_ in rounds:
+        tree = trees[round_.pk]
+        if unit_id in tree.disclosure.parent:
+            group = tree.disclosure.shown_group_for(unit_id)
+            if group is not None:
+                groups[round_.pk] = (group, tree.disclosure.subtree(group))
+    if not groups:
+        return [RoundResult(round_, None, "", None, [], []) for round_ in rounds]
+    sums: dict[tuple[int, int], list[int]] = {}
+    where = Q()
+    for round_id, (_group, units) in groups.items():
+        where |= Q(round_id=round_id, unit_id__in=units)
+    for row in (
+        Tally.objects.filter(where)
+        .values("round_id", "question_id")
+        .annotate(s1=Sum("c1"), s2=Sum("c2"), s3=Sum("c3"), s4=Sum("c4"), s5=Sum("c5"))
+    ):
+        sums[row["round_id"], row["question_id"]] = [
+            row["s1"],
+            row["s2"],
+            row["s3"],
+            row["s4"],
+            row["s5"],
+        ]
+    comments: dict[int, list[tuple[int, str]]] = {}
+    wanted = Q()
+    for round_ in rounds:
+        if round_.pk in groups and round_.pk in comments_for and round_.survey.comments:
+            wanted |= Q(round_id=round_.pk, unit_id__in=groups[round_.pk][1])
+    if wanted:
+        for round_id, pk, text in Comment.objects.filter(wanted).values_list(
+            "round_id", "pk", "text"
+        ):
+            comments.setdefault(round_id, []).append((pk, text))
+    questions = questions_by_round(rounds)
+    secret = settings.SECRET_KEY.encode()
+    results = []
+    for round_ in rounds:
+        if round_.pk not in groups:
+            results.append(RoundResult(round_, None, "", None, [], []))
+            continue
+        group = groups[round_.pk][0]
+        tree = trees[round_.pk]
+        mixed = shuffled(comments.get(round_.pk, []), secret=secret, key=lambda row: f"{row[0]}")
+        results.append(
+            RoundResult(
+                round_,
+                group,
+                tree.names[group],
+                tree.disclosure.respondents(group),
+                [
+                    QuestionResult(q, sums.get((round_.pk, q.pk), [0] * len(SCALE)))
+                    for q in questions[round_.pk]
+                ],
+                [text for _pk, text in mixed],
+            )
+        )
+    return results
 
 
 def result_for(round_: Round, unit_id: int, *, with_comments: bool = False) -> RoundResult:
-    """A unit's results for one closed round: its own group's, or its parent's when it is too
-    small, or nothing."""
-    disclosure, names = disclosure_for(round_)
-    group = disclosure.shown_group_for(unit_id) if unit_id in disclosure.parent else None
-    if group is None:
-        return RoundResult(round_, None, "", None, [], [])
-    units = _subtree(dict(disclosure.parent), group)
-    sums = {
-        row["question"]: [row["s1"], row["s2"], row["s3"], row["s4"], row["s5"]]
-        for row in Tally.objects.filter(round=round_, unit_id__in=units)
-        .values("question")
-        .annotate(s1=Sum("c1"), s2=Sum("c2"), s3=Sum("c3"), s4=Sum("c4"), s5=Sum("c5"))
-    }
-    questions = [
-        QuestionResult(question, sums.get(question.pk, [0] * 5))
-        for question in round_questions(round_)
-    ]
-    comments: list[str] = []
-    if with_comments and round_.survey.comments:
-        rows = list(
-            Comment.objects.filter(round=round_, unit_id__in=units).values_list("pk", "text")
-        )
-        secret = settings.SECRET_KEY.encode()
-        comments = [
-            text
-            for _pk, text in shuffled(rows, secret=secret, key=lambda row: f"{round_.pk}:{row[0]}")
-        ]
-    return RoundResult(
-        round_, group, names[group], disclosure.respondents(group), questions, comments
+    """A unit's results for one closed round."""
+    comments_for = frozenset({round_.pk}) if with_comments else frozenset()
+    return results_for([round_], unit_id, comments_for=comments_for)[0]
+
+
+def closed_rounds_for_unit(unit_id: int, *, rounds: int = 6) -> list[tuple[Survey, list[Round]]]:
+    """For each survey that asked the unit, its latest closed rounds, newest first."""
+    closed = (
+        Round.objects.filter(units__unit_id=unit_id, closes_at__lte=timezone.now())
+        .select_related("survey")
+        .order_by("survey__name", "survey_id", "-number")
     )
+    by_survey: dict[int, list[Round]] = {}
+    for round_ in closed:
+        by_survey.setdefault(round_.survey_id, []).append(round_)
+    return [(latest[0].survey, latest[:rounds]) for latest in by_survey.values()]
 
 
 def results_for_unit(unit_id: int, *, rounds: int = 6) -> list[tuple[Survey, list[RoundResult]]]:
     """For each survey that asked the unit: its latest closed rounds, newest first, with the
     comments of the newest."""
-    now = timezone.now()
-    closed = (
-        Round.objects.filter(units__unit_id=unit_id, closes_at__lte=now)
-        .select_related("survey")
-        .order_by("survey__name", "-number")
-    )
-    by_survey: dict[int, list[Round]] = {}
-    for round_ in closed:
-        by_survey.setdefault(round_.survey_id, []).append(round_)
-    return [
-        (
-            latest[0].survey,
-            [
-                result_for(round_, unit_id, with_comments=index == 0)
-                for index, round_ in enumerate(latest[:rounds])
-            ],
-        )
-        for latest in by_survey.values()
-    ]
+    by_survey = closed_rounds_for_unit(unit_id, rounds=rounds)
+    chosen = [round_ for _survey, latest in by_survey for round_ in latest]
+    newest = frozenset(latest[0].pk for _survey, latest in by_survey)
+    found = {r.round.pk: r for r in results_for(chosen, unit_id, comments_for=newest)}
+    return [(survey, [found[round_.pk] for round_ in latest]) for survey, latest in by_survey]
 
 
 @dataclass(frozen=True)
@@ -174,6 +265,10 @@ class ReportRow:
     @property
     def indent(self) -> str:
         return "– " * self.depth
+
+    @property
+    def averages(self) -> list[Decimal | None]:
+        return [one_decimal(mean) for mean in self.means]
 
 
 def report_roots(round_: Round, user: Any) -> list[int]:
@@ -237,3 +332,115 @@ def reports_for(user: Any, *, limit: int = 10) -> list[Round]:
         led = Membership.objects.filter(user=user, role=Membership.Role.LEADER).values("unit_id")
         closed = closed.filter(units__unit_id__in=led).distinct()
     return list(closed.order_by("-closes_at")[:limit])
+
+
+@dataclass(frozen=True)
+class EnergyResult:
+    week: date
+    group: int | None  # the unit whose figures are shown, or None when none may be
+    group_name: str
+    counts: list[int]
+
+    @property
+    def respondents(self) -> int | None:
+        return sum(self.counts) if self.group is not None else None
+
+    @property
+    def average(self) -> Decimal | None:
+        return one_decimal(_mean(self.counts) if self.group is not None else None)
+
+    @property
+    def iso_week(self) -> str:
+        return str(self.week.isocalendar().week)
+
+
+def energy_trend(unit_id: int, *, weeks: int = 6) -> list[EnergyResult]:
+    """The energy people gave in their check-ins over the latest counted weeks, oldest
+    first, for the unit's group or the nearest shown one above it: the anonymity engine
+    decides each week on its own, with k at its default."""
+    chosen = list(EnergyWeek.objects.order_by("-week")[:weeks])
+    parents: dict[int, dict[int, int | None]] = {w.pk: {} for w in chosen}
+    direct: dict[int, dict[int, list[int]]] = {w.pk: {} for w in chosen}
+    for week_id, unit, up, *row in EnergyTally.objects.filter(week__in=chosen).values_list(
+        "week_id", "unit_id", "parent_id", "c1", "c2", "c3", "c4", "c5"
+    ):
+        parents[week_id][unit] = up
+        direct[week_id][unit] = row
+    groups: dict[int, int] = {}
+    totals: dict[int, list[int]] = {}
+    for energy_week in chosen:
+        parent, own = parents[energy_week.pk], direct[energy_week.pk]
+        if unit_id not in parent:
+            continue
+        disclosure = disclose(parent=parent, direct={u: sum(c) for u, c in own.items()})
+        group = disclosure.shown_group_for(unit_id)
+        if group is not None:
+            groups[energy_week.pk] = group
+            below = [own[u] for u in disclosure.subtree(group)]
+            totals[energy_week.pk] = [sum(column) for column in zip(*below, strict=True)]
+    names = (
+        dict(
+            EnergyTally.objects.filter(
+                week__in=list(groups), unit_id__in=set(groups.values())
+            ).values_list("unit_id", "name")
+        )
+        if groups
+        else {}
+    )
+    return [
+        EnergyResult(w.week, groups[w.pk], names[groups[w.pk]], totals[w.pk])
+        if w.pk in groups
+        else EnergyResult(w.week, None, "", [0] * len(SCALE))
+        for w in reversed(chosen)
+    ]
+
+
+def actions_for_unit(unit_id: int) -> list[Action]:
+    """The team's actions from its results, open ones first."""
+    return list(
+        Action.objects.filter(goal__team__unit_id=unit_id)
+        .select_related("goal__owner", "question", "round")
+        .order_by(
+            Case(When(goal__status=Goal.Status.DONE, then=1), default=0),
+            F("goal__due_date").asc(nulls_last=True),
+            "pk",
+        )
+    )
+
+
+@dataclass(frozen=True)
+class UnitResults:
+    """Everything a unit's results page shows, which its API response and CSV read too."""
+
+    surveys: list[tuple[Survey, list[RoundResult]]]
+    energy: list[EnergyResult]
+    actions: list[Action]
+
+    def actions_by_question(self) -> dict[int, list[Action]]:
+        found: dict[int, list[Action]] = {}
+        for action in self.actions:
+            found.setdefault(action.question_id, []).append(action)
+        return found
+
+
+def unit_results(unit_id: int) -> UnitResults:
+    return UnitResults(results_for_unit(unit_id), energy_trend(unit_id), actions_for_unit(unit_id))
+
+
+def action_source_or_404(
+    unit_id: int, round_id: int, question_id: int
+) -> tuple[Round, RoundResult, QuestionResult]:
+    """A question of a closed round that asked the unit, with the figures the unit sees of
+    it; anything else, or a round whose figures the unit may not see, 404."""
+    round_ = (
+        Round.objects.filter(pk=round_id, units__unit_id=unit_id, closes_at__lte=timezone.now())
+        .select_related("survey")
+        .first()
+    )
+    if round_ is None:
+        raise Http404
+    result = result_for(round_, unit_id)
+    for item in result.questions:
+        if item.question.pk == question_id:
+            return round_, result, item
+    raise Http404

@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 import secrets
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
@@ -14,11 +14,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from checkins.models import CheckIn
 from core.audit import audit_record
 from organisation.models import Membership, Unit
 from pulse.models import (
     SCALE,
+    Action,
     Comment,
+    EnergyTally,
+    EnergyWeek,
     Participation,
     Question,
     Round,
@@ -27,6 +31,7 @@ from pulse.models import (
     SurveyQuestion,
     Tally,
 )
+from teamwork.services import goal_create
 
 
 class PulseError(ValueError):
@@ -158,6 +163,66 @@ def _vacuum(models_: list[type]) -> None:
     with connection.cursor() as cursor:
         for model in models_:
             cursor.execute(f'VACUUM "{model._meta.db_table}"')  # type: ignore[attr-defined]
+
+
+# --- From results to action ------------------------------------------------------------------
+
+
+@transaction.atomic
+def action_create(
+    *,
+    unit: Unit,
+    round_: Round,
+    question: Question,
+    title: str,
+    owner: User,
+    due_date: date | None,
+    status: str,
+) -> Action:
+    """Make a team goal of something the team chose from a round's results."""
+    goal = goal_create(unit=unit, title=title, owner=owner, due_date=due_date, status=status)
+    return Action.objects.create(goal=goal, question=question, round=round_)
+
+
+# --- Check-in energy ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def energy_count(*, week: date, now: datetime | None = None) -> EnergyWeek:
+    """Count a finished week's check-in energy into histograms per unit, with the tree as it
+    is now, replacing an earlier count of the same week. Each person counts once, in one
+    unit: where they are a member before where they lead, the deepest first, as in a round."""
+    now = now or timezone.now()
+    units = list(Unit.objects.values_list("pk", "parent_id", "name"))
+    home: dict[int, int] = {}
+    for user_id, unit_id in Membership.objects.order_by(
+        "user_id", "-role", "-unit__depth", "unit_id"
+    ).values_list("user_id", "unit_id"):
+        home.setdefault(user_id, unit_id)
+    counts: dict[int, list[int]] = {pk: [0] * len(SCALE) for pk, _up, _name in units}
+    for owner_id, energy in CheckIn.objects.filter(
+        week=week, energy__isnull=False, owner__is_active=True
+    ).values_list("owner_id", "energy"):
+        if owner_id in home and energy is not None and energy in SCALE:
+            counts[home[owner_id]][energy - 1] += 1
+    energy_week, _created = EnergyWeek.objects.update_or_create(
+        week=week, defaults={"counted_at": now}
+    )
+    energy_week.tallies.all().delete()
+    EnergyTally.objects.bulk_create(
+        (
+            EnergyTally(
+                week=energy_week,
+                unit_id=pk,
+                parent_id=parent_id,
+                name=name,
+                **{f"c{value}": counts[pk][value - 1] for value in SCALE},
+            )
+            for pk, parent_id, name in units
+        ),
+        batch_size=2000,
+    )
+    return energy_week
 
 
 # --- Administration ---------------------------------------------------------------------------

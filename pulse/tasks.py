@@ -7,18 +7,20 @@ from __future__ import annotations
 from contextlib import suppress
 from datetime import datetime, time, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from checkins.models import week_of
 from notifications.kinds import register_kind
 from notifications.scheduler import periodic
 from notifications.services import notify_once
 from organisation.models import Membership
-from pulse.models import Participation, Round, RoundUnit, Survey
-from pulse.services import round_open, round_seal
+from pulse.models import EnergyWeek, Participation, Round, RoundUnit, Survey
+from pulse.services import energy_count, round_open, round_seal
 
 register_kind(
     "pulse_round",
@@ -29,6 +31,8 @@ register_kind(
 # Rounds open in the working day, in Copenhagen.
 OPENS_AT = time(8, 0)
 REMIND_BEFORE_CLOSE = timedelta(days=1)
+# A finished week's energy is counted again this often while check-ins of it may still change.
+RECOUNT_EVERY = timedelta(hours=6)
 
 
 def scheduled_opening(survey: Survey, number: int) -> datetime:
@@ -99,3 +103,20 @@ def _tell(round_: Round, occasion: str, now: datetime) -> None:
         )
     field = "announced_at" if occasion == "open" else "reminded_at"
     Round.objects.filter(pk=round_.pk).update(**{field: now})
+
+
+@periodic("pulse_energy")
+def run_energy_count(now: datetime) -> None:
+    """Count the check-in energy of finished weeks, and count a week again while its
+    check-ins may still be edited, so that the figures settle once the week is behind."""
+    this_week = week_of(timezone.localdate(now))
+    editable = timedelta(days=settings.SPARRING_CHECKIN_EDIT_DAYS)
+    counted = dict(EnergyWeek.objects.filter(week__lt=this_week).values_list("week", "counted_at"))
+    for back in range(1, 2 + editable.days // 7 + 1):
+        week = this_week - timedelta(weeks=back)
+        settled = (
+            timezone.make_aware(datetime.combine(week + timedelta(weeks=1), time())) + editable
+        )
+        last = counted.get(week)
+        if last is None or (last < settled and now - last >= RECOUNT_EVERY):
+            energy_count(week=week, now=now)

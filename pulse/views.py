@@ -1,19 +1,21 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.http import AuthenticatedRequest
+from core.spreadsheet import csv_response
 from organisation.models import Membership, Unit
-from pulse import selectors
-from pulse.forms import AnswerForm
+from pulse import figures, selectors
+from pulse.forms import SCALE_LABELS, AnswerForm
 from pulse.models import Participation, Round
-from pulse.services import PulseError, pulse_answer
-from teamwork.access import readable_unit_or_404
+from pulse.services import PulseError, action_create, pulse_answer
+from teamwork.access import is_in_unit, own_unit_or_404, readable_unit_or_404
+from teamwork.forms import GoalForm
 
 
 @require_GET
@@ -71,10 +73,59 @@ def results(request: AuthenticatedRequest, unit_id: int) -> HttpResponse:
     """A unit's results: for the unit's people, the leaders above it and administrators, like
     its team page; every figure through the anonymity engine."""
     unit = readable_unit_or_404(request.user, unit_id)
+    found = selectors.unit_results(unit.pk)
     return render(
         request,
         "pulse/results.html",
-        {"unit": unit, "surveys": selectors.results_for_unit(unit.pk)},
+        {
+            "unit": unit,
+            "results": found,
+            "actions_by_question": found.actions_by_question(),
+            "can_act": is_in_unit(request.user, unit),
+            "scale": SCALE_LABELS,
+        },
+    )
+
+
+@require_GET
+def results_json(request: AuthenticatedRequest, unit_id: int) -> JsonResponse:
+    """The results page's figures, for other programs: the same reads, the same rounding."""
+    unit = readable_unit_or_404(request.user, unit_id)
+    return JsonResponse(figures.results_json(unit, selectors.unit_results(unit.pk)))
+
+
+@require_GET
+def results_csv(request: AuthenticatedRequest, unit_id: int) -> HttpResponse:
+    """The results page's figures for a spreadsheet."""
+    unit = readable_unit_or_404(request.user, unit_id)
+    response, writer = csv_response(f"trivsel-{unit.pk}-{timezone.localdate():%Y-%m-%d}.csv")
+    writer.writerows(figures.results_rows(selectors.unit_results(unit.pk)))
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def action_new(
+    request: AuthenticatedRequest, unit_id: int, round_id: int, question_id: int
+) -> HttpResponse:
+    """A team member makes a team goal of something from a closed round's results."""
+    unit = own_unit_or_404(request.user, unit_id)
+    round_, result, item = selectors.action_source_or_404(unit.pk, round_id, question_id)
+    form = GoalForm(request.POST or None, unit=unit, initial={"owner": request.user})
+    if request.method == "POST" and form.is_valid():
+        action_create(
+            unit=unit,
+            round_=round_,
+            question=item.question,
+            **{name: form.cleaned_data[name] for name in ("title", "owner", "due_date", "status")},
+        )
+        messages.success(
+            request, _("The team action was added. It is shown beside the question's figures.")
+        )
+        return redirect("pulse:results", unit_id=unit.pk)
+    return render(
+        request,
+        "pulse/action_form.html",
+        {"unit": unit, "form": form, "result": result, "item": item},
     )
 
 
@@ -92,3 +143,16 @@ def report(request: AuthenticatedRequest, round_id: int) -> HttpResponse:
         "pulse/report.html",
         {"round": round_, "survey": round_.survey, "questions": questions, "rows": rows},
     )
+
+
+@require_GET
+def report_csv(request: AuthenticatedRequest, round_id: int) -> HttpResponse:
+    """The heatmap's figures for a spreadsheet, for those who may read the report."""
+    round_ = get_object_or_404(Round.objects.select_related("survey"), pk=round_id)
+    roots = selectors.report_roots(round_, request.user)
+    if not roots or timezone.now() < round_.closes_at:
+        raise Http404
+    questions, rows = selectors.round_report(round_, roots)
+    response, writer = csv_response(f"trivsel-runde-{round_.number}.csv")
+    writer.writerows(figures.report_rows(questions, rows))
+    return response

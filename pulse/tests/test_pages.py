@@ -4,60 +4,11 @@ sees them as part of its parent, the leader sees the units they lead, a stranger
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
-import pytest
 from django.urls import reverse
-from django.utils import timezone
 
-from accounts.models import User
-from organisation.models import Membership
-from organisation.services import unit_create
-from pulse.models import Participation, Question, Round, Survey
-from pulse.services import pulse_answer, round_open
-
-
-@pytest.fixture
-def pulse(cast):
-    """A survey for the organisation. The team grows to six members besides its leader, the
-    other team to five (eve among them), and a team of four sits beside them."""
-    small = unit_create(actor=None, name="Lille team", parent=cast.organisation)
-    six = [cast.alice, cast.bob]
-    for i in range(4):
-        person = User.objects.create(username=f"six{i}", first_name=f"Seks {i}")
-        Membership.objects.create(user=person, unit=cast.team)
-        six.append(person)
-    four = []
-    for i in range(4):
-        person = User.objects.create(username=f"four{i}", first_name=f"Fire {i}")
-        Membership.objects.create(user=person, unit=small)
-        four.append(person)
-    five = [cast.eve]
-    for i in range(4):
-        person = User.objects.create(username=f"five{i}", first_name=f"Fem {i}")
-        Membership.objects.create(user=person, unit=cast.other_team)
-        five.append(person)
-    survey = Survey.objects.create(name="Trivsel", starts_on=timezone.localdate(), k=5)
-    survey.units.set([cast.organisation])
-    for position, question in enumerate(Question.objects.all()[:3]):
-        survey.items.create(question=question, position=position)
-    round_ = round_open(survey=survey, opens_at=timezone.now() - timedelta(hours=1))
-    return round_, six, four, small, five
-
-
-def _answer_all(round_, people, value):
-    questions = list(round_.questions.all())
-    for person in people:
-        pulse_answer(
-            round_=round_,
-            user=person,
-            answers={q.pk: value for q in questions},
-            comment=f"Kommentar fra {person.username}",
-        )
-
-
-def _close(round_):
-    Round.objects.filter(pk=round_.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
+from pulse.models import Participation
+from pulse.tests.conftest import answer_all, close
 
 
 def test_answering_on_the_page(cast, client_for, pulse):
@@ -77,9 +28,9 @@ def test_answering_on_the_page(cast, client_for, pulse):
     assert client_for(cast.ada).get(round_.get_absolute_url()).status_code == 404
 
 
-def test_results_wait_for_the_round_to_close(cast, client_for, pulse):
+def test_results_wait_for_the_round_toclose(cast, client_for, pulse):
     round_, six, _four, _small, _five = pulse
-    _answer_all(round_, six, 4)
+    answer_all(round_, six, 4)
     html = client_for(cast.alice).get(reverse("pulse:results", args=[cast.team.pk])).content
     assert "Kommentar fra" not in html.decode()
     assert "Ingen lukkede runder for denne enhed endnu." in html.decode()
@@ -87,10 +38,10 @@ def test_results_wait_for_the_round_to_close(cast, client_for, pulse):
 
 def test_a_team_of_six_sees_itself_and_a_team_of_four_sees_its_parent(cast, client_for, pulse):
     round_, six, four, small, five = pulse
-    _answer_all(round_, six, 4)
-    _answer_all(round_, four, 2)
-    _answer_all(round_, five, 3)
-    _close(round_)
+    answer_all(round_, six, 4)
+    answer_all(round_, four, 2)
+    answer_all(round_, five, 3)
+    close(round_)
     alice = client_for(cast.alice)
     html = alice.get(reverse("pulse:results", args=[cast.team.pk])).content.decode()
     # Six answers, all 4s; comments of the six only.
@@ -111,10 +62,10 @@ def test_a_team_of_six_sees_itself_and_a_team_of_four_sees_its_parent(cast, clie
 
 def test_the_leader_sees_the_results_and_a_stranger_gets_404(cast, client_for, pulse):
     round_, six, four, small, five = pulse
-    _answer_all(round_, six, 3)
-    _answer_all(round_, four, 3)
-    _answer_all(round_, five, 3)
-    _close(round_)
+    answer_all(round_, six, 3)
+    answer_all(round_, four, 3)
+    answer_all(round_, five, 3)
+    close(round_)
     lena = client_for(cast.lena)
     assert lena.get(reverse("pulse:results", args=[cast.team.pk])).status_code == 200
     assert client_for(cast.eve).get(reverse("pulse:results", args=[small.pk])).status_code == 404
@@ -125,13 +76,13 @@ def test_the_leader_sees_the_results_and_a_stranger_gets_404(cast, client_for, p
 
 def test_the_round_report_for_leaders_and_administrators(cast, client_for, pulse):
     round_, six, four, _small, five = pulse
-    _answer_all(round_, six, 4)
-    _answer_all(round_, four, 2)
-    _answer_all(round_, five, 3)
+    answer_all(round_, six, 4)
+    answer_all(round_, four, 2)
+    answer_all(round_, five, 3)
     url = reverse("pulse:report", args=[round_.pk])
     # Not while the round is open, for anyone.
     assert client_for(cast.ada).get(url).status_code == 404
-    _close(round_)
+    close(round_)
     html = client_for(cast.ada).get(url).content.decode()
     # The administrator sees the whole tree: the organisation and the team of six shown,
     # the four and the five hidden (the five would give away the four).

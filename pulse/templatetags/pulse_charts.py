@@ -1,0 +1,148 @@
+"""Charts of the pulse's figures as SVG written on the server: no script, nothing the page's
+content security policy forbids. Each chart stands beside a table with the same figures, which
+is what a screen reader reads; the chart itself is described in a sentence."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+
+from django import template
+from django.utils.formats import number_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from pulse.models import Action, Question
+from pulse.selectors import EnergyResult, RoundResult
+
+register = template.Library()
+
+# One colour per point of the scale, from red through grey to green, each with at least 3:1
+# contrast against the white page (WCAG 1.4.11); the segments are also set apart by a gap.
+SCALE_COLOURS = ("#a4262c", "#c2571a", "#6f6f6f", "#3b7d23", "#1f5e1f")
+
+
+@register.filter
+def for_question(actions: Mapping[int, list[Action]], question: Question) -> list[Action]:
+    return actions.get(question.pk, [])
+
+
+@register.simple_tag
+def scale_colour(value: int) -> str:
+    return SCALE_COLOURS[value - 1]
+
+
+@register.simple_tag
+def distribution_bar(counts: Sequence[int]) -> SafeString:
+    """How one question's answers spread over the scale, as one bar of five coloured parts.
+    Decorative: the counts are in the table row beside it."""
+    total = sum(counts)
+    parts = []
+    start = 0.0
+    for value, count in enumerate(counts, start=1):
+        if not count or not total:
+            continue
+        width = 100 * count / total
+        parts.append((f"{start:.2f}", f"{max(width - 0.6, 0.4):.2f}", SCALE_COLOURS[value - 1]))
+        start += width
+    return format_html(
+        '<svg class="distribution-bar" viewBox="0 0 100 10" preserveAspectRatio="none" '
+        'aria-hidden="true" focusable="false">{}</svg>',
+        format_html_join("", '<rect x="{}" width="{}" height="10" fill="{}"></rect>', parts),
+    )
+
+
+WIDTH, HEIGHT = 640, 200
+LEFT, RIGHT, TOP, BOTTOM = 36, 16, 12, 30
+
+
+@register.simple_tag
+def trend_chart(
+    labels: Sequence[str], values: Sequence[Decimal | None], description: str
+) -> SafeString:
+    """A line over the scale from 1 to 5, one point per label in the order given; a gap where
+    a value may not be shown. `description` says in a sentence what the chart shows and
+    where its figures are."""
+    inner_w, inner_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    step = inner_w / max(len(labels) - 1, 1)
+
+    def x(i: int) -> float:
+        return LEFT + (i * step if len(labels) > 1 else inner_w / 2)
+
+    def y(value: float) -> float:
+        return TOP + inner_h * (5 - value) / 4
+
+    grid = format_html_join(
+        "",
+        '<line x1="{}" x2="{}" y1="{}" y2="{}" class="chart-grid"></line>'
+        '<text x="{}" y="{}" class="chart-label" text-anchor="end">{}</text>',
+        (
+            (LEFT, WIDTH - RIGHT, f"{y(v):.1f}", f"{y(v):.1f}", LEFT - 8, f"{y(v) + 4:.1f}", v)
+            for v in range(1, 6)
+        ),
+    )
+    ticks = format_html_join(
+        "",
+        '<text x="{}" y="{}" class="chart-label" text-anchor="middle">{}</text>',
+        ((f"{x(i):.1f}", HEIGHT - 8, label) for i, label in enumerate(labels)),
+    )
+    lines, run = [], []
+    for i, value in enumerate([*values, None]):
+        if value is not None:
+            run.append(f"{x(i):.1f},{y(float(value)):.1f}")
+        elif run:
+            lines.append((" ".join(run),))
+            run = []
+    points = format_html_join(
+        "",
+        '<circle cx="{}" cy="{}" r="4" class="chart-point"><title>{}: {}</title></circle>',
+        (
+            (
+                f"{x(i):.1f}",
+                f"{y(float(value)):.1f}",
+                labels[i],
+                number_format(value, decimal_pos=1),
+            )
+            for i, value in enumerate(values)
+            if value is not None
+        ),
+    )
+    return format_html(
+        '<svg class="trend-chart" viewBox="0 0 {} {}" role="img" aria-label="{}" '
+        'focusable="false">{}{}{}{}</svg>',
+        WIDTH,
+        HEIGHT,
+        description,
+        grid,
+        ticks,
+        format_html_join("", '<polyline points="{}" class="chart-line"></polyline>', lines),
+        points,
+    )
+
+
+@register.simple_tag
+def rounds_chart(results: Sequence[RoundResult]) -> SafeString:
+    """The average of all questions per round, oldest round first."""
+    ordered = list(reversed(results))
+    return trend_chart(
+        [str(result.round.number) for result in ordered],
+        [result.average for result in ordered],
+        _(
+            "Line chart of the average of all questions per round, from 1 to 5. "
+            "The figures are in the table below."
+        ),
+    )
+
+
+@register.simple_tag
+def energy_chart(weeks: Sequence[EnergyResult]) -> SafeString:
+    """The average energy per week, oldest week first."""
+    return trend_chart(
+        [week.iso_week for week in weeks],
+        [week.average for week in weeks],
+        _(
+            "Line chart of the average energy per week, from 1 to 5. "
+            "The figures are in the table below."
+        ),
+    )

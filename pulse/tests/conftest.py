@@ -1,0 +1,58 @@
+"""A survey for the organisation with teams of six, five and four, shared by the pulse's
+tests."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import User
+from organisation.models import Membership
+from organisation.services import unit_create
+from pulse.models import Question, Round, Survey
+from pulse.services import pulse_answer, round_open
+
+
+@pytest.fixture
+def pulse(cast):
+    """A survey for the organisation. The team grows to six members besides its leader, the
+    other team to five (eve among them), and a team of four sits beside them."""
+    small = unit_create(actor=None, name="Lille team", parent=cast.organisation)
+    six = [cast.alice, cast.bob]
+    for i in range(4):
+        person = User.objects.create(username=f"six{i}", first_name=f"Seks {i}")
+        Membership.objects.create(user=person, unit=cast.team)
+        six.append(person)
+    four = []
+    for i in range(4):
+        person = User.objects.create(username=f"four{i}", first_name=f"Fire {i}")
+        Membership.objects.create(user=person, unit=small)
+        four.append(person)
+    five = [cast.eve]
+    for i in range(4):
+        person = User.objects.create(username=f"five{i}", first_name=f"Fem {i}")
+        Membership.objects.create(user=person, unit=cast.other_team)
+        five.append(person)
+    survey = Survey.objects.create(name="Trivsel", starts_on=timezone.localdate(), k=5)
+    survey.units.set([cast.organisation])
+    for position, question in enumerate(Question.objects.all()[:3]):
+        survey.items.create(question=question, position=position)
+    round_ = round_open(survey=survey, opens_at=timezone.now() - timedelta(hours=1))
+    return round_, six, four, small, five
+
+
+def answer_all(round_, people, value):
+    questions = list(round_.questions.all())
+    for person in people:
+        pulse_answer(
+            round_=round_,
+            user=person,
+            answers={q.pk: value for q in questions},
+            comment=f"Kommentar fra {person.username}",
+        )
+
+
+def close(round_):
+    Round.objects.filter(pk=round_.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
