@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from core.access import Visibility
@@ -222,6 +223,7 @@ def demo_create(*, size: str = "small", people: int = 25_000) -> list[DemoLogin]
         ]
         _small_notes()
         _small_feedback()
+        _small_pulse()
     else:
         leader = User.objects.get(username="p2")
         member = User.objects.filter(memberships__unit__depth=7, memberships__role="member")[0]
@@ -310,3 +312,64 @@ def _small_feedback() -> None:
     )
     thanks.recipients.set([people["jonas"], people["anders"]])
     thanks.values.set([v for k, v in values.items() if k in ("ansvar", "nærvær")])
+
+
+def _small_pulse() -> None:
+    """The secretariat's wellbeing survey: four closed rounds with results, a team action
+    taken from the third, last week's check-in energy, and a round open now that jonas has
+    not answered yet."""
+    from datetime import timedelta
+
+    from checkins.models import CheckIn, current_week
+    from pulse.models import Question, Round, Survey
+    from pulse.services import action_create, energy_count, pulse_answer, round_open, round_seal
+
+    now = timezone.now()
+    unit = Unit.objects.get(name="Sekretariatet")
+    people = list(User.objects.filter(memberships__unit=unit).order_by("pk"))
+    survey = Survey.objects.create(
+        name="Trivsel i Sekretariatet", starts_on=(now - timedelta(weeks=8)).date()
+    )
+    survey.units.set([unit])
+    questions = list(Question.objects.filter(is_active=True).order_by("position", "pk")[:5])
+    for position, question in enumerate(questions):
+        survey.items.create(question=question, position=position)
+    rng = random.Random(8)  # noqa: S311 - demo data, not security
+    comments = [
+        "Vi er gode til at hjælpe hinanden.",
+        "Der er mange bolde i luften lige nu.",
+        "Tydelig retning efter strategidagen.",
+    ]
+    for number in range(1, 5):
+        round_ = round_open(survey=survey, opens_at=now - timedelta(hours=1), number=number)
+        for i, person in enumerate(people[: 5 + number % 3]):
+            pulse_answer(
+                round_=round_,
+                user=person,
+                answers={
+                    q.pk: min(5, max(1, round(rng.gauss(3.4 + number * 0.1, 0.8))))
+                    for q in questions
+                },
+                comment=comments[i] if i < len(comments) and number == 4 else "",
+            )
+        opens_at = now - timedelta(weeks=2 * (5 - number))
+        Round.objects.filter(pk=round_.pk).update(
+            opens_at=opens_at, closes_at=opens_at + timedelta(days=survey.round_days)
+        )
+        round_.refresh_from_db()
+        round_seal(round_=round_)
+        if number == 3:
+            action_create(
+                unit=unit,
+                round_=round_,
+                question=questions[-1],
+                title="Fælles prioritering af opgaver hver mandag",
+                owner=people[0],
+                due_date=(now + timedelta(weeks=4)).date(),
+                status="on_track",
+            )
+    round_open(survey=survey, opens_at=now - timedelta(days=1), number=5)
+    last_week = current_week() - timedelta(weeks=1)
+    for person in people:
+        CheckIn.objects.create(owner=person, week=last_week, energy=rng.choice([3, 4, 4, 5]))
+    energy_count(week=last_week)

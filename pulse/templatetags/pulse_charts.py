@@ -53,7 +53,7 @@ def distribution_bar(counts: Sequence[int]) -> SafeString:
     )
 
 
-WIDTH, HEIGHT = 640, 200
+WIDTH, HEIGHT = 400, 180
 LEFT, RIGHT, TOP, BOTTOM = 36, 16, 12, 30
 
 

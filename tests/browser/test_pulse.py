@@ -12,11 +12,13 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import User
+from checkins.models import CheckIn, current_week
 from conftest import PASSWORD
 from organisation.models import Membership
 from organisation.services import unit_create
 from pulse.models import Participation, Question, Round, Survey
-from pulse.services import pulse_answer, round_open
+from pulse.services import energy_count, pulse_answer, round_open
+from teamwork.models import Goal
 from tests.browser.conftest import PHONE, follow, login, visit
 
 
@@ -64,11 +66,37 @@ def test_a_round_from_answer_to_results(new_page, live_server, cast):
         for person in people:
             pulse_answer(round_=round_, user=person, answers={q.pk: value for q in questions})
     Round.objects.filter(pk=round_.pk).update(closes_at=timezone.now() - timedelta(minutes=1))
+    # An earlier round, so that the trend has two points, and last week's check-in energy.
+    Round.objects.filter(pk=round_.pk).update(number=2)
+    earlier = round_open(survey=survey, opens_at=timezone.now() - timedelta(hours=1), number=1)
+    for people, value in ((six, 3), (four, 3), (five, 3)):
+        for person in people:
+            pulse_answer(round_=earlier, user=person, answers={q.pk: value for q in questions})
+    Round.objects.filter(pk=earlier.pk).update(
+        opens_at=timezone.now() - timedelta(days=20), closes_at=timezone.now() - timedelta(days=15)
+    )
+    last_week = current_week() - timedelta(weeks=1)
+    for i, person in enumerate(six):
+        CheckIn.objects.create(owner=person, week=last_week, energy=3 + i % 3, went_well="Godt")
+    energy_count(week=last_week)
 
     # The team sees its own six answers and alice's comment.
     visit(alice, live_server.url + reverse("pulse:results", args=[cast.team.pk]))
     expect(alice.locator("main")).to_contain_text("6 svar")
     expect(alice.locator("main")).to_contain_text("Vi hjælper hinanden godt.")
+    expect(alice.locator("main svg.trend-chart")).to_have_count(2)  # rounds and energy
+
+    # She makes the workload question a team action, with bob as its owner.
+    workload = reverse("pulse:action_new", args=[cast.team.pk, round_.pk, questions[1].pk])
+    follow(alice, lambda: alice.locator(f'main a[href="{workload}"]').click())
+    follow(alice, lambda: alice.locator("main form button[type=submit]").click())
+    expect(alice.locator('[data-module="error-summary"]')).to_be_visible()
+    alice.locator("#id_title").fill("Fælles prioritering hver mandag")
+    alice.locator("#id_owner").select_option(str(cast.bob.pk))
+    alice.locator("#id_due_date").fill((timezone.localdate() + timedelta(days=30)).isoformat())
+    follow(alice, lambda: alice.locator("main form button[type=submit]").click())
+    expect(alice.locator("main")).to_contain_text("Fælles prioritering hver mandag")
+    assert Goal.objects.get().pulse_action.question == questions[1]
 
     # Its leader sees the same on a desktop.
     lena = new_page()
