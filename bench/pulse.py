@@ -15,10 +15,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from checkins.models import current_week
-from organisation.models import Membership, Unit
+from organisation.models import Unit
 from pulse.anonymity import disclose
 from pulse.models import Comment, Participation, Question, Round, RoundUnit, Survey, Tally
-from pulse.services import energy_count
+from pulse.services import energy_count, home_units
 
 RAW_TABLE = "bench_raw_answer"
 COMMENTS = [
@@ -46,11 +46,7 @@ def pulse_history_create(*, rounds: int = 26, seed: int = 2026) -> dict[str, int
         survey.items.create(question=question, position=position)
 
     units = list(Unit.objects.values_list("pk", "parent_id", "name"))
-    home: dict[int, int] = {}
-    for user_id, unit_id in Membership.objects.order_by(
-        "user_id", "-role", "-unit__depth", "unit_id"
-    ).values_list("user_id", "unit_id"):
-        home.setdefault(user_id, unit_id)
+    home = home_units()
     people_of: dict[int, list[int]] = {}
     for user_id, unit_id in home.items():
         people_of.setdefault(unit_id, []).append(user_id)

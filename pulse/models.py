@@ -189,6 +189,23 @@ class RoundUnit(models.Model):
         return self.name
 
 
+class Histogram(models.Model):
+    """How many chose each point of the scale."""
+
+    c1 = models.PositiveIntegerField(default=0)
+    c2 = models.PositiveIntegerField(default=0)
+    c3 = models.PositiveIntegerField(default=0)
+    c4 = models.PositiveIntegerField(default=0)
+    c5 = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def counts(self) -> list[int]:
+        return [self.c1, self.c2, self.c3, self.c4, self.c5]
+
+
 class Participation(models.Model):
     """That a person answered a round; nothing about what, when or in which unit."""
 
@@ -204,7 +221,7 @@ class Participation(models.Model):
         return f"{self.user} – {self.round}"
 
 
-class Tally(models.Model):
+class Tally(Histogram):
     """The round's histogram for one unit's own respondents and one question: how many chose
     each point of the scale. Made for every unit when the round opens, so no row's existence
     or position says who answered first."""
@@ -212,11 +229,6 @@ class Tally(models.Model):
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="tallies")
     unit_id = models.PositiveBigIntegerField()
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
-    c1 = models.PositiveIntegerField(default=0)
-    c2 = models.PositiveIntegerField(default=0)
-    c3 = models.PositiveIntegerField(default=0)
-    c4 = models.PositiveIntegerField(default=0)
-    c5 = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -227,10 +239,6 @@ class Tally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round} {self.unit_id} {self.question_id}"
-
-    @property
-    def counts(self) -> list[int]:
-        return [self.c1, self.c2, self.c3, self.c4, self.c5]
 
 
 def random_key() -> int:
@@ -269,7 +277,7 @@ class EnergyWeek(models.Model):
         return str(self.week)
 
 
-class EnergyTally(models.Model):
+class EnergyTally(Histogram):
     """How the people of one unit (not those below it) rated their energy in one week, with
     the unit's place in the tree that week, like a round's RoundUnit and Tally in one."""
 
@@ -277,11 +285,6 @@ class EnergyTally(models.Model):
     unit_id = models.PositiveBigIntegerField()
     parent_id = models.PositiveBigIntegerField(null=True)
     name = models.CharField(max_length=200)
-    c1 = models.PositiveIntegerField(default=0)
-    c2 = models.PositiveIntegerField(default=0)
-    c3 = models.PositiveIntegerField(default=0)
-    c4 = models.PositiveIntegerField(default=0)
-    c5 = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -290,10 +293,6 @@ class EnergyTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.week} {self.name}"
-
-    @property
-    def counts(self) -> list[int]:
-        return [self.c1, self.c2, self.c3, self.c4, self.c5]
 
 
 class Action(models.Model):

@@ -319,6 +319,18 @@ def round_report(round_: Round, roots: list[int]) -> tuple[list[Question], list[
     return questions, rows
 
 
+def report_or_404(user: Any, round_id: int) -> tuple[Round, list[Question], list[ReportRow]]:
+    """A closed round's report below the units `user` may read it for; anyone else, and any
+    round still open, gets 404."""
+    round_ = Round.objects.select_related("survey").filter(pk=round_id).first()
+    if round_ is None or timezone.now() < round_.closes_at:
+        raise Http404
+    roots = report_roots(round_, user)
+    if not roots:
+        raise Http404
+    return round_, *round_report(round_, roots)
+
+
 def _mean(counts: list[int]) -> float | None:
     answers = sum(counts)
     return sum(i * c for i, c in enumerate(counts, start=1)) / answers if answers else None

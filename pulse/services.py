@@ -184,21 +184,28 @@ def action_create(
     return Action.objects.create(goal=goal, question=question, round=round_)
 
 
+def home_units() -> dict[int, int]:
+    """Everyone's one unit for anonymous counts, as `respondent_unit` chooses it in a round:
+    where they are a member before where they lead, the deepest first."""
+    home: dict[int, int] = {}
+    for user_id, unit_id in Membership.objects.order_by(
+        "user_id", "-role", "-unit__depth", "unit_id"
+    ).values_list("user_id", "unit_id"):
+        home.setdefault(user_id, unit_id)
+    return home
+
+
 # --- Check-in energy ---------------------------------------------------------------------------
 
 
 @transaction.atomic
 def energy_count(*, week: date, now: datetime | None = None) -> EnergyWeek:
     """Count a finished week's check-in energy into histograms per unit, with the tree as it
-    is now, replacing an earlier count of the same week. Each person counts once, in one
-    unit: where they are a member before where they lead, the deepest first, as in a round."""
+    is now, replacing an earlier count of the same week. Each person counts once, in their
+    home unit."""
     now = now or timezone.now()
     units = list(Unit.objects.values_list("pk", "parent_id", "name"))
-    home: dict[int, int] = {}
-    for user_id, unit_id in Membership.objects.order_by(
-        "user_id", "-role", "-unit__depth", "unit_id"
-    ).values_list("user_id", "unit_id"):
-        home.setdefault(user_id, unit_id)
+    home = home_units()
     counts: dict[int, list[int]] = {pk: [0] * len(SCALE) for pk, _up, _name in units}
     for owner_id, energy in CheckIn.objects.filter(
         week=week, energy__isnull=False, owner__is_active=True

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -12,7 +12,7 @@ from core.spreadsheet import csv_response
 from organisation.models import Membership, Unit
 from pulse import figures, selectors
 from pulse.forms import SCALE_LABELS, AnswerForm
-from pulse.models import Participation, Round
+from pulse.models import Participation
 from pulse.services import PulseError, action_create, pulse_answer
 from teamwork.access import is_in_unit, own_unit_or_404, readable_unit_or_404
 from teamwork.forms import GoalForm
@@ -133,11 +133,7 @@ def action_new(
 def report(request: AuthenticatedRequest, round_id: int) -> HttpResponse:
     """A closed round's heatmap for the units the person leads, or for the whole audience for
     an administrator; anyone else, and any round still open, gets 404."""
-    round_ = get_object_or_404(Round.objects.select_related("survey"), pk=round_id)
-    roots = selectors.report_roots(round_, request.user)
-    if not roots or timezone.now() < round_.closes_at:
-        raise Http404
-    questions, rows = selectors.round_report(round_, roots)
+    round_, questions, rows = selectors.report_or_404(request.user, round_id)
     return render(
         request,
         "pulse/report.html",
@@ -148,11 +144,7 @@ def report(request: AuthenticatedRequest, round_id: int) -> HttpResponse:
 @require_GET
 def report_csv(request: AuthenticatedRequest, round_id: int) -> HttpResponse:
     """The heatmap's figures for a spreadsheet, for those who may read the report."""
-    round_ = get_object_or_404(Round.objects.select_related("survey"), pk=round_id)
-    roots = selectors.report_roots(round_, request.user)
-    if not roots or timezone.now() < round_.closes_at:
-        raise Http404
-    questions, rows = selectors.round_report(round_, roots)
+    round_, questions, rows = selectors.report_or_404(request.user, round_id)
     response, writer = csv_response(f"trivsel-runde-{round_.number}.csv")
     writer.writerows(figures.report_rows(questions, rows))
     return response

@@ -194,3 +194,28 @@ def test_energy_is_counted_once_a_week_is_over_and_settles(cast, pulse):
     assert sum(t.counts[0] for t in EnergyWeek.objects.get(week=last_week).tallies.all()) == 0
     run_energy_count(now + timedelta(hours=7))
     assert sum(t.counts[0] for t in EnergyWeek.objects.get(week=last_week).tallies.all()) == 1
+
+
+def test_the_results_page_reads_any_number_of_rounds_in_the_same_queries(cast, client_for, pulse):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    round_, six, *_ = pulse
+    alice = client_for(cast.alice)
+    url = reverse("pulse:results", args=[cast.team.pk])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert alice.get(url).status_code == 200
+        return len(captured.captured_queries)
+
+    answer_all(round_, six, 4)
+    close(round_)
+    energy_count(week=current_week() - timedelta(weeks=1))
+    queries()  # the first request of a session reads more
+    one = queries()
+    for _ in range(4):
+        later = round_open(survey=round_.survey, opens_at=timezone.now() - timedelta(hours=1))
+        answer_all(later, six, 3)
+        close(later)
+    assert one == 15 and queries() == one
