@@ -16,11 +16,12 @@ from django.utils import timezone
 
 from checkins.models import current_week
 from organisation.models import Unit
-from pulse.anonymity import disclose
+from pulse.anonymity import disclose, roll_up
 from pulse.models import Comment, Participation, Question, Round, RoundUnit, Survey, Tally
 from pulse.services import energy_count, home_units
 
 RAW_TABLE = "bench_raw_answer"
+SURVEY_NAME = "Trivsel i kommunen"
 COMMENTS = [
     "Vi hjælper hinanden, også når der er travlt.",
     "Der er for mange opgaver på én gang.",
@@ -36,7 +37,7 @@ def pulse_history_create(*, rounds: int = 26, seed: int = 2026) -> dict[str, int
     questions = list(Question.objects.filter(is_active=True).order_by("position", "pk")[:10])
     roots = list(Unit.objects.filter(parent__isnull=True))
     survey = Survey.objects.create(
-        name="Trivsel i kommunen",
+        name=SURVEY_NAME,
         starts_on=(now - timedelta(weeks=2 * rounds + 2)).date(),
         every_weeks=2,
         round_days=5,
@@ -161,9 +162,7 @@ def naive_report(round_: Round) -> dict[int, list[float | None]]:
         RoundUnit.objects.filter(round=round_).values_list("unit_id", "parent_id", "respondents")
     )
     parent = {unit: up for unit, up, _n in rows}
-    disclosure = disclose(
-        parent=parent, direct={unit: n for unit, _up, n in rows}, k=round_.survey.k
-    )
+    disclosure = disclose(parent=parent, direct={unit: n for unit, _up, n in rows}, k=round_.k)
     children: dict[int, list[int]] = {}
     for unit, up in parent.items():
         if up is not None:
@@ -191,3 +190,35 @@ def naive_report(round_: Round) -> dict[int, list[float | None]]:
                 found[q][0] / found[q][1] if q in found and found[q][1] else None for q in questions
             ]
     return means
+
+
+def grouped_raw_report(round_: Round) -> dict[int, list[float | None]]:
+    """The same averages from raw answers, a better way: one grouped scan of the round's
+    answers into histograms per unit, rolled up the tree in Python, as the histograms are.
+    What building the histograms on every view would cost."""
+    rows = list(
+        RoundUnit.objects.filter(round=round_).values_list("unit_id", "parent_id", "respondents")
+    )
+    parent = {unit: up for unit, up, _n in rows}
+    direct = {unit: n for unit, _up, n in rows}
+    disclosure = disclose(parent=parent, direct=direct, k=round_.k)
+    questions = list(round_.questions.order_by("pk").values_list("pk", flat=True))
+    counts: dict[int, dict[int, list[int]]] = {q: {} for q in questions}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT unit_id, question_id, value, COUNT(*) FROM {RAW_TABLE} "
+            "WHERE round_id = %s GROUP BY unit_id, question_id, value",
+            [round_.pk],
+        )
+        for unit, question, value, n in cursor.fetchall():
+            counts[question].setdefault(unit, [0] * 5)[value - 1] = n
+    rolled = {q: roll_up(parent, counts[q], width=5) for q in questions}
+    return {
+        unit: [_mean(rolled[q][unit]) if disclosure.is_shown(unit) else None for q in questions]
+        for unit in parent
+    }
+
+
+def _mean(counts: list[int]) -> float | None:
+    answers = sum(counts)
+    return sum(i * c for i, c in enumerate(counts, start=1)) / answers if answers else None

@@ -28,9 +28,9 @@ class CheckInForm(DesignSystemForm, forms.ModelForm):  # type: ignore[type-arg]
         required=False,
         widget=forms.RadioSelect,
         help_text=_(
-            "Only you see your answer, also when you share the check-in. Once the week is "
-            "over it is counted without your name in your team's weekly energy, which is "
-            "shown only when at least 5 people gave theirs."
+            "Only you see your answer, also when you share the check-in. When the week's "
+            "check-ins can no longer be changed, it is counted without your name in your "
+            "team's weekly energy, which is shown only when at least 5 people gave theirs."
         ),
     )
     visibility = forms.ChoiceField(

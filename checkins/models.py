@@ -24,6 +24,12 @@ def week_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+def week_label(monday: date) -> str:
+    """ "Week 47, 2026": week and year as text, so that a template never writes "2.026"."""
+    iso = monday.isocalendar()
+    return gettext("Week %(week)s, %(year)s") % {"week": str(iso.week), "year": str(iso.year)}
+
+
 def current_week() -> date:
     """This week's Monday, in the organisation's time zone."""
     return week_of(timezone.localdate())
@@ -96,7 +102,7 @@ class CheckIn(PersonalContent):
 
     @property
     def week_label(self) -> str:
-        return gettext("Week %(week)s, %(year)s") % {"week": self.iso_week, "year": self.iso_year}
+        return week_label(self.week)
 
     @property
     def sharing_label(self) -> str:

@@ -9,7 +9,7 @@ from django.db import models
 from accounts.models import User
 from checkins.models import CheckIn, current_week
 from core.access import colleague_ids
-from organisation.models import Membership, Unit
+from organisation.models import HOME_UNIT_ORDER, Membership, Unit
 
 
 def leaders_of(person: Any) -> models.QuerySet[User]:
@@ -27,13 +27,11 @@ def leaders_of(person: Any) -> models.QuerySet[User]:
 
 
 def home_unit_of(person: Any) -> Unit | None:
-    """The team a person's check-in help requests go to: their first unit as a member, or
-    else the first they lead."""
+    """The team a person's check-in help requests go to: their home unit."""
     membership = (
         Membership.objects.filter(user=person)
         .select_related("unit__team")
-        # "member" sorts after "leader", so descending puts memberships as a member first.
-        .order_by("-role", "pk")
+        .order_by(*HOME_UNIT_ORDER)
         .first()
     )
     return membership.unit if membership else None

@@ -94,6 +94,12 @@ class Unit(models.Model):
         return Unit.objects.filter(pk__in=self.ancestor_ids()).order_by("depth")
 
 
+# A person's home unit, where one unit must stand for them (the team a check-in's help request
+# goes to, the unit an anonymous answer counts in): where they are a member before where they
+# lead ("member" sorts after "leader"), the deepest first, the oldest unit on a tie.
+HOME_UNIT_ORDER = ("-role", "-unit__depth", "unit_id")
+
+
 class Membership(models.Model):
     """A person's place in a unit. A leader of a unit has a leader membership of it."""
 

@@ -79,11 +79,14 @@ def _bottom_up(
 
 
 def subtree_totals(
-    parent: Mapping[Node, Node | None], direct: Mapping[Node, int]
+    parent: Mapping[Node, Node | None],
+    direct: Mapping[Node, int],
+    order: Sequence[Node] | None = None,
 ) -> dict[Node, int]:
-    """Each unit's respondents with everything below it, from each unit's own."""
+    """Each unit's respondents with everything below it, from each unit's own (`order`: the
+    tree bottom-up, when the caller has it already)."""
     totals = {node: direct.get(node, 0) for node in parent}
-    for node in _bottom_up(parent):
+    for node in _bottom_up(parent) if order is None else order:
         up = parent[node]
         if up is not None:
             totals[up] += totals[node]
@@ -111,6 +114,7 @@ class Disclosure(Generic[Node]):
 
     k: int
     parent: Mapping[Node, Node | None]
+    children: Mapping[Node, list[Node]]
     totals: Mapping[Node, int]
     shown: frozenset[Node]
 
@@ -123,12 +127,11 @@ class Disclosure(Generic[Node]):
 
     def subtree(self, top: Node) -> list[Node]:
         """The units of a group: `top` with everything below it."""
-        children = _children(self.parent)
         found, stack = [], [top]
         while stack:
             node = stack.pop()
             found.append(node)
-            stack.extend(children[node])
+            stack.extend(self.children[node])
         return found
 
     def shown_group_for(self, node: Node) -> Node | None:
@@ -152,11 +155,7 @@ def disclose(
         raise ValueError("A number of respondents cannot be negative")
     children = _children(parent)
     order = _bottom_up(parent, children)
-    totals = {node: direct.get(node, 0) for node in parent}
-    for node in order:
-        up = parent[node]
-        if up is not None:
-            totals[up] += totals[node]
+    totals = subtree_totals(parent, direct, order)
     shown = {node for node, total in totals.items() if total >= k}
 
     for node in order:
@@ -175,7 +174,7 @@ def disclose(
             for group in _highest_shown_below(smallest, children, shown):
                 below.append(group)
                 covered += totals[group]
-    return Disclosure(k=k, parent=parent, totals=totals, shown=frozenset(shown))
+    return Disclosure(k=k, parent=parent, children=children, totals=totals, shown=frozenset(shown))
 
 
 def _highest_shown_below(

@@ -8,9 +8,10 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from checkins.models import week_label
 from core.spreadsheet import as_text
 from organisation.models import Unit
 from pulse.models import Question
@@ -110,7 +111,9 @@ def results_rows(results: UnitResults) -> Iterator[list[Any]]:
             start = [
                 as_text(survey.name),
                 result.round.number,
-                formats.date_format(result.round.closes_at, "SHORT_DATE_FORMAT"),
+                formats.date_format(
+                    timezone.localtime(result.round.closes_at), "SHORT_DATE_FORMAT"
+                ),
                 as_text(result.group_name),
                 "" if result.respondents is None else result.respondents,
             ]
@@ -127,8 +130,7 @@ def results_rows(results: UnitResults) -> Iterator[list[Any]]:
     for week in results.energy:
         yield [
             _("Energy in check-ins"),
-            _("Week %(week)s, %(year)s")
-            % {"week": week.iso_week, "year": str(week.week.isocalendar().year)},
+            week_label(week.week),
             "",
             as_text(week.group_name),
             "" if week.respondents is None else week.respondents,

@@ -144,6 +144,9 @@ class Round(models.Model):
     opens_at = models.DateTimeField(_("opens"))
     closes_at = models.DateTimeField(_("closes"))
     questions = models.ManyToManyField(Question, related_name="+")
+    # The survey's k when the round opened: a later change of k must not show a closed
+    # round's groups a second way, beside how they were shown before.
+    k = models.PositiveSmallIntegerField(default=DEFAULT_K, validators=[MinValueValidator(MIN_K)])
     # When everyone asked was told the round is open, and reminded before it closes: the
     # worker's later ticks then skip the round instead of asking about every person again.
     announced_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -156,7 +159,8 @@ class Round(models.Model):
     class Meta:
         ordering = ["survey", "-number"]
         constraints = [
-            models.UniqueConstraint(fields=["survey", "number"], name="round_number_once")
+            models.UniqueConstraint(fields=["survey", "number"], name="round_number_once"),
+            models.CheckConstraint(condition=models.Q(k__gte=MIN_K), name="round_k_at_least_3"),
         ]
         verbose_name = _("round")
         verbose_name_plural = _("rounds")

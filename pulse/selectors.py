@@ -4,12 +4,15 @@ change as one colleague answers."""
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Case, F, Q, Sum, When
 from django.http import Http404
 from django.utils import timezone
@@ -88,20 +91,73 @@ class RoundTree:
 
 
 def round_trees(rounds: list[Round]) -> dict[int, RoundTree]:
-    """Each round's tree and disclosure, in one query."""
-    rows: dict[int, list[tuple[int, int | None, str, int]]] = {r.pk: [] for r in rounds}
-    for round_id, unit_id, parent_id, name, respondents in RoundUnit.objects.filter(
-        round__in=rounds
-    ).values_list("round_id", "unit_id", "parent_id", "name", "respondents"):
-        rows[round_id].append((unit_id, parent_id, name, respondents))
-    trees = {}
+    """Each round's tree and disclosure, in at most one query. A closed round's never
+    changes, so it is kept in memory once read."""
+    now = timezone.now()
+    trees: dict[int, RoundTree] = {}
+    missing = []
     for round_ in rounds:
+        tree = _remembered.get(_round_key(round_)) if round_.closes_at <= now else None
+        if tree is None:
+            missing.append(round_)
+        else:
+            trees[round_.pk] = tree
+    rows: dict[int, list[tuple[int, int | None, str, int]]] = {r.pk: [] for r in missing}
+    if missing:
+        for round_id, unit_id, parent_id, name, respondents in RoundUnit.objects.filter(
+            round__in=missing
+        ).values_list("round_id", "unit_id", "parent_id", "name", "respondents"):
+            rows[round_id].append((unit_id, parent_id, name, respondents))
+    for round_ in missing:
         parent = {unit_id: up for unit_id, up, _name, _n in rows[round_.pk]}
         direct = {unit_id: n for unit_id, _up, _name, n in rows[round_.pk]}
         names = {unit_id: name for unit_id, _up, name, _n in rows[round_.pk]}
-        disclosure = disclose(parent=parent, direct=direct, k=round_.survey.k)
-        trees[round_.pk] = RoundTree(disclosure, names)
+        tree = RoundTree(disclose(parent=parent, direct=direct, k=round_.k), names)
+        trees[round_.pk] = tree
+        if round_.closes_at <= now:
+            _remembered.put(_round_key(round_), tree)
     return trees
+
+
+def _round_key(round_: Round) -> tuple[object, ...]:
+    return ("round", connection.settings_dict["NAME"], round_.pk, round_.closes_at, round_.k)
+
+
+class _Remembered:
+    """What the pages read of closed rounds and counted weeks, which never changes: kept per
+    process, the most recently used first, so that a results page does not rebuild the trees
+    of 1,500 units on every view."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.items: OrderedDict[tuple[object, ...], Any] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple[object, ...]) -> Any:
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key]
+        return None
+
+    def put(self, key: tuple[object, ...], value: Any) -> None:
+        with self.lock:
+            self.items[key] = value
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+
+
+_remembered = _Remembered(size=200)
+
+
+def forget_remembered() -> None:
+    """Drop what is kept in memory (tests reuse ids in a fresh database)."""
+    _remembered.clear()
 
 
 def disclosure_for(round_: Round) -> tuple[Disclosure[int], dict[int, str]]:
@@ -120,12 +176,8 @@ class QuestionResult:
         return sum(self.counts)
 
     @property
-    def mean(self) -> float:
-        return sum(i * c for i, c in enumerate(self.counts, start=1)) / max(self.respondents, 1)
-
-    @property
     def average(self) -> Decimal | None:
-        return one_decimal(self.mean if self.respondents else None)
+        return one_decimal(_mean(self.counts))
 
 
 @dataclass(frozen=True)
@@ -140,9 +192,8 @@ class RoundResult:
     @property
     def overall(self) -> float | None:
         """The average over all questions' answers, or None when nothing may be shown."""
-        answers = sum(item.respondents for item in self.questions)
-        total = sum(item.mean * item.respondents for item in self.questions)
-        return total / answers if answers else None
+        counts = [q.counts for q in self.questions]
+        return _mean([sum(column) for column in zip(*counts, strict=True)])
 
     @property
     def average(self) -> Decimal | None:
@@ -173,10 +224,17 @@ def results_for(
                 groups[round_.pk] = (group, tree.disclosure.subtree(group))
     if not groups:
         return [RoundResult(round_, None, "", None, [], []) for round_ in rounds]
+
+    def _in_group(round_id: int) -> Q:
+        units = groups[round_id][1]
+        if len(units) == len(trees[round_id].disclosure.parent):
+            return Q(round_id=round_id)  # all of the round: no list of its units
+        return Q(round_id=round_id, unit_id__in=units)
+
     sums: dict[tuple[int, int], list[int]] = {}
     where = Q()
-    for round_id, (_group, units) in groups.items():
-        where |= Q(round_id=round_id, unit_id__in=units)
+    for round_id in groups:
+        where |= _in_group(round_id)
     for row in (
         Tally.objects.filter(where)
         .values("round_id", "question_id")
@@ -193,7 +251,7 @@ def results_for(
     wanted = Q()
     for round_ in rounds:
         if round_.pk in groups and round_.pk in comments_for and round_.survey.comments:
-            wanted |= Q(round_id=round_.pk, unit_id__in=groups[round_.pk][1])
+            wanted |= _in_group(round_.pk)
     if wanted:
         for round_id, pk, text in Comment.objects.filter(wanted).values_list(
             "round_id", "pk", "text"
@@ -292,10 +350,6 @@ def round_report(round_: Round, roots: list[int]) -> tuple[list[Question], list[
     ):
         direct[question_id][unit_id] = counts
     rolled = {q: roll_up(disclosure.parent, direct[q], width=5) for q in direct}
-    children: dict[int, list[int]] = {}
-    for node, up in disclosure.parent.items():
-        if up is not None:
-            children.setdefault(up, []).append(node)
     rows: list[ReportRow] = []
     seen: set[int] = set()
     stack = [(root, 0) for root in sorted(roots, key=lambda pk: names[pk], reverse=True)]
@@ -314,7 +368,7 @@ def round_report(round_: Round, roots: list[int]) -> tuple[list[Question], list[
                 [_mean(rolled[q.pk][unit_id]) if shown else None for q in questions],
             )
         )
-        below = sorted(children.get(unit_id, []), key=lambda pk: names[pk], reverse=True)
+        below = sorted(disclosure.children[unit_id], key=lambda pk: names[pk], reverse=True)
         stack.extend((child, depth + 1) for child in below)
     return questions, rows
 
@@ -371,46 +425,54 @@ def energy_trend(unit_id: int, *, weeks: int = 6) -> list[EnergyResult]:
     first, for the unit's group or the nearest shown one above it: the anonymity engine
     decides each week on its own, with k at its default."""
     chosen = list(EnergyWeek.objects.order_by("-week")[:weeks])
-    parents: dict[int, dict[int, int | None]] = {w.pk: {} for w in chosen}
-    direct: dict[int, dict[int, list[int]]] = {w.pk: {} for w in chosen}
-    for week_id, unit, up, *row in EnergyTally.objects.filter(week__in=chosen).values_list(
-        "week_id", "unit_id", "parent_id", "c1", "c2", "c3", "c4", "c5"
-    ):
-        parents[week_id][unit] = up
-        direct[week_id][unit] = row
-    groups: dict[int, int] = {}
-    totals: dict[int, list[int]] = {}
-    for energy_week in chosen:
-        parent, own = parents[energy_week.pk], direct[energy_week.pk]
-        if unit_id not in parent:
+    trees = {w.pk: _remembered.get(_energy_key(w)) for w in chosen}
+    missing = [w for w in chosen if trees[w.pk] is None]
+    if missing:
+        rows: dict[int, list[tuple[int, int | None, str, list[int]]]] = {w.pk: [] for w in missing}
+        for week_id, unit, up, name, *counts in EnergyTally.objects.filter(
+            week__in=missing
+        ).values_list("week_id", "unit_id", "parent_id", "name", "c1", "c2", "c3", "c4", "c5"):
+            rows[week_id].append((unit, up, name, counts))
+        for w in missing:
+            parent = {unit: up for unit, up, _name, _counts in rows[w.pk]}
+            direct = {unit: sum(counts) for unit, _up, _name, counts in rows[w.pk]}
+            trees[w.pk] = EnergyTree(
+                disclose(parent=parent, direct=direct),
+                {unit: name for unit, _up, name, _counts in rows[w.pk]},
+                {unit: counts for unit, _up, _name, counts in rows[w.pk]},
+            )
+            _remembered.put(_energy_key(w), trees[w.pk])
+    trend = []
+    for w in reversed(chosen):
+        tree = trees[w.pk]
+        assert tree is not None
+        group = tree.disclosure.shown_group_for(unit_id) if unit_id in tree.names else None
+        if group is None:
+            trend.append(EnergyResult(w.week, None, "", [0] * len(SCALE)))
             continue
-        disclosure = disclose(parent=parent, direct={u: sum(c) for u, c in own.items()})
-        group = disclosure.shown_group_for(unit_id)
-        if group is not None:
-            groups[energy_week.pk] = group
-            below = [own[u] for u in disclosure.subtree(group)]
-            totals[energy_week.pk] = [sum(column) for column in zip(*below, strict=True)]
-    names = (
-        dict(
-            EnergyTally.objects.filter(
-                week__in=list(groups), unit_id__in=set(groups.values())
-            ).values_list("unit_id", "name")
-        )
-        if groups
-        else {}
-    )
-    return [
-        EnergyResult(w.week, groups[w.pk], names[groups[w.pk]], totals[w.pk])
-        if w.pk in groups
-        else EnergyResult(w.week, None, "", [0] * len(SCALE))
-        for w in reversed(chosen)
-    ]
+        below = [tree.counts[unit] for unit in tree.disclosure.subtree(group)]
+        totals = [sum(column) for column in zip(*below, strict=True)]
+        trend.append(EnergyResult(w.week, group, tree.names[group], totals))
+    return trend
 
 
-def actions_for_unit(unit_id: int) -> list[Action]:
-    """The team's actions from its results, open ones first."""
+@dataclass(frozen=True)
+class EnergyTree:
+    """A counted week: its tree, what the engine shows of it, and each unit's own counts."""
+
+    disclosure: Disclosure[int]
+    names: dict[int, str]
+    counts: dict[int, list[int]]
+
+
+def _energy_key(week: EnergyWeek) -> tuple[object, ...]:
+    return ("energy", connection.settings_dict["NAME"], week.pk, week.counted_at)
+
+
+def actions_for_unit(user: Any, unit_id: int) -> list[Action]:
+    """The team's actions from its results that `user` may see, open ones first."""
     return list(
-        Action.objects.filter(goal__team__unit_id=unit_id)
+        Action.objects.filter(goal__in=Goal.objects.visible_to(user).filter(team__unit_id=unit_id))
         .select_related("goal__owner", "question", "round")
         .order_by(
             Case(When(goal__status=Goal.Status.DONE, then=1), default=0),
@@ -435,8 +497,11 @@ class UnitResults:
         return found
 
 
-def unit_results(unit_id: int) -> UnitResults:
-    return UnitResults(results_for_unit(unit_id), energy_trend(unit_id), actions_for_unit(unit_id))
+def unit_results(user: Any, unit_id: int) -> UnitResults:
+    """A unit's results as `user` reads them; the view has checked they may open the unit."""
+    return UnitResults(
+        results_for_unit(unit_id), energy_trend(unit_id), actions_for_unit(user, unit_id)
+    )
 
 
 def action_source_or_404(

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from checkins.models import CheckIn
 from core.audit import audit_record
-from organisation.models import Membership, Unit
+from organisation.models import HOME_UNIT_ORDER, Membership, Unit
 from pulse.models import (
     SCALE,
     Action,
@@ -59,6 +59,7 @@ def round_open(*, survey: Survey, opens_at: datetime, number: int | None = None)
         number=number,
         opens_at=opens_at,
         closes_at=opens_at + timedelta(days=survey.round_days),
+        k=survey.k,
     )
     questions = [item.question for item in survey.items.select_related("question")]
     round_.questions.set(questions)
@@ -82,12 +83,12 @@ def round_open(*, survey: Survey, opens_at: datetime, number: int | None = None)
 
 
 def respondent_unit(round_: Round, user: User) -> int | None:
-    """The unit of the round's tree a person answers for: a unit they are a member of,
-    before one they lead, the deepest first. None when they are not in the audience."""
+    """The unit of the round's tree a person answers for: their home unit among the round's
+    units (organisation.models.HOME_UNIT_ORDER). None when they are not in the audience."""
     in_round = RoundUnit.objects.filter(round=round_).values("unit_id")
     membership = (
         Membership.objects.filter(user=user, unit_id__in=in_round)
-        .order_by("-role", "-unit__depth", "unit_id")
+        .order_by(*HOME_UNIT_ORDER)
         .first()
     )
     return membership.unit_id if membership else None
@@ -185,12 +186,11 @@ def action_create(
 
 
 def home_units() -> dict[int, int]:
-    """Everyone's one unit for anonymous counts, as `respondent_unit` chooses it in a round:
-    where they are a member before where they lead, the deepest first."""
+    """Everyone's home unit (organisation.models.HOME_UNIT_ORDER), for anonymous counts."""
     home: dict[int, int] = {}
-    for user_id, unit_id in Membership.objects.order_by(
-        "user_id", "-role", "-unit__depth", "unit_id"
-    ).values_list("user_id", "unit_id"):
+    for user_id, unit_id in Membership.objects.order_by("user_id", *HOME_UNIT_ORDER).values_list(
+        "user_id", "unit_id"
+    ):
         home.setdefault(user_id, unit_id)
     return home
 
@@ -201,8 +201,8 @@ def home_units() -> dict[int, int]:
 @transaction.atomic
 def energy_count(*, week: date, now: datetime | None = None) -> EnergyWeek:
     """Count a finished week's check-in energy into histograms per unit, with the tree as it
-    is now, replacing an earlier count of the same week. Each person counts once, in their
-    home unit."""
+    is now; the worker does so once, when the week's check-ins can no longer change. Each
+    person counts once, in their home unit."""
     now = now or timezone.now()
     units = list(Unit.objects.values_list("pk", "parent_id", "name"))
     home = home_units()

@@ -31,8 +31,8 @@ register_kind(
 # Rounds open in the working day, in Copenhagen.
 OPENS_AT = time(8, 0)
 REMIND_BEFORE_CLOSE = timedelta(days=1)
-# A finished week's energy is counted again this often while check-ins of it may still change.
-RECOUNT_EVERY = timedelta(hours=6)
+# How far back a week's energy is still counted when no worker ran at the time.
+CATCH_UP_WEEKS = 6
 
 
 def scheduled_opening(survey: Survey, number: int) -> datetime:
@@ -107,16 +107,14 @@ def _tell(round_: Round, occasion: str, now: datetime) -> None:
 
 @periodic("pulse_energy")
 def run_energy_count(now: datetime) -> None:
-    """Count the check-in energy of finished weeks, and count a week again while its
-    check-ins may still be edited, so that the figures settle once the week is behind."""
-    this_week = week_of(timezone.localdate(now))
+    """Count a week's check-in energy once, when its check-ins can no longer be changed.
+    Counted earlier and again later, the difference between two counts could show what one
+    person changed. Weeks missed while no worker ran are counted for up to a few weeks."""
     editable = timedelta(days=settings.SPARRING_CHECKIN_EDIT_DAYS)
-    counted = dict(EnergyWeek.objects.filter(week__lt=this_week).values_list("week", "counted_at"))
-    for back in range(1, 2 + editable.days // 7 + 1):
-        week = this_week - timedelta(weeks=back)
-        settled = (
-            timezone.make_aware(datetime.combine(week + timedelta(weeks=1), time())) + editable
-        )
-        last = counted.get(week)
-        if last is None or (last < settled and now - last >= RECOUNT_EVERY):
+    this_week = week_of(timezone.localdate(now))
+    candidates = [this_week - timedelta(weeks=back) for back in range(1, CATCH_UP_WEEKS + 1)]
+    counted = set(EnergyWeek.objects.filter(week__in=candidates).values_list("week", flat=True))
+    for week in candidates:
+        settled = timezone.make_aware(datetime.combine(week + timedelta(weeks=1), time()))
+        if week not in counted and settled + editable <= now:
             energy_count(week=week, now=now)

@@ -73,7 +73,7 @@ def results(request: AuthenticatedRequest, unit_id: int) -> HttpResponse:
     """A unit's results: for the unit's people, the leaders above it and administrators, like
     its team page; every figure through the anonymity engine."""
     unit = readable_unit_or_404(request.user, unit_id)
-    found = selectors.unit_results(unit.pk)
+    found = selectors.unit_results(request.user, unit.pk)
     return render(
         request,
         "pulse/results.html",
@@ -91,7 +91,7 @@ def results(request: AuthenticatedRequest, unit_id: int) -> HttpResponse:
 def results_json(request: AuthenticatedRequest, unit_id: int) -> JsonResponse:
     """The results page's figures, for other programs: the same reads, the same rounding."""
     unit = readable_unit_or_404(request.user, unit_id)
-    return JsonResponse(figures.results_json(unit, selectors.unit_results(unit.pk)))
+    return JsonResponse(figures.results_json(unit, selectors.unit_results(request.user, unit.pk)))
 
 
 @require_GET
@@ -99,7 +99,7 @@ def results_csv(request: AuthenticatedRequest, unit_id: int) -> HttpResponse:
     """The results page's figures for a spreadsheet."""
     unit = readable_unit_or_404(request.user, unit_id)
     response, writer = csv_response(f"trivsel-{unit.pk}-{timezone.localdate():%Y-%m-%d}.csv")
-    writer.writerows(figures.results_rows(selectors.unit_results(unit.pk)))
+    writer.writerows(figures.results_rows(selectors.unit_results(request.user, unit.pk)))
     return response
 
 

@@ -59,11 +59,15 @@ LEFT, RIGHT, TOP, BOTTOM = 36, 16, 12, 30
 
 @register.simple_tag
 def trend_chart(
-    labels: Sequence[str], values: Sequence[Decimal | None], description: str
+    labels: Sequence[str],
+    values: Sequence[Decimal | None],
+    description: str,
+    groups: Sequence[object] | None = None,
 ) -> SafeString:
     """A line over the scale from 1 to 5, one point per label in the order given; a gap where
-    a value may not be shown. `description` says in a sentence what the chart shows and
-    where its figures are."""
+    a value may not be shown, and where the figures are of another group (`groups`) than the
+    point before, since a line between two groups is no trend. `description` says in a
+    sentence what the chart shows and where its figures are."""
     inner_w, inner_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     step = inner_w / max(len(labels) - 1, 1)
 
@@ -87,13 +91,15 @@ def trend_chart(
         '<text x="{}" y="{}" class="chart-label" text-anchor="middle">{}</text>',
         ((f"{x(i):.1f}", HEIGHT - 8, label) for i, label in enumerate(labels)),
     )
-    lines, run = [], []
+    lines: list[tuple[str]] = []
+    run: list[str] = []
+    same = list(groups) if groups is not None else [None] * len(values)
     for i, value in enumerate([*values, None]):
-        if value is not None:
-            run.append(f"{x(i):.1f},{y(float(value)):.1f}")
-        elif run:
+        if run and (value is None or same[i] != same[i - 1]):
             lines.append((" ".join(run),))
             run = []
+        if value is not None:
+            run.append(f"{x(i):.1f},{y(float(value)):.1f}")
     points = format_html_join(
         "",
         '<circle cx="{}" cy="{}" r="4" class="chart-point"><title>{}: {}</title></circle>',
@@ -132,6 +138,7 @@ def rounds_chart(results: Sequence[RoundResult]) -> SafeString:
             "Line chart of the average of all questions per round, from 1 to 5. "
             "The figures are in the table below."
         ),
+        [result.group for result in ordered],
     )
 
 
@@ -145,4 +152,5 @@ def energy_chart(weeks: Sequence[EnergyResult]) -> SafeString:
             "Line chart of the average energy per week, from 1 to 5. "
             "The figures are in the table below."
         ),
+        [week.group for week in weeks],
     )
