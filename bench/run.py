@@ -13,6 +13,7 @@ The parent writes the figures into docs/benchmarks.md between the bench markers.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import platform
@@ -84,9 +85,11 @@ one request from the client's call to the finished response: middleware, session
 queries and template rendering, without network or browser. Every page first gets a few warm-up
 requests; then the timed requests go round the pages in turn, and p50 and p95 are computed per
 page with `statistics.quantiles(n=100, method="inclusive")`. Queries per request are counted on
-a few separate requests, because recording queries slows some database drivers down. On
-PostgreSQL the tables are analysed after loading, as autovacuum would do shortly after an
-import; SQLite is measured as the application leaves it.
+a few separate requests, because recording queries slows some database drivers down. The
+objects the loading leaves in the process are frozen (`gc.freeze()`) before anything is timed,
+so that the garbage collector walks what a server process would hold, not the loader's
+leftovers. On PostgreSQL the tables are analysed after loading, as autovacuum would do
+shortly after an import; SQLite is measured as the application leaves it.
 
 The wellbeing report is measured on its own: the newest round's report for the whole
 organisation as the administrator sees it, 20 timed requests after two warm-ups. Beside it,
@@ -194,6 +197,10 @@ def _measure(database: str, people: int, requests: int) -> DatabaseResult:
     pulse_seconds = time.perf_counter() - started
     print(f"  wellbeing history: {pulse_history} in {pulse_seconds:.1f} s", flush=True)
 
+    # What loading left behind is not what a server process holds: freeze it, so that the
+    # garbage collector does not walk it during the timed requests.
+    gc.collect()
+    gc.freeze()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("ANALYZE")

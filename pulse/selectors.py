@@ -344,12 +344,17 @@ def round_report(round_: Round, roots: list[int]) -> tuple[list[Question], list[
     the histograms rolled up the round's tree in one pass, for the groups the engine shows."""
     disclosure, names = disclosure_for(round_)
     questions = round_questions(round_)
-    direct: dict[int, dict[int, list[int]]] = {q.pk: {} for q in questions}
+    # Each unit's histograms of all questions side by side, rolled up the tree in one pass.
+    width = len(SCALE)
+    column = {q.pk: i * width for i, q in enumerate(questions)}
+    direct: dict[int, list[int]] = {}
     for unit_id, question_id, *counts in Tally.objects.filter(round=round_).values_list(
         "unit_id", "question_id", "c1", "c2", "c3", "c4", "c5"
     ):
-        direct[question_id][unit_id] = counts
-    rolled = {q: roll_up(disclosure.parent, direct[q], width=5) for q in direct}
+        if question_id in column:
+            row = direct.setdefault(unit_id, [0] * width * len(questions))
+            row[column[question_id] : column[question_id] + width] = counts
+    rolled = roll_up(disclosure.parent, direct, width=width * len(questions))
     rows: list[ReportRow] = []
     seen: set[int] = set()
     stack = [(root, 0) for root in sorted(roots, key=lambda pk: names[pk], reverse=True)]
@@ -365,7 +370,10 @@ def round_report(round_: Round, roots: list[int]) -> tuple[list[Question], list[
                 names[unit_id],
                 depth,
                 disclosure.respondents(unit_id),
-                [_mean(rolled[q.pk][unit_id]) if shown else None for q in questions],
+                [
+                    _mean(rolled[unit_id][column[q.pk] : column[q.pk] + width]) if shown else None
+                    for q in questions
+                ],
             )
         )
         below = sorted(disclosure.children[unit_id], key=lambda pk: names[pk], reverse=True)
