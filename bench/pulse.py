@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from checkins.models import current_week
 from organisation.models import Unit
-from pulse.anonymity import disclose, roll_up
+from pulse.anonymity import roll_up
 from pulse.models import Comment, Participation, Question, Round, RoundUnit, Survey, Tally
+from pulse.selectors import disclosure_for
 from pulse.services import energy_count, home_units
 
 RAW_TABLE = "bench_raw_answer"
@@ -158,15 +159,8 @@ def naive_report(round_: Round) -> dict[int, list[float | None]]:
     """The report's averages rolled up from raw answers: for each unit, one aggregate over the
     answers of everyone in its subtree, then the same anonymity rules. What a pulse without
     histograms does; the benchmark checks it gives the same figures."""
-    rows = list(
-        RoundUnit.objects.filter(round=round_).values_list("unit_id", "parent_id", "respondents")
-    )
-    parent = {unit: up for unit, up, _n in rows}
-    disclosure = disclose(parent=parent, direct={unit: n for unit, _up, n in rows}, k=round_.k)
-    children: dict[int, list[int]] = {}
-    for unit, up in parent.items():
-        if up is not None:
-            children.setdefault(up, []).append(unit)
+    disclosure, _names = disclosure_for(round_)
+    parent = disclosure.parent
     questions = list(round_.questions.order_by("pk").values_list("pk", flat=True))
     means: dict[int, list[float | None]] = {}
     with connection.cursor() as cursor:
@@ -174,11 +168,7 @@ def naive_report(round_: Round) -> dict[int, list[float | None]]:
             if not disclosure.is_shown(unit):
                 means[unit] = [None] * len(questions)
                 continue
-            subtree, stack = [], [unit]
-            while stack:
-                node = stack.pop()
-                subtree.append(node)
-                stack.extend(children.get(node, []))
+            subtree = disclosure.subtree(unit)
             marks = ", ".join(["%s"] * len(subtree))
             cursor.execute(
                 f"SELECT question_id, SUM(value), COUNT(*) FROM {RAW_TABLE} "
@@ -196,12 +186,8 @@ def grouped_raw_report(round_: Round) -> dict[int, list[float | None]]:
     """The same averages from raw answers, a better way: one grouped scan of the round's
     answers into histograms per unit, rolled up the tree in Python, as the histograms are.
     What building the histograms on every view would cost."""
-    rows = list(
-        RoundUnit.objects.filter(round=round_).values_list("unit_id", "parent_id", "respondents")
-    )
-    parent = {unit: up for unit, up, _n in rows}
-    direct = {unit: n for unit, _up, n in rows}
-    disclosure = disclose(parent=parent, direct=direct, k=round_.k)
+    disclosure, _names = disclosure_for(round_)
+    parent = disclosure.parent
     questions = list(round_.questions.order_by("pk").values_list("pk", flat=True))
     counts: dict[int, dict[int, list[int]]] = {q: {} for q in questions}
     with connection.cursor() as cursor:
