@@ -152,12 +152,15 @@ class _Remembered:
             self.items.clear()
 
 
-_remembered = _Remembered(size=200)
+# A tree of 1,500 units takes about half a megabyte; a group's result is small.
+_remembered = _Remembered(size=64)
+_remembered_results = _Remembered(size=4096)
 
 
 def forget_remembered() -> None:
     """Drop what is kept in memory (tests reuse ids in a fresh database)."""
     _remembered.clear()
+    _remembered_results.clear()
 
 
 def disclosure_for(round_: Round) -> tuple[Disclosure[int], dict[int, str]]:
@@ -213,17 +216,25 @@ def results_for(
     """A unit's results for closed rounds, in the order given: for each round its own
     group's figures, or its nearest shown unit's above when it is too small, or nothing;
     comments for the rounds in `comments_for`. A fixed number of queries for any number of
-    rounds. Every page, API response and export of a unit's results reads them here."""
+    rounds, and none for a closed round's group read before. Every page, API response and
+    export of a unit's results reads them here."""
     trees = round_trees(rounds)
+    now = timezone.now()
+    found: dict[int, RoundResult] = {}
     groups: dict[int, tuple[int, list[int]]] = {}
     for round_ in rounds:
-        tree = trees[round_.pk]
-        if unit_id in tree.disclosure.parent:
-            group = tree.disclosure.shown_group_for(unit_id)
-            if group is not None:
-                groups[round_.pk] = (group, tree.disclosure.subtree(group))
+        disclosure = trees[round_.pk].disclosure
+        group = disclosure.shown_group_for(unit_id) if unit_id in disclosure.parent else None
+        if group is None:
+            found[round_.pk] = RoundResult(round_, None, "", None, [], [])
+            continue
+        known = _remembered_results.get(_result_key(round_, group, comments_for))
+        if known is not None and round_.closes_at <= now:
+            found[round_.pk] = known
+        else:
+            groups[round_.pk] = (group, disclosure.subtree(group))
     if not groups:
-        return [RoundResult(round_, None, "", None, [], []) for round_ in rounds]
+        return [found[round_.pk] for round_ in rounds]
 
     def _in_group(round_id: int) -> Q:
         units = groups[round_id][1]
@@ -257,30 +268,31 @@ def results_for(
             "round_id", "pk", "text"
         ):
             comments.setdefault(round_id, []).append((pk, text))
-    questions = questions_by_round(rounds)
+    chosen = [round_ for round_ in rounds if round_.pk in groups]
+    questions = questions_by_round(chosen)
     secret = settings.SECRET_KEY.encode()
-    results = []
-    for round_ in rounds:
-        if round_.pk not in groups:
-            results.append(RoundResult(round_, None, "", None, [], []))
-            continue
+    for round_ in chosen:
         group = groups[round_.pk][0]
         tree = trees[round_.pk]
         mixed = shuffled(comments.get(round_.pk, []), secret=secret, key=lambda row: f"{row[0]}")
-        results.append(
-            RoundResult(
-                round_,
-                group,
-                tree.names[group],
-                tree.disclosure.respondents(group),
-                [
-                    QuestionResult(q, sums.get((round_.pk, q.pk), [0] * len(SCALE)))
-                    for q in questions[round_.pk]
-                ],
-                [text for _pk, text in mixed],
-            )
+        found[round_.pk] = RoundResult(
+            round_,
+            group,
+            tree.names[group],
+            tree.disclosure.respondents(group),
+            [
+                QuestionResult(q, sums.get((round_.pk, q.pk), [0] * len(SCALE)))
+                for q in questions[round_.pk]
+            ],
+            [text for _pk, text in mixed],
         )
-    return results
+        if round_.closes_at <= now:
+            _remembered_results.put(_result_key(round_, group, comments_for), found[round_.pk])
+    return [found[round_.pk] for round_ in rounds]
+
+
+def _result_key(round_: Round, group: int, comments_for: frozenset[int]) -> tuple[object, ...]:
+    return ("result", *_round_key(round_), group, round_.pk in comments_for)
 
 
 def result_for(round_: Round, unit_id: int, *, with_comments: bool = False) -> RoundResult:
