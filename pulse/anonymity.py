@@ -61,20 +61,15 @@ def _children(parent: Mapping[Node, Node | None]) -> dict[Node, list[Node]]:
 def _bottom_up(
     parent: Mapping[Node, Node | None], children: Mapping[Node, list[Node]] | None = None
 ) -> list[Node]:
-    """Every node after all of its descendants (and no cycles)."""
+    """Every node after all of its descendants (and no cycles): the tree level by level
+    from the top, read backwards."""
     children = _children(parent) if children is None else children
-    order: list[Node] = []
-    for root in (node for node, up in parent.items() if up is None):
-        stack: list[tuple[Node, bool]] = [(root, False)]
-        while stack:
-            node, done = stack.pop()
-            if done:
-                order.append(node)
-            else:
-                stack.append((node, True))
-                stack.extend((child, False) for child in children[node])
+    order = [node for node, up in parent.items() if up is None]
+    for node in order:  # grows while it is read
+        order.extend(children[node])
     if len(order) != len(parent):
         raise ValueError("The tree has a cycle")
+    order.reverse()
     return order
 
 
@@ -158,10 +153,19 @@ def disclose(
     totals = subtree_totals(parent, direct, order)
     shown = {node for node, total in totals.items() if total >= k}
 
+    # Each node's highest shown groups below it, built from its children's as the tree is
+    # walked bottom-up; a hidden child passes on its own.
+    highest: dict[Node, list[Node]] = {}
     for node in order:
+        below: list[Node] = []
+        for child in children[node]:
+            if child in shown:
+                below.append(child)
+            else:
+                below.extend(highest[child])
+        highest[node] = below
         if node not in shown:
             continue
-        below = _highest_shown_below(node, children, shown)
         covered = sum(totals[group] for group in below)
         while 0 < totals[node] - covered < k:
             # Complementary suppression: hide the smallest shown group below (ties broken by
@@ -171,24 +175,9 @@ def disclose(
             shown.discard(smallest)
             below.remove(smallest)
             covered -= totals[smallest]
-            for group in _highest_shown_below(smallest, children, shown):
-                below.append(group)
-                covered += totals[group]
+            below.extend(highest[smallest])
+            covered += sum(totals[group] for group in highest[smallest])
     return Disclosure(k=k, parent=parent, children=children, totals=totals, shown=frozenset(shown))
-
-
-def _highest_shown_below(
-    node: Node, children: Mapping[Node, list[Node]], shown: set[Node]
-) -> list[Node]:
-    found: list[Node] = []
-    stack = list(children[node])
-    while stack:
-        current = stack.pop()
-        if current in shown:
-            found.append(current)
-        else:
-            stack.extend(children[current])
-    return found
 
 
 def _order_key(node: Hashable) -> str:
