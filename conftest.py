@@ -4,7 +4,6 @@ leader, ada the administrator, eve from another unit."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -78,14 +77,3 @@ def client_for(db: None) -> object:
         return client
 
     return make
-
-
-@pytest.fixture(autouse=True)
-def _forget_closed_rounds() -> Iterator[None]:
-    """Each test's database starts afresh and reuses ids: what the pulse keeps in memory of
-    closed rounds must not carry over from one test to the next."""
-    from pulse.selectors import forget_remembered
-
-    forget_remembered()
-    yield
-    forget_remembered()

@@ -16,10 +16,10 @@ from django.utils import timezone
 
 from checkins.models import current_week
 from organisation.models import Unit
-from pulse.anonymity import roll_up
+from pulse.anonymity import disclose, roll_up
 from pulse.models import Comment, Participation, Question, Round, RoundUnit, Survey, Tally
 from pulse.selectors import disclosure_for
-from pulse.services import energy_count, home_units
+from pulse.services import energy_count, home_units, roll_up_questions
 
 RAW_TABLE = "bench_raw_answer"
 SURVEY_NAME = "Trivsel i kommunen"
@@ -73,6 +73,26 @@ def pulse_history_create(*, rounds: int = 26, seed: int = 2026) -> dict[str, int
             pk: [user for user in people_of.get(pk, []) if rng.random() < 0.75]
             for pk, _up, _name in units
         }
+        drawn_counts: dict[tuple[int, int], list[int]] = {}
+        for pk, _up, _name in units:
+            mood[pk] = min(4.8, max(1.8, mood[pk] + rng.uniform(-0.15, 0.15)))
+            n = len(answered[pk])
+            for i, question in enumerate(questions):
+                centre = mood[pk] + (i % 3 - 1) * 0.3
+                weights = [1 / (1 + (value - centre) ** 2) for value in range(1, 6)]
+                drawn = Counter(rng.choices(range(1, 6), weights, k=n))
+                drawn_counts[pk, question.pk] = [drawn[value] for value in range(1, 6)]
+        if number == rounds:
+            last_counts = drawn_counts
+        # What sealing the round decides and keeps (pulse.services.round_seal), computed here
+        # so that 26 rounds need not be rewritten row by row.
+        parent = {pk: up for pk, up, _name in units}
+        group_of = disclose(
+            parent=parent, direct={pk: len(answered[pk]) for pk in parent}, k=round_.k
+        ).groups()
+        rolled = roll_up_questions(
+            parent, [(pk, q, counts) for (pk, q), counts in drawn_counts.items()]
+        )
         RoundUnit.objects.bulk_create(
             (
                 RoundUnit(
@@ -81,30 +101,23 @@ def pulse_history_create(*, rounds: int = 26, seed: int = 2026) -> dict[str, int
                     parent_id=up,
                     name=name,
                     respondents=len(answered[pk]),
+                    group_id=group_of[pk],
                 )
                 for pk, up, name in units
             ),
             batch_size=2000,
         )
-        tallies = []
-        for pk, _up, _name in units:
-            mood[pk] = min(4.8, max(1.8, mood[pk] + rng.uniform(-0.15, 0.15)))
-            n = len(answered[pk])
-            for i, question in enumerate(questions):
-                centre = mood[pk] + (i % 3 - 1) * 0.3
-                weights = [1 / (1 + (value - centre) ** 2) for value in range(1, 6)]
-                drawn = Counter(rng.choices(range(1, 6), weights, k=n))
-                counts = [drawn[value] for value in range(1, 6)]
-                if number == rounds:
-                    last_counts[pk, question.pk] = counts
-                tallies.append(
-                    Tally(
-                        round=round_,
-                        unit_id=pk,
-                        question=question,
-                        **{f"c{v}": counts[v - 1] for v in range(1, 6)},
-                    )
-                )
+        tallies = [
+            Tally(
+                round=round_,
+                unit_id=pk,
+                question=question,
+                **{f"c{v}": drawn_counts[pk, question.pk][v - 1] for v in range(1, 6)},
+                **{f"t{v}": rolled[pk, question.pk][v - 1] for v in range(1, 6)},
+            )
+            for pk, _up, _name in units
+            for question in questions
+        ]
         made["tallies"] += len(Tally.objects.bulk_create(tallies, batch_size=5000))
         people = [user for users in answered.values() for user in users]
         rng.shuffle(people)

@@ -99,10 +99,9 @@ question, the way a pulse without histograms would store them (a table made for 
 with the newest round's answers only, indexed on round and unit; each unit's figures are one
 aggregate over the answers of its subtree), and from one grouped scan of those answers rolled
 up in Python. All must give the same averages for every unit; the report says whether they did,
-and the ratios of the medians. A closed round never changes, so a server process keeps its
-tree and each group's figures once read: the page figures in the table are of a process that
-has shown the page before, and the report section adds two results pages with nothing kept, as
-on the first view after a start.
+and the ratios of the medians. The results pages read what sealing each round kept (each
+unit's group and the groups' histograms with everything below them), so their figures need no
+tree at all; the benchmark writes those as sealing would.
 
 Other work on the machine inflates the figures, the p95 most, so each run records the load
 average when it started. Compare runs made on a quiet machine.
@@ -137,9 +136,6 @@ class ReportResult:
     naive_ms: float  # median time of the same figures from raw answers, unit by unit
     grouped_ms: float  # median time of the same figures from one grouped scan of raw answers
     same_figures: bool
-    # Results pages when nothing of their rounds is kept in memory yet, as on the first view
-    # after a server process starts: (label, p50 ms, p95 ms).
-    first_views: list[tuple[str, float, float]] = field(default_factory=list)
 
 
 @dataclass
@@ -417,31 +413,7 @@ def _measure(database: str, people: int, requests: int) -> DatabaseResult:
         result.pages.append(PageResult(label, who, url, requests, p50, p95, low, high, status))
         print(f"  {label} as {who}: p50 {p50:.1f} ms, p95 {p95:.1f} ms", flush=True)
     result.report = _measure_report(clients[admin.pk], admin)
-    result.report.first_views = [
-        (label, *_first_views(clients[user.pk], url))
-        for label, user, url in (
-            ("the leaf team's results page, as a member", member, results),
-            (
-                "the leader's unit's results page, as its leader",
-                leader,
-                f"/pulse/units/{leader_unit.pk}/",
-            ),
-        )
-    ]
     return result
-
-
-def _first_views(client: Any, url: str) -> tuple[float, float]:
-    """A results page with nothing kept in memory, each time."""
-    from pulse.selectors import forget_remembered
-
-    samples = []
-    for _ in range(REPORT_REQUESTS):
-        forget_remembered()
-        started = time.perf_counter()
-        client.get(url)
-        samples.append((time.perf_counter() - started) * 1000)
-    return _percentiles(samples)
 
 
 def _measure_report(client: Any, admin: Any) -> ReportResult:
@@ -693,11 +665,6 @@ def _report_lines(report: ReportResult) -> list[str]:
         f"| Report page, rendered | {report.requests} | {report.p50_ms:.1f} | "
         f"{report.p95_ms:.1f} | p95 < {REPORT_TARGET_MS:.0f} ms | "
         f"{_verdict(report.p95_ms < REPORT_TARGET_MS)} |",
-        *(
-            f"| First view in a process: {label} | {REPORT_REQUESTS} | {p50:.1f} | {p95:.1f} | "
-            f"p95 < {PAGE_TARGET_MS:.0f} ms | {_verdict(p95 < PAGE_TARGET_MS)} |"
-            for label, p50, p95 in report.first_views
-        ),
         f"| Report figures from the histograms (median) | {NAIVE_RUNS} | "
         f"{report.figures_ms:.1f} | – | – | – |",
         f"| Same figures from raw answers, one aggregate per unit's subtree (median) | "

@@ -129,6 +129,10 @@ class Disclosure(Generic[Node]):
             stack.extend(self.children[node])
         return found
 
+    def groups(self) -> dict[Node, Node | None]:
+        """`shown_group_for` of every unit."""
+        return {node: self.shown_group_for(node) for node in self.parent}
+
     def shown_group_for(self, node: Node) -> Node | None:
         """The group whose results a unit sees: its own, or when that is hidden, the nearest
         shown unit above it (rule 6). None when nothing above it is shown either."""

@@ -185,6 +185,9 @@ class RoundUnit(models.Model):
     parent_id = models.PositiveBigIntegerField(null=True)
     name = models.CharField(max_length=200)
     respondents = models.PositiveIntegerField(default=0)
+    # Set when the round is sealed: the unit whose figures this unit's people see, as the
+    # anonymity engine decided (the unit itself, or the nearest shown unit above), or none.
+    group_id = models.PositiveBigIntegerField(null=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["round", "unit_id"], name="round_unit_once")]
@@ -194,13 +197,19 @@ class RoundUnit(models.Model):
 
 
 class Histogram(models.Model):
-    """How many chose each point of the scale."""
+    """How many chose each point of the scale: the unit's own people (c1 to c5), and, once
+    the round is sealed or the week counted, the unit with everything below it (t1 to t5)."""
 
     c1 = models.PositiveIntegerField(default=0)
     c2 = models.PositiveIntegerField(default=0)
     c3 = models.PositiveIntegerField(default=0)
     c4 = models.PositiveIntegerField(default=0)
     c5 = models.PositiveIntegerField(default=0)
+    t1 = models.PositiveIntegerField(default=0)
+    t2 = models.PositiveIntegerField(default=0)
+    t3 = models.PositiveIntegerField(default=0)
+    t4 = models.PositiveIntegerField(default=0)
+    t5 = models.PositiveIntegerField(default=0)
 
     class Meta:
         abstract = True
@@ -289,6 +298,8 @@ class EnergyTally(Histogram):
     unit_id = models.PositiveBigIntegerField()
     parent_id = models.PositiveBigIntegerField(null=True)
     name = models.CharField(max_length=200)
+    # The unit whose figures this unit's people see that week, as for a round (RoundUnit).
+    group_id = models.PositiveBigIntegerField(null=True)
 
     class Meta:
         constraints = [

@@ -4,21 +4,18 @@ change as one colleague answers."""
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
-from django.db.models import Case, F, Q, Sum, When
+from django.db.models import Case, F, Q, When
 from django.http import Http404
 from django.utils import timezone
 
 from organisation.models import Membership
-from pulse.anonymity import Disclosure, disclose, roll_up, shuffled
+from pulse.anonymity import Disclosure, disclose, shuffled
 from pulse.models import (
     SCALE,
     Action,
@@ -32,7 +29,7 @@ from pulse.models import (
     SurveyQuestion,
     Tally,
 )
-from pulse.services import respondent_unit
+from pulse.services import respondent_unit, roll_up_questions
 from teamwork.models import Goal
 
 
@@ -91,76 +88,19 @@ class RoundTree:
 
 
 def round_trees(rounds: list[Round]) -> dict[int, RoundTree]:
-    """Each round's tree and disclosure, in at most one query. A closed round's never
-    changes, so it is kept in memory once read."""
-    now = timezone.now()
-    trees: dict[int, RoundTree] = {}
-    missing = []
+    """Each round's tree and disclosure, in one query."""
+    rows: dict[int, list[tuple[int, int | None, str, int]]] = {r.pk: [] for r in rounds}
+    for round_id, unit_id, parent_id, name, respondents in RoundUnit.objects.filter(
+        round__in=rounds
+    ).values_list("round_id", "unit_id", "parent_id", "name", "respondents"):
+        rows[round_id].append((unit_id, parent_id, name, respondents))
+    trees = {}
     for round_ in rounds:
-        tree = _remembered.get(_round_key(round_)) if round_.closes_at <= now else None
-        if tree is None:
-            missing.append(round_)
-        else:
-            trees[round_.pk] = tree
-    rows: dict[int, list[tuple[int, int | None, str, int]]] = {r.pk: [] for r in missing}
-    if missing:
-        for round_id, unit_id, parent_id, name, respondents in RoundUnit.objects.filter(
-            round__in=missing
-        ).values_list("round_id", "unit_id", "parent_id", "name", "respondents"):
-            rows[round_id].append((unit_id, parent_id, name, respondents))
-    for round_ in missing:
         parent = {unit_id: up for unit_id, up, _name, _n in rows[round_.pk]}
         direct = {unit_id: n for unit_id, _up, _name, n in rows[round_.pk]}
         names = {unit_id: name for unit_id, _up, name, _n in rows[round_.pk]}
-        tree = RoundTree(disclose(parent=parent, direct=direct, k=round_.k), names)
-        trees[round_.pk] = tree
-        if round_.closes_at <= now:
-            _remembered.put(_round_key(round_), tree)
+        trees[round_.pk] = RoundTree(disclose(parent=parent, direct=direct, k=round_.k), names)
     return trees
-
-
-def _round_key(round_: Round) -> tuple[object, ...]:
-    return ("round", connection.settings_dict["NAME"], round_.pk, round_.closes_at, round_.k)
-
-
-class _Remembered:
-    """What the pages read of closed rounds and counted weeks, which never changes: kept per
-    process, the most recently used first, so that a results page does not rebuild the trees
-    of 1,500 units on every view."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.items: OrderedDict[tuple[object, ...], Any] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: tuple[object, ...]) -> Any:
-        with self.lock:
-            if key in self.items:
-                self.items.move_to_end(key)
-                return self.items[key]
-        return None
-
-    def put(self, key: tuple[object, ...], value: Any) -> None:
-        with self.lock:
-            self.items[key] = value
-            self.items.move_to_end(key)
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-
-    def clear(self) -> None:
-        with self.lock:
-            self.items.clear()
-
-
-# A tree of 1,500 units takes about half a megabyte; a group's result is small.
-_remembered = _Remembered(size=64)
-_remembered_results = _Remembered(size=4096)
-
-
-def forget_remembered() -> None:
-    """Drop what is kept in memory (tests reuse ids in a fresh database)."""
-    _remembered.clear()
-    _remembered_results.clear()
 
 
 def disclosure_for(round_: Round) -> tuple[Disclosure[int], dict[int, str]]:
@@ -213,86 +153,84 @@ def one_decimal(mean: float | None) -> Decimal | None:
 def results_for(
     rounds: list[Round], unit_id: int, *, comments_for: frozenset[int] = frozenset()
 ) -> list[RoundResult]:
-    """A unit's results for closed rounds, in the order given: for each round its own
-    group's figures, or its nearest shown unit's above when it is too small, or nothing;
-    comments for the rounds in `comments_for`. A fixed number of queries for any number of
-    rounds, and none for a closed round's group read before. Every page, API response and
-    export of a unit's results reads them here."""
-    trees = round_trees(rounds)
-    now = timezone.now()
-    found: dict[int, RoundResult] = {}
-    groups: dict[int, tuple[int, list[int]]] = {}
-    for round_ in rounds:
-        disclosure = trees[round_.pk].disclosure
-        group = disclosure.shown_group_for(unit_id) if unit_id in disclosure.parent else None
-        if group is None:
-            found[round_.pk] = RoundResult(round_, None, "", None, [], [])
-            continue
-        known = _remembered_results.get(_result_key(round_, group, comments_for))
-        if known is not None and round_.closes_at <= now:
-            found[round_.pk] = known
-        else:
-            groups[round_.pk] = (group, disclosure.subtree(group))
-    if not groups:
-        return [found[round_.pk] for round_ in rounds]
-
-    def _in_group(round_id: int) -> Q:
-        units = groups[round_id][1]
-        if len(units) == len(trees[round_id].disclosure.parent):
-            return Q(round_id=round_id)  # all of the round: no list of its units
-        return Q(round_id=round_id, unit_id__in=units)
-
+    """A unit's results for sealed rounds, in the order given: for each round the figures of
+    the group the anonymity engine decided on when the round was sealed (the unit's own, or
+    the nearest shown unit's above), or nothing; comments for the rounds in `comments_for`.
+    A fixed number of queries for any number of rounds. Every page, API response and export
+    of a unit's results reads them here."""
+    sealed = [round_ for round_ in rounds if round_.sealed_at is not None]
+    group_of = {
+        round_id: group
+        for round_id, group in RoundUnit.objects.filter(
+            round__in=sealed, unit_id=unit_id
+        ).values_list("round_id", "group_id")
+        if group is not None
+    }
+    if not group_of:
+        return [RoundResult(round_, None, "", None, [], []) for round_ in rounds]
+    in_group = Q()
+    for round_id, group in group_of.items():
+        in_group |= Q(round_id=round_id, unit_id=group)
+    names = dict(RoundUnit.objects.filter(in_group).values_list("round_id", "name"))
     sums: dict[tuple[int, int], list[int]] = {}
-    where = Q()
-    for round_id in groups:
-        where |= _in_group(round_id)
-    for row in (
-        Tally.objects.filter(where)
-        .values("round_id", "question_id")
-        .annotate(s1=Sum("c1"), s2=Sum("c2"), s3=Sum("c3"), s4=Sum("c4"), s5=Sum("c5"))
+    for round_id, question_id, *counts in Tally.objects.filter(in_group).values_list(
+        "round_id", "question_id", "t1", "t2", "t3", "t4", "t5"
     ):
-        sums[row["round_id"], row["question_id"]] = [
-            row["s1"],
-            row["s2"],
-            row["s3"],
-            row["s4"],
-            row["s5"],
+        sums[round_id, question_id] = counts
+    comments = _comments(
+        [r for r in sealed if r.pk in group_of and r.pk in comments_for and r.survey.comments],
+        group_of,
+    )
+    questions = questions_by_round([round_ for round_ in sealed if round_.pk in group_of])
+    results = []
+    for round_ in rounds:
+        if round_.pk not in group_of:
+            results.append(RoundResult(round_, None, "", None, [], []))
+            continue
+        items = [
+            QuestionResult(q, sums.get((round_.pk, q.pk), [0] * len(SCALE)))
+            for q in questions[round_.pk]
         ]
-    comments: dict[int, list[tuple[int, str]]] = {}
+        results.append(
+            RoundResult(
+                round_,
+                group_of[round_.pk],
+                names[round_.pk],
+                # Everyone answers every question: a question's answers are the respondents.
+                max((item.respondents for item in items), default=0),
+                items,
+                comments.get(round_.pk, []),
+            )
+        )
+    return results
+
+
+def _comments(rounds: list[Round], group_of: dict[int, int]) -> dict[int, list[str]]:
+    """The comments of each round's group, in a keyed shuffle."""
+    if not rounds:
+        return {}
+    children: dict[int, dict[int, list[int]]] = {round_.pk: {} for round_ in rounds}
+    for round_id, unit_id, parent_id in RoundUnit.objects.filter(round__in=rounds).values_list(
+        "round_id", "unit_id", "parent_id"
+    ):
+        if parent_id is not None:
+            children[round_id].setdefault(parent_id, []).append(unit_id)
     wanted = Q()
     for round_ in rounds:
-        if round_.pk in groups and round_.pk in comments_for and round_.survey.comments:
-            wanted |= _in_group(round_.pk)
-    if wanted:
-        for round_id, pk, text in Comment.objects.filter(wanted).values_list(
-            "round_id", "pk", "text"
-        ):
-            comments.setdefault(round_id, []).append((pk, text))
-    chosen = [round_ for round_ in rounds if round_.pk in groups]
-    questions = questions_by_round(chosen)
+        below, units, stack = children[round_.pk], [], [group_of[round_.pk]]
+        while stack:
+            node = stack.pop()
+            units.append(node)
+            stack.extend(below.get(node, []))
+        wanted |= Q(round_id=round_.pk, unit_id__in=units)
+    found: dict[int, list[tuple[int, str]]] = {}
+    for round_id, pk, text in Comment.objects.filter(wanted).values_list("round_id", "pk", "text"):
+        found.setdefault(round_id, []).append((pk, text))
     secret = settings.SECRET_KEY.encode()
-    for round_ in chosen:
-        group = groups[round_.pk][0]
-        tree = trees[round_.pk]
-        mixed = shuffled(comments.get(round_.pk, []), secret=secret, key=lambda row: f"{row[0]}")
-        found[round_.pk] = RoundResult(
-            round_,
-            group,
-            tree.names[group],
-            tree.disclosure.respondents(group),
-            [
-                QuestionResult(q, sums.get((round_.pk, q.pk), [0] * len(SCALE)))
-                for q in questions[round_.pk]
-            ],
-            [text for _pk, text in mixed],
-        )
-        if round_.closes_at <= now:
-            _remembered_results.put(_result_key(round_, group, comments_for), found[round_.pk])
-    return [found[round_.pk] for round_ in rounds]
-
-
-def _result_key(round_: Round, group: int, comments_for: frozenset[int]) -> tuple[object, ...]:
-    return ("result", *_round_key(round_), group, round_.pk in comments_for)
+    return {
+        round_id: [text for _pk, text in shuffled(rows, secret=secret, key=lambda r: str(r[0]))]
+        for round_id, rows in found.items()
+    }
 
 
 def result_for(round_: Round, unit_id: int, *, with_comments: bool = False) -> RoundResult:
@@ -352,21 +290,19 @@ def report_roots(round_: Round, user: Any) -> list[int]:
 
 
 def round_report(round_: Round, roots: list[int]) -> tuple[list[Question], list[ReportRow]]:
-    """The heatmap of a closed round below `roots`: each unit's average per question, from
+    """The heatmap of a sealed round below `roots`: each unit's average per question, from
     the histograms rolled up the round's tree in one pass, for the groups the engine shows."""
     disclosure, names = disclosure_for(round_)
     questions = round_questions(round_)
-    # Each unit's histograms of all questions side by side, rolled up the tree in one pass.
-    width = len(SCALE)
-    column = {q.pk: i * width for i, q in enumerate(questions)}
-    direct: dict[int, list[int]] = {}
-    for unit_id, question_id, *counts in Tally.objects.filter(round=round_).values_list(
-        "unit_id", "question_id", "c1", "c2", "c3", "c4", "c5"
-    ):
-        if question_id in column:
-            row = direct.setdefault(unit_id, [0] * width * len(questions))
-            row[column[question_id] : column[question_id] + width] = counts
-    rolled = roll_up(disclosure.parent, direct, width=width * len(questions))
+    rolled = roll_up_questions(
+        disclosure.parent,
+        [
+            (unit_id, question_id, counts)
+            for unit_id, question_id, *counts in Tally.objects.filter(round=round_).values_list(
+                "unit_id", "question_id", "c1", "c2", "c3", "c4", "c5"
+            )
+        ],
+    )
     rows: list[ReportRow] = []
     seen: set[int] = set()
     stack = [(root, 0) for root in sorted(roots, key=lambda pk: names[pk], reverse=True)]
@@ -382,10 +318,7 @@ def round_report(round_: Round, roots: list[int]) -> tuple[list[Question], list[
                 names[unit_id],
                 depth,
                 disclosure.respondents(unit_id),
-                [
-                    _mean(rolled[unit_id][column[q.pk] : column[q.pk] + width]) if shown else None
-                    for q in questions
-                ],
+                [_mean(rolled[unit_id, q.pk]) if shown else None for q in questions],
             )
         )
         below = sorted(disclosure.children[unit_id], key=lambda pk: names[pk], reverse=True)
@@ -394,10 +327,10 @@ def round_report(round_: Round, roots: list[int]) -> tuple[list[Question], list[
 
 
 def report_or_404(user: Any, round_id: int) -> tuple[Round, list[Question], list[ReportRow]]:
-    """A closed round's report below the units `user` may read it for; anyone else, and any
-    round still open, gets 404."""
+    """A sealed round's report below the units `user` may read it for; anyone else, and any
+    round not yet sealed, gets 404."""
     round_ = Round.objects.select_related("survey").filter(pk=round_id).first()
-    if round_ is None or timezone.now() < round_.closes_at:
+    if round_ is None or round_.sealed_at is None:
         raise Http404
     roots = report_roots(round_, user)
     if not roots:
@@ -413,7 +346,7 @@ def _mean(counts: list[int]) -> float | None:
 def reports_for(user: Any, *, limit: int = 10) -> list[Round]:
     """The latest closed rounds whose report the person may read (as leader or
     administrator)."""
-    closed = Round.objects.filter(closes_at__lte=timezone.now()).select_related("survey")
+    closed = Round.objects.filter(sealed_at__isnull=False).select_related("survey")
     if not getattr(user, "is_administrator", False):
         led = Membership.objects.filter(user=user, role=Membership.Role.LEADER).values("unit_id")
         closed = closed.filter(units__unit_id__in=led).distinct()
@@ -442,51 +375,31 @@ class EnergyResult:
 
 def energy_trend(unit_id: int, *, weeks: int = 6) -> list[EnergyResult]:
     """The energy people gave in their check-ins over the latest counted weeks, oldest
-    first, for the unit's group or the nearest shown one above it: the anonymity engine
-    decides each week on its own, with k at its default."""
+    first, for the group the anonymity engine decided on when the week was counted (the
+    unit's own or the nearest shown one above it, with k at its default)."""
     chosen = list(EnergyWeek.objects.order_by("-week")[:weeks])
-    trees = {w.pk: _remembered.get(_energy_key(w)) for w in chosen}
-    missing = [w for w in chosen if trees[w.pk] is None]
-    if missing:
-        rows: dict[int, list[tuple[int, int | None, str, list[int]]]] = {w.pk: [] for w in missing}
-        for week_id, unit, up, name, *counts in EnergyTally.objects.filter(
-            week__in=missing
-        ).values_list("week_id", "unit_id", "parent_id", "name", "c1", "c2", "c3", "c4", "c5"):
-            rows[week_id].append((unit, up, name, counts))
-        for w in missing:
-            parent = {unit: up for unit, up, _name, _counts in rows[w.pk]}
-            direct = {unit: sum(counts) for unit, _up, _name, counts in rows[w.pk]}
-            trees[w.pk] = EnergyTree(
-                disclose(parent=parent, direct=direct),
-                {unit: name for unit, _up, name, _counts in rows[w.pk]},
-                {unit: counts for unit, _up, _name, counts in rows[w.pk]},
-            )
-            _remembered.put(_energy_key(w), trees[w.pk])
-    trend = []
-    for w in reversed(chosen):
-        tree = trees[w.pk]
-        assert tree is not None
-        group = tree.disclosure.shown_group_for(unit_id) if unit_id in tree.names else None
-        if group is None:
-            trend.append(EnergyResult(w.week, None, "", [0] * len(SCALE)))
-            continue
-        below = [tree.counts[unit] for unit in tree.disclosure.subtree(group)]
-        totals = [sum(column) for column in zip(*below, strict=True)]
-        trend.append(EnergyResult(w.week, group, tree.names[group], totals))
-    return trend
-
-
-@dataclass(frozen=True)
-class EnergyTree:
-    """A counted week: its tree, what the engine shows of it, and each unit's own counts."""
-
-    disclosure: Disclosure[int]
-    names: dict[int, str]
-    counts: dict[int, list[int]]
-
-
-def _energy_key(week: EnergyWeek) -> tuple[object, ...]:
-    return ("energy", connection.settings_dict["NAME"], week.pk, week.counted_at)
+    group_of = {
+        week_id: group
+        for week_id, group in EnergyTally.objects.filter(
+            week__in=chosen, unit_id=unit_id
+        ).values_list("week_id", "group_id")
+        if group is not None
+    }
+    found: dict[int, tuple[str, list[int]]] = {}
+    if group_of:
+        in_group = Q()
+        for week_id, group in group_of.items():
+            in_group |= Q(week_id=week_id, unit_id=group)
+        for week_id, name, *counts in EnergyTally.objects.filter(in_group).values_list(
+            "week_id", "name", "t1", "t2", "t3", "t4", "t5"
+        ):
+            found[week_id] = (name, counts)
+    return [
+        EnergyResult(w.week, group_of[w.pk], *found[w.pk])
+        if w.pk in group_of
+        else EnergyResult(w.week, None, "", [0] * len(SCALE))
+        for w in reversed(chosen)
+    ]
 
 
 def actions_for_unit(user: Any, unit_id: int) -> list[Action]:
@@ -530,7 +443,7 @@ def action_source_or_404(
     """A question of a closed round that asked the unit, with the figures the unit sees of
     it; anything else, or a round whose figures the unit may not see, 404."""
     round_ = (
-        Round.objects.filter(pk=round_id, units__unit_id=unit_id, closes_at__lte=timezone.now())
+        Round.objects.filter(pk=round_id, units__unit_id=unit_id, sealed_at__isnull=False)
         .select_related("survey")
         .first()
     )

@@ -17,6 +17,7 @@ from accounts.models import User
 from checkins.models import CheckIn
 from core.audit import audit_record
 from organisation.models import HOME_UNIT_ORDER, Membership, Unit
+from pulse.anonymity import disclose, roll_up
 from pulse.models import (
     SCALE,
     Action,
@@ -126,20 +127,36 @@ def pulse_answer(
 
 
 def round_seal(*, round_: Round, now: datetime | None = None) -> None:
-    """After a round has closed: rewrite its histograms, comments and participation in one
-    transaction and in random order, so that no row's position, key or transaction points
-    back to the answer that wrote it, then let the database drop the old row versions. See
-    docs/privacy.md."""
+    """After a round has closed: decide once what the anonymity engine shows of it, keeping
+    for every unit the group its people see and its histograms with everything below it;
+    rewrite the round's rows in one transaction and in random order, so that no row's
+    position, key or transaction points back to the answer that wrote it; then let the
+    database drop the old row versions. See docs/privacy.md."""
     now = now or timezone.now()
     if now < round_.closes_at or round_.sealed_at is not None:
         return
     shuffle = random.Random(secrets.randbits(64)).shuffle  # noqa: S311 (an order, not a key)
     with transaction.atomic():
-        for model, field in ((Tally, "c1"), (RoundUnit, "respondents")):
-            ids = list(model.objects.filter(round=round_).values_list("pk", flat=True))
-            shuffle(ids)
-            for pk in ids:
-                model.objects.filter(pk=pk).update(**{field: F(field)})
+        units = list(
+            RoundUnit.objects.filter(round=round_).values_list(
+                "pk", "unit_id", "parent_id", "respondents"
+            )
+        )
+        parent = {unit: up for _pk, unit, up, _n in units}
+        direct = {unit: n for _pk, unit, _up, n in units}
+        group_of = disclose(parent=parent, direct=direct, k=round_.k).groups()
+        tallies = list(
+            Tally.objects.filter(round=round_).values_list(
+                "pk", "unit_id", "question_id", "c1", "c2", "c3", "c4", "c5"
+            )
+        )
+        rolled = roll_up_questions(parent, [(unit, q, counts) for _pk, unit, q, *counts in tallies])
+        shuffle(tallies)
+        for pk, unit, question, *_counts in tallies:
+            Tally.objects.filter(pk=pk).update(**_totals(rolled[unit, question]))
+        shuffle(units)
+        for pk, unit, *_rest in units:
+            RoundUnit.objects.filter(pk=pk).update(group_id=group_of[unit])
         comments = list(Comment.objects.filter(round=round_).values_list("unit_id", "text"))
         shuffle(comments)
         Comment.objects.filter(round=round_).delete()
@@ -154,6 +171,29 @@ def round_seal(*, round_: Round, now: datetime | None = None) -> None:
         )
         Round.objects.filter(pk=round_.pk).update(sealed_at=now)
     _vacuum([Tally, RoundUnit, Comment, Participation])
+
+
+def roll_up_questions(
+    parent: Mapping[int, int | None], rows: list[tuple[int, int, list[int]]]
+) -> dict[tuple[int, int], list[int]]:
+    """Histograms per (unit, question) with everything below the unit, from each unit's own
+    (`rows` of unit, question and counts): all questions side by side, in one pass."""
+    width = len(SCALE)
+    column = {q: i * width for i, q in enumerate(sorted({q for _unit, q, _c in rows}))}
+    direct: dict[int, list[int]] = {}
+    for unit, question, counts in rows:
+        row = direct.setdefault(unit, [0] * width * len(column))
+        row[column[question] : column[question] + width] = counts
+    rolled = roll_up(parent, direct, width=width * len(column))
+    return {
+        (unit, question): rolled[unit][start : start + width]
+        for unit in parent
+        for question, start in column.items()
+    }
+
+
+def _totals(counts: list[int]) -> dict[str, int]:
+    return {f"t{value}": counts[value - 1] for value in SCALE}
 
 
 def _vacuum(models_: list[type]) -> None:
@@ -212,6 +252,9 @@ def energy_count(*, week: date, now: datetime | None = None) -> EnergyWeek:
     ).values_list("owner_id", "energy"):
         if owner_id in home and energy is not None and energy in SCALE:
             counts[home[owner_id]][energy - 1] += 1
+    parent = {pk: up for pk, up, _name in units}
+    group_of = disclose(parent=parent, direct={pk: sum(c) for pk, c in counts.items()}).groups()
+    rolled = roll_up(parent, counts, width=len(SCALE))
     energy_week, _created = EnergyWeek.objects.update_or_create(
         week=week, defaults={"counted_at": now}
     )
@@ -223,7 +266,9 @@ def energy_count(*, week: date, now: datetime | None = None) -> EnergyWeek:
                 unit_id=pk,
                 parent_id=parent_id,
                 name=name,
+                group_id=group_of[pk],
                 **{f"c{value}": counts[pk][value - 1] for value in SCALE},
+                **_totals(rolled[pk]),
             )
             for pk, parent_id, name in units
         ),

@@ -12,7 +12,7 @@ from accounts.models import User
 from organisation.models import Membership
 from organisation.services import unit_create
 from pulse.models import Question, Round, Survey
-from pulse.services import pulse_answer, round_open
+from pulse.services import pulse_answer, round_open, round_seal
 
 
 @pytest.fixture
@@ -54,5 +54,9 @@ def answer_all(round_, people, value):
         )
 
 
-def close(round_):
+def close(round_, *, seal=True):
+    """Close the round, and seal it as the worker does next."""
     Round.objects.filter(pk=round_.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
+    round_.refresh_from_db()
+    if seal:
+        round_seal(round_=round_)

@@ -13,8 +13,7 @@ from django.utils import timezone
 
 from checkins.models import CheckIn, current_week
 from pulse.models import Action, EnergyWeek
-from pulse.selectors import forget_remembered
-from pulse.services import energy_count, round_open
+from pulse.services import energy_count, round_open, round_seal
 from pulse.tasks import run_energy_count
 from pulse.tests.conftest import answer_all, close
 from teamwork.models import Goal
@@ -209,9 +208,7 @@ def test_the_results_page_reads_any_number_of_rounds_in_the_same_queries(cast, c
     alice = client_for(cast.alice)
     url = reverse("pulse:results", args=[cast.team.pk])
 
-    def queries(*, cold: bool) -> int:
-        if cold:
-            forget_remembered()
+    def queries() -> int:
         with CaptureQueriesContext(connection) as captured:
             assert alice.get(url).status_code == 200
         return len(captured.captured_queries)
@@ -219,12 +216,24 @@ def test_the_results_page_reads_any_number_of_rounds_in_the_same_queries(cast, c
     answer_all(round_, six, 4)
     close(round_)
     energy_count(week=current_week() - timedelta(weeks=1))
-    queries(cold=True)  # the first request of a session reads more
-    one = queries(cold=True)
+    queries()  # the first request of a session reads more
+    one = queries()
     for _ in range(4):
         later = round_open(survey=round_.survey, opens_at=timezone.now() - timedelta(hours=1))
         answer_all(later, six, 3)
         close(later)
-    assert one == 16 and queries(cold=True) == one
-    # Closed rounds' trees and figures and counted weeks are read once per process, then kept.
-    assert queries(cold=False) == 10
+    assert one == 18 and queries() == one
+
+
+def test_a_round_just_closed_shows_its_results_once_sealed(cast, client_for, pulse):
+    round_, six, *_ = pulse
+    answer_all(round_, six, 4)
+    close(round_, seal=False)
+    alice = client_for(cast.alice)
+    url = reverse("pulse:results", args=[cast.team.pk])
+    html = alice.get(url).content.decode()
+    assert "tælles op" in html and "6 svar" not in html
+    assert client_for(cast.ada).get(reverse("pulse:report", args=[round_.pk])).status_code == 404
+    round_.refresh_from_db()
+    round_seal(round_=round_)
+    assert "6 svar" in alice.get(url).content.decode()
