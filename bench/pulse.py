@@ -16,9 +16,8 @@ from django.utils import timezone
 
 from checkins.models import current_week
 from organisation.models import Unit
-from pulse.anonymity import disclose, roll_up
+from pulse.anonymity import Disclosure, disclose, roll_up
 from pulse.models import Comment, Participation, Question, Round, RoundUnit, Survey, Tally
-from pulse.selectors import disclosure_for
 from pulse.services import energy_count, home_units, roll_up_questions
 
 RAW_TABLE = "bench_raw_answer"
@@ -172,7 +171,7 @@ def naive_report(round_: Round) -> dict[int, list[float | None]]:
     """The report's averages rolled up from raw answers: for each unit, one aggregate over the
     answers of everyone in its subtree, then the same anonymity rules. What a pulse without
     histograms does; the benchmark checks it gives the same figures."""
-    disclosure, _names = disclosure_for(round_)
+    disclosure = _disclosure(round_)
     parent = disclosure.parent
     questions = list(round_.questions.order_by("pk").values_list("pk", flat=True))
     means: dict[int, list[float | None]] = {}
@@ -199,7 +198,7 @@ def grouped_raw_report(round_: Round) -> dict[int, list[float | None]]:
     """The same averages from raw answers, a better way: one grouped scan of the round's
     answers into histograms per unit, rolled up the tree in Python, as the histograms are.
     What building the histograms on every view would cost."""
-    disclosure, _names = disclosure_for(round_)
+    disclosure = _disclosure(round_)
     parent = disclosure.parent
     questions = list(round_.questions.order_by("pk").values_list("pk", flat=True))
     counts: dict[int, dict[int, list[int]]] = {q: {} for q in questions}
@@ -221,3 +220,13 @@ def grouped_raw_report(round_: Round) -> dict[int, list[float | None]]:
 def _mean(counts: list[int]) -> float | None:
     answers = sum(counts)
     return sum(i * c for i, c in enumerate(counts, start=1)) / answers if answers else None
+
+
+def _disclosure(round_: Round) -> Disclosure[int]:
+    """What the engine shows of the round, decided afresh from its tree: the raw-answer
+    roll-ups must agree with what sealing kept."""
+    rows = list(
+        RoundUnit.objects.filter(round=round_).values_list("unit_id", "parent_id", "respondents")
+    )
+    parent = {unit: up for unit, up, _n in rows}
+    return disclose(parent=parent, direct={unit: n for unit, _up, n in rows}, k=round_.k)

@@ -94,14 +94,15 @@ shortly after an import; SQLite is measured as the application leaves it.
 The wellbeing report is measured on its own: the newest round's report for the whole
 organisation as the administrator sees it, 20 timed requests after two warm-ups. Beside it,
 the report's figures are computed three ways, three times each: from the histograms kept per
-round, unit and question (what the page does), rolled up from raw answers, one row per answer per
+round, unit and question, rolled up the tree once when the round was sealed (what the page
+reads), rolled up from raw answers, one row per answer per
 question, the way a pulse without histograms would store them (a table made for the benchmark
 with the newest round's answers only, indexed on round and unit; each unit's figures are one
 aggregate over the answers of its subtree), and from one grouped scan of those answers rolled
 up in Python. All must give the same averages for every unit; the report says whether they did,
-and the ratios of the medians. The results pages read what sealing each round kept (each
-unit's group and the groups' histograms with everything below them), so their figures need no
-tree at all; the benchmark writes those as sealing would.
+and the ratios of the medians. The results pages and the report read what sealing each round
+kept (each unit's group and its histograms with everything below it); the benchmark writes
+those as sealing would, and the raw-answer roll-ups decide afresh what the engine shows.
 
 Other work on the machine inflates the figures, the p95 most, so each run records the load
 average when it started. Compare runs made on a quiet machine.

@@ -15,7 +15,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from organisation.models import Membership
-from pulse.anonymity import Disclosure, disclose, shuffled
+from pulse.anonymity import shuffled
 from pulse.models import (
     SCALE,
     Action,
@@ -29,7 +29,7 @@ from pulse.models import (
     SurveyQuestion,
     Tally,
 )
-from pulse.services import respondent_unit, roll_up_questions
+from pulse.services import respondent_unit
 from teamwork.models import Goal
 
 
@@ -77,36 +77,6 @@ def questions_by_round(rounds: list[Round]) -> dict[int, list[Question]]:
     for round_id, questions in found.items():
         questions.sort(key=lambda q: (order.get((survey_of[round_id], q.pk), q.position), q.pk))
     return found
-
-
-@dataclass(frozen=True)
-class RoundTree:
-    """A round's tree of units as it opened, and what the anonymity engine lets be shown."""
-
-    disclosure: Disclosure[int]
-    names: dict[int, str]
-
-
-def round_trees(rounds: list[Round]) -> dict[int, RoundTree]:
-    """Each round's tree and disclosure, in one query."""
-    rows: dict[int, list[tuple[int, int | None, str, int]]] = {r.pk: [] for r in rounds}
-    for round_id, unit_id, parent_id, name, respondents in RoundUnit.objects.filter(
-        round__in=rounds
-    ).values_list("round_id", "unit_id", "parent_id", "name", "respondents"):
-        rows[round_id].append((unit_id, parent_id, name, respondents))
-    trees = {}
-    for round_ in rounds:
-        parent = {unit_id: up for unit_id, up, _name, _n in rows[round_.pk]}
-        direct = {unit_id: n for unit_id, _up, _name, n in rows[round_.pk]}
-        names = {unit_id: name for unit_id, _up, name, _n in rows[round_.pk]}
-        trees[round_.pk] = RoundTree(disclose(parent=parent, direct=direct, k=round_.k), names)
-    return trees
-
-
-def disclosure_for(round_: Round) -> tuple[Disclosure[int], dict[int, str]]:
-    """What may be shown of a round, and the names of its units as the round saw them."""
-    tree = round_trees([round_])[round_.pk]
-    return tree.disclosure, tree.names
 
 
 @dataclass(frozen=True)
@@ -290,19 +260,28 @@ def report_roots(round_: Round, user: Any) -> list[int]:
 
 
 def round_report(round_: Round, roots: list[int]) -> tuple[list[Question], list[ReportRow]]:
-    """The heatmap of a sealed round below `roots`: each unit's average per question, from
-    the histograms rolled up the round's tree in one pass, for the groups the engine shows."""
-    disclosure, names = disclosure_for(round_)
+    """The heatmap of a sealed round below `roots`: each unit's average per question for the
+    groups the engine showed when the round was sealed, from the histograms rolled up the
+    tree then; a dash for every other unit."""
     questions = round_questions(round_)
-    rolled = roll_up_questions(
-        disclosure.parent,
-        [
-            (unit_id, question_id, counts)
-            for unit_id, question_id, *counts in Tally.objects.filter(round=round_).values_list(
-                "unit_id", "question_id", "c1", "c2", "c3", "c4", "c5"
-            )
-        ],
+    units = list(
+        RoundUnit.objects.filter(round=round_).values_list(
+            "unit_id", "parent_id", "name", "group_id"
+        )
     )
+    names = {unit_id: name for unit_id, _up, name, _group in units}
+    shown = {unit_id for unit_id, _up, _name, group in units if group == unit_id}
+    children: dict[int, list[int]] = {}
+    for unit_id, up, _name, _group in units:
+        if up is not None:
+            children.setdefault(up, []).append(unit_id)
+    totals = {
+        (unit_id, question_id): counts
+        for unit_id, question_id, *counts in Tally.objects.filter(round=round_).values_list(
+            "unit_id", "question_id", "t1", "t2", "t3", "t4", "t5"
+        )
+        if unit_id in shown
+    }
     rows: list[ReportRow] = []
     seen: set[int] = set()
     stack = [(root, 0) for root in sorted(roots, key=lambda pk: names[pk], reverse=True)]
@@ -311,17 +290,18 @@ def round_report(round_: Round, roots: list[int]) -> tuple[list[Question], list[
         if unit_id in seen:
             continue
         seen.add(unit_id)
-        shown = disclosure.is_shown(unit_id)
+        figures = [totals.get((unit_id, q.pk), [0] * len(SCALE)) for q in questions]
         rows.append(
             ReportRow(
                 unit_id,
                 names[unit_id],
                 depth,
-                disclosure.respondents(unit_id),
-                [_mean(rolled[unit_id, q.pk]) if shown else None for q in questions],
+                # Everyone answers every question: a question's answers are the respondents.
+                max(map(sum, figures), default=0) if unit_id in shown else None,
+                [_mean(counts) if unit_id in shown else None for counts in figures],
             )
         )
-        below = sorted(disclosure.children[unit_id], key=lambda pk: names[pk], reverse=True)
+        below = sorted(children.get(unit_id, []), key=lambda pk: names[pk], reverse=True)
         stack.extend((child, depth + 1) for child in below)
     return questions, rows
 
