@@ -17,8 +17,17 @@ from django.utils import timezone
 from checkins.models import current_week
 from organisation.models import Unit
 from pulse.anonymity import Disclosure, disclose, roll_up
-from pulse.models import Comment, Participation, Question, Round, RoundUnit, Survey, Tally
-from pulse.services import energy_count, home_units, roll_up_questions
+from pulse.models import (
+    Comment,
+    Participation,
+    Question,
+    Round,
+    RoundUnit,
+    Survey,
+    Tally,
+    scale_mean,
+)
+from pulse.services import energy_count, home_units, sealed_figures
 
 RAW_TABLE = "bench_raw_answer"
 SURVEY_NAME = "Trivsel i kommunen"
@@ -85,12 +94,11 @@ def pulse_history_create(*, rounds: int = 26, seed: int = 2026) -> dict[str, int
             last_counts = drawn_counts
         # What sealing the round decides and keeps (pulse.services.round_seal), computed here
         # so that 26 rounds need not be rewritten row by row.
-        parent = {pk: up for pk, up, _name in units}
-        group_of = disclose(
-            parent=parent, direct={pk: len(answered[pk]) for pk in parent}, k=round_.k
-        ).groups()
-        rolled = roll_up_questions(
-            parent, [(pk, q, counts) for (pk, q), counts in drawn_counts.items()]
+        group_of, rolled = sealed_figures(
+            parent={pk: up for pk, up, _name in units},
+            respondents={pk: len(answered[pk]) for pk, _up, _name in units},
+            histograms=[(pk, q, counts) for (pk, q), counts in drawn_counts.items()],
+            k=round_.k,
         )
         RoundUnit.objects.bulk_create(
             (
@@ -212,14 +220,11 @@ def grouped_raw_report(round_: Round) -> dict[int, list[float | None]]:
             counts[question].setdefault(unit, [0] * 5)[value - 1] = n
     rolled = {q: roll_up(parent, counts[q], width=5) for q in questions}
     return {
-        unit: [_mean(rolled[q][unit]) if disclosure.is_shown(unit) else None for q in questions]
+        unit: [
+            scale_mean(rolled[q][unit]) if disclosure.is_shown(unit) else None for q in questions
+        ]
         for unit in parent
     }
-
-
-def _mean(counts: list[int]) -> float | None:
-    answers = sum(counts)
-    return sum(i * c for i, c in enumerate(counts, start=1)) / answers if answers else None
 
 
 def _disclosure(round_: Round) -> Disclosure[int]:

@@ -39,12 +39,18 @@ def can_read(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and user.is_active
 
 
+def led_unit_ids(user: User) -> models.QuerySet[Any]:
+    """Ids of the units `user` leads, as a subquery."""
+    from organisation.models import Membership
+
+    return Membership.objects.filter(user=user, role=Membership.Role.LEADER).values("unit_id")
+
+
 def led_people_ids(user: User) -> models.QuerySet[Any]:
     """Ids of everyone in a unit `user` leads, as a subquery."""
     from organisation.models import Membership
 
-    led_units = Membership.objects.filter(user=user, role=Membership.Role.LEADER).values("unit_id")
-    return Membership.objects.filter(unit_id__in=led_units).values("user_id")
+    return Membership.objects.filter(unit_id__in=led_unit_ids(user)).values("user_id")
 
 
 def leader_ids_of(user: User) -> models.QuerySet[Any]:

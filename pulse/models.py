@@ -24,6 +24,12 @@ from pulse.anonymity import DEFAULT_K, MIN_K
 SCALE = range(1, 6)
 
 
+def scale_mean(counts: list[int]) -> float | None:
+    """The average answer of a histogram (counts of 1, 2, ... 5), or None when it is empty."""
+    answers = sum(counts)
+    return sum(i * c for i, c in enumerate(counts, start=1)) / answers if answers else None
+
+
 class Theme(models.TextChoices):
     TRUST = "trust", _("Trust")
     OPENNESS = "openness", _("Openness")

@@ -14,6 +14,7 @@ from django.db.models import Case, F, Q, When
 from django.http import Http404
 from django.utils import timezone
 
+from core.access import led_unit_ids
 from organisation.models import Membership
 from pulse.anonymity import shuffled
 from pulse.models import (
@@ -28,6 +29,7 @@ from pulse.models import (
     Survey,
     SurveyQuestion,
     Tally,
+    scale_mean,
 )
 from pulse.services import respondent_unit
 from teamwork.models import Goal
@@ -90,7 +92,7 @@ class QuestionResult:
 
     @property
     def average(self) -> Decimal | None:
-        return one_decimal(_mean(self.counts))
+        return one_decimal(scale_mean(self.counts))
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,7 @@ class RoundResult:
     def overall(self) -> float | None:
         """The average over all questions' answers, or None when nothing may be shown."""
         counts = [q.counts for q in self.questions]
-        return _mean([sum(column) for column in zip(*counts, strict=True)])
+        return scale_mean([sum(column) for column in zip(*counts, strict=True)])
 
     @property
     def average(self) -> Decimal | None:
@@ -255,7 +257,7 @@ def report_roots(round_: Round, user: Any) -> list[int]:
     in_round = RoundUnit.objects.filter(round=round_)
     if getattr(user, "is_administrator", False):
         return list(in_round.filter(parent_id__isnull=True).values_list("unit_id", flat=True))
-    led = Membership.objects.filter(user=user, role=Membership.Role.LEADER).values("unit_id")
+    led = led_unit_ids(user)
     return list(in_round.filter(unit_id__in=led).values_list("unit_id", flat=True))
 
 
@@ -298,7 +300,7 @@ def round_report(round_: Round, roots: list[int]) -> tuple[list[Question], list[
                 depth,
                 # Everyone answers every question: a question's answers are the respondents.
                 max(map(sum, figures), default=0) if unit_id in shown else None,
-                [_mean(counts) if unit_id in shown else None for counts in figures],
+                [scale_mean(counts) if unit_id in shown else None for counts in figures],
             )
         )
         below = sorted(children.get(unit_id, []), key=lambda pk: names[pk], reverse=True)
@@ -318,17 +320,12 @@ def report_or_404(user: Any, round_id: int) -> tuple[Round, list[Question], list
     return round_, *round_report(round_, roots)
 
 
-def _mean(counts: list[int]) -> float | None:
-    answers = sum(counts)
-    return sum(i * c for i, c in enumerate(counts, start=1)) / answers if answers else None
-
-
 def reports_for(user: Any, *, limit: int = 10) -> list[Round]:
     """The latest closed rounds whose report the person may read (as leader or
     administrator)."""
     closed = Round.objects.filter(sealed_at__isnull=False).select_related("survey")
     if not getattr(user, "is_administrator", False):
-        led = Membership.objects.filter(user=user, role=Membership.Role.LEADER).values("unit_id")
+        led = led_unit_ids(user)
         closed = closed.filter(units__unit_id__in=led).distinct()
     return list(closed.order_by("-closes_at")[:limit])
 
@@ -346,7 +343,7 @@ class EnergyResult:
 
     @property
     def average(self) -> Decimal | None:
-        return one_decimal(_mean(self.counts) if self.group is not None else None)
+        return one_decimal(scale_mean(self.counts) if self.group is not None else None)
 
     @property
     def iso_week(self) -> str:

@@ -142,15 +142,17 @@ def round_seal(*, round_: Round, now: datetime | None = None) -> None:
                 "pk", "unit_id", "parent_id", "respondents"
             )
         )
-        parent = {unit: up for _pk, unit, up, _n in units}
-        direct = {unit: n for _pk, unit, _up, n in units}
-        group_of = disclose(parent=parent, direct=direct, k=round_.k).groups()
         tallies = list(
             Tally.objects.filter(round=round_).values_list(
                 "pk", "unit_id", "question_id", "c1", "c2", "c3", "c4", "c5"
             )
         )
-        rolled = roll_up_questions(parent, [(unit, q, counts) for _pk, unit, q, *counts in tallies])
+        group_of, rolled = sealed_figures(
+            parent={unit: up for _pk, unit, up, _n in units},
+            respondents={unit: n for _pk, unit, _up, n in units},
+            histograms=[(unit, q, counts) for _pk, unit, q, *counts in tallies],
+            k=round_.k,
+        )
         shuffle(tallies)
         for pk, unit, question, *_counts in tallies:
             Tally.objects.filter(pk=pk).update(**_totals(rolled[unit, question]))
@@ -171,6 +173,19 @@ def round_seal(*, round_: Round, now: datetime | None = None) -> None:
         )
         Round.objects.filter(pk=round_.pk).update(sealed_at=now)
     _vacuum([Tally, RoundUnit, Comment, Participation])
+
+
+def sealed_figures(
+    *,
+    parent: Mapping[int, int | None],
+    respondents: Mapping[int, int],
+    histograms: list[tuple[int, int, list[int]]],
+    k: int,
+) -> tuple[dict[int, int | None], dict[tuple[int, int], list[int]]]:
+    """What sealing keeps of a round: for every unit the group its people see, and its
+    histograms per question with everything below it."""
+    groups = disclose(parent=parent, direct=respondents, k=k).groups()
+    return groups, roll_up_questions(parent, histograms)
 
 
 def roll_up_questions(
