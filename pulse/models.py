@@ -103,7 +103,10 @@ class Survey(models.Model):
         _("fewest respondents for a result"),
         default=DEFAULT_K,
         validators=[MinValueValidator(MIN_K)],
-        help_text=_("No figure is shown for fewer people than this; never below 3."),
+        help_text=_(
+            "No figure is shown for fewer people than this; never below 3. A change applies "
+            "from the next round."
+        ),
     )
     comments = models.BooleanField(_("ask for a comment"), default=True)
     is_active = models.BooleanField(_("running"), default=True)
