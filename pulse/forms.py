@@ -42,9 +42,9 @@ class AnswerForm(DesignSystemForm, forms.Form):
                 required=False,
                 widget=wide_textarea(3),
                 help_text=_(
-                    "Shown to your team word for word, without your name, when enough people "
-                    "have answered and the round has closed. Leave out anything that gives you "
-                    "away."
+                    "Shown word for word, without your name, to your team, or to the unit above "
+                    "it when your team is small, once enough people have answered and the round "
+                    "has closed. Leave out anything that gives you away."
                 ),
             )
         # The form's fields depend on the round; the design-system mixin then dresses them.
