@@ -14,121 +14,165 @@ def rounds_keep_k_and_seal_again(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('pulse', '0003_round_reminders'),
-        ('teamwork', '0001_initial'),
+        ("pulse", "0003_round_reminders"),
+        ("teamwork", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Action',
+            name="Action",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'team action',
-                'verbose_name_plural': 'team actions',
+                "verbose_name": "team action",
+                "verbose_name_plural": "team actions",
             },
         ),
         migrations.CreateModel(
-            name='EnergyTally',
+            name="EnergyTally",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('c1', models.PositiveIntegerField(default=0)),
-                ('c2', models.PositiveIntegerField(default=0)),
-                ('c3', models.PositiveIntegerField(default=0)),
-                ('c4', models.PositiveIntegerField(default=0)),
-                ('c5', models.PositiveIntegerField(default=0)),
-                ('t1', models.PositiveIntegerField(default=0)),
-                ('t2', models.PositiveIntegerField(default=0)),
-                ('t3', models.PositiveIntegerField(default=0)),
-                ('t4', models.PositiveIntegerField(default=0)),
-                ('t5', models.PositiveIntegerField(default=0)),
-                ('unit_id', models.PositiveBigIntegerField()),
-                ('parent_id', models.PositiveBigIntegerField(null=True)),
-                ('name', models.CharField(max_length=200)),
-                ('group_id', models.PositiveBigIntegerField(null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("c1", models.PositiveIntegerField(default=0)),
+                ("c2", models.PositiveIntegerField(default=0)),
+                ("c3", models.PositiveIntegerField(default=0)),
+                ("c4", models.PositiveIntegerField(default=0)),
+                ("c5", models.PositiveIntegerField(default=0)),
+                ("t1", models.PositiveIntegerField(default=0)),
+                ("t2", models.PositiveIntegerField(default=0)),
+                ("t3", models.PositiveIntegerField(default=0)),
+                ("t4", models.PositiveIntegerField(default=0)),
+                ("t5", models.PositiveIntegerField(default=0)),
+                ("unit_id", models.PositiveBigIntegerField()),
+                ("parent_id", models.PositiveBigIntegerField(null=True)),
+                ("name", models.CharField(max_length=200)),
+                ("group_id", models.PositiveBigIntegerField(null=True)),
             ],
         ),
         migrations.CreateModel(
-            name='EnergyWeek',
+            name="EnergyWeek",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('week', models.DateField(unique=True)),
-                ('counted_at', models.DateTimeField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("week", models.DateField(unique=True)),
+                ("counted_at", models.DateTimeField()),
             ],
             options={
-                'ordering': ['-week'],
+                "ordering": ["-week"],
             },
         ),
         migrations.AddField(
-            model_name='round',
-            name='k',
-            field=models.PositiveSmallIntegerField(default=5, validators=[django.core.validators.MinValueValidator(3)]),
+            model_name="round",
+            name="k",
+            field=models.PositiveSmallIntegerField(
+                default=5, validators=[django.core.validators.MinValueValidator(3)]
+            ),
         ),
         migrations.AddField(
-            model_name='roundunit',
-            name='group_id',
+            model_name="roundunit",
+            name="group_id",
             field=models.PositiveBigIntegerField(null=True),
         ),
         migrations.AddField(
-            model_name='tally',
-            name='t1',
+            model_name="tally",
+            name="t1",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='tally',
-            name='t2',
+            model_name="tally",
+            name="t2",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='tally',
-            name='t3',
+            model_name="tally",
+            name="t3",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='tally',
-            name='t4',
+            model_name="tally",
+            name="t4",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='tally',
-            name='t5',
+            model_name="tally",
+            name="t5",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AlterField(
-            model_name='survey',
-            name='k',
-            field=models.PositiveSmallIntegerField(default=5, help_text='No figure is shown for fewer people than this; never below 3. A change applies from the next round.', validators=[django.core.validators.MinValueValidator(3)], verbose_name='fewest respondents for a result'),
+            model_name="survey",
+            name="k",
+            field=models.PositiveSmallIntegerField(
+                default=5,
+                help_text="No figure is shown for fewer people than this; never below 3. A change applies from the next round.",
+                validators=[django.core.validators.MinValueValidator(3)],
+                verbose_name="fewest respondents for a result",
+            ),
         ),
         migrations.RunPython(rounds_keep_k_and_seal_again, migrations.RunPython.noop),
         migrations.AddConstraint(
-            model_name='round',
-            constraint=models.CheckConstraint(condition=models.Q(('k__gte', 3)), name='round_k_at_least_3'),
+            model_name="round",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("k__gte", 3)), name="round_k_at_least_3"
+            ),
         ),
         migrations.AddField(
-            model_name='action',
-            name='goal',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='pulse_action', to='teamwork.goal'),
+            model_name="action",
+            name="goal",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="pulse_action",
+                to="teamwork.goal",
+            ),
         ),
         migrations.AddField(
-            model_name='action',
-            name='question',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='pulse.question', verbose_name='question'),
+            model_name="action",
+            name="question",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="pulse.question",
+                verbose_name="question",
+            ),
         ),
         migrations.AddField(
-            model_name='action',
-            name='round',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='actions', to='pulse.round', verbose_name='round'),
+            model_name="action",
+            name="round",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="actions",
+                to="pulse.round",
+                verbose_name="round",
+            ),
         ),
         migrations.AddField(
-            model_name='energytally',
-            name='week',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tallies', to='pulse.energyweek'),
+            model_name="energytally",
+            name="week",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="tallies",
+                to="pulse.energyweek",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='energytally',
-            constraint=models.UniqueConstraint(fields=('week', 'unit_id'), name='energy_tally_once'),
+            model_name="energytally",
+            constraint=models.UniqueConstraint(
+                fields=("week", "unit_id"), name="energy_tally_once"
+            ),
         ),
     ]
