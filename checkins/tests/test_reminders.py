@@ -72,7 +72,9 @@ def test_the_day_done_costs_one_query(cast):
 
 def test_finding_the_people_takes_the_same_queries_for_many(cast, monkeypatch):
     told = []
-    monkeypatch.setattr(reminders, "notify_once", lambda **kwargs: told.append(kwargs))
+    monkeypatch.setattr(
+        reminders, "notify_each_once", lambda **kwargs: told.extend(kwargs["recipients"])
+    )
 
     def queries():
         ReminderRound.objects.all().delete()

@@ -12,6 +12,8 @@ from email.policy import default
 import pytest
 from aiosmtpd.controller import Controller
 
+from notifications import scheduler
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -82,3 +84,9 @@ def smtp_server(mail_settings):
     inbox.start()
     yield inbox
     inbox.stop()
+
+
+@pytest.fixture
+def tasks(monkeypatch):
+    """An empty task registry for the test, put back afterwards: a tick then only delivers."""
+    monkeypatch.setattr(scheduler, "_TASKS", {})

@@ -11,16 +11,9 @@ import time
 import pytest
 from django.core.management import CommandError, call_command
 
-from notifications import scheduler
 from notifications.models import Notification
 from notifications.scheduler import periodic, registered_tasks
 from notifications.services import notify_once
-
-
-@pytest.fixture
-def tasks(monkeypatch):
-    """An empty task registry for the test, put back afterwards."""
-    monkeypatch.setattr(scheduler, "_TASKS", {})
 
 
 def test_periodic_tasks_run_every_tick_and_tell_people_once(cast, tasks):
