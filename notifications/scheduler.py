@@ -51,9 +51,7 @@ def registered_tasks() -> dict[str, Task]:
     return dict(_TASKS)
 
 
-def run_periodic_tasks(
-    now: datetime, *, between: Callable[[], object] = lambda: None
-) -> list[str]:
+def run_periodic_tasks(now: datetime, *, between: Callable[[], object] = lambda: None) -> list[str]:
     """Run every task once at `now`; return the names of those that failed (and were
     logged). `between` runs after each task: the worker delivers due e-mail there, so a long
     task does not hold up the mail that was already waiting."""

@@ -191,7 +191,9 @@ def _tell_chunk(
     for pk, address in people:
         preference = choices[pk]
         if preference.in_app:
-            notifications.append(Notification(recipient_id=pk, kind=kind, key=key, text=text, url=url))
+            notifications.append(
+                Notification(recipient_id=pk, kind=kind, key=key, text=text, url=url)
+            )
         if preference.email and address:
             emails.append(
                 OutgoingEmail(

@@ -24,9 +24,7 @@ BATCH = 100
 BETWEEN_TASKS = timedelta(seconds=10)
 
 
-def tick(
-    now: datetime | None = None, *, keep_going: Callable[[], bool] = lambda: True
-) -> None:
+def tick(now: datetime | None = None, *, keep_going: Callable[[], bool] = lambda: True) -> None:
     """Run the periodic tasks at `now` (which may write e-mails and chat messages), delivering
     due e-mail after each of them, then deliver every e-mail that is due, then post every chat
     message that is due.
@@ -44,7 +42,7 @@ def tick(
             keep_going=lambda: keep_going() and time.monotonic() < deadline,
         )
 
-    run_periodic_tasks(clock(), between=deliver_waiting_email)
+    run_periodic_tasks(now or clock(), between=deliver_waiting_email)
     while keep_going():
         sent, failed = deliver_due(clock=clock, limit=BATCH, keep_going=keep_going)
         # A failed one waits for a later tick, so this ends once the due ones are tried.
