@@ -11,8 +11,8 @@ A tick comes every 30 seconds or so, from one worker or several at once, and a t
 again after a crash half-way. So a task must be idempotent: it looks at `now` and the
 database, and tells people through notify_each_once (in bulk, with the keys read whole
 first: never write while a query is still being read), never notify. It should also be quick
-when there is nothing to do, and it must not read the clock: `now` is its time. A task that fails is logged and tried again on the next tick; the
-others still run.
+when there is nothing to do, and it must not read the clock: `now` is its time. A task that
+fails is logged and tried again on the next tick; the others still run.
 
 Register tasks at import time in a module that Django imports at start-up: an app's
 `tasks.py` (the notifications app imports every installed app's `tasks` module) or its

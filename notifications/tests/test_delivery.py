@@ -21,8 +21,8 @@ from django.db import connection
 from django.utils import timezone, translation
 
 from notifications.delivery import LEASE, _claim_next, backoff, deliver_due
-from notifications.management.commands import worker
 from notifications.kinds import get_kind
+from notifications.management.commands import worker
 from notifications.models import OutgoingEmail
 from notifications.services import Attachment, notification_settings_save, notify
 from notifications.tests.conftest import Inbox
