@@ -93,7 +93,7 @@ def client_for(db: None) -> object:
 class Clock:
     """The time every part of the process sees in a test, standing still until moved."""
 
-    traveller: time_machine.Coordinates
+    traveller: time_machine.Traveller
 
     def now(self) -> datetime:
         return datetime.now(tz=COPENHAGEN)

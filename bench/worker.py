@@ -149,12 +149,13 @@ def _measure(database: str, people: int, runs: int) -> WorkerResult:
     announced = Notification.objects.filter(key=f"pulse-{round_.pk}-open").count()
     print(f"  announcement: {announce_seconds:.1f} s to {announced}", flush=True)
 
-    connection.ensure_connection()
-    server = (
-        f"SQLite {connection.Database.sqlite_version}"
-        if connection.vendor == "sqlite"
-        else f"PostgreSQL {connection.pg_version // 10000}.{connection.pg_version % 10000}"
-    )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW server_version")
+            server = f"PostgreSQL {cursor.fetchone()[0]}"
+        else:
+            cursor.execute("SELECT sqlite_version()")
+            server = f"SQLite {cursor.fetchone()[0]}"
     return WorkerResult(
         database=database,
         server_version=server,

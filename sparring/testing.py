@@ -26,7 +26,7 @@ if "faketime" in os.environ.get("LD_PRELOAD", "") and os.environ.get(
     def _sleep(seconds: float) -> None:
         threading.Event().wait(seconds)
 
-    time.sleep = _sleep
+    time.sleep = _sleep  # type: ignore[assignment]
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -156,8 +156,8 @@ def test_the_reminder_succeeds_on_sqlite_while_the_site_writes(tmp_path):
         subprocess.run([*manage, *command], env=env, cwd=ROOT, check=True, timeout=120)
 
     stop = threading.Event()
-    writes = []
-    errors = []
+    writes: list[float] = []
+    errors: list[sqlite3.Error] = []
 
     def site_writes():
         # What a page does when someone saves something: a short write transaction.

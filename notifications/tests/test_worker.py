@@ -100,7 +100,7 @@ def test_the_worker_loop_stops_cleanly_on_a_signal(number, tasks, caplog):
 
 
 def test_a_tick_runs_its_tasks_at_the_time_it_is_given(cast, tasks, clock):
-    seen = []
+    seen: list[datetime] = []
     periodic("record")(seen.append)
     new_year = datetime(2026, 12, 31, 23, 59, tzinfo=COPENHAGEN)
     tick(now=new_year)
@@ -151,6 +151,7 @@ def test_each_claim_takes_a_fresh_time_from_the_ticks_clock(cast, tasks, smtp_se
     deliver_due(clock=lambda: next(readings), limit=2)
     first, second = OutgoingEmail.objects.order_by("pk")
     assert first.attempts == second.attempts == 1
+    assert first.next_attempt_at is not None and second.next_attempt_at is not None
     assert second.next_attempt_at - first.next_attempt_at >= timedelta(minutes=5)
 
 
