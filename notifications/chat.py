@@ -112,13 +112,20 @@ _ZWSP = "\u200b"
 # in a domain name ("evil.example", "www.evil", "10.0.0.1"): chat services make links of both.
 _SCHEME = re.compile(r"(?<=[A-Za-z0-9+.-])(:)(?=//)|(?<=\bmailto)(:)", re.IGNORECASE)
 _DOT = re.compile(r"(?<=[^\W_])\.(?=[^\W_])")
+# "<" opening an address or a Slack-style <address|label> (what holds a ":" or a "|").
+_ANGLE = re.compile(r"<(?=[^<>]*[:|][^<>]*>)")
 
 
 def _unlinked(text: str) -> str:
     """`text` as it reads, with a zero-width space where a chat service would find an address
-    to make a link of: after a scheme's colon and after a dot inside a name."""
+    to make a link of: after a scheme's colon and after a dot inside a name. An Adaptive
+    Card's TextBlock (Teams) has no escapes, so this is all that Teams gets."""
     text = _SCHEME.sub(lambda m: m.group(0) + _ZWSP, text)
-    return _DOT.sub("." + _ZWSP, text)
+    # And between "]" and "(" (no [label](address) in any Markdown, with or without escapes)
+    # and after a "<" that opens <address|label> (which Zulip's Slack-compatible webhook turns
+    # into a link) or <address>.
+    text = _DOT.sub("." + _ZWSP, text)
+    return _ANGLE.sub("<" + _ZWSP, text.replace("](", "]" + _ZWSP + "("))
 
 
 def _slack(text: str, link: str, label: str) -> dict[str, Any]:
@@ -164,12 +171,6 @@ def _url_in_markup(url: str) -> str:
     return url
 
 
-def _teams_text(text: str) -> str:
-    """What people wrote, for an Adaptive Card's TextBlock, whose Markdown reads [label](address)
-    as a link and has no escapes: a zero-width space between "]" and "(" breaks that syntax."""
-    return _unlinked(text).replace("](", "]" + _ZWSP + "(")
-
-
 def _teams(text: str, link: str, label: str) -> dict[str, Any]:
     # Teams' Workflows ("post to a channel when a webhook request is received") take a message
     # with an Adaptive Card as its attachment; the old connector's MessageCard is not read.
@@ -178,7 +179,7 @@ def _teams(text: str, link: str, label: str) -> dict[str, Any]:
         "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
         "type": "AdaptiveCard",
         "version": "1.4",
-        "body": [{"type": "TextBlock", "text": _teams_text(text), "wrap": True}],
+        "body": [{"type": "TextBlock", "text": _unlinked(text), "wrap": True}],
         "actions": [{"type": "Action.OpenUrl", "title": label, "url": link}],
     }
     return {

@@ -98,6 +98,8 @@ class FakeDNS:
     real: Any
     answers: dict[str, list[str]] = field(default_factory=dict)
     asked: list[str] = field(default_factory=list)
+    # Called with the name on each question the fake answers.
+    on_ask: Any = None
 
     def __call__(self, host: Any, port: Any, *args: Any, **kwargs: Any) -> list[Any]:
         name = host.decode() if isinstance(host, bytes) else str(host)
@@ -107,6 +109,8 @@ class FakeDNS:
         if answers is None:
             return list(self.real(host, port, *args, **kwargs))
         self.asked.append(name)
+        if self.on_ask is not None:
+            self.on_ask(name)
         if not answers:
             raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
         port = int(port or 0)
