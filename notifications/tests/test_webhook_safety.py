@@ -29,7 +29,6 @@ from notifications.chat_delivery import deliver_due_webhooks
 from notifications.models import ChatWebhook, WebhookDelivery
 from notifications.tests.conftest import free_port
 from notifications.tests.test_chat_webhooks import ChatServer, _Server
-from notifications.webhook_network import refusal
 
 NOW = datetime(2026, 3, 3, 9, 30, tzinfo=UTC)
 LINK = "/recognition/3/"
@@ -51,7 +50,7 @@ def queue(text: str = "Tak for hjælpen", *, at: datetime = NOW) -> None:
     WebhookDelivery.objects.filter(attempts=0, sent_at__isnull=True).update(next_attempt_at=at)
 
 
-def create(url: str, **extra: Any) -> ChatWebhook:
+def create(url: str) -> ChatWebhook:
     return chat_webhook_create(actor=None, name="Kanal", format="slack", url=url, unit=None)
 
 
@@ -157,12 +156,16 @@ def test_saving_refuses_a_name_that_does_not_resolve(cast, client_for, dns):
 def test_every_non_public_range_is_refused(address):
     import ipaddress
 
+    from notifications.webhook_network import refusal
+
     assert refusal(ipaddress.ip_address(address)) is not None
 
 
 @pytest.mark.parametrize("address", ["93.184.215.14", "2606:4700::6810:84e5"])
 def test_a_public_address_is_allowed(address):
     import ipaddress
+
+    from notifications.webhook_network import refusal
 
     assert refusal(ipaddress.ip_address(address)) is None
 
