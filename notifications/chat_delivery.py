@@ -41,18 +41,22 @@ USER_AGENT = "Sparring"
 
 
 def deliver_due_webhooks(
-    *, now: datetime, limit: int = 100, keep_going: Callable[[], bool] = lambda: True
+    *,
+    clock: Callable[[], datetime],
+    limit: int = 100,
+    keep_going: Callable[[], bool] = lambda: True,
 ) -> tuple[int, int]:
-    """Post up to `limit` chat messages due at `now`; returns (sent, failed). The caller
-    gives a fresh `now` for each batch."""
+    """Post up to `limit` due chat messages; returns (sent, failed). `clock` is the caller's
+    (the worker's tick's) clock, asked afresh for every claim and every outcome, so a lease
+    taken a minute into a batch runs from that minute."""
     sent = failed = 0
     for _ in range(limit):
         if not keep_going():
             break
-        delivery = _claim_next(now=now)
+        delivery = _claim_next(now=clock())
         if delivery is None:
             break
-        if _post(delivery, now=now):
+        if _post(delivery, clock=clock):
             sent += 1
         else:
             failed += 1
@@ -84,7 +88,7 @@ _REFUSED = {
 }
 
 
-def _post(delivery: WebhookDelivery, *, now: datetime) -> bool:
+def _post(delivery: WebhookDelivery, *, clock: Callable[[], datetime]) -> bool:
     webhook = delivery.webhook
     if not webhook.is_active:
         # Switched off since the message was written: an administrator turned the channel off.
@@ -96,12 +100,12 @@ def _post(delivery: WebhookDelivery, *, now: datetime) -> bool:
         failure = _REFUSED[refused.reason]
         if failure is WebhookFailure.NAME_NOT_FOUND:
             # DNS may be down for a moment: tried again, like a server that does not answer.
-            _failed(delivery, failure, now=now)
+            _failed(delivery, failure, now=clock())
         else:
             # Not posted, ever: the address is what is wrong, and it is checked again (and
             # the message queued anew) only when an administrator changes it.
             _give_up(delivery, failure)
-            _webhook_failed(webhook, now=now)
+            _webhook_failed(webhook, now=clock())
         return False
     connection = pinned_connection(target, timeout=settings.SPARRING_WEBHOOK_TIMEOUT)
     try:
@@ -114,17 +118,17 @@ def _post(delivery: WebhookDelivery, *, now: datetime) -> bool:
         # Only the status is read: the answer's body is never kept or shown.
         status = connection.getresponse().status
     except Exception as error:
-        _failed(delivery, _failure_of(error), now=now)
+        _failed(delivery, _failure_of(error), now=clock())
         return False
     finally:
         connection.close()
     if not 200 <= status < 300:
         # A redirect too: a redirected POST would turn into a GET that posts nothing, and it
         # might lead anywhere.
-        _failed(delivery, WebhookFailure.HTTP_STATUS, now=now, status=status)
+        _failed(delivery, WebhookFailure.HTTP_STATUS, now=clock(), status=status)
         return False
     WebhookDelivery.objects.filter(pk=delivery.pk).update(
-        sent_at=now, next_attempt_at=None, last_error="", last_status=status
+        sent_at=clock(), next_attempt_at=None, last_error="", last_status=status
     )
     if webhook.failures or webhook.retry_after:
         ChatWebhook.objects.filter(pk=webhook.pk).update(failures=0, retry_after=None)

@@ -125,7 +125,7 @@ def tick():
 
 
 def deliver():
-    return deliver_due_webhooks(now=timezone.now())
+    return deliver_due_webhooks(clock=timezone.now)
 
 
 def time_passes(delivery, past=timedelta(seconds=1)):

@@ -44,6 +44,11 @@ def chat_server():
     server.stop()
 
 
+def deliver_at(now: datetime) -> tuple[int, int]:
+    """The worker's posting, with its clock standing at `now`."""
+    return deliver_due_webhooks(clock=lambda: now)
+
+
 def queue(text: str = "Tak for hjælpen", *, at: datetime = NOW) -> None:
     """A message for the organisation's channels, due at `at`."""
     chat_post(unit=None, text=text, link=LINK, link_label=LABEL)
@@ -191,7 +196,7 @@ def test_a_post_is_refused_when_the_name_turns_internal_after_saving(cast, dns, 
     queue()
     dns.answers["chat.example"] = ["127.0.0.1"]
 
-    assert deliver_due_webhooks(now=NOW) == (0, 1)
+    assert deliver_at(NOW) == (0, 1)
 
     assert chat_server.received == []
     delivery = WebhookDelivery.objects.get()
@@ -210,7 +215,7 @@ def test_the_post_goes_to_the_address_that_was_checked(cast, dns, chat_server, s
     queue()
     dns.asked.clear()
 
-    assert deliver_due_webhooks(now=NOW) == (1, 0)
+    assert deliver_at(NOW) == (1, 0)
 
     assert dns.asked == ["chat.intern.example"]
     [received] = chat_server.received
@@ -230,7 +235,7 @@ def test_a_proxy_in_the_environment_is_not_used(cast, dns, chat_server, settings
         monkeypatch.delenv("NO_PROXY", raising=False)
         create(chat_server.url())
         queue()
-        assert deliver_due_webhooks(now=NOW) == (1, 0)
+        assert deliver_at(NOW) == (1, 0)
     finally:
         proxy.stop()
     assert proxy.received == []
@@ -259,13 +264,13 @@ def test_an_on_premise_server_needs_the_allowed_networks_setting(
     response = client.post(reverse("chat_admin:webhook_new"), data)
     assert response.status_code == 302
     queue()
-    assert deliver_due_webhooks(now=NOW) == (1, 0)
+    assert deliver_at(NOW) == (1, 0)
     assert len(chat_server.received) == 1
 
     # Taken away again, the server is refused at the next post.
     settings.SPARRING_WEBHOOK_ALLOWED_NETWORKS = []
     queue()
-    assert deliver_due_webhooks(now=NOW) == (0, 1)
+    assert deliver_at(NOW) == (0, 1)
     assert len(chat_server.received) == 1
     assert WebhookDelivery.objects.filter(last_error="address_internal").count() == 1
 
@@ -333,7 +338,7 @@ def test_the_administration_shows_a_status_and_a_reason_never_the_answer(
     try:
         create(server.url())
         queue()
-        assert deliver_due_webhooks(now=NOW) == (0, 1)
+        assert deliver_at(NOW) == (0, 1)
     finally:
         server.stop()
 
@@ -414,25 +419,25 @@ def test_a_dead_webhook_rests_longer_after_each_failure(cast, settings):
     for _ in range(3):
         queue()
 
-    assert deliver_due_webhooks(now=NOW) == (0, 1)
+    assert deliver_at(NOW) == (0, 1)
     hook.refresh_from_db()
     assert (hook.failures, hook.retry_after) == (1, NOW + timedelta(minutes=1))
 
     # Resting: the next batches try nothing, though two messages were never tried.
-    assert deliver_due_webhooks(now=NOW + timedelta(seconds=30)) == (0, 0)
-    assert deliver_due_webhooks(now=NOW + timedelta(seconds=59)) == (0, 0)
+    assert deliver_at(NOW + timedelta(seconds=30)) == (0, 0)
+    assert deliver_at(NOW + timedelta(seconds=59)) == (0, 0)
 
     second = NOW + timedelta(minutes=1)
-    assert deliver_due_webhooks(now=second) == (0, 1)
+    assert deliver_at(second) == (0, 1)
     hook.refresh_from_db()
     assert (hook.failures, hook.retry_after) == (2, second + timedelta(minutes=2))
-    assert deliver_due_webhooks(now=second + timedelta(minutes=1)) == (0, 0)
+    assert deliver_at(second + timedelta(minutes=1)) == (0, 0)
     assert WebhookDelivery.objects.filter(attempts=1).count() == 2
 
     # Back up: after the rest every message goes, and the webhook is well again.
     later.start()
     try:
-        assert deliver_due_webhooks(now=NOW + timedelta(minutes=4)) == (3, 0)
+        assert deliver_at(NOW + timedelta(minutes=4)) == (3, 0)
     finally:
         later.stop()
     hook.refresh_from_db()
@@ -444,7 +449,7 @@ def test_a_test_message_ends_the_rest(cast, settings):
     settings.SPARRING_WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.0/8"]
     hook = create(ChatServer(port=free_port()).url())
     queue()
-    deliver_due_webhooks(now=NOW)
+    deliver_at(NOW)
     hook.refresh_from_db()
     assert hook.retry_after is not None
 
@@ -601,12 +606,12 @@ def test_https_checks_the_certificate_against_the_name_while_connecting_to_the_c
     names: list[str | None] = []
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
-    context.sni_callback = lambda sock, name, ctx: names.append(name)  # type: ignore[assignment]
+    context.sni_callback = lambda sock, name, ctx: names.append(name)
     server.server.socket = context.wrap_socket(server.server.socket, server_side=True)
     try:
         create(f"https://chat.intern.example:{server.port}/hooks/{TOKEN}")
         queue()
-        assert deliver_due_webhooks(now=NOW) == (sent, 1 - sent)
+        assert deliver_at(NOW) == (sent, 1 - sent)
     finally:
         server.stop()
     assert names == ["chat.intern.example"]

@@ -33,8 +33,7 @@ def tick(keep_going: Callable[[], bool] = lambda: True) -> None:
 
 
 def _post_chat_messages(*, limit: int, keep_going: Callable[[], bool]) -> tuple[int, int]:
-    # A fresh time for each batch: posting one can take a while.
-    return deliver_due_webhooks(now=timezone.now(), limit=limit, keep_going=keep_going)
+    return deliver_due_webhooks(clock=timezone.now, limit=limit, keep_going=keep_going)
 
 
 class Command(BaseCommand):
