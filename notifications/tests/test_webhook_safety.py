@@ -175,7 +175,7 @@ def test_a_public_address_is_allowed(address):
     assert refusal(ipaddress.ip_address(address)) is None
 
 
-def test_the_name_is_resolved_before_the_write_transaction_opens(cast, dns):
+def test_the_name_is_resolved_outside_any_write_transaction(cast, dns):
     depth_when_asked: list[int] = []
     dns.on_ask = lambda name: depth_when_asked.append(len(connection.atomic_blocks))
     depth = len(connection.atomic_blocks)
@@ -184,6 +184,13 @@ def test_the_name_is_resolved_before_the_write_transaction_opens(cast, dns):
 
     assert depth_when_asked == [depth]
     assert ChatWebhook.objects.filter(pk=hook.pk).exists()
+
+    # The worker too resolves after its claim's transaction has closed (the name now leads
+    # inside, so nothing is posted).
+    dns.answers["chat.example"] = ["10.0.0.1"]
+    queue()
+    assert deliver_at(NOW) == (0, 1)
+    assert depth_when_asked == [depth, depth]
 
 
 # --- Posting ----------------------------------------------------------------------------------
