@@ -292,14 +292,19 @@ def chat_webhook_update(
     new_url = _checked_url(url) if url_changed else webhook.url
     with transaction.atomic():
         before = _audit_data(webhook)
-        if url_changed or (is_active and not webhook.is_active):
+        reactivated = is_active and not webhook.is_active
+        if url_changed or reactivated:
             webhook.failures, webhook.retry_after = 0, None
         webhook.name = name.strip()
         webhook.format = Format(format)
         webhook.unit = unit
         webhook.is_active = is_active
         webhook.url = new_url
-        webhook.save()
+        # Not the failure count: the worker may have written it since the page was loaded.
+        webhook.save(
+            update_fields=["name", "format", "unit", "is_active", "url", "updated_at"]
+            + (["failures", "retry_after"] if url_changed or reactivated else [])
+        )
         after = _audit_data(webhook)
         changes: dict[str, Any] = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
         if url_changed:

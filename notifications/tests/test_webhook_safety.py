@@ -625,3 +625,20 @@ def test_https_checks_the_certificate_against_the_name_while_connecting_to_the_c
     assert len(server.received) == sent
     if not sent:
         assert WebhookDelivery.objects.get().last_error == "certificate"
+
+
+def test_a_new_address_ends_the_rest_and_other_edits_keep_it(cast, dns):
+    from notifications.chat import chat_webhook_update
+
+    hook = create("https://chat.example/hook")
+    ChatWebhook.objects.filter(pk=hook.pk).update(failures=2, retry_after=NOW)
+    hook.refresh_from_db()
+
+    edit = {"actor": cast.ada, "format": "slack", "unit": None, "is_active": True}
+    chat_webhook_update(webhook=hook, name="Nyt navn", **edit)
+    hook.refresh_from_db()
+    assert (hook.name, hook.failures, hook.retry_after) == ("Nyt navn", 2, NOW)
+
+    chat_webhook_update(webhook=hook, name="Nyt navn", url="https://new.example/hook", **edit)
+    hook.refresh_from_db()
+    assert (hook.url, hook.failures, hook.retry_after) == ("https://new.example/hook", 0, None)
