@@ -237,7 +237,11 @@ def _empty_open_tables(*, sealed: Round) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             tables = ", ".join(f'"{model._meta.db_table}"' for model in OPEN_MODELS)
+            # Checks of keys deferred to the commit must run first: TRUNCATE refuses a table
+            # with pending ones (a round opened and sealed in one transaction, as the demo's).
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"TRUNCATE {tables}")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         else:
             for model in OPEN_MODELS:
                 cursor.execute(f'DELETE FROM "{model._meta.db_table}"')  # noqa: S608 (our tables)
