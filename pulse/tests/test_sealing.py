@@ -169,21 +169,26 @@ def test_sqlite_files_keep_no_order_of_answers_after_sealing(cast, tmp_path):
 
 def _tuple_headers(cursor, xids: set[int]) -> dict[str, int]:
     """For every table of the pulse app, how many places in its pages (in use or free) hold
-    a row header written or deleted by one of `xids`: a transaction id at a row's aligned
-    start, with the header length where a header has it."""
+    a row header written or deleted by one of `xids`: at a row's aligned start, a
+    transaction id, the table's number of columns and a header length."""
     cursor.execute(
-        "SELECT c.oid::regclass::text, pg_relation_size(c.oid) / current_setting('block_size')::int"
+        "SELECT c.oid::regclass::text,"
+        " pg_relation_size(c.oid) / current_setting('block_size')::int,"
+        " (SELECT count(*) FROM pg_attribute a"
+        "  WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped)"
         " FROM pg_class c WHERE c.relname LIKE 'pulse\\_%%' AND c.relkind = 'r'"
     )
     found: dict[str, int] = {}
-    for table, blocks in cursor.fetchall():
+    for table, blocks, columns in cursor.fetchall():
         hits = 0
         for block in range(blocks):
             cursor.execute("SELECT get_raw_page(%s, %s)", [table, block])
             page = bytes(cursor.fetchone()[0])
             for offset in range(24, len(page) - 24, 8):  # rows start MAXALIGNed
                 xmin, xmax = struct.unpack_from("<II", page, offset)
-                if (xmin in xids or xmax in xids) and page[offset + 22] in (24, 32):
+                natts = struct.unpack_from("<H", page, offset + 18)[0] & 0x07FF
+                header = page[offset + 22]
+                if (xmin in xids or xmax in xids) and natts == columns and header in (24, 32):
                     hits += 1
         if hits:
             found[table] = hits
