@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import random
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F
@@ -34,6 +35,7 @@ from pulse.models import (
     Survey,
     SurveyQuestion,
     Tally,
+    random_key,
 )
 from teamwork.services import goal_create
 
@@ -175,37 +177,32 @@ def round_seal(*, round_: Round, now: datetime | None = None) -> bool:
             k=round_.k,
         )
         shuffle(tallies)
-        Tally.objects.bulk_create(
+        _insert(
+            Tally,
+            ["round_id", "unit_id", "question_id", *(f"c{v}" for v in SCALE)]
+            + [f"t{v}" for v in SCALE],
             (
-                Tally(
-                    round=round_,
-                    unit_id=unit_id,
-                    question_id=question_id,
-                    **{f"c{value}": counts[value - 1] for value in SCALE},
-                    **_totals(rolled[unit_id, question_id]),
-                )
+                [round_.pk, unit_id, question_id, *counts, *rolled[unit_id, question_id]]
                 for unit_id, question_id, *counts in tallies
             ),
-            batch_size=2000,
         )
-        for unit in units:
-            unit.respondents = respondents[unit.unit_id]
-            unit.group_id = group_of[unit.unit_id]
-        RoundUnit.objects.bulk_update(units, ["respondents", "group_id"], batch_size=500)
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "UPDATE pulse_roundunit SET respondents = %s, group_id = %s WHERE id = %s",
+                [(respondents[unit.unit_id], group_of[unit.unit_id], unit.pk) for unit in units],
+            )
         comments = list(OpenComment.objects.filter(round=round_).values_list("unit_id", "text"))
         shuffle(comments)
-        Comment.objects.bulk_create(
-            (Comment(round=round_, unit_id=unit_id, text=text) for unit_id, text in comments),
-            batch_size=2000,
+        _insert(
+            Comment,
+            ["id", "round_id", "unit_id", "text"],
+            ((random_key(), round_.pk, unit_id, text) for unit_id, text in comments),
         )
         people = list(
             OpenParticipation.objects.filter(round=round_).values_list("user_id", flat=True)
         )
         shuffle(people)
-        Participation.objects.bulk_create(
-            (Participation(round=round_, user_id=user_id) for user_id in people),
-            batch_size=2000,
-        )
+        _insert(Participation, ["round_id", "user_id"], ((round_.pk, p) for p in people))
         _empty_open_tables(sealed=round_)
         Round.objects.filter(pk=round_.pk).update(sealed_at=now)
     round_.sealed_at = now
@@ -230,9 +227,14 @@ def _empty_open_tables(*, sealed: Round) -> None:
     tables new, empty files. On SQLite, secure_delete zeroes what is deleted, and deleting
     everything frees every page of the tables and their indexes, where a partial delete can
     leave stale index entries behind."""
+    columns = {model: [str(f.column) for f in model._meta.concrete_fields] for model in OPEN_MODELS}
     kept = {
-        model: list(model.objects.exclude(round=sealed))
-        for model in OPEN_MODELS  # type: ignore[attr-defined]
+        model: list(
+            model._default_manager.exclude(round=sealed).values_list(
+                *[f.attname for f in model._meta.concrete_fields]
+            )
+        )
+        for model in OPEN_MODELS
     }
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -246,7 +248,24 @@ def _empty_open_tables(*, sealed: Round) -> None:
             for model in OPEN_MODELS:
                 cursor.execute(f'DELETE FROM "{model._meta.db_table}"')  # noqa: S608 (our tables)
     for model, rows in kept.items():
-        model.objects.bulk_create(rows, batch_size=2000)  # type: ignore[attr-defined]
+        _insert(model, columns[model], rows)
+
+
+def _insert(model: type[models.Model], columns: list[str], rows: Iterable[Sequence[Any]]) -> None:
+    """Insert rows in one executemany, in the order given: for the tens of thousands of rows
+    of a municipal round, several times faster than bulk_create, which splits them into
+    statements of a few dozen rows on SQLite."""
+    rows = list(rows)
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(column) for column in columns)
+    marks = ", ".join(["%s"] * len(columns))
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({marks})",  # noqa: S608
+            rows,
+        )
 
 
 def storage_settle() -> None:

@@ -203,7 +203,7 @@ def _row_versions(cursor, table: str) -> list[tuple[int, int, int]]:
         " AS block, LATERAL heap_page_items(get_raw_page(%s, block::int))",
         [table, table],
     )
-    return cursor.fetchall()
+    return list(cursor.fetchall())
 
 
 @pytest.mark.django_db(transaction=True)

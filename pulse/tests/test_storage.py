@@ -68,8 +68,8 @@ def test_response_tables_have_no_person_and_no_time():
             assert not isinstance(field, models.DateField | models.DateTimeField), field
             related = getattr(field, "related_model", None)
             assert related is not User, field
-    for model in (Participation, OpenParticipation):
-        assert {f.name for f in model._meta.get_fields()} == {"id", "round", "user"}
+    for who in (Participation, OpenParticipation):
+        assert {f.name for f in who._meta.get_fields()} == {"id", "round", "user"}
 
 
 @pytest.mark.django_db(transaction=True)
