@@ -55,6 +55,25 @@ def rounds_not_sealed_move_to_open_tables(apps, schema_editor):
         RoundUnit.objects.filter(round=round_).update(respondents=0)
 
 
+def sealed_tables_rewritten(apps, schema_editor):
+    """On PostgreSQL, rounds sealed before kept old row versions of their counters in the
+    pages of these tables (VACUUM frees them but leaves their bytes). CLUSTER writes each
+    table again into a new file, in the order of a key that says nothing about answering."""
+    connection = schema_editor.connection
+    if connection.vendor != "postgresql":
+        return  # SQLite overwrote deleted rows (secure_delete); the worker truncates its log
+    with connection.cursor() as cursor:
+        for table in ("pulse_tally", "pulse_roundunit", "pulse_comment", "pulse_participation"):
+            cursor.execute(
+                "SELECT i.indexrelid::regclass::text FROM pg_index i"
+                " WHERE i.indrelid = %s::regclass AND NOT i.indisprimary"
+                " ORDER BY i.indexrelid LIMIT 1",
+                [table],
+            )
+            (index,) = cursor.fetchone()
+            cursor.execute(f'CLUSTER "{table}" USING "{index}"')
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("pulse", "0004_energy_actions_and_sealing"),
@@ -161,4 +180,5 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(rounds_not_sealed_move_to_open_tables, migrations.RunPython.noop),
+        migrations.RunPython(sealed_tables_rewritten, migrations.RunPython.noop),
     ]
