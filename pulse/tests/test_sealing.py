@@ -316,3 +316,52 @@ def test_answer_page_promises_the_k_of_the_round_being_answered(cast, client_for
     assert promise is not None
     assert "færre end 5 personer" in promise.group(0), promise.group(0)
     assert "9" not in promise.group(0)
+
+
+# --- Rounds open when this version is installed -------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_moves_rounds_not_sealed_to_the_open_tables(cast):
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = [("pulse", "0004_energy_actions_and_sealing")], [("pulse", "0005_open_tables")]
+    executor = MigrationExecutor(connection)
+    try:
+        executor.migrate(before)
+        old = executor.loader.project_state(before).apps
+        survey = old.get_model("pulse", "Survey").objects.create(
+            name="Trivsel", starts_on=date(2026, 3, 9)
+        )
+        question = old.get_model("pulse", "Question").objects.create(
+            theme="trust", text_da="t", text_en="t"
+        )
+        Round_ = old.get_model("pulse", "Round")
+        round_ = Round_.objects.create(
+            survey=survey, number=1, opens_at=NOW, closes_at=NOW + timedelta(days=5)
+        )
+        sealed = Round_.objects.create(
+            survey=survey, number=2, opens_at=NOW, closes_at=NOW, sealed_at=NOW
+        )
+        for r in (round_, sealed):
+            old.get_model("pulse", "Tally").objects.create(
+                round=r, unit_id=cast.team.pk, question=question, c4=2
+            )
+            old.get_model("pulse", "Participation").objects.create(round=r, user_id=cast.alice.pk)
+            old.get_model("pulse", "Comment").objects.create(
+                round=r, unit_id=cast.team.pk, text="x"
+            )
+
+        executor = MigrationExecutor(connection)
+        executor.migrate(after)
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+
+    assert OpenTally.objects.get(round_id=round_.pk).counts == [0, 0, 0, 2, 0]
+    assert OpenParticipation.objects.filter(round_id=round_.pk, user=cast.alice).exists()
+    assert OpenComment.objects.filter(round_id=round_.pk).count() == 1
+    for model in (Tally, Participation, Comment):
+        assert not model.objects.filter(round_id=round_.pk).exists()
+        assert model.objects.filter(round_id=sealed.pk).count() == 1
+    assert not OpenTally.objects.filter(round_id=sealed.pk).exists()
