@@ -8,13 +8,14 @@ from __future__ import annotations
 import re
 import sqlite3
 import struct
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.urls import reverse
 
 from accounts.models import User
@@ -32,7 +33,7 @@ from pulse.models import (
     Survey,
     Tally,
 )
-from pulse.services import PulseError, pulse_answer, round_open
+from pulse.services import PulseError, pulse_answer, round_open, round_seal
 from pulse.tasks import run_pulse_rounds
 
 PEOPLE = 8
@@ -83,7 +84,9 @@ def _answer_rounds(cast) -> tuple[Round, Round, list[User]]:
     return round_, other, people
 
 
-def _assert_sealed_and_other_round_kept(round_: Round, other: Round) -> None:
+def _assert_sealed_and_other_round_kept(
+    round_: Round, other: Round, *, other_answers: int = OPEN_OTHER
+) -> None:
     round_.refresh_from_db()
     assert round_.sealed_at == SEALED_AT
     assert Participation.objects.filter(round=round_).count() == PEOPLE
@@ -93,9 +96,9 @@ def _assert_sealed_and_other_round_kept(round_: Round, other: Round) -> None:
     for model in (OpenParticipation, OpenTally, OpenComment):
         assert not model.objects.filter(round=round_).exists()
     # The round still open lost nothing when the open tables were emptied.
-    assert OpenParticipation.objects.filter(round=other).count() == OPEN_OTHER
-    assert OpenComment.objects.filter(round=other).count() == OPEN_OTHER
-    assert all(sum(t.counts) == OPEN_OTHER for t in OpenTally.objects.filter(round=other))
+    assert OpenParticipation.objects.filter(round=other).count() == other_answers
+    assert OpenComment.objects.filter(round=other).count() == other_answers
+    assert all(sum(t.counts) == other_answers for t in OpenTally.objects.filter(round=other))
 
 
 # --- SQLite: the database file and its write-ahead log ----------------------------------------
@@ -300,6 +303,57 @@ def test_an_answer_that_arrives_after_sealing_is_refused(cast):
         now=NOW + timedelta(days=4, hours=1),
     )
     assert OpenParticipation.objects.filter(round=other).count() == OPEN_OTHER + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_answer_to_another_round_during_sealing_is_kept(cast):
+    """Sealing empties the open tables of every round: an answer to a round still open that
+    is being written when sealing starts must be among the rows written back."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs one writer at a time")
+    round_, other, people = _answer_rounds(cast)
+    answering, go_on = threading.Event(), threading.Event()
+    failures: list[BaseException] = []
+
+    def answer() -> None:
+        try:
+            with transaction.atomic():
+                pulse_answer(
+                    round_=other,
+                    user=people[-1],
+                    answers={q.pk: 1 for q in other.questions.all()},
+                    comment="midt i forseglingen.",
+                    now=NOW + timedelta(days=4, hours=1),
+                )
+                answering.set()
+                go_on.wait(10)
+        except BaseException as error:  # reported in the test's thread
+            failures.append(error)
+        finally:
+            answering.set()
+            connections.close_all()
+
+    def seal() -> None:
+        try:
+            round_seal(round_=Round.objects.get(pk=round_.pk), now=SEALED_AT)
+        except BaseException as error:
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    answerer = threading.Thread(target=answer)
+    answerer.start()
+    assert answering.wait(10)
+    sealer = threading.Thread(target=seal)
+    sealer.start()
+    sealer.join(0.5)
+    assert sealer.is_alive()  # waits for the answer's transaction
+    go_on.set()
+    answerer.join(10)
+    sealer.join(30)
+    assert not failures, failures
+    _assert_sealed_and_other_round_kept(round_, other, other_answers=OPEN_OTHER + 1)
+    assert OpenComment.objects.filter(round=other, text="midt i forseglingen.").exists()
 
 
 # --- The answer page promises the round's k ---------------------------------------------------
