@@ -33,7 +33,13 @@ from pulse.models import (
     Survey,
     Tally,
 )
-from pulse.services import PulseError, pulse_answer, round_open, round_seal
+from pulse.services import (
+    PulseError,
+    StorageBusyError,
+    pulse_answer,
+    round_open,
+    round_seal,
+)
 from pulse.tasks import run_pulse_rounds
 
 PEOPLE = 8
@@ -165,6 +171,31 @@ def test_sqlite_files_keep_no_order_of_answers_after_sealing(cast, tmp_path):
             assert sealed == [(PEOPLE,)]
         finally:
             other_connection.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sqlite_log_held_by_a_reader_is_truncated_on_a_later_tick(cast, tmp_path):
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's files")
+    path = tmp_path / "sparring.sqlite3"
+    with _on_a_file(path):
+        reader = sqlite3.connect(path, isolation_level=None)
+        try:
+            round_, other, _people = _answer_rounds(cast)
+            # A long read (a backup, a report) keeps the log's pages in use.
+            reader.execute("BEGIN")
+            reader.execute("SELECT count(*) FROM pulse_round").fetchall()
+            with pytest.raises(StorageBusyError):  # the scheduler logs it and goes on
+                run_pulse_rounds(SEALED_AT)
+            _assert_sealed_and_other_round_kept(round_, other)
+            assert Path(f"{path}-wal").stat().st_size > 0
+            assert tasks._settle_owed
+            reader.execute("COMMIT")
+            run_pulse_rounds(SEALED_AT + timedelta(minutes=1))  # the next tick settles
+            assert Path(f"{path}-wal").stat().st_size == 0
+            assert [_occurrences(path, f"svar nummer {i}.") for i in range(PEOPLE)] == [1] * PEOPLE
+        finally:
+            reader.close()
 
 
 # --- PostgreSQL: row versions in the pages ----------------------------------------------------
