@@ -49,7 +49,7 @@ def tick(now: datetime | None = None, *, keep_going: Callable[[], bool] = lambda
         if sent + failed < BATCH:
             break
     while keep_going():
-        sent, failed = deliver_due_webhooks(limit=BATCH, keep_going=keep_going)
+        sent, failed = deliver_due_webhooks(clock=clock, limit=BATCH, keep_going=keep_going)
         if sent + failed < BATCH:
             break
 
