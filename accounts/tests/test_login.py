@@ -120,9 +120,12 @@ def test_trying_while_locked_does_not_prolong_the_lockout_and_records_nothing(ca
     recorded = LoginAttempt.objects.count()
     # Someone keeps trying every few minutes while alice is locked: nothing is recorded.
     for minutes in (4, 8, 12, 16):
-        assert login_try_begin(
-            username="alice", address="10.0.0.1", now=start + timedelta(minutes=minutes)
-        ) is None
+        assert (
+            login_try_begin(
+                username="alice", address="10.0.0.1", now=start + timedelta(minutes=minutes)
+            )
+            is None
+        )
     assert LoginAttempt.objects.count() == recorded
     assert login_try_begin(username="alice", address="10.0.0.1", now=start + timedelta(minutes=18))
 
