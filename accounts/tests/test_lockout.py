@@ -112,7 +112,7 @@ def test_ipv6_addresses_are_counted_per_64():
 
 @override_settings(SPARRING_LOCKOUT_ATTEMPTS=3)
 def test_the_lockout_message_is_the_same_for_a_name_that_matches_no_one(cast):
-    answers = {}
+    answers: dict[str, str] = {}
     for name in ("alice", "nobody-by-that-name"):
         client = Client(REMOTE_ADDR=f"192.0.2.{len(answers) + 1}")
         for _ in range(3):
