@@ -138,7 +138,6 @@ def oidc(provider: Provider, live_server: Any) -> Iterator[Provider]:
         OIDC_OP_USER_ENDPOINT=provider.endpoint("userinfo_endpoint"),
         OIDC_OP_JWKS_ENDPOINT=provider.endpoint("jwks_uri"),
         OIDC_OP_ISSUER=provider.discovery["issuer"],
-        OIDC_USE_PKCE=True,
         # This provider signs with its one key and leaves "kid" out of the token header, which
         # OpenID Connect allows; the signature is still checked against the key it publishes.
         OIDC_VERIFY_KID=False,
