@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.db import connection
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from django.utils.translation import gettext
 
@@ -38,6 +39,8 @@ def locked_message() -> str:
 
 
 def test_with_10000_failed_attempts_in_the_table_the_lock_still_holds(cast):
+    with CaptureQueriesContext(connection) as empty_table:
+        login_try_begin(username="bob", address="192.0.2.77", now=NOW)
     # Yesterday's and today's earlier failures of alice and of others, from many addresses.
     LoginAttempt.objects.bulk_create(
         [
@@ -61,6 +64,10 @@ def test_with_10000_failed_attempts_in_the_table_the_lock_still_holds(cast):
     for _ in range(20):
         login(client, "alice", "wrong")
     assert LoginAttempt.objects.count() == recorded, "nothing is recorded while locked"
+    # The check reads one counter row per name and address, whatever the table holds.
+    with CaptureQueriesContext(connection) as full_table:
+        login_try_begin(username="bob", address="192.0.2.78", now=NOW)
+    assert len(full_table) == len(empty_table)
 
 
 @override_settings(SPARRING_TRUSTED_PROXIES=1)
