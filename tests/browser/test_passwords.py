@@ -10,7 +10,7 @@ from playwright.sync_api import Page
 
 from accounts.services import password_link_url
 from conftest import PASSWORD
-from tests.browser.conftest import axe_check, follow, login, path_of, visit
+from tests.browser.conftest import SCREENSHOTS, axe_check, follow, login, path_of, visit
 
 NEW = "a-password-only-alice-knows"
 
@@ -39,7 +39,8 @@ def _forgot_and_link_pages(page: Page, live_server, cast) -> None:
     # Used once: the page says so (a 404, which the browser logs, so only axe checks it).
     used = page.goto(live_server.url + link)
     assert used is not None and used.status == 404
-    page.screenshot(path=f"/tmp/acc/link-used-{(page.viewport_size or {'width': 0})['width']}.png")
+    width = (page.viewport_size or {"width": 0})["width"]
+    page.screenshot(path=SCREENSHOTS / f"password-link-used-{width}.png")
     axe_check(page)
 
 
