@@ -171,14 +171,17 @@ def password_change_view(request: AuthenticatedRequest) -> HttpResponse:
             keep_session_key=request.session.session_key,
         )
         auth.update_session_auth_hash(request, request.user)
-        messages.success(
-            request,
-            ngettext(
-                "Your password is changed. You were logged out on %(count)d other device.",
-                "Your password is changed. You were logged out on %(count)d other devices.",
-                ended,
+        if ended:
+            messages.success(
+                request,
+                ngettext(
+                    "Your password is changed. You were logged out on %(count)d other device.",
+                    "Your password is changed. You were logged out on %(count)d other devices.",
+                    ended,
+                )
+                % {"count": ended},
             )
-            % {"count": ended},
-        )
+        else:
+            messages.success(request, _("Your password is changed."))
         return redirect("core:home")
     return render(request, "accounts/password_change.html", {"form": form})
