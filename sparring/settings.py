@@ -137,6 +137,22 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 SPARRING_LOCKOUT_ATTEMPTS = env_int("SPARRING_LOCKOUT_ATTEMPTS", 5)
 SPARRING_LOCKOUT_MINUTES = env_int("SPARRING_LOCKOUT_MINUTES", 15)
 SPARRING_LOCKOUT_ATTEMPTS_PER_ADDRESS = env_int("SPARRING_LOCKOUT_ATTEMPTS_PER_ADDRESS", 50)
+# How many reverse proxies in front of Sparring append to X-Forwarded-For. 0: the client is
+# REMOTE_ADDR. Set it to exactly the number of your own proxies: one too many lets a client
+# choose its own address, one too few counts everyone as the proxy.
+SPARRING_TRUSTED_PROXIES = env_int("SPARRING_TRUSTED_PROXIES", 0)
+
+# Links by e-mail to set a password: an invitation, or "forgot my password". Single use and
+# short-lived; at most a few per person and per client address an hour.
+SPARRING_INVITATION_DAYS = env_int("SPARRING_INVITATION_DAYS", 7)
+SPARRING_PASSWORD_RESET_HOURS = env_int("SPARRING_PASSWORD_RESET_HOURS", 2)
+SPARRING_PASSWORD_LINKS_PER_HOUR = env_int("SPARRING_PASSWORD_LINKS_PER_HOUR", 3)
+SPARRING_PASSWORD_LINKS_PER_ADDRESS_PER_HOUR = env_int(
+    "SPARRING_PASSWORD_LINKS_PER_ADDRESS_PER_HOUR", 10
+)
+# After an administrator or an import changes the e-mail address of a person who can log in,
+# no link to set a password is sent to that person for this many days.
+SPARRING_EMAIL_CHANGE_HOLD_DAYS = env_int("SPARRING_EMAIL_CHANGE_HOLD_DAYS", 7)
 
 # Sessions live in our own table, which knows its user, so that logging out everywhere and
 # deactivating a person end every session on the server.
@@ -166,6 +182,15 @@ OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "OS2faktor")
 # person's external id (for example "sub" or a Keycloak attribute with the OS2mo uuid).
 OIDC_MATCH_CLAIM = env_str("OIDC_MATCH_CLAIM", "email")
 OIDC_CREATE_USER = env_bool("OIDC_CREATE_USER", True)
+# Matching by e-mail needs the provider to say email_verified: true. A provider that never
+# sends the claim (Entra ID) is trusted only when this is set; matching on a stable claim
+# (OIDC_MATCH_CLAIM=sub or an OS2mo uuid) is the safer choice.
+OIDC_TRUST_EMAIL_WITHOUT_VERIFIED_CLAIM = env_bool("OIDC_TRUST_EMAIL_WITHOUT_VERIFIED_CLAIM", False)
+# The id token must come from this issuer and be meant for OIDC_RP_CLIENT_ID.
+OIDC_OP_ISSUER = env_str("OIDC_OP_ISSUER")
+if OIDC_ENABLED and not OIDC_OP_ISSUER:
+    raise ImproperlyConfigured("OIDC_OP_ISSUER is required when OpenID Connect is enabled.")
+OIDC_USE_PKCE = True
 OIDC_USERNAME_ALGO = "accounts.oidc.username_from_email"
 OIDC_STORE_ID_TOKEN = bool(OIDC_OP_LOGOUT_ENDPOINT)
 OIDC_OP_LOGOUT_URL_METHOD = "accounts.oidc.provider_logout_url"
