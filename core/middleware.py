@@ -20,3 +20,26 @@ class ContentSecurityPolicyMiddleware:
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
         )
         return response
+
+
+class PrivateNoStoreMiddleware:
+    """Marks every response the app renders `Cache-Control: private, no-store` (PRODUCT.md,
+    privacy rule 8): pages for a logged-in person, downloads (CSV, JSON, .ics), and the pages
+    around them, such as the login form with its CSRF token and the error pages.
+
+    Sits below WhiteNoise, which answers for static files before this runs: they hold nothing
+    personal and keep their long cache lifetime. One rule for everything else is simpler to
+    trust than a list of which pages are personal, and it holds for new pages by itself."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        # Replaces whatever a view set: nothing here may be kept by a browser or a proxy.
+        response.headers["Cache-Control"] = NO_STORE
+        response.headers.pop("Expires", None)
+        return response
+
+
+NO_STORE = "private, no-store"
