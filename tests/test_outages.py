@@ -28,7 +28,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -131,7 +131,7 @@ class Browser:
 
 
 @pytest.fixture
-def serve() -> Iterator:
+def serve() -> Iterator[Callable[..., Browser]]:
     processes: list[subprocess.Popen[bytes]] = []
 
     def start(env: dict[str, str], prefix: tuple[str, ...] = ()) -> Browser:
