@@ -297,3 +297,20 @@ def test_a_read_only_sqlite_folder_gives_503(serve):
     finally:
         folder.chmod(0o755)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_a_postgresql_that_never_answers_gives_503_within_3_seconds(serve):
+    """A database host that takes the connection and then says nothing (an overloaded or
+    frozen server, a half-open firewall): the kernel completes the handshake on a socket that
+    nobody serves, so only the connect timeout can end the wait."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(16)
+        port = silent.getsockname()[1]
+        browser = serve(_environment(f"postgres://postgres@127.0.0.1:{port}/sparring"))
+        answer = browser.log_in("alice", "wrong-password")
+        assert answer.status == 503
+        assert answer.seconds < 3, f"{answer.seconds:.1f} s to the 503 page"
+        assert UNAVAILABLE_DA in answer.text
+        ready = browser.request("/health/ready")
+        assert ready.status == 503 and ready.seconds < 3
