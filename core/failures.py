@@ -42,7 +42,8 @@ def is_unavailable(error: BaseException | None) -> bool:
             if isinstance(error.__cause__, sqlite3.Error):
                 return _sqlite_unavailable(error)
             # PostgreSQL: psycopg's OperationalError is the connection's (refused, timed out,
-            # closed, server shutting down); a broken statement is a ProgrammingError.
+            # closed, server shutting down) or another passing one (a deadlock, a cancelled
+            # statement), worth a retry; a broken statement is a ProgrammingError.
             return True
         if isinstance(error, OSError) and error.errno in OS_UNAVAILABLE:
             return True
