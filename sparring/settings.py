@@ -11,6 +11,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from notifications.webhook_network import parse_networks
 from sparring.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -219,6 +220,17 @@ SPARRING_EMAIL_MAX_ATTEMPTS = env_int("SPARRING_EMAIL_MAX_ATTEMPTS", 10)
 # many seconds for an answer, and retries like e-mail until this many attempts have failed.
 SPARRING_WEBHOOK_TIMEOUT = env_int("SPARRING_WEBHOOK_TIMEOUT", 10)
 SPARRING_WEBHOOK_MAX_ATTEMPTS = env_int("SPARRING_WEBHOOK_MAX_ATTEMPTS", 10)
+# Webhooks go to the public internet only. An on-premise chat server inside the organisation's
+# network is reached only when its network is listed here (CIDR, comma-separated, for example
+# "10.20.0.0/16,fd12:3456::/48"); link-local addresses (169.254.0.0/16, fe80::/10, where cloud
+# metadata services live) stay refused even then. See README.md.
+SPARRING_WEBHOOK_ALLOWED_NETWORKS = env_list("SPARRING_WEBHOOK_ALLOWED_NETWORKS", [])
+try:
+    parse_networks(SPARRING_WEBHOOK_ALLOWED_NETWORKS)
+except ValueError as error:
+    raise ImproperlyConfigured(
+        f"SPARRING_WEBHOOK_ALLOWED_NETWORKS must be networks in CIDR notation: {error}"
+    ) from None
 
 # --- Language and time ------------------------------------------------------------------------
 LANGUAGE_CODE = "da"
