@@ -38,6 +38,21 @@ class AuditEntry(models.Model):
         return str(ACTION_LABELS.get(self.action, self.action))
 
 
+class WorkerHeartbeat(models.Model):
+    """When the background worker on a machine last began a tick. `/health/ready` reads it to
+    tell whether reminders and e-mail are being sent. One row per machine, nothing personal."""
+
+    host = models.CharField(_("machine"), max_length=255, unique=True)
+    seen_at = models.DateTimeField(_("last seen"))
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.host} {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
 ACTION_LABELS = {
     "organisation.import": _("Organisation imported"),
     "person.create": _("Person created"),
