@@ -17,14 +17,16 @@ import io
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.services import people_deactivate
+from accounts.services import people_deactivate, person_email_changed
 from core.audit import audit_record
 from organisation.models import Membership, Unit, path_step
 
@@ -410,7 +412,12 @@ def unit_paths_repair() -> int:
 
 @transaction.atomic
 def snapshot_apply(
-    snapshot: Snapshot, *, actor: User | None, source: str, progress: Progress = no_progress
+    snapshot: Snapshot,
+    *,
+    actor: User | None,
+    source: str,
+    progress: Progress = no_progress,
+    now: datetime | None = None,
 ) -> ImportResult:
     result = ImportResult()
 
@@ -444,6 +451,7 @@ def snapshot_apply(
     known = {u.external_id: u for u in User.objects.exclude(external_id="")}
     fields = ["username", "first_name", "last_name", "email", "job_title"]
     to_create, to_update = [], []
+    email_changes: list[tuple[User, str]] = []
     for done, person in enumerate(snapshot.people.values(), 1):
         user = known.get(person.key)
         values = {f: getattr(person, f) for f in fields}
@@ -451,6 +459,8 @@ def snapshot_apply(
             to_create.append(User(external_id=person.key, password=make_password(None), **values))
         else:
             changed = any(getattr(user, f) != v for f, v in values.items())
+            if user.email and user.email.lower() != (values["email"] or "").lower():
+                email_changes.append((user, user.email))
             if changed or not user.is_active:
                 if not user.is_active:
                     result.people_reactivated += 1
@@ -465,6 +475,12 @@ def snapshot_apply(
     for user in User.objects.bulk_create(to_create, batch_size=500):
         known[user.external_id] = user
     User.objects.bulk_update(to_update, [*fields, "is_active"], batch_size=500)
+    # An import can hand an account to whoever owns the new address, like an administrator
+    # can: the old address is told and links to set a password are held back (accounts).
+    for user, old_email in email_changes:
+        person_email_changed(
+            actor=actor, person=user, old_email=old_email, now=now or timezone.now()
+        )
     result.people_created = len(to_create)
     progress("people", total, total)
 

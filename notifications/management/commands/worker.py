@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections
 from django.utils import timezone
 
+from core.services import worker_heartbeat_record
 from notifications.chat_delivery import deliver_due_webhooks
 from notifications.delivery import deliver_due
 from notifications.scheduler import run_periodic_tasks
@@ -33,6 +34,7 @@ def tick(now: datetime | None = None, *, keep_going: Callable[[], bool] = lambda
     (e-mail leases, sent times) starts there and runs on with real time, so a tick given a
     Tuesday morning stays on that Tuesday morning however long its tasks take."""
     clock = _clock_from(now)
+    worker_heartbeat_record(now=clock())  # for /health/ready
 
     def deliver_waiting_email() -> None:
         deadline = time.monotonic() + BETWEEN_TASKS.total_seconds()
