@@ -7,12 +7,12 @@ MANAGE := $(BIN)/python manage.py
 CHROMIUM ?= /usr/bin/chromium
 
 # Checks run with production settings (DEBUG off) and need a key; never a deployment's key.
-CHECKS := test types migrations-check static unit bench
+CHECKS := test types migrations-check static unit bench clock
 $(CHECKS): export SECRET_KEY ?= insecure-key-for-checks-only-0123456789abcdefghijklmnop
 $(CHECKS): export SECURE_SSL_REDIRECT ?= false
 
 .PHONY: install run worker test lint types migrations-check templates-check unit static messages \
-	chromium bench demo-municipality demo-reset clean
+	chromium faketime clock bench demo-municipality demo-reset clean
 
 install: $(VENV)/.installed node_modules/.installed messages
 
@@ -61,6 +61,32 @@ worker: install
 chromium:
 	@test -x $(CHROMIUM) || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 	@test -x $(CHROMIUM) || (echo "Chromium is missing and could not be installed" >&2; exit 1)
+
+# Debian's faketime, for the runs of `make clock`.
+faketime:
+	@command -v faketime >/dev/null || (apt-get update -qq && apt-get install -y -qq faketime >/dev/null)
+	@command -v faketime >/dev/null || (echo "faketime is missing and could not be installed" >&2; exit 1)
+
+# The tests that depend most on the day run again with the machine's clock set, through
+# faketime, to moments that broke them or could: a Tuesday at 10:00 in Copenhagen (the default
+# check-in day, after its reminders are due), the night the clocks go back (02:30 local, half
+# an hour before), and New Year's Eve at 23:59. Times are given in UTC. The clock then runs on
+# from there; the monotonic clock stays real, or every timed wait of a thread would hang.
+CLOCK_TESTS ?= notifications/tests/test_worker.py notifications/tests/test_delivery.py \
+	checkins/tests/test_reminders.py teamwork/tests/test_reminders.py pulse/tests/test_schedule.py
+# The tests of two processes on one SQLite file are about concurrency, not the calendar, and
+# cost half a run each: the SQLite and PostgreSQL runs of `make test` have them.
+CLOCK_SELECT ?= not on_sqlite
+CLOCK_MOMENTS ?= 2026-12-01T09:00:00 2026-10-25T00:30:00 2026-12-31T22:59:00
+clock: SHELL := /bin/bash
+clock: install static faketime
+	@for moment in $(CLOCK_MOMENTS); do \
+		echo "=== clock tests at $$moment UTC ($$(TZ=Europe/Copenhagen date -d "$${moment}Z" '+%A %F %H:%M %Z') in Copenhagen) ==="; \
+		started=$$SECONDS; \
+		TZ=UTC FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f "@$${moment/T/ }" \
+			$(BIN)/pytest $(CLOCK_TESTS) -k "$(CLOCK_SELECT)" -q -p no:cacheprovider || exit 1; \
+		echo "=== $$((SECONDS - started)) s ==="; \
+	done
 
 lint: install
 	$(BIN)/ruff check .

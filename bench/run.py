@@ -17,23 +17,29 @@ import gc
 import json
 import os
 import platform
-import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-DOCS = BASE_DIR / "docs" / "benchmarks.md"
-SCRATCH = BASE_DIR / "var" / "bench"
+from bench.common import (
+    BASE_DIR,
+    DEFAULT_POSTGRES_URL,
+    DOCS,
+    child_env,
+    memory,
+    percentiles,
+    postgres_database,
+    sqlite_database,
+    write_section,
+)
+from bench.common import load as load_average
+
 MANIFEST = BASE_DIR / "staticfiles" / "staticfiles.json"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 
@@ -54,7 +60,6 @@ HISTORY_WEEKS = 12
 FEEDBACK_MONTHS = 24
 # Far above any healthy run; only there so that a stuck run ends by itself.
 CHILD_TIMEOUT_S = 3600
-DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/sparring_bench"
 
 INTRO = """\
 # Benchmarks
@@ -155,11 +160,6 @@ class DatabaseResult:
 
 
 # --- Child: one database ----------------------------------------------------------------------
-
-
-def _percentiles(samples: list[float]) -> tuple[float, float]:
-    cuts = statistics.quantiles(samples, n=100, method="inclusive")
-    return cuts[49], cuts[94]
 
 
 def _measure(database: str, people: int, requests: int) -> DatabaseResult:
@@ -408,7 +408,7 @@ def _measure(database: str, people: int, requests: int) -> DatabaseResult:
             result.pages.append(PageResult(label, who, url, 0, 0, 0, 0, 0, failed[i]))
             print(f"  {label} as {who}: HTTP {failed[i]}", flush=True)
             continue
-        p50, p95 = _percentiles(samples[i])
+        p50, p95 = percentiles(samples[i])
         low, high = min(counts[i]), max(counts[i])
         status = max(statuses[i])
         result.pages.append(PageResult(label, who, url, requests, p50, p95, low, high, status))
@@ -445,7 +445,7 @@ def _measure_report(client: Any, admin: Any) -> ReportResult:
         started = time.perf_counter()
         client.get(url)
         samples.append((time.perf_counter() - started) * 1000)
-    p50, p95 = _percentiles(samples)
+    p50, p95 = percentiles(samples)
 
     roots = report_roots(round_, admin)
     timings: dict[str, list[float]] = {"histograms": [], "naive": [], "grouped": []}
@@ -492,56 +492,8 @@ def _measure_report(client: Any, admin: Any) -> ReportResult:
 # --- Parent: fresh databases, child processes, the report ---------------------------------------
 
 
-@contextmanager
-def _sqlite_database() -> Iterator[str]:
-    SCRATCH.mkdir(parents=True, exist_ok=True)
-    directory = Path(tempfile.mkdtemp(prefix="run-", dir=SCRATCH))
-    try:
-        yield f"sqlite:///{directory / 'bench.sqlite3'}"
-    finally:
-        shutil.rmtree(directory, ignore_errors=True)
-        if SCRATCH.exists() and not any(SCRATCH.iterdir()):
-            SCRATCH.rmdir()
-
-
-@contextmanager
-def _postgres_database(url: str) -> Iterator[str]:
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    maintenance = urlunsplit(parts._replace(path="/postgres"))
-
-    def run(statement: sql.Composed) -> None:
-        with psycopg.connect(maintenance, autocommit=True) as conn:
-            conn.execute(statement)
-
-    drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-    try:
-        run(drop)
-        run(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    except psycopg.OperationalError as error:
-        raise SystemExit(
-            f"PostgreSQL is not reachable ({error}).\n"
-            "Start it, pass --postgres-url, or measure SQLite only with --database sqlite."
-        ) from None
-    try:
-        yield url
-    finally:
-        run(drop)
-
-
 def _run_child(database: str, url: str, args: argparse.Namespace) -> DatabaseResult:
-    env = dict(os.environ)
-    env.pop("DEBUG", None)
-    env.setdefault("SECRET_KEY", "insecure-key-for-benchmarks-only-0123456789abcdefghijkl")
-    env.update(
-        DATABASE_URL=url,
-        DJANGO_SETTINGS_MODULE="sparring.settings",
-        SECURE_SSL_REDIRECT="false",
-        ALLOWED_HOSTS="testserver,127.0.0.1",
-    )
+    env = child_env(url)
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
         output = Path(handle.name)
     try:
@@ -566,24 +518,6 @@ def _run_child(database: str, url: str, args: argparse.Namespace) -> DatabaseRes
     )
 
 
-def _memory() -> str:
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                return f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB RAM"
-    except OSError:
-        pass
-    return "RAM unknown"
-
-
-def _load() -> str:
-    try:
-        one, five, _fifteen = os.getloadavg()
-    except OSError:
-        return "load unknown"
-    return f"load average {one:.1f} (1 min), {five:.1f} (5 min) at the start"
-
-
 def _verdict(ok: bool) -> str:
     return "pass" if ok else "**fail**"
 
@@ -602,7 +536,7 @@ def _section(results: list[DatabaseResult], args: argparse.Namespace, load: str)
     lines = [
         f"## Run of {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         "",
-        f"- Machine: {os.cpu_count()} cores, {_memory()}, "
+        f"- Machine: {os.cpu_count()} cores, {memory()}, "
         f"{platform.system()} {platform.machine()}, {load}",
         f"- Software: {', '.join(versions)}",
         f"- Organisation: {first.people:,} people in {first.units:,} units, {first.levels} levels",
@@ -681,16 +615,7 @@ def _report_lines(report: ReportResult) -> list[str]:
 
 
 def _write_docs(section: str) -> None:
-    text = DOCS.read_text() if DOCS.exists() else INTRO
-    generated = f"{START}\n{section}{END}"
-    if START in text and END in text:
-        before, rest = text.split(START, 1)
-        after = rest.split(END, 1)[1]
-        text = f"{before}{generated}{after}"
-    else:
-        text = f"{text.rstrip()}\n\n{generated}\n"
-    DOCS.parent.mkdir(parents=True, exist_ok=True)
-    DOCS.write_text(text)
+    write_section(section, start=START, end=END, intro=INTRO)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -716,14 +641,12 @@ def main(argv: list[str] | None = None) -> None:
     if not MANIFEST.exists():
         raise SystemExit("Collect the static files first (make static): pages need them.")
     # Other work on the machine shows up in the figures; the report says how busy it was.
-    load = _load()
+    load = load_average()
     databases = ["sqlite", "postgres"] if args.database == "both" else [args.database]
     results = []
     for database in databases:
         print(f"{database}: creating the demo organisation and timing pages ...", flush=True)
-        fresh = (
-            _sqlite_database() if database == "sqlite" else _postgres_database(args.postgres_url)
-        )
+        fresh = sqlite_database() if database == "sqlite" else postgres_database(args.postgres_url)
         with fresh as url:
             result = _run_child(database, url, args)
         print(f"{database}: demo created in {result.demo_seconds:.1f} s", flush=True)

@@ -28,15 +28,11 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bench.run import (
-    BASE_DIR,
-    DEFAULT_POSTGRES_URL,
-    DOCS,
-    _load,
-    _memory,
-    _postgres_database,
-    _sqlite_database,
-)
+from bench.common import BASE_DIR, DEFAULT_POSTGRES_URL, DOCS
+from bench.common import load as _load
+from bench.common import memory as _memory
+from bench.common import postgres_database as _postgres_database
+from bench.common import sqlite_database as _sqlite_database
 
 START = "<!-- seal:start -->"
 END = "<!-- seal:end -->"

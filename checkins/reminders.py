@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from checkins.models import CheckIn, ReminderRound, week_of
 from notifications.scheduler import periodic
-from notifications.services import notify_once
+from notifications.services import notify_each_once
 from organisation.models import Unit
 from teamwork.models import DEFAULT_CHECKIN_WEEKDAY
 
@@ -24,8 +24,8 @@ REMIND_FROM = time(9, 0)
 @periodic("checkin_reminder")
 def remind_to_check_in(now: datetime) -> None:
     """On the check-in day of a person's unit (in Copenhagen), remind every active person of
-    the unit who has no check-in for the week. The people are found in one query; the day is
-    then marked done, so the rest of the day's ticks cost one query each."""
+    the unit who has no check-in for the week. The people are found in one query and told in
+    bulk; the day is then marked done, so the rest of the day's ticks cost one query each."""
     local = timezone.localtime(now)
     today = local.date()
     if local.time() < REMIND_FROM or ReminderRound.objects.filter(day=today).exists():
@@ -35,21 +35,22 @@ def remind_to_check_in(now: datetime) -> None:
     if weekday == DEFAULT_CHECKIN_WEEKDAY:
         checking_in |= Q(team__isnull=True)  # units that never chose a day
     monday = week_of(today)
-    people = (
+    # The keys are read whole before anything is written: a query left open while writing is
+    # what SQLite refuses with "database is locked" when the site writes at the same time.
+    people = list(
         User.objects.filter(is_active=True, memberships__unit__in=Unit.objects.filter(checking_in))
         .exclude(pk__in=CheckIn.objects.filter(week=monday).values("owner_id"))
+        .order_by("pk")
+        .values_list("pk", flat=True)
         .distinct()
     )
     year, week, _day = today.isocalendar()
-    key = f"{year}-W{week:02d}"
-    url = reverse("checkins:new")
-    for person in people.iterator(chunk_size=1000):
-        # Once per person and week, even when a crash or a second worker repeats the round.
-        notify_once(
-            recipient=person,
-            kind="checkin_reminder",
-            key=key,
-            text=_("It is check-in day. How is your week going? It takes a minute."),
-            url=url,
-        )
+    # Once per person and week, even when a crash or a second worker repeats the round.
+    notify_each_once(
+        recipients=people,
+        kind="checkin_reminder",
+        key=f"{year}-W{week:02d}",
+        text=_("It is check-in day. How is your week going? It takes a minute."),
+        url=reverse("checkins:new"),
+    )
     ReminderRound.objects.get_or_create(day=today)

@@ -40,12 +40,12 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
-def retry_at(attempts: int, max_attempts: int) -> datetime | None:
-    """When to try again after the `attempts`-th failure, or None: given up, the row kept so an
-    administrator can see what never arrived, and why."""
+def retry_at(attempts: int, max_attempts: int, *, now: datetime | None = None) -> datetime | None:
+    """When to try again after the `attempts`-th failure at `now`, or None: given up, the row
+    kept so an administrator can see what never arrived, and why."""
     if attempts >= max_attempts:
         return None
-    return timezone.now() + backoff(attempts)
+    return (now or timezone.now()) + backoff(attempts)
 
 
 class Outcome(enum.Enum):
@@ -57,20 +57,24 @@ class Outcome(enum.Enum):
 
 
 def deliver_due(
-    *, limit: int = 100, keep_going: Callable[[], bool] = lambda: True
+    *,
+    clock: Callable[[], datetime],
+    limit: int = 100,
+    keep_going: Callable[[], bool] = lambda: True,
 ) -> tuple[int, int]:
     """Send up to `limit` due e-mails over one connection; returns (sent, failed). Stops
-    early when the mail server cannot be reached."""
+    early when the mail server cannot be reached. `clock` is the tick's clock, asked afresh
+    for every claim, so a lease taken a minute into a tick runs from that minute."""
     sent = failed = 0
     connection = get_connection(fail_silently=False)
     try:
         for _ in range(limit):
             if not keep_going():
                 break
-            email = _claim_next()
+            email = _claim_next(clock())
             if email is None:
                 break
-            outcome = _send(connection, email)
+            outcome = _send(connection, email, clock)
             if outcome is Outcome.SENT:
                 sent += 1
             else:
@@ -82,8 +86,7 @@ def deliver_due(
     return sent, failed
 
 
-def _claim_next() -> OutgoingEmail | None:
-    now = timezone.now()
+def _claim_next(now: datetime) -> OutgoingEmail | None:
     with transaction.atomic():
         email = (
             OutgoingEmail.objects.due(now)
@@ -100,7 +103,9 @@ def _claim_next() -> OutgoingEmail | None:
     return email
 
 
-def _send(connection: BaseEmailBackend, email: OutgoingEmail) -> Outcome:
+def _send(
+    connection: BaseEmailBackend, email: OutgoingEmail, clock: Callable[[], datetime]
+) -> Outcome:
     if not email.recipient.is_active:
         # Deactivated since the e-mail was written: deactivated people get nothing.
         OutgoingEmail.objects.filter(pk=email.pk).update(
@@ -122,18 +127,18 @@ def _send(connection: BaseEmailBackend, email: OutgoingEmail) -> Outcome:
     try:
         connection.open()
     except Exception as error:
-        _failed(email, error)
+        _failed(email, error, clock())
         _close_quietly(connection)
         return Outcome.UNREACHABLE
     try:
         if connection.send_messages([message]) != 1:
             raise RuntimeError("the mail backend did not accept the message")
     except Exception as error:
-        _failed(email, error)
+        _failed(email, error, clock())
         # The connection may be broken half-way; the next e-mail opens a fresh one.
         _close_quietly(connection)
         return Outcome.FAILED
-    OutgoingEmail.objects.filter(pk=email.pk).update(sent_at=timezone.now(), next_attempt_at=None)
+    OutgoingEmail.objects.filter(pk=email.pk).update(sent_at=clock(), next_attempt_at=None)
     logger.info("E-mail %s (%s) sent on attempt %s", email.pk, email.kind, email.attempts)
     return Outcome.SENT
 
@@ -164,9 +169,9 @@ def _attachment(email: OutgoingEmail) -> MIMEBase:
     return part
 
 
-def _failed(email: OutgoingEmail, error: Exception) -> None:
+def _failed(email: OutgoingEmail, error: Exception, now: datetime) -> None:
     reason = f"{type(error).__name__}: {error}"[:2000]
-    next_attempt_at = retry_at(email.attempts, settings.SPARRING_EMAIL_MAX_ATTEMPTS)
+    next_attempt_at = retry_at(email.attempts, settings.SPARRING_EMAIL_MAX_ATTEMPTS, now=now)
     if next_attempt_at is None:
         logger.error(
             "E-mail %s (%s) failed %s times; giving up: %s",

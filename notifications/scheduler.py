@@ -4,14 +4,15 @@
 
     @periodic("checkin_reminders")
     def send_checkin_reminders(now: datetime) -> None:
-        for person in due_for_a_reminder(now):
-            notify_once(recipient=person, kind="checkin_reminder", key=..., text=...)
+        people = list(due_for_a_reminder(now).values_list("pk", flat=True))
+        notify_each_once(recipients=people, kind="checkin_reminder", key=..., text=...)
 
 A tick comes every 30 seconds or so, from one worker or several at once, and a task may run
 again after a crash half-way. So a task must be idempotent: it looks at `now` and the
-database, and tells people through notify_once, never notify. It should also be quick when
-there is nothing to do. A task that fails is logged and tried again on the next tick; the
-others still run.
+database, and tells people through notify_each_once (in bulk, with the keys read whole
+first: never write while a query is still being read), never notify. It should also be quick
+when there is nothing to do, and it must not read the clock: `now` is its time. A task that
+fails is logged and tried again on the next tick; the others still run.
 
 Register tasks at import time in a module that Django imports at start-up: an app's
 `tasks.py` (the notifications app imports every installed app's `tasks` module) or its
@@ -50,8 +51,10 @@ def registered_tasks() -> dict[str, Task]:
     return dict(_TASKS)
 
 
-def run_periodic_tasks(now: datetime) -> list[str]:
-    """Run every task once; return the names of those that failed (and were logged)."""
+def run_periodic_tasks(now: datetime, *, between: Callable[[], object] = lambda: None) -> list[str]:
+    """Run every task once at `now`; return the names of those that failed (and were
+    logged). `between` runs after each task: the worker delivers due e-mail there, so a long
+    task does not hold up the mail that was already waiting."""
     failed = []
     for name, task in list(_TASKS.items()):
         try:
@@ -59,6 +62,7 @@ def run_periodic_tasks(now: datetime) -> list[str]:
         except Exception:
             logger.exception("Periodic task %s failed; it runs again on the next tick", name)
             failed.append(name)
+        between()
     return failed
 
 

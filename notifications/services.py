@@ -7,11 +7,12 @@ was committed, and a slow or broken mail server never slows a page."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import time
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import Promise
@@ -19,9 +20,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from notifications.kinds import get_kind
+from notifications.kinds import Kind, get_kind
 from notifications.models import Notification, NotificationSetting, OutgoingEmail
-from notifications.selectors import preference_for
+from notifications.selectors import preferences_of
 
 KEY_LENGTH = 200
 
@@ -43,6 +44,16 @@ class Attachment:
             raise ValueError("An attachment needs a name of 1 to 200 and a type of 100 at most")
 
 
+# People are told in chunks: each chunk is read whole, then written in one short transaction
+# with two bulk inserts, so no read cursor stays open while writing (SQLite would refuse the
+# write) and a reminder to 25,000 people is some fifty statements per thousand, not 75,000.
+CHUNK = 1000
+# SQLite has one writer at a time, and a page that waits to write polls for its turn every
+# 100 ms at most: between chunks the worker steps aside that long, so a page waits for one
+# chunk (well under a second), not for the whole reminder.
+SQLITE_STEP_ASIDE = 0.1
+
+
 def notify(
     *,
     recipient: User,
@@ -58,9 +69,10 @@ def notify(
     ("/teams/3/"); `attachment` goes with the e-mail, if one is written. Returns the in-app
     notification, or None when none was made (the person is deactivated or does not want this
     kind in the app)."""
-    return _notify(
-        recipient=recipient, kind=kind, text=text, url=url, key="", attachment=attachment
+    made, _told = _tell(
+        recipient_ids=[recipient.pk], kind=kind, text=text, url=url, key="", attachment=attachment
     )
+    return made[0] if made else None
 
 
 def notify_once(
@@ -71,36 +83,52 @@ def notify_once(
     text: str | Promise,
     url: str = "",
     attachment: Attachment | None = None,
-) -> Notification | None:
+) -> None:
     """Like notify, but at most once per person, kind and key: calling it again with the same
     key does nothing. For reminders, which the worker considers on every tick; the key names
     the occasion, for example "2026-W48" for a week's check-in reminder."""
+    notify_each_once(
+        recipients=[recipient.pk], kind=kind, key=key, text=text, url=url, attachment=attachment
+    )
+
+
+def notify_each_once(
+    *,
+    recipients: Iterable[int],
+    kind: str,
+    key: str,
+    text: str | Promise,
+    url: str = "",
+    attachment: Attachment | None = None,
+) -> int:
+    """notify_once for many people at once (by primary key), in bulk: what the worker's
+    reminders use. Returns how many people were newly told, at most; those told before, and
+    deactivated people, are skipped. Give it a list of keys read beforehand, not a live
+    query: the people are read and written chunk by chunk."""
     if not key or len(key) > KEY_LENGTH:
         raise ValueError(f"notify_once needs a key of 1 to {KEY_LENGTH} characters")
-    told = Notification.objects.filter(recipient=recipient, kind=kind, key=key).exists() or (
-        OutgoingEmail.objects.filter(recipient=recipient, kind=kind, key=key).exists()
+    _made, told = _tell(
+        recipient_ids=list(recipients),
+        kind=kind,
+        text=text,
+        url=url,
+        key=key,
+        attachment=attachment,
     )
-    if told:
-        return None
-    try:
-        return _notify(
-            recipient=recipient, kind=kind, text=text, url=url, key=key, attachment=attachment
-        )
-    except IntegrityError:
-        # Another worker told them between the check above and the insert.
-        return None
+    return told
 
 
-@transaction.atomic
-def _notify(
+def _tell(
     *,
-    recipient: User,
+    recipient_ids: Sequence[int],
     kind: str,
     text: str | Promise,
     url: str,
     key: str,
     attachment: Attachment | None = None,
-) -> Notification | None:
+) -> tuple[list[Notification], int]:
+    """The one way people are told, single or in bulk: returns the in-app notifications made
+    and how many people were told by any channel."""
     registered = get_kind(kind)
     if url and not (
         url.startswith("/")
@@ -108,32 +136,90 @@ def _notify(
         and url_has_allowed_host_and_scheme(url, allowed_hosts=None)
     ):
         raise ValueError(f"A notification links to a path in Sparring, not {url!r}")
-    if not recipient.is_active:
-        return None
-    preference = preference_for(recipient, kind)
     # One language for everyone until people can choose their own.
     with translation.override(settings.LANGUAGE_CODE):
         rendered = str(text)
-        subject = f"Sparring: {registered.label}"
+        subject = f"Sparring: {registered.label}"[:200]
         body = _email_body(rendered, url)
-    notification = None
-    if preference.in_app:
-        notification = Notification.objects.create(
-            recipient=recipient, kind=kind, key=key, text=rendered[:300], url=url
-        )
-    if preference.email and recipient.email:
-        OutgoingEmail.objects.create(
-            recipient=recipient,
-            kind=kind,
+    made: list[Notification] = []
+    told = 0
+    for start in range(0, len(recipient_ids), CHUNK):
+        if start and connection.vendor == "sqlite" and not connection.in_atomic_block:
+            time.sleep(SQLITE_STEP_ASIDE)
+        chunk = recipient_ids[start : start + CHUNK]
+        chunk_made, chunk_told = _tell_chunk(
+            chunk,
+            registered=registered,
             key=key,
-            to_address=recipient.email,
-            subject=subject[:200],
+            text=rendered[:300],
+            url=url,
+            subject=subject,
             body=body,
-            attachment_name=attachment.filename if attachment else "",
-            attachment_type=attachment.mimetype if attachment else "",
-            attachment_content=attachment.content if attachment else "",
+            attachment=attachment,
         )
-    return notification
+        made += chunk_made
+        told += chunk_told
+    return made, told
+
+
+@transaction.atomic
+def _tell_chunk(
+    recipient_ids: Sequence[int],
+    *,
+    registered: Kind,
+    key: str,
+    text: str,
+    url: str,
+    subject: str,
+    body: str,
+    attachment: Attachment | None,
+) -> tuple[list[Notification], int]:
+    kind = registered.name
+    people = list(
+        User.objects.filter(pk__in=recipient_ids, is_active=True).values_list("pk", "email")
+    )
+    if key:
+        told = set(
+            Notification.objects.filter(
+                recipient_id__in=recipient_ids, kind=kind, key=key
+            ).values_list("recipient_id", flat=True)
+        )
+        told |= set(
+            OutgoingEmail.objects.filter(
+                recipient_id__in=recipient_ids, kind=kind, key=key
+            ).values_list("recipient_id", flat=True)
+        )
+        people = [(pk, email) for pk, email in people if pk not in told]
+    if not people:
+        return [], 0
+    choices = preferences_of([pk for pk, _email in people], registered)
+    notifications = []
+    emails = []
+    for pk, address in people:
+        preference = choices[pk]
+        if preference.in_app:
+            notifications.append(
+                Notification(recipient_id=pk, kind=kind, key=key, text=text, url=url)
+            )
+        if preference.email and address:
+            emails.append(
+                OutgoingEmail(
+                    recipient_id=pk,
+                    kind=kind,
+                    key=key,
+                    to_address=address,
+                    subject=subject,
+                    body=body,
+                    attachment_name=attachment.filename if attachment else "",
+                    attachment_type=attachment.mimetype if attachment else "",
+                    attachment_content=attachment.content if attachment else "",
+                )
+            )
+    # With a key, another worker may have told someone since the check above: the unique
+    # constraint keeps the first, and this insert skips them instead of failing the chunk.
+    made = Notification.objects.bulk_create(notifications, ignore_conflicts=bool(key))
+    OutgoingEmail.objects.bulk_create(emails, ignore_conflicts=bool(key))
+    return made, len(people)
 
 
 def _email_body(text: str, url: str) -> str:

@@ -17,7 +17,7 @@ from accounts.models import User
 from checkins.models import week_of
 from notifications.kinds import register_kind
 from notifications.scheduler import periodic
-from notifications.services import notify_once
+from notifications.services import notify_each_once
 from organisation.models import Membership
 from pulse.models import EnergyWeek, OpenParticipation, Round, RoundUnit, Survey
 from pulse.services import energy_count, round_open, round_seal, storage_settle
@@ -86,12 +86,15 @@ def _open_due_round(survey: Survey, now: datetime) -> None:
 
 def _tell(round_: Round, occasion: str, now: datetime) -> None:
     units = RoundUnit.objects.filter(round=round_).values("unit_id")
-    people = (
+    # Read whole before writing: no query stays open while people are told (see checkins).
+    people = list(
         User.objects.filter(
             is_active=True,
             pk__in=Membership.objects.filter(unit_id__in=units).values("user_id"),
         )
         .exclude(pk__in=OpenParticipation.objects.filter(round=round_).values("user_id"))
+        .order_by("pk")
+        .values_list("pk", flat=True)
         .distinct()
     )
     text = (
@@ -104,14 +107,13 @@ def _tell(round_: Round, occasion: str, now: datetime) -> None:
             name=round_.survey.name,
         )
     )
-    for person in people.iterator(chunk_size=1000):
-        notify_once(
-            recipient=person,
-            kind="pulse_round",
-            key=f"pulse-{round_.pk}-{occasion}",
-            text=text,
-            url=round_.get_absolute_url(),
-        )
+    notify_each_once(
+        recipients=people,
+        kind="pulse_round",
+        key=f"pulse-{round_.pk}-{occasion}",
+        text=text,
+        url=round_.get_absolute_url(),
+    )
     field = "announced_at" if occasion == "open" else "reminded_at"
     Round.objects.filter(pk=round_.pk).update(**{field: now})
 

@@ -4,9 +4,38 @@ Tests run with production settings (DEBUG off); only what a laptop cannot provid
 """
 
 import os
+import threading
+import time
+
+import pytest
 
 os.environ.setdefault("SECRET_KEY", "insecure-key-for-tests-only-0123456789abcdefghijklmnop")
 # The test servers speak plain HTTP on 127.0.0.1; production sits behind TLS.
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 # Playwright's sync API runs an event loop in the test thread, where the ORM is used too.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# `make clock` runs tests under Debian's faketime with the monotonic clock left real (faked,
+# it hangs every timed wait of a thread). libfaketime 0.9.10 then breaks Python 3.11's
+# time.sleep, which sleeps until a monotonic deadline, with "Invalid argument"; a timed wait
+# on an event sleeps as long and goes through a call faketime leaves alone.
+if "faketime" in os.environ.get("LD_PRELOAD", "") and os.environ.get(
+    "FAKETIME_DONT_FAKE_MONOTONIC"
+):
+
+    def _sleep(seconds: float) -> None:
+        threading.Event().wait(seconds)
+
+    time.sleep = _sleep  # type: ignore[assignment]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def static_manifest() -> None:
+    """Pages render with the hashed names of the collected static files, which production
+    settings require; a fresh clone has not collected them yet, so the first test session
+    does, once (the files themselves come from `make install`)."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if not (settings.STATIC_ROOT / "staticfiles.json").exists():
+        call_command("collectstatic", interactive=False, verbosity=0)

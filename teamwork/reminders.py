@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from checkins.reminders import REMIND_FROM
 from notifications.scheduler import periodic
-from notifications.services import notify_once
+from notifications.services import notify_each_once
 from teamwork.models import Team
 
 
@@ -32,16 +32,19 @@ def remind_to_revisit_agreements(now: datetime) -> None:
         revisit_on = team.agreements_revisit_on
         assert revisit_on is not None  # the filter above
         url = reverse("teamwork:agreements", kwargs={"unit_id": team.unit_id})
-        people = User.objects.filter(is_active=True, memberships__unit_id=team.unit_id).distinct()
-        for person in people:
-            # The key names the team too: someone in two teams gets both teams' reminders.
-            notify_once(
-                recipient=person,
-                kind="agreement_revisit",
-                key=f"unit-{team.unit_id}-{revisit_on.isoformat()}",
-                text=_("It is time for your team to look at its working agreements again."),
-                url=url,
-            )
+        people = list(
+            User.objects.filter(is_active=True, memberships__unit_id=team.unit_id)
+            .values_list("pk", flat=True)
+            .distinct()
+        )
+        # The key names the team too: someone in two teams gets both teams' reminders.
+        notify_each_once(
+            recipients=people,
+            kind="agreement_revisit",
+            key=f"unit-{team.unit_id}-{revisit_on.isoformat()}",
+            text=_("It is time for your team to look at its working agreements again."),
+            url=url,
+        )
         Team.objects.filter(pk=team.pk, agreements_revisit_on=revisit_on).update(
             agreements_reminded_on=revisit_on
         )

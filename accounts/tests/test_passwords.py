@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from django.core import mail
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from accounts.models import Session, User
@@ -37,7 +37,7 @@ def _link_in(message: mail.EmailMessage) -> str:
 
 def _deliver() -> list[mail.EmailMessage]:
     mail.outbox.clear()
-    deliver_due()
+    deliver_due(clock=timezone.now)
     return list(mail.outbox)
 
 

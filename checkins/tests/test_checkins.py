@@ -17,6 +17,9 @@ from core.access import Visibility
 from notifications.models import Notification
 from teamwork.models import HelpRequest
 
+# Dates in these tests are the frozen clock's (conftest.py), so they pass on any day.
+pytestmark = pytest.mark.usefixtures("clock")
+
 NEW = reverse("checkins:new")
 
 

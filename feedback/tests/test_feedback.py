@@ -21,6 +21,9 @@ from feedback.services import FeedbackError, feedback_give, feedback_request_cre
 from notifications.models import Notification
 from organisation.models import Value
 
+# Dates in these tests are the frozen clock's (conftest.py), so they pass on any day.
+pytestmark = pytest.mark.usefixtures("clock")
+
 
 def in_language(message, language):
     with translation.override(language):

@@ -16,6 +16,9 @@ from feedback.models import SparringRequest
 from feedback.services import FeedbackError, sparring_request_create
 from notifications.models import Notification, OutgoingEmail
 
+# Dates in these tests are the frozen clock's (conftest.py), so they pass on any day.
+pytestmark = pytest.mark.usefixtures("clock")
+
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 
 

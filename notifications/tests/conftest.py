@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
+from notifications import scheduler
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -83,6 +85,12 @@ def smtp_server(mail_settings):
     inbox.start()
     yield inbox
     inbox.stop()
+
+
+@pytest.fixture
+def tasks(monkeypatch):
+    """An empty task registry for the test, put back afterwards: a tick then only delivers."""
+    monkeypatch.setattr(scheduler, "_TASKS", {})
 
 
 # A public address, as a chat service on the internet has (the tests never connect to it).

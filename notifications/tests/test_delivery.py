@@ -1,5 +1,9 @@
 """E-mail goes out through a real SMTP server on 127.0.0.1, from the worker, and survives a
-mail server that is down or refuses: the e-mail is kept and tried again until it arrives."""
+mail server that is down or refuses: the e-mail is kept and tried again until it arrives.
+
+The clock stands still (the `clock` fixture) and the worker runs no periodic tasks here: a
+tick on a check-in day would rightly send that day's reminders too, which is not what these
+tests are about (test_worker has that)."""
 
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ from django.utils import timezone, translation
 
 from notifications.delivery import LEASE, _claim_next, backoff, deliver_due
 from notifications.kinds import get_kind
+from notifications.management.commands import worker
 from notifications.models import OutgoingEmail
 from notifications.services import Attachment, notification_settings_save, notify
 from notifications.tests.conftest import Inbox
@@ -25,8 +30,13 @@ from notifications.tests.conftest import Inbox
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.fixture(autouse=True)
+def only_delivery(tasks, clock):
+    """Every test here delivers at a fixed time with no periodic tasks."""
+
+
 def tick():
-    call_command("worker", "--once")
+    worker.tick(now=timezone.now())
 
 
 def time_passes(email, past=timedelta(seconds=1)):
@@ -45,7 +55,7 @@ def test_the_worker_delivers_an_email_through_smtp(cast, smtp_server):
     assert smtp_server.received == []
     email = OutgoingEmail.objects.get()
 
-    tick()
+    call_command("worker", "--once")
 
     [received] = smtp_server.received
     assert received.rcpt_tos == ["alice@example.org"]
@@ -161,10 +171,10 @@ def test_the_worker_gives_up_after_the_last_attempt_but_keeps_the_email(
 
 def test_an_email_claimed_by_a_worker_that_died_is_sent_after_the_lease(cast, smtp_server):
     notify(recipient=cast.alice, kind="help_request", text="Hjælp")
-    claimed = _claim_next()
+    claimed = _claim_next(timezone.now())
     assert claimed is not None
     # While one worker holds the claim, nobody else can take the e-mail.
-    assert _claim_next() is None
+    assert _claim_next(timezone.now()) is None
     tick()
     assert smtp_server.received == []
 
@@ -199,7 +209,7 @@ def test_two_workers_at_once_send_every_email_exactly_once(smtp_server, django_u
 
     def worker():
         try:
-            deliver_due(limit=100)
+            deliver_due(clock=timezone.now, limit=100)
         except Exception as error:
             errors.append(error)
         finally:

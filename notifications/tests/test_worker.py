@@ -7,20 +7,17 @@ import os
 import signal
 import threading
 import time
+from datetime import datetime, timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from notifications import scheduler
-from notifications.models import Notification
+from conftest import COPENHAGEN
+from notifications.delivery import deliver_due
+from notifications.management.commands.worker import _clock_from, tick
+from notifications.models import Notification, OutgoingEmail
 from notifications.scheduler import periodic, registered_tasks
-from notifications.services import notify_once
-
-
-@pytest.fixture
-def tasks(monkeypatch):
-    """An empty task registry for the test, put back afterwards."""
-    monkeypatch.setattr(scheduler, "_TASKS", {})
+from notifications.services import notify, notify_once
 
 
 def test_periodic_tasks_run_every_tick_and_tell_people_once(cast, tasks):
@@ -97,3 +94,70 @@ def test_the_worker_loop_stops_cleanly_on_a_signal(number, tasks, caplog):
     assert len(ticks) >= 2
     assert signal.getsignal(number) is before
     assert f"Worker stopped ({signal.Signals(number).name})" in caplog.text
+
+
+# --- Time is a parameter: the tick's time comes from its caller ------------------------------
+
+
+def test_a_tick_runs_its_tasks_at_the_time_it_is_given(cast, tasks, clock):
+    seen: list[datetime] = []
+    periodic("record")(seen.append)
+    new_year = datetime(2026, 12, 31, 23, 59, tzinfo=COPENHAGEN)
+    tick(now=new_year)
+    assert seen == [new_year]
+    with pytest.raises(ValueError):
+        tick(now=datetime(2026, 12, 31, 23, 59))  # a time without a zone is a mistake
+
+
+def test_a_tick_on_check_in_day_sends_and_delivers_that_days_reminders(cast, smtp_server, clock):
+    """What broke nine delivery tests every Tuesday: at 10:00 on a Tuesday a tick reminds
+    the people of teams that check in on Tuesdays (the default), and delivers the e-mails."""
+    wednesday = datetime(2026, 12, 2, 10, tzinfo=COPENHAGEN)
+    tick(now=wednesday)
+    assert smtp_server.received == []
+
+    tick(now=clock.move_to(datetime(2026, 12, 8, 10, tzinfo=COPENHAGEN)))
+    told = sorted(r.rcpt_tos[0] for r in smtp_server.received)
+    assert told == [f"{name}@example.org" for name in ("alice", "bob", "eve", "lena")]
+    tick(now=clock.advance(timedelta(minutes=1)))
+    assert len(smtp_server.received) == 4
+
+
+def test_email_waiting_before_a_long_task_goes_out_before_that_task_ends(
+    cast, tasks, smtp_server, clock
+):
+    notify(recipient=cast.alice, kind="help_request", text="Kan nogen hjælpe?")
+    delivered_during = []
+
+    @periodic("quick")
+    def quick(now):
+        pass
+
+    @periodic("long")
+    def long(now):
+        delivered_during.append(len(smtp_server.received))
+
+    tick(now=clock.now())
+    assert delivered_during == [1]
+
+
+def test_each_claim_takes_a_fresh_time_from_the_ticks_clock(cast, tasks, smtp_server, clock):
+    """A lease or a retry runs from when that e-mail was tried, not from when the tick began:
+    the clock is asked again for every claim."""
+    smtp_server.refuse = 2
+    notify(recipient=cast.alice, kind="help_request", text="Hjælp")
+    notify(recipient=cast.bob, kind="help_request", text="Hjælp")
+    readings = iter(clock.now() + timedelta(minutes=5 * n) for n in range(100))
+    deliver_due(clock=lambda: next(readings), limit=2)
+    first, second = OutgoingEmail.objects.order_by("pk")
+    assert first.attempts == second.attempts == 1
+    assert first.next_attempt_at is not None and second.next_attempt_at is not None
+    assert second.next_attempt_at - first.next_attempt_at >= timedelta(minutes=5)
+
+
+def test_the_clock_of_a_tick_given_a_time_runs_on_from_it(cast, tasks):
+    moment = datetime(2026, 10, 25, 2, 30, tzinfo=COPENHAGEN)
+    clock = _clock_from(moment)
+    first = clock()
+    time.sleep(0.01)
+    assert moment <= first < clock() < moment + timedelta(seconds=5)

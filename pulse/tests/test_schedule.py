@@ -8,18 +8,22 @@ from datetime import date, datetime, timedelta
 import pytest
 from django.utils import timezone
 
+from conftest import FROZEN_AT
 from notifications.models import Notification
 from pulse.models import OpenTally, Question, Round, Survey, Tally
 from pulse.services import pulse_answer
 from pulse.tasks import run_pulse_rounds
+
+# Dates in these tests are the frozen clock's (conftest.py), so they pass on any day.
+pytestmark = pytest.mark.usefixtures("clock")
 
 
 def at(day: date, hour: int) -> datetime:
     return timezone.make_aware(datetime(day.year, day.month, day.day, hour))
 
 
-# Yesterday: the first round is open now, when alice answers.
-START = timezone.localdate() - timedelta(days=1)
+# The day before the frozen clock's (conftest.py): the first round is open when alice answers.
+START = FROZEN_AT.date() - timedelta(days=1)
 
 
 @pytest.fixture

@@ -10,6 +10,9 @@ from core.forms import PAST_DATE
 from teamwork.models import Goal, GoalNote, Team
 from teamwork.tests.helpers import in_language, speaking, too_long
 
+# Dates in these tests are the frozen clock's (conftest.py), so they pass on any day.
+pytestmark = pytest.mark.usefixtures("clock")
+
 
 def url(name, cast, **kwargs):
     return reverse(f"teamwork:{name}", kwargs={"unit_id": cast.team.pk, **kwargs})

@@ -4,6 +4,7 @@ import logging
 import signal
 import time
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from types import FrameType
 from typing import Any
 
@@ -19,23 +20,49 @@ from notifications.scheduler import run_periodic_tasks
 logger = logging.getLogger("sparring.notifications")
 
 BATCH = 100
+# Between two periodic tasks the worker delivers the e-mail that is due for this long at most:
+# enough to keep a password link or a help request moving, not enough to delay the tasks.
+BETWEEN_TASKS = timedelta(seconds=10)
 
 
-def tick(keep_going: Callable[[], bool] = lambda: True) -> None:
-    """Run the periodic tasks (which may write e-mails and chat messages), then deliver every
-    e-mail that is due, then post every chat message that is due."""
-    worker_heartbeat_record(now=timezone.now())  # for /health/ready
-    run_periodic_tasks(timezone.now())
-    for deliver in (deliver_due, _post_chat_messages):
-        while keep_going():
-            sent, failed = deliver(limit=BATCH, keep_going=keep_going)
-            # A failed one waits for a later tick, so this ends once the due ones are tried.
-            if sent + failed < BATCH:
-                break
+def tick(now: datetime | None = None, *, keep_going: Callable[[], bool] = lambda: True) -> None:
+    """Run the periodic tasks at `now` (which may write e-mails and chat messages), delivering
+    due e-mail after each of them, then deliver every e-mail that is due, then post every chat
+    message that is due.
+
+    `now` is the tick's time, the wall clock's by default; the clock of the rest of the tick
+    (e-mail leases, sent times) starts there and runs on with real time, so a tick given a
+    Tuesday morning stays on that Tuesday morning however long its tasks take."""
+    clock = _clock_from(now)
+    worker_heartbeat_record(now=clock())  # for /health/ready
+
+    def deliver_waiting_email() -> None:
+        deadline = time.monotonic() + BETWEEN_TASKS.total_seconds()
+        deliver_due(
+            clock=clock,
+            limit=BATCH,
+            keep_going=lambda: keep_going() and time.monotonic() < deadline,
+        )
+
+    run_periodic_tasks(now or clock(), between=deliver_waiting_email)
+    while keep_going():
+        sent, failed = deliver_due(clock=clock, limit=BATCH, keep_going=keep_going)
+        # A failed one waits for a later tick, so this ends once the due ones are tried.
+        if sent + failed < BATCH:
+            break
+    while keep_going():
+        sent, failed = deliver_due_webhooks(clock=clock, limit=BATCH, keep_going=keep_going)
+        if sent + failed < BATCH:
+            break
 
 
-def _post_chat_messages(*, limit: int, keep_going: Callable[[], bool]) -> tuple[int, int]:
-    return deliver_due_webhooks(clock=timezone.now, limit=limit, keep_going=keep_going)
+def _clock_from(now: datetime | None) -> Callable[[], datetime]:
+    if now is None:
+        return timezone.now
+    if timezone.is_naive(now):
+        raise ValueError("A tick's time must be aware: give it a time zone")
+    started = time.monotonic()
+    return lambda: now + timedelta(seconds=time.monotonic() - started)
 
 
 class Command(BaseCommand):
