@@ -163,7 +163,12 @@ def password_link(request: HttpRequest, purpose: str, uidb64: str, token: str) -
 @require_http_methods(["GET", "POST"])
 def password_change_view(request: AuthenticatedRequest) -> HttpResponse:
     """Change one's own password; every other session of the person ends, this one stays."""
-    form = PasswordChangeOwnForm(request.user, request.POST or None)
+    form = PasswordChangeOwnForm(
+        request.user,
+        request.POST or None,
+        now=timezone.now(),
+        address=client_address(request),
+    )
     if request.method == "POST" and form.is_valid():
         ended = password_change(
             person=request.user,

@@ -298,3 +298,24 @@ def test_an_email_change_by_an_import_tells_the_old_address_and_holds_links(cast
         pass
     else:
         raise AssertionError("links are held after an import changed the address")
+
+
+def test_guessing_the_current_password_on_the_change_page_is_locked_out_like_a_login(cast):
+    """A session left open must not let anyone guess the password without limit."""
+    client = Client()
+    client.post("/login/", {"username": "alice", "password": PASSWORD})
+    for _ in range(5):
+        wrong = client.post(
+            "/password/change/",
+            {"old_password": "a-guess", "new_password1": GOOD, "new_password2": GOOD},
+        )
+        assert wrong.status_code == 200
+    right = client.post(
+        "/password/change/",
+        {"old_password": PASSWORD, "new_password1": GOOD, "new_password2": GOOD},
+    )
+    assert right.status_code == 200, "locked: even the right password is refused for now"
+    cast.alice.refresh_from_db()
+    assert cast.alice.check_password(PASSWORD)
+    assert AuditEntry.objects.filter(action="login.locked", target_id=cast.alice.pk).exists()
+    assert Client().post("/login/", {"username": "alice", "password": PASSWORD}).status_code == 200
