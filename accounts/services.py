@@ -223,6 +223,13 @@ def _on_hold_until(person: User) -> datetime | None:
     return person.email_changed_at + timedelta(days=settings.SPARRING_EMAIL_CHANGE_HOLD_DAYS)
 
 
+def links_held(*, person: User, now: datetime) -> bool:
+    """Whether a recent change of the person's e-mail address still holds back anything
+    that would let whoever holds the new address into the account."""
+    hold = _on_hold_until(person)
+    return hold is not None and now < hold
+
+
 def _account_email(person: User, kind: str, *, to_address: str = "") -> None:
     """Write an account e-mail in the installation's language. Subjects name no one."""
     with translation.override(settings.LANGUAGE_CODE):
