@@ -319,3 +319,10 @@ def test_guessing_the_current_password_on_the_change_page_is_locked_out_like_a_l
     assert cast.alice.check_password(PASSWORD)
     assert AuditEntry.objects.filter(action="login.locked", target_id=cast.alice.pk).exists()
     assert Client().post("/login/", {"username": "alice", "password": PASSWORD}).status_code == 200
+
+
+def test_a_made_up_link_does_not_log_out_whoever_is_logged_in(cast, client_for):
+    """Any page could embed such an address as an image and end the visitor's session."""
+    as_bob = client_for(cast.bob)
+    assert as_bob.get("/password/reset/MQ/made-up-token/").status_code == 404
+    assert as_bob.get("/").status_code == 200, "still logged in"
