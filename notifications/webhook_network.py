@@ -44,7 +44,11 @@ ALWAYS_REFUSED: tuple[IPNetwork, ...] = tuple(
 
 # IPv6 ranges that carry an IPv4 address inside and may be routed to it: the address inside
 # is what is checked.
-_NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+# The local-use NAT64 prefix (RFC 8215) leads through the organisation's own translator, to
+# an IPv4 address that, with a /48, sits in the middle of the IPv6 address: internal, like
+# the deprecated site-local fec0::/10 that older networks still route.
+_LOCAL_NAT64 = ipaddress.ip_network("64:ff9b:1::/48")
 _TEREDO = ipaddress.ip_network("2001::/32")
 _SHARED = ipaddress.ip_network("100.64.0.0/10")
 
@@ -74,7 +78,7 @@ def _unmapped(address: IPAddress) -> IPAddress:
             return address.ipv4_mapped
         if address.sixtofour is not None:
             return address.sixtofour
-        if any(address in network for network in _NAT64):
+        if address in _NAT64:
             return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
     return address
 
@@ -103,6 +107,10 @@ def refusal(address: IPAddress, *, allowed: Sequence[IPNetwork] = ()) -> str | N
         # Shared address space (carrier-grade NAT), which is_global already leaves out on
         # newer Pythons; named here for every version.
         or inner in _SHARED
+        or (
+            isinstance(inner, ipaddress.IPv6Address)
+            and (inner.is_site_local or inner in _LOCAL_NAT64)
+        )
     )
     return None if public else "internal"
 

@@ -156,6 +156,9 @@ def test_saving_refuses_a_name_that_does_not_resolve(cast, client_for, dns):
         "2002:7f00:1::",
         "64:ff9b::a00:1",
         "2001::1",
+        # Local-use NAT64 with a /48 puts the IPv4 address (here 127.0.0.1) mid-address.
+        "64:ff9b:1:7f00:0:100:5db8:d70e",
+        "fec0::1",
     ],
 )
 def test_every_non_public_range_is_refused(address):
