@@ -16,8 +16,10 @@ import http.client
 import ipaddress
 import socket
 import ssl
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -175,14 +177,44 @@ def webhook_target(url: str, *, allowed: Sequence[IPNetwork]) -> Target:
     return Target(scheme, parts.hostname, port, path, tuple(addresses))
 
 
-def _connect(addresses: Sequence[IPAddress], port: int, timeout: float) -> socket.socket:
+class _Deadline:
+    """A socket whose every read waits at most until `deadline` (time.monotonic()): the
+    timeout bounds one wait, and a service that answers a byte at a time would otherwise
+    hold the worker, and every e-mail behind it, for hours."""
+
+    deadline: float = float("inf")
+    wait: float | None = None
+
+    def _budget(self) -> None:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the answer took too long")
+        self.settimeout(left if self.wait is None else min(left, self.wait))  # type: ignore[attr-defined]
+
+    def recv_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> int:
+        self._budget()
+        return super().recv_into(buffer, nbytes, flags)  # type: ignore[misc, no-any-return]
+
+
+class _DeadlineSocket(_Deadline, socket.socket):
+    pass
+
+
+class _DeadlineSSLSocket(_Deadline, ssl.SSLSocket):  # type: ignore[misc]
+    pass
+
+
+def _connect(
+    addresses: Sequence[IPAddress], port: int, timeout: float, deadline: float
+) -> _DeadlineSocket:
     """A TCP connection to the first of `addresses` that answers; only these, never a name."""
     error: OSError | None = None
     for address in addresses:
         family = socket.AF_INET6 if address.version == 6 else socket.AF_INET
-        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock = _DeadlineSocket(family, socket.SOCK_STREAM)
+        sock.deadline, sock.wait = deadline, timeout
         try:
-            sock.settimeout(timeout)
+            sock.settimeout(max(min(timeout, deadline - time.monotonic()), 0.001))
             sock.connect((str(address), port))
             return sock
         except OSError as exc:
@@ -193,32 +225,44 @@ def _connect(addresses: Sequence[IPAddress], port: int, timeout: float) -> socke
 
 
 class _PinnedHTTPConnection(http.client.HTTPConnection):
-    def __init__(self, target: Target, timeout: float) -> None:
+    def __init__(self, target: Target, timeout: float, deadline: float) -> None:
         super().__init__(target.host, target.port, timeout=timeout)
         self._addresses = target.addresses
+        self._deadline = deadline
 
     def connect(self) -> None:
-        self.sock = _connect(self._addresses, self.port, self.timeout)  # type: ignore[arg-type]
+        self.sock = _connect(self._addresses, self.port, self.timeout, self._deadline)  # type: ignore[arg-type]
 
 
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
-    def __init__(self, target: Target, timeout: float, context: ssl.SSLContext) -> None:
+    def __init__(
+        self, target: Target, timeout: float, context: ssl.SSLContext, deadline: float
+    ) -> None:
         super().__init__(target.host, target.port, timeout=timeout, context=context)
         self._addresses = target.addresses
         self._tls = context
+        self._deadline = deadline
 
     def connect(self) -> None:
-        sock = _connect(self._addresses, self.port, self.timeout)  # type: ignore[arg-type]
+        sock = _connect(self._addresses, self.port, self.timeout, self._deadline)  # type: ignore[arg-type]
         # The certificate is checked against the name, as if the name had been dialled.
-        self.sock = self._tls.wrap_socket(sock, server_hostname=self.host)
+        self._tls.sslsocket_class = _DeadlineSSLSocket
+        tls = self._tls.wrap_socket(sock, server_hostname=self.host)
+        assert isinstance(tls, _DeadlineSSLSocket)
+        tls.deadline, tls.wait = self._deadline, self.timeout
+        self.sock = tls
 
 
-def pinned_connection(target: Target, *, timeout: float) -> http.client.HTTPConnection:
+def pinned_connection(
+    target: Target, *, timeout: float, total: float | None = None
+) -> http.client.HTTPConnection:
     """An HTTP(S) connection to `target` that connects only to its checked addresses, sends
     its name as Host and TLS server name, and follows no redirect (http.client never does).
     It ignores any proxy in the environment: a proxy resolves the name again itself, out of
-    reach of the check."""
+    reach of the check. `timeout` bounds each wait; `total` (seconds from now) the reading
+    of the whole answer."""
+    deadline = float("inf") if total is None else time.monotonic() + total
     if target.scheme == "https":
         # Made for each connection, so the system's certificates are read as they are now.
-        return _PinnedHTTPSConnection(target, timeout, ssl.create_default_context())
-    return _PinnedHTTPConnection(target, timeout)
+        return _PinnedHTTPSConnection(target, timeout, ssl.create_default_context(), deadline)
+    return _PinnedHTTPConnection(target, timeout, deadline)
