@@ -172,9 +172,14 @@ def webhook_target(url: str, *, allowed: Sequence[IPNetwork]) -> Target:
         port = parts.port or (443 if scheme == "https" else 80)
     except ValueError:
         raise AddressRefused("invalid") from None
-    addresses = checked_addresses(parts.hostname, port, allowed=allowed)
+    try:
+        # A name in another script (IDN) in the form DNS, the Host header and TLS all use.
+        host = parts.hostname.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise AddressRefused("invalid") from None
+    addresses = checked_addresses(host, port, allowed=allowed)
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    return Target(scheme, parts.hostname, port, path, tuple(addresses))
+    return Target(scheme, host, port, path, tuple(addresses))
 
 
 class _Deadline:

@@ -695,3 +695,27 @@ def test_a_service_that_answers_a_byte_at_a_time_does_not_hold_the_worker(cast, 
     assert outcome == (0, 1)
     assert took < 5, f"the post took {took:.1f} s"
     assert WebhookDelivery.objects.get().last_error == "timeout"
+
+
+def test_a_name_in_another_script_is_checked_and_posted_to_in_its_dns_form(
+    cast, dns, chat_server, settings
+):
+    settings.SPARRING_WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+    dns.answers["xn--snakkeml-g0a.example"] = ["127.0.0.1"]
+    create(f"http://snakkemål.example:{chat_server.port}/hooks/{TOKEN}")
+    queue()
+    dns.asked.clear()
+
+    assert deliver_at(NOW) == (1, 0)
+
+    assert dns.asked == ["xn--snakkeml-g0a.example"]
+    [received] = chat_server.received
+    assert received.headers["Host"] == f"xn--snakkeml-g0a.example:{chat_server.port}"
+
+
+def test_a_name_in_another_script_that_leads_inside_is_refused(cast, dns, client_for):
+    dns.answers["xn--snakkeml-g0a.example"] = ["10.0.0.5"]
+    from notifications.chat import ChatWebhookError
+
+    with pytest.raises(ChatWebhookError):
+        create("https://snakkemål.example/hooks/x")
