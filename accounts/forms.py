@@ -67,8 +67,37 @@ class PasswordSetForm(DesignSystemForm, SetPasswordForm):  # type: ignore[type-a
 
 
 class PasswordChangeOwnForm(DesignSystemForm, PasswordChangeForm):
-    """Change one's own password, giving the current one first."""
+    """Change one's own password, giving the current one first.
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    The current password is checked behind the same lock-out as the login page: otherwise
+    whoever finds a session left open could guess the password here without limit, and keep
+    the account once they have it."""
+
+    error_messages = {
+        **PasswordChangeForm.error_messages,
+        "locked": LoginForm.error_messages["locked"],
+    }
+
+    def __init__(self, *args: Any, now: datetime, address: str | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.now = now
+        self.address = address
         self.fields["old_password"].widget.attrs.pop("autofocus", None)
+
+    def clean_old_password(self) -> str:
+        attempt = login_try_begin(
+            username=self.user.get_username(), address=self.address, now=self.now
+        )
+        if attempt is None:
+            raise forms.ValidationError(
+                self.error_messages["locked"],
+                code="locked",
+                params={"minutes": settings.SPARRING_LOCKOUT_MINUTES},
+            )
+        try:
+            old_password = str(super().clean_old_password())
+        except forms.ValidationError:
+            login_try_failed(attempt=attempt, now=self.now)
+            raise
+        login_try_succeeded(attempt=attempt, person=self.user, now=self.now)
+        return old_password

@@ -8,9 +8,22 @@ from django.conf import settings
 from django.http import HttpRequest
 
 
+def _without_port(value: str) -> str:
+    """The address of an X-Forwarded-For entry that carries a port, as some proxies (Azure's
+    Application Gateway among them) write it: "203.0.113.7:50123", "[2001:db8::7]:50123";
+    and without an IPv6 zone."""
+    if value.startswith("["):
+        value = value[1:].split("]", 1)[0]
+    elif value.count(":") == 1:
+        value = value.split(":", 1)[0]
+    # An IPv6 zone ("fe80::1%eth0") names an interface of the machine that wrote it: no part
+    # of the client's address, and a database's address column refuses it.
+    return value.split("%", 1)[0]
+
+
 def _parsed(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
-        address = ipaddress.ip_address(value.strip())
+        address = ipaddress.ip_address(_without_port(value.strip()))
     except ValueError:
         return None
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:

@@ -16,11 +16,12 @@ from django.core.exceptions import SuspiciousOperation
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from accounts.models import User
-from accounts.services import unique_username
+from accounts.services import links_held, unique_username
 
 logger = logging.getLogger("sparring.accounts")
 
@@ -110,7 +111,14 @@ class SparringOIDCBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
         if not value:
             return User.objects.none()
         if self.match_claim == "email":
-            return User.objects.filter(email__iexact=value)
+            people = User.objects.filter(email__iexact=value)
+            # An administrator or an import that changes someone's address could otherwise
+            # put in an address they hold at the provider and log in as that person: the same
+            # days that hold back password links hold back a login by the new address. The
+            # backend is where the request meets the clock, like a view.
+            if any(links_held(person=person, now=timezone.now()) for person in people):
+                raise SuspiciousOperation("oidc: the e-mail address was changed recently")
+            return people
         return User.objects.filter(external_id=value)
 
     def create_user(self, claims: dict[str, Any]) -> User:

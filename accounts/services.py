@@ -223,6 +223,13 @@ def _on_hold_until(person: User) -> datetime | None:
     return person.email_changed_at + timedelta(days=settings.SPARRING_EMAIL_CHANGE_HOLD_DAYS)
 
 
+def links_held(*, person: User, now: datetime) -> bool:
+    """Whether a recent change of the person's e-mail address still holds back anything
+    that would let whoever holds the new address into the account."""
+    hold = _on_hold_until(person)
+    return hold is not None and now < hold
+
+
 def _account_email(person: User, kind: str, *, to_address: str = "") -> None:
     """Write an account e-mail in the installation's language. Subjects name no one."""
     with translation.override(settings.LANGUAGE_CODE):
@@ -351,8 +358,9 @@ def person_email_changed(
 
     Otherwise an administrator could put in their own address and send a reset link to take
     the account over. So the old address is told, the change is audited, and for a person
-    who can log in, no link to set a password is sent for some days."""
-    if not old_email or old_email.strip().lower() == (person.email or "").strip().lower():
+    who can log in, no link to set a password is sent for some days. A first address for
+    someone who had none is such a change too: there is only no old address to tell."""
+    if (old_email or "").strip().lower() == (person.email or "").strip().lower():
         return
     can_log_in = person.has_usable_password() or person.last_login is not None
     audit_record(
@@ -364,7 +372,8 @@ def person_email_changed(
     if can_log_in:
         person.email_changed_at = now
         User.objects.filter(pk=person.pk).update(email_changed_at=now)
-    _account_email(person, "account_email_changed", to_address=old_email)
+    if old_email:
+        _account_email(person, "account_email_changed", to_address=old_email)
 
 
 @transaction.atomic

@@ -132,16 +132,17 @@ def password_forgot_sent(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters("new_password1", "new_password2")
 @require_http_methods(["GET", "POST"])
 def password_link(request: HttpRequest, purpose: str, uidb64: str, token: str) -> HttpResponse:
-    """Choose a password through a link from an e-mail. Whoever is logged in in this browser
-    is logged out first: the link may be someone else's, and ending the person's sessions
-    must not pull the ground from under this request."""
-    if request.user.is_authenticated:
-        auth.logout(request)
-        messages.info(request, _("You were logged out, so the link can be used."))
+    """Choose a password through a link from an e-mail. When the link is valid, whoever is
+    logged in in this browser is logged out first: the link may be someone else's, and
+    ending the person's sessions must not pull the ground from under this request."""
     now = timezone.now()
     person = password_link_person(purpose=purpose, uidb64=uidb64, token=token, now=now)
     if person is None:
+        # Nobody is logged out by a link that is no link: any page could embed one.
         return render(request, "accounts/password_link_invalid.html", status=404)
+    if request.user.is_authenticated:
+        auth.logout(request)
+        messages.info(request, _("You were logged out, so the link can be used."))
     form = PasswordSetForm(person, request.POST or None)
     if request.method == "POST" and form.is_valid():
         password_set_by_link(person=person, password=form.cleaned_data["new_password1"])
@@ -163,7 +164,12 @@ def password_link(request: HttpRequest, purpose: str, uidb64: str, token: str) -
 @require_http_methods(["GET", "POST"])
 def password_change_view(request: AuthenticatedRequest) -> HttpResponse:
     """Change one's own password; every other session of the person ends, this one stays."""
-    form = PasswordChangeOwnForm(request.user, request.POST or None)
+    form = PasswordChangeOwnForm(
+        request.user,
+        request.POST or None,
+        now=timezone.now(),
+        address=client_address(request),
+    )
     if request.method == "POST" and form.is_valid():
         ended = password_change(
             person=request.user,

@@ -107,7 +107,13 @@ def _post(delivery: WebhookDelivery, *, clock: Callable[[], datetime]) -> bool:
             _give_up(delivery, failure)
             _webhook_failed(webhook, now=clock())
         return False
-    connection = pinned_connection(target, timeout=settings.SPARRING_WEBHOOK_TIMEOUT)
+    # Each wait for the network is bounded, and so is the whole post: a service that answers
+    # a byte at a time must not hold the worker and the e-mails behind it.
+    connection = pinned_connection(
+        target,
+        timeout=settings.SPARRING_WEBHOOK_TIMEOUT,
+        total=2 * settings.SPARRING_WEBHOOK_TIMEOUT,
+    )
     try:
         connection.request(
             "POST",

@@ -16,8 +16,10 @@ import http.client
 import ipaddress
 import socket
 import ssl
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -44,7 +46,11 @@ ALWAYS_REFUSED: tuple[IPNetwork, ...] = tuple(
 
 # IPv6 ranges that carry an IPv4 address inside and may be routed to it: the address inside
 # is what is checked.
-_NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+# The local-use NAT64 prefix (RFC 8215) leads through the organisation's own translator, to
+# an IPv4 address that, with a /48, sits in the middle of the IPv6 address: internal, like
+# the deprecated site-local fec0::/10 that older networks still route.
+_LOCAL_NAT64 = ipaddress.ip_network("64:ff9b:1::/48")
 _TEREDO = ipaddress.ip_network("2001::/32")
 _SHARED = ipaddress.ip_network("100.64.0.0/10")
 
@@ -74,7 +80,7 @@ def _unmapped(address: IPAddress) -> IPAddress:
             return address.ipv4_mapped
         if address.sixtofour is not None:
             return address.sixtofour
-        if any(address in network for network in _NAT64):
+        if address in _NAT64:
             return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
     return address
 
@@ -103,6 +109,10 @@ def refusal(address: IPAddress, *, allowed: Sequence[IPNetwork] = ()) -> str | N
         # Shared address space (carrier-grade NAT), which is_global already leaves out on
         # newer Pythons; named here for every version.
         or inner in _SHARED
+        or (
+            isinstance(inner, ipaddress.IPv6Address)
+            and (inner.is_site_local or inner in _LOCAL_NAT64)
+        )
     )
     return None if public else "internal"
 
@@ -162,19 +172,54 @@ def webhook_target(url: str, *, allowed: Sequence[IPNetwork]) -> Target:
         port = parts.port or (443 if scheme == "https" else 80)
     except ValueError:
         raise AddressRefused("invalid") from None
-    addresses = checked_addresses(parts.hostname, port, allowed=allowed)
+    try:
+        # A name in another script (IDN) in the form DNS, the Host header and TLS all use.
+        host = parts.hostname.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise AddressRefused("invalid") from None
+    addresses = checked_addresses(host, port, allowed=allowed)
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    return Target(scheme, parts.hostname, port, path, tuple(addresses))
+    return Target(scheme, host, port, path, tuple(addresses))
 
 
-def _connect(addresses: Sequence[IPAddress], port: int, timeout: float) -> socket.socket:
+class _Deadline:
+    """A socket whose every read waits at most until `deadline` (time.monotonic()): the
+    timeout bounds one wait, and a service that answers a byte at a time would otherwise
+    hold the worker, and every e-mail behind it, for hours."""
+
+    deadline: float = float("inf")
+    wait: float | None = None
+
+    def _budget(self) -> None:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the answer took too long")
+        self.settimeout(left if self.wait is None else min(left, self.wait))  # type: ignore[attr-defined]
+
+    def recv_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> int:
+        self._budget()
+        return super().recv_into(buffer, nbytes, flags)  # type: ignore[misc, no-any-return]
+
+
+class _DeadlineSocket(_Deadline, socket.socket):
+    pass
+
+
+class _DeadlineSSLSocket(_Deadline, ssl.SSLSocket):  # type: ignore[misc]
+    pass
+
+
+def _connect(
+    addresses: Sequence[IPAddress], port: int, timeout: float, deadline: float
+) -> _DeadlineSocket:
     """A TCP connection to the first of `addresses` that answers; only these, never a name."""
     error: OSError | None = None
     for address in addresses:
         family = socket.AF_INET6 if address.version == 6 else socket.AF_INET
-        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock = _DeadlineSocket(family, socket.SOCK_STREAM)
+        sock.deadline, sock.wait = deadline, timeout
         try:
-            sock.settimeout(timeout)
+            sock.settimeout(max(min(timeout, deadline - time.monotonic()), 0.001))
             sock.connect((str(address), port))
             return sock
         except OSError as exc:
@@ -185,32 +230,44 @@ def _connect(addresses: Sequence[IPAddress], port: int, timeout: float) -> socke
 
 
 class _PinnedHTTPConnection(http.client.HTTPConnection):
-    def __init__(self, target: Target, timeout: float) -> None:
+    def __init__(self, target: Target, timeout: float, deadline: float) -> None:
         super().__init__(target.host, target.port, timeout=timeout)
         self._addresses = target.addresses
+        self._deadline = deadline
 
     def connect(self) -> None:
-        self.sock = _connect(self._addresses, self.port, self.timeout)  # type: ignore[arg-type]
+        self.sock = _connect(self._addresses, self.port, self.timeout, self._deadline)  # type: ignore[arg-type]
 
 
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
-    def __init__(self, target: Target, timeout: float, context: ssl.SSLContext) -> None:
+    def __init__(
+        self, target: Target, timeout: float, context: ssl.SSLContext, deadline: float
+    ) -> None:
         super().__init__(target.host, target.port, timeout=timeout, context=context)
         self._addresses = target.addresses
         self._tls = context
+        self._deadline = deadline
 
     def connect(self) -> None:
-        sock = _connect(self._addresses, self.port, self.timeout)  # type: ignore[arg-type]
+        sock = _connect(self._addresses, self.port, self.timeout, self._deadline)  # type: ignore[arg-type]
         # The certificate is checked against the name, as if the name had been dialled.
-        self.sock = self._tls.wrap_socket(sock, server_hostname=self.host)
+        self._tls.sslsocket_class = _DeadlineSSLSocket
+        tls = self._tls.wrap_socket(sock, server_hostname=self.host)
+        assert isinstance(tls, _DeadlineSSLSocket)
+        tls.deadline, tls.wait = self._deadline, self.timeout
+        self.sock = tls
 
 
-def pinned_connection(target: Target, *, timeout: float) -> http.client.HTTPConnection:
+def pinned_connection(
+    target: Target, *, timeout: float, total: float | None = None
+) -> http.client.HTTPConnection:
     """An HTTP(S) connection to `target` that connects only to its checked addresses, sends
     its name as Host and TLS server name, and follows no redirect (http.client never does).
     It ignores any proxy in the environment: a proxy resolves the name again itself, out of
-    reach of the check."""
+    reach of the check. `timeout` bounds each wait; `total` (seconds from now) the reading
+    of the whole answer."""
+    deadline = float("inf") if total is None else time.monotonic() + total
     if target.scheme == "https":
         # Made for each connection, so the system's certificates are read as they are now.
-        return _PinnedHTTPSConnection(target, timeout, ssl.create_default_context())
-    return _PinnedHTTPConnection(target, timeout)
+        return _PinnedHTTPSConnection(target, timeout, ssl.create_default_context(), deadline)
+    return _PinnedHTTPConnection(target, timeout, deadline)

@@ -459,7 +459,7 @@ def snapshot_apply(
             to_create.append(User(external_id=person.key, password=make_password(None), **values))
         else:
             changed = any(getattr(user, f) != v for f, v in values.items())
-            if user.email and user.email.lower() != (values["email"] or "").lower():
+            if (user.email or "").lower() != (values["email"] or "").lower():
                 email_changes.append((user, user.email))
             if changed or not user.is_active:
                 if not user.is_active:

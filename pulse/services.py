@@ -128,7 +128,8 @@ def pulse_answer(
             OpenParticipation.objects.create(round=round_, user=user)
     except IntegrityError:
         raise PulseError(_("You have already answered this round.")) from None
-    for question_id, value in answers.items():
+    # In one order for everyone: two answers to the same unit lock the same counter rows.
+    for question_id, value in sorted(answers.items()):
         counted = OpenTally.objects.filter(
             round=round_, unit_id=unit_id, question_id=question_id
         ).update(**{f"c{value}": F(f"c{value}") + 1})

@@ -206,3 +206,35 @@ def test_parallel_tries_cannot_pass_the_limit_together():
     for thread in threads:
         thread.join()
     assert let_through.count(True) == 5
+
+
+def test_a_client_address_written_with_its_port_by_the_proxy_is_the_client_not_the_proxy(
+    rf, settings
+):
+    """Some proxies write "address:port"; read as garbage, everyone would be counted as the
+    proxy, and one attacker would lock out every local login."""
+    settings.SPARRING_TRUSTED_PROXIES = 1
+    for forwarded, client in [
+        ("203.0.113.7:50123", "203.0.113.7"),
+        ("[2001:db8::7]:50123", "2001:db8::7"),
+        ("[2001:db8::7]", "2001:db8::7"),
+        ("2001:db8::7", "2001:db8::7"),
+    ]:
+        request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+        assert client_address(request) == client, forwarded
+
+
+def test_an_ipv6_zone_is_no_part_of_the_client_address(rf, settings, cast):
+    """PostgreSQL's address column refuses "fe80::7%eth0": the login would end in an error."""
+    settings.SPARRING_TRUSTED_PROXIES = 0
+    assert client_address(rf.get("/", REMOTE_ADDR="fe80::7%eth0")) == "fe80::7"
+    settings.SPARRING_TRUSTED_PROXIES = 1
+    for forwarded in ("fe80::7%eth0", "[fe80::7%eth0]:50123"):
+        request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+        assert client_address(request) == "fe80::7", forwarded
+    settings.SPARRING_TRUSTED_PROXIES = 0
+    response = Client(REMOTE_ADDR="fe80::7%eth0").post(
+        "/login/", {"username": "alice", "password": "not-it"}
+    )
+    assert response.status_code == 200
+    assert LoginAttempt.objects.get().ip_address == "fe80::7"

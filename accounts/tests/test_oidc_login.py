@@ -409,3 +409,30 @@ def test_logging_out_ends_the_session_on_the_server(
         again = stale.get(f"{live_server.url}/")
     assert again.status_code == 302
     assert again.headers["location"].startswith("/login/")
+
+
+def test_an_address_an_administrator_just_put_in_does_not_log_in_as_the_person(
+    cast: Any, oidc: Provider, live_server: Any, browser: httpx.Client, client_for: Any
+) -> None:
+    """Changing someone's e-mail to an address one holds at the provider must not give a
+    login as them: the same days that hold back password links hold back this login."""
+    from django.urls import reverse
+
+    client_for(cast.ada).post(
+        reverse("administration:person_edit", kwargs={"user_id": cast.alice.pk}),
+        {
+            "username": "alice",
+            "first_name": "Alice",
+            "email": "ada.second@example.net",
+            "units": [cast.team.pk],
+        },
+    )
+    cast.alice.refresh_from_db()
+    assert cast.alice.email == "ada.second@example.net"
+    oidc.set_person("ada-second", email="ada.second@example.net", email_verified=True)
+    people_before = User.objects.count()
+
+    location = oidc_login(browser, oidc, live_server.url, "ada-second")
+
+    assert_refused(browser, live_server.url, location)
+    assert User.objects.count() == people_before, "nor is a second person made with it"

@@ -298,3 +298,83 @@ def test_an_email_change_by_an_import_tells_the_old_address_and_holds_links(cast
         pass
     else:
         raise AssertionError("links are held after an import changed the address")
+
+
+def test_guessing_the_current_password_on_the_change_page_is_locked_out_like_a_login(cast):
+    """A session left open must not let anyone guess the password without limit."""
+    client = Client()
+    client.post("/login/", {"username": "alice", "password": PASSWORD})
+    for _ in range(5):
+        wrong = client.post(
+            "/password/change/",
+            {"old_password": "a-guess", "new_password1": GOOD, "new_password2": GOOD},
+        )
+        assert wrong.status_code == 200
+    right = client.post(
+        "/password/change/",
+        {"old_password": PASSWORD, "new_password1": GOOD, "new_password2": GOOD},
+    )
+    assert right.status_code == 200, "locked: even the right password is refused for now"
+    cast.alice.refresh_from_db()
+    assert cast.alice.check_password(PASSWORD)
+    assert AuditEntry.objects.filter(action="login.locked", target_id=cast.alice.pk).exists()
+    assert Client().post("/login/", {"username": "alice", "password": PASSWORD}).status_code == 200
+
+
+def test_a_made_up_link_does_not_log_out_whoever_is_logged_in(cast, client_for):
+    """Any page could embed such an address as an image and end the visitor's session."""
+    as_bob = client_for(cast.bob)
+    assert as_bob.get("/password/reset/MQ/made-up-token/").status_code == 404
+    assert as_bob.get("/").status_code == 200, "still logged in"
+
+
+def test_a_first_address_for_someone_who_can_log_in_holds_links_like_a_change(cast, client_for):
+    """A person with a password and no e-mail address: an administrator who puts in their own
+    address must not then be able to send themselves a link to the account."""
+    cast.alice.email = ""
+    cast.alice.save(update_fields=["email"])
+    client_for(cast.ada).post(
+        reverse("administration:person_edit", kwargs={"user_id": cast.alice.pk}),
+        {
+            "username": "alice",
+            "first_name": "Alice",
+            "email": "ada.private@example.net",
+            "units": [cast.team.pk],
+        },
+    )
+    cast.alice.refresh_from_db()
+    assert cast.alice.email == "ada.private@example.net"
+    assert cast.alice.email_changed_at is not None
+    assert AuditEntry.objects.filter(action="person.email_change", actor=cast.ada).exists()
+    try:
+        password_link_send(actor=cast.ada, person=cast.alice, now=cast.alice.email_changed_at)
+    except AccountError:
+        pass
+    else:
+        raise AssertionError("links are held")
+    assert not OutgoingEmail.objects.filter(kind="account_password_reset").exists()
+
+
+def test_a_first_address_from_an_import_for_someone_who_can_log_in_holds_links(cast):
+    from organisation.importing import snapshot_apply, snapshot_from_csv
+
+    cast.alice.external_id = "1"
+    cast.alice.email = ""
+    cast.alice.save(update_fields=["external_id", "email"])
+    units = "id;navn;overenhed_id\ns;Sekretariatet;\n"
+    people = (
+        "id,username,first_name,last_name,email,job_title,unit_id,leader\n"
+        "1,alice,Alice,Andersen,someone.else@example.net,Produktkonsulent,s,nej\n"
+    )
+    snapshot, problems = snapshot_from_csv(units_file=units.encode(), people_file=people.encode())
+    assert not problems
+    snapshot_apply(snapshot, actor=cast.ada, source="test", now=NOW)
+    cast.alice.refresh_from_db()
+    assert cast.alice.email == "someone.else@example.net"
+    assert cast.alice.email_changed_at == NOW
+    try:
+        password_link_send(actor=cast.ada, person=cast.alice, now=NOW + timedelta(days=1))
+    except AccountError:
+        pass
+    else:
+        raise AssertionError("links are held after an import gave the first address")

@@ -156,6 +156,9 @@ def test_saving_refuses_a_name_that_does_not_resolve(cast, client_for, dns):
         "2002:7f00:1::",
         "64:ff9b::a00:1",
         "2001::1",
+        # Local-use NAT64 with a /48 puts the IPv4 address (here 127.0.0.1) mid-address.
+        "64:ff9b:1:7f00:0:100:5db8:d70e",
+        "fec0::1",
     ],
 )
 def test_every_non_public_range_is_refused(address):
@@ -642,3 +645,77 @@ def test_a_new_address_ends_the_rest_and_other_edits_keep_it(cast, dns):
     chat_webhook_update(webhook=hook, name="Nyt navn", url="https://new.example/hook", **edit)
     hook.refresh_from_db()
     assert (hook.url, hook.failures, hook.retry_after) == ("https://new.example/hook", 0, None)
+
+
+def _dripping_server(seconds: float) -> tuple[int, threading.Event]:
+    """A chat service that answers its status at once and then its headers a byte every
+    tenth of a second, for `seconds`: each wait is short, the whole answer is not."""
+    import socket
+    import time
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    done = threading.Event()
+
+    def serve() -> None:
+        peer, _ = listener.accept()
+        with peer, listener:
+            peer.recv(65536)
+            try:
+                peer.sendall(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+                for _ in range(int(seconds * 10)):
+                    if done.is_set():
+                        return
+                    peer.sendall(b"a")
+                    time.sleep(0.1)
+                peer.sendall(b"\r\nContent-Length: 0\r\n\r\n")
+            except OSError:
+                pass  # the worker hung up
+
+    threading.Thread(target=serve, daemon=True).start()
+    return listener.getsockname()[1], done
+
+
+def test_a_service_that_answers_a_byte_at_a_time_does_not_hold_the_worker(cast, dns, settings):
+    import time
+
+    settings.SPARRING_WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+    settings.SPARRING_WEBHOOK_TIMEOUT = 1
+    dns.answers["chat.intern.example"] = ["127.0.0.1"]
+    port, done = _dripping_server(seconds=8)
+    create(f"http://chat.intern.example:{port}/hooks/{TOKEN}")
+    queue()
+
+    started = time.monotonic()
+    try:
+        outcome = deliver_at(NOW)
+    finally:
+        done.set()
+    took = time.monotonic() - started
+
+    assert outcome == (0, 1)
+    assert took < 5, f"the post took {took:.1f} s"
+    assert WebhookDelivery.objects.get().last_error == "timeout"
+
+
+def test_a_name_in_another_script_is_checked_and_posted_to_in_its_dns_form(
+    cast, dns, chat_server, settings
+):
+    settings.SPARRING_WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+    dns.answers["xn--snakkeml-g0a.example"] = ["127.0.0.1"]
+    create(f"http://snakkemål.example:{chat_server.port}/hooks/{TOKEN}")
+    queue()
+    dns.asked.clear()
+
+    assert deliver_at(NOW) == (1, 0)
+
+    assert dns.asked == ["xn--snakkeml-g0a.example"]
+    [received] = chat_server.received
+    assert received.headers["Host"] == f"xn--snakkeml-g0a.example:{chat_server.port}"
+
+
+def test_a_name_in_another_script_that_leads_inside_is_refused(cast, dns, client_for):
+    dns.answers["xn--snakkeml-g0a.example"] = ["10.0.0.5"]
+    from notifications.chat import ChatWebhookError
+
+    with pytest.raises(ChatWebhookError):
+        create("https://snakkemål.example/hooks/x")

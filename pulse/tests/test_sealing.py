@@ -450,3 +450,24 @@ def test_migration_moves_rounds_not_sealed_to_the_open_tables(cast):
         assert not model.objects.filter(round_id=round_.pk).exists()
         assert model.objects.filter(round_id=sealed.pk).count() == 1
     assert not OpenTally.objects.filter(round_id=sealed.pk).exists()
+
+
+def test_an_answer_updates_its_counters_in_one_order_whatever_order_it_comes_in(cast):
+    """Two people answering the same unit's round at once lock the same counter rows; taken
+    in different orders (a caller's or a reordered survey's), they would deadlock."""
+    from django.test.utils import CaptureQueriesContext
+
+    round_ = round_open(survey=_survey("Trivsel", cast.team), opens_at=NOW - timedelta(hours=1))
+    person = User.objects.create(username="orden")
+    Membership.objects.create(user=person, unit=cast.team)
+    ids = sorted(round_.questions.values_list("pk", flat=True))
+    with CaptureQueriesContext(connection) as queries:
+        pulse_answer(round_=round_, user=person, answers=dict.fromkeys(reversed(ids), 3), now=NOW)
+    updated = [
+        int(found.group(1))
+        for query in queries.captured_queries
+        if query["sql"].startswith("UPDATE") and "opentally" in query["sql"].lower()
+        for found in [re.search(r'"question_id" = (\d+)', query["sql"])]
+        if found
+    ]
+    assert updated == ids
