@@ -243,7 +243,7 @@ def thank(request: AuthenticatedRequest, feedback_id: int) -> HttpResponse:
     feedback = selectors.received_feedback_or_404(request.user, feedback_id)
     services.feedback_thank(feedback=feedback, by=request.user)
     messages.success(
-        request, _("%(name)s has been thanked.") % {"name": feedback.giver.display_name}
+        request, _("%(name)s has been thanked.") % {"name": feedback.giver_name}
     )
     return redirect(feedback)
 

@@ -233,7 +233,7 @@ class Participation(models.Model):
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="participations")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pulse_participations"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="pulse_participations"
     )
 
     class Meta:
