@@ -656,15 +656,15 @@ def snapshot_plan(snapshot: Snapshot) -> ImportPlan:
     # Where people are, by unit: the external id for imported units, else "#pk".
     ext_or_pk = {pk: ext for ext, (pk, *_rest) in units.items()}
     places: dict[int, set[tuple[str, str]]] = {}
-    for user_id, unit_id, role in Membership.objects.filter(
-        user__external_id__gt=""
-    ).values_list("user_id", "unit_id", "role"):
+    for user_id, unit_id, role in Membership.objects.filter(user__external_id__gt="").values_list(
+        "user_id", "unit_id", "role"
+    ):
         places.setdefault(user_id, set()).add((ext_or_pk.get(unit_id, f"#{unit_id}"), role))
 
     def describe(where: set[tuple[str, str]], names: dict[str, str]) -> str:
         return (
             ", ".join(
-                name + (f" ({_('leader')})" if role == LEADER else "")
+                (_("%(unit)s (leader)") % {"unit": name}) if role == LEADER else name
                 for name, role in sorted((names.get(key, key), role) for key, role in where)
             )
             or "–"

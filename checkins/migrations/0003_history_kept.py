@@ -6,21 +6,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('checkins', '0002_alter_checkin_visibility_alter_reflection_visibility'),
+        ("checkins", "0002_alter_checkin_visibility_alter_reflection_visibility"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='checkin',
-            name='owner',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='%(app_label)s_%(class)s_owned', to=settings.AUTH_USER_MODEL, verbose_name='owner'),
+            model_name="checkin",
+            name="owner",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="%(app_label)s_%(class)s_owned",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="owner",
+            ),
         ),
         migrations.AlterField(
-            model_name='reflection',
-            name='owner',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='%(app_label)s_%(class)s_owned', to=settings.AUTH_USER_MODEL, verbose_name='owner'),
+            model_name="reflection",
+            name="owner",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="%(app_label)s_%(class)s_owned",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="owner",
+            ),
         ),
     ]

@@ -6,41 +6,72 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('feedback', '0001_initial'),
+        ("feedback", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='feedback',
-            name='giver',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='feedback_given', to=settings.AUTH_USER_MODEL, verbose_name='given by'),
+            model_name="feedback",
+            name="giver",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="feedback_given",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="given by",
+            ),
         ),
         migrations.AlterField(
-            model_name='feedback',
-            name='owner',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='%(app_label)s_%(class)s_owned', to=settings.AUTH_USER_MODEL, verbose_name='owner'),
+            model_name="feedback",
+            name="owner",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="%(app_label)s_%(class)s_owned",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="owner",
+            ),
         ),
         migrations.AlterField(
-            model_name='feedbackask',
-            name='person',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='feedback_asks', to=settings.AUTH_USER_MODEL, verbose_name='asked'),
+            model_name="feedbackask",
+            name="person",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="feedback_asks",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="asked",
+            ),
         ),
         migrations.AlterField(
-            model_name='feedbackrequest',
-            name='asker',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='feedback_requests', to=settings.AUTH_USER_MODEL, verbose_name='asked by'),
+            model_name="feedbackrequest",
+            name="asker",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="feedback_requests",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="asked by",
+            ),
         ),
         migrations.AlterField(
-            model_name='sparringrequest',
-            name='asker',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sparring_asked', to=settings.AUTH_USER_MODEL, verbose_name='asked by'),
+            model_name="sparringrequest",
+            name="asker",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="sparring_asked",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="asked by",
+            ),
         ),
         migrations.AlterField(
-            model_name='sparringrequest',
-            name='partner',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sparring_partner', to=settings.AUTH_USER_MODEL, verbose_name='sparring partner'),
+            model_name="sparringrequest",
+            name="partner",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="sparring_partner",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="sparring partner",
+            ),
         ),
     ]

@@ -158,7 +158,7 @@ def test_import_page_reports_bad_rows_and_imports_good_files(cast, client_for):
                 "people_file": SimpleUploadedFile("people.csv", people.encode()),
             },
         )
-        job = ImportJob.objects.first()
+        job = ImportJob.objects.latest("pk")
         import_jobs_run(now=job.updated_at)
         job.refresh_from_db()
         return job, client.get(reverse("administration:import_job", args=[job.pk]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -114,6 +115,7 @@ def test_the_check_shows_what_the_import_will_do_with_counts_and_names(cast):
     job = check(units, people, actor=cast.ada)
     assert job.status == "preview"
     plan = job.plan
+    assert plan is not None
     assert plan["people_created"] == ["Nina Bang (nina): Digitalisering (leader)"]
     assert plan["people_moved"] == ["Sara Lund (sara): from Økonomi to Digitalisering"]
     assert plan["people_deactivated"] == ["Jonas Krogh (jonas)"]
@@ -169,7 +171,11 @@ def test_the_import_runs_only_after_confirmation_and_in_the_worker(cast, client_
     assert response.status_code == 302
     assert response["Location"] == reverse("administration:import_job", args=[job.pk])
     # The files are kept in the database between the check and the import.
-    assert bytes(job.units_file) == UNITS.encode() and job.units_name == "units.csv"
+    assert (
+        job.units_file is not None
+        and bytes(job.units_file) == UNITS.encode()
+        and job.units_name == "units.csv"
+    )
     assert job.status == "queued" and not imported_units()
     import_jobs_run(now=_after(job))
     job.refresh_from_db()
@@ -311,13 +317,14 @@ def test_archived_units_are_offered_in_no_picker_and_no_navigation(cast, client_
     Membership.objects.create(user=cast.alice, unit=archived)
     for form in (UnitForm(), PersonForm(), ChatWebhookForm()):
         for name, field in form.fields.items():
-            queryset = getattr(field, "queryset", None)
+            queryset: Any = getattr(field, "queryset", None)
             if queryset is not None and queryset.model is Unit:
                 assert archived not in queryset, (type(form).__name__, name)
     from pulse.forms import SurveyForm
     from recognition.forms import RecognitionForm
 
-    assert archived not in SurveyForm().fields["units"].queryset
+    survey_units: Any = SurveyForm().fields["units"]
+    assert archived not in survey_units.queryset
     assert str(archived.pk) not in RecognitionForm(person=cast.alice).units
     client = client_for(cast.alice)
     assert "Nedlagt afdeling" not in client.get(reverse("organisation:teams")).content.decode()
@@ -354,7 +361,8 @@ def test_the_worker_purges_kept_files_previews_and_problems_after_some_days(cast
     assert import_jobs_purge(now=job.created_at + timedelta(days=13)) == 0
     assert import_jobs_purge(now=job.created_at + timedelta(days=15)) == 1
     job.refresh_from_db()
-    assert (job.units_file, job.people_file, job.plan, job.problems) == (None, None, None, [])
+    assert job.units_file is None and job.people_file is None
+    assert job.plan is None and job.problems == []
     assert job.status == "cancelled", "a purged preview can no longer be confirmed"
     assert ImportJob.objects.filter(pk=job.pk).exists(), "the row stays for the record"
 
@@ -434,6 +442,7 @@ def test_leaving_out_most_of_the_demo_keeps_every_piece_of_history(db, client_fo
     assert job.status == "preview", (job.error, job.problems)
     page = client.get(reverse("administration:import_job", args=[job.pk])).content.decode()
     assert "Jonas Krogh (jonas)" in page and "Sekretariatet" in page
+    assert job.plan is not None
     assert len(job.plan["people_deactivated"]) == 10
     assert len(job.plan["units_archived"]) == 3
 
@@ -448,6 +457,7 @@ def test_leaving_out_most_of_the_demo_keeps_every_piece_of_history(db, client_fo
     import_jobs_run(now=_after(job))
     job.refresh_from_db()
     assert job.status == "done", (job.error, job.problems)
+    assert job.result is not None
     assert job.result["units_archived"] == 3 and job.result["people_deactivated"] == 10
 
     for model, pks in history.items():

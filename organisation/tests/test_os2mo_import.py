@@ -289,7 +289,9 @@ def work() -> int:
 
 
 def confirm_from_output(output: str) -> str:
-    return re.search(r"--confirm ([0-9a-f]{64})", output).group(1)
+    found = re.search(r"--confirm ([0-9a-f]{64})", output)
+    assert found is not None, output
+    return found.group(1)
 
 
 def state():
@@ -537,6 +539,7 @@ def test_os2mo_import_shows_a_preview_and_changes_nothing_until_confirmed(os2mo,
     assert work() == 1
     job.refresh_from_db()
     assert (job.status, job.problems, job.error) == ("done", [], "")
+    assert job.result is not None
     assert job.result["units_created"] == 4 and job.result["people_created"] == 5
     assert AuditEntry.objects.get(action="organisation.import").actor == cast.ada
 
@@ -584,7 +587,7 @@ def test_a_failed_job_lists_its_problems(os2mo, cast, admin):
     os2mo.errors = [{"message": "too few items in iterable (expected 1)"}]
     admin.post(reverse("administration:import_os2mo"))
     work()
-    job = ImportJob.objects.first()
+    job = ImportJob.objects.latest("pk")
     assert job.status == "failed"
     assert job.error == "OS2mo reported an error: too few items in iterable (expected 1)"
     url = reverse("administration:import_job", kwargs={"job_id": job.pk})

@@ -6,16 +6,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('pulse', '0004_energy_actions_and_sealing'),
+        ("pulse", "0004_energy_actions_and_sealing"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='participation',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='pulse_participations', to=settings.AUTH_USER_MODEL),
+            model_name="participation",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="pulse_participations",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
     ]

@@ -6,27 +6,42 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisation', '0004_archive_units_and_preview_imports'),
-        ('recognition', '0001_initial'),
+        ("organisation", "0004_archive_units_and_preview_imports"),
+        ("recognition", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='reaction',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reactions', to=settings.AUTH_USER_MODEL),
+            model_name="reaction",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="reactions",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AlterField(
-            model_name='recognition',
-            name='author',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='recognitions_written', to=settings.AUTH_USER_MODEL, verbose_name='from'),
+            model_name="recognition",
+            name="author",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="recognitions_written",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="from",
+            ),
         ),
         migrations.AlterField(
-            model_name='recognition',
-            name='unit',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='recognitions', to='organisation.unit', verbose_name='team'),
+            model_name="recognition",
+            name="unit",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="recognitions",
+                to="organisation.unit",
+                verbose_name="team",
+            ),
         ),
     ]

@@ -6,32 +6,50 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisation', '0004_archive_units_and_preview_imports'),
-        ('teamwork', '0001_initial'),
+        ("organisation", "0004_archive_units_and_preview_imports"),
+        ("teamwork", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='helpoffer',
-            name='helper',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='help_offers', to=settings.AUTH_USER_MODEL, verbose_name='helper'),
+            model_name="helpoffer",
+            name="helper",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="help_offers",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="helper",
+            ),
         ),
         migrations.AlterField(
-            model_name='helprequest',
-            name='asker',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='help_requests', to=settings.AUTH_USER_MODEL, verbose_name='asked by'),
+            model_name="helprequest",
+            name="asker",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="help_requests",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="asked by",
+            ),
         ),
         migrations.AlterField(
-            model_name='helprequest',
-            name='unit',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='help_requests', to='organisation.unit', verbose_name='team'),
+            model_name="helprequest",
+            name="unit",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="help_requests",
+                to="organisation.unit",
+                verbose_name="team",
+            ),
         ),
         migrations.AlterField(
-            model_name='team',
-            name='unit',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='team', to='organisation.unit'),
+            model_name="team",
+            name="unit",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="team",
+                to="organisation.unit",
+            ),
         ),
     ]
