@@ -49,7 +49,9 @@ def test_administrator_checks_previews_and_confirms_an_import(
 
     # The worker checks the files; the page's polling shows the preview.
     work()
-    expect(page.get_by_role("heading", name="Forhåndsvisning: intet er ændret endnu")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Forhåndsvisning: intet er ændret endnu")
+    ).to_be_visible()
     expect(live).to_have_text("Kontrolleret, venter på bekræftelse")
     expect(page.locator("#import-preview-counts")).to_contain_text("Personer, der oprettes")
     expect(page.locator("#preview-people_created")).to_contain_text("Mette Holm (mette)")
