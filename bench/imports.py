@@ -184,9 +184,6 @@ def _measure(runs: int) -> dict[str, Any]:
         confirm(back)
     return {
         "vendor": connection.vendor,
-        "version": connection.cursor().connection.__class__.__module__
-        if connection.vendor != "sqlite"
-        else "",
         "people": User.objects.filter(external_id__gt="").count(),
         "files_kib": (len(changed[0]) + len(changed[1])) // 1024,
         "check_s": statistics.median(checks),
@@ -215,8 +212,10 @@ def main(argv: list[str] | None = None) -> None:
         parts = urlsplit(args.postgres_url)
         name = parts.path.lstrip("/")
         maintenance = urlunsplit(parts._replace(path="/postgres"))
+        # FORCE: autovacuum visits a freshly loaded database and would block the drop.
+        drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
         with psycopg.connect(maintenance, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+            conn.execute(drop)
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
         os.environ["DATABASE_URL"] = args.postgres_url
     print(f"Import benchmark on {args.database}", flush=True)
@@ -229,7 +228,7 @@ def main(argv: list[str] | None = None) -> None:
 
             connections.close_all()
             with psycopg.connect(maintenance, autocommit=True) as conn:
-                conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+                conn.execute(drop)
     load = os.getloadavg()
     print(
         f"{args.database}: {result['people']:,} people, files {result['files_kib']:,} KiB; "
