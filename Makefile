@@ -12,7 +12,7 @@ $(CHECKS): export SECRET_KEY ?= insecure-key-for-checks-only-0123456789abcdefghi
 $(CHECKS): export SECURE_SSL_REDIRECT ?= false
 
 .PHONY: install run worker test lint types migrations-check templates-check unit static messages \
-	chromium bench demo-municipality clean
+	chromium bench demo-municipality demo-reset clean
 
 install: $(VENV)/.installed node_modules/.installed messages
 
@@ -43,6 +43,13 @@ run: install
 	DEBUG=true $(MANAGE) worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	DEBUG=true $(MANAGE) runserver 127.0.0.1:8000
+
+# Start the demo afresh: delete the local SQLite database and create the demo again.
+demo-reset: install
+	rm -f var/sparring.sqlite3 var/sparring.sqlite3-wal var/sparring.sqlite3-shm
+	mkdir -p var
+	DEBUG=true $(MANAGE) migrate --noinput --verbosity 0
+	DEBUG=true $(MANAGE) demo
 
 # The worker alone, for when the web server runs elsewhere.
 worker: install

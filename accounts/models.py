@@ -24,6 +24,10 @@ class User(AbstractUser):
         default=False,
         help_text=_("Manages organisation, people and values. Never reads private content."),
     )
+    # When an administrator or an import last changed the e-mail address of a person who can
+    # log in. For some days after, nobody can send that person a link to set a password: the
+    # new address might be someone else's, and the link would hand them the account.
+    email_changed_at = models.DateTimeField(_("e-mail changed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("person")
@@ -68,18 +72,42 @@ class Session(AbstractBaseSession):
 
 
 class LoginAttempt(models.Model):
-    """Every local login attempt, kept for lock-out and for the audit of failed logins."""
+    """A local login attempt of a known person, or from an address with a name that matches
+    no one: a name typed in the login form is never kept. The lock-out does not count these
+    rows (see LoginThrottle); they are the record of who tried, purged after 90 days."""
 
-    username = models.CharField(max_length=150, db_index=True)
+    # Not CASCADE: a row of the security record is not history of its own that must follow
+    # the person, but deleting a person must not fail over it either.
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     succeeded = models.BooleanField()
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    at = models.DateTimeField(db_index=True)
 
     class Meta:
         indexes = [
-            models.Index(fields=["username", "at"]),
+            models.Index(fields=["user", "at"]),
             models.Index(fields=["ip_address", "at"]),
         ]
 
     def __str__(self) -> str:
-        return f"{self.username} {'ok' if self.succeeded else 'failed'} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.user_id} {'ok' if self.succeeded else 'failed'} {self.at:%Y-%m-%d %H:%M}"
+
+
+class LoginThrottle(models.Model):
+    """One counter per typed user name (as a keyed digest, never the name itself) or per
+    client address (an IPv6 address counted per /64), or per reason to send a link.
+
+    A row, not a count over LoginAttempt: checking it costs the same at any number of
+    attempts, and locking the row (select_for_update) serialises parallel tries of one
+    account or address so they cannot slip past the limit together."""
+
+    key = models.CharField(max_length=100, unique=True)
+    # Failures in a row (pending tries included), or links sent in the current window.
+    count = models.PositiveIntegerField(default=0)
+    last_at = models.DateTimeField()
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

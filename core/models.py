@@ -38,12 +38,32 @@ class AuditEntry(models.Model):
         return str(ACTION_LABELS.get(self.action, self.action))
 
 
+class WorkerHeartbeat(models.Model):
+    """When the background worker on a machine last began a tick. `/health/ready` reads it to
+    tell whether reminders and e-mail are being sent. One row per machine, nothing personal."""
+
+    host = models.CharField(_("machine"), max_length=255, unique=True)
+    seen_at = models.DateTimeField(_("last seen"))
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.host} {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
 ACTION_LABELS = {
     "organisation.import": _("Organisation imported"),
     "person.create": _("Person created"),
     "person.update": _("Person changed"),
     "person.deactivate": _("Person deactivated"),
     "person.reactivate": _("Person reactivated"),
+    "person.email_change": _("E-mail address changed"),
+    "password.link_sent": _("Link to choose a password sent"),
+    "login.failed": _("Failed login"),
+    "login.locked": _("Account locked after failed logins"),
+    "login.address_locked": _("Address locked after failed logins"),
     "unit.create": _("Unit created"),
     "unit.update": _("Unit changed"),
     "unit.delete": _("Unit deleted"),

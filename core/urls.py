@@ -1,6 +1,6 @@
 from django.urls import path
 
-from core import views
+from core import health, views
 
 app_name = "core"
 
@@ -8,5 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("language/<str:code>/", views.language, name="language"),
-    path("health/", views.health, name="health"),
+    # Answered by core.middleware.HealthCheckMiddleware before the rest of the stack.
+    path("health/live", health.live, name="health_live"),
+    path("health/ready", health.ready, name="health_ready"),
 ]

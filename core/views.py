@@ -1,20 +1,30 @@
 from __future__ import annotations
 
+import logging
+import sys
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.db import connection
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template import loader
+from django.utils import translation
+from django.utils.functional import Promise as StrPromise
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import check_for_language
+from django.utils.translation import check_for_language, gettext_lazy
 from django.views.decorators.http import require_GET
 
 from checkins.selectors import checkins_for_home
+from core.failures import RETRY_AFTER_SECONDS, is_unavailable
 from core.http import AuthenticatedRequest
 from feedback.selectors import for_home as feedback_for_home
 from organisation.selectors import home_for
 from profiles.models import ProfileNote
 from teamwork.selectors import help_for_home
+
+logger = logging.getLogger("sparring.errors")
 
 
 @require_GET
@@ -57,14 +67,85 @@ def language(request: HttpRequest, code: str) -> HttpResponse:
     return response
 
 
-@login_not_required
-@require_GET
-def health(request: HttpRequest) -> JsonResponse:
-    """For a load balancer: the app answers and reaches its database."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
-
-
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "404.html", status=404)
+
+
+# The pages below stand alone (errors/standalone.html): they read neither the database nor the
+# session, so they render when the database is down or the disk is full.
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500. Called while the exception is being handled: a database or disk that is
+    out of reach for now (core/failures.py) is a 503 with Retry-After, anything else a 500."""
+    if is_unavailable(sys.exc_info()[1]):
+        return service_unavailable(request)
+    return _standalone(
+        request, "errors/500.html", status=500, fallback=gettext_lazy("Something went wrong")
+    )
+
+
+def service_unavailable(request: HttpRequest) -> HttpResponse:
+    response = _standalone(
+        request,
+        "errors/503.html",
+        status=503,
+        fallback=gettext_lazy("Sparring is unavailable for a moment"),
+        context={"retry_url": request.get_full_path()},
+    )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _standalone(
+        request,
+        "errors/400.html",
+        status=400,
+        fallback=gettext_lazy("The request could not be understood"),
+    )
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _standalone(request, "errors/403.html", status=403, fallback=gettext_lazy("Not allowed"))
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: most often a form left open until its token expired."""
+    return _standalone(
+        request,
+        "errors/403.html",
+        status=403,
+        fallback=gettext_lazy("Not allowed"),
+        context={"csrf": True},
+    )
+
+
+def _standalone(
+    request: HttpRequest,
+    template: str,
+    *,
+    status: int,
+    fallback: StrPromise,
+    context: dict[str, Any] | None = None,
+) -> HttpResponse:
+    # The language from the cookie or the browser; the middleware that would set it may be the
+    # one that failed.
+    with translation.override(translation.get_language_from_request(request)):
+        try:
+            html = loader.render_to_string(
+                template,
+                {"organisation_name": settings.SPARRING_ORGANISATION_NAME, **(context or {})},
+            )
+        except Exception:
+            # The last resort (static files not collected, a broken template): the words
+            # without the design system.
+            logger.exception("Could not render %s", template)
+            html = format_html(
+                '<!DOCTYPE html><html lang="{}"><head><meta charset="utf-8"><title>{}</title>'
+                "</head><body><main><h1>{}</h1></main></body></html>",
+                translation.get_language(),
+                fallback,
+                fallback,
+            )
+    return HttpResponse(html, status=status)

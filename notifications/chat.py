@@ -8,7 +8,9 @@ JSON is made when it is posted, by `payload_for`."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,7 +23,14 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.audit import audit_record
-from notifications.models import ChatWebhook, WebhookDelivery, validate_webhook_url
+from notifications.models import (
+    ChatWebhook,
+    WebhookDelivery,
+    WebhookFailure,
+    validate_webhook_url,
+)
+from notifications.webhook_network import AddressRefused, Target, parse_networks
+from notifications.webhook_network import webhook_target as _target
 from organisation.models import Unit
 
 Format = ChatWebhook.Format
@@ -73,23 +82,60 @@ def chat_withdraw(*, link: str) -> int:
     what they are about was deleted; returns how many. Posted ones stay in the chat."""
     return WebhookDelivery.objects.filter(
         link=settings.SPARRING_BASE_URL + link, sent_at__isnull=True, next_attempt_at__isnull=False
-    ).update(next_attempt_at=None, last_error="Not sent: what it was about was deleted.")
+    ).update(next_attempt_at=None, last_error=WebhookFailure.WITHDRAWN, last_status=None)
+
+
+def webhook_target(url: str) -> Target:
+    """Where a webhook's `url` leads, checked against the networks Sparring may post to as
+    its name resolves now (AddressRefused if not). Resolves the name: never call it while a
+    database transaction is open."""
+    return _target(url, allowed=parse_networks(settings.SPARRING_WEBHOOK_ALLOWED_NETWORKS))
 
 
 # --- The services' formats --------------------------------------------------------------------
 
 
 def payload_for(delivery: WebhookDelivery) -> dict[str, Any]:
-    """The JSON body the webhook's service expects for this message."""
+    """The JSON body the webhook's service expects for this message. What people wrote is
+    plain text in every format: no link with a label of their choosing, no address that the
+    chat service turns into a link, no mention of a whole channel. Only Sparring's own link,
+    with its own label, is a link."""
     return _FORMATS[Format(delivery.webhook.format)](
         delivery.text, delivery.link, delivery.link_label
     )
 
 
+# A zero-width space: invisible, but no chat service's link syntax or link detection reads
+# across it.
+_ZWSP = "\u200b"
+# An address written out ("https://", "mailto:"), and a dot between two letters or digits, as
+# in a domain name ("evil.example", "www.evil", "10.0.0.1"): chat services make links of both.
+_SCHEME = re.compile(r"(?<=[A-Za-z0-9+.-])(:)(?=//)|(?<=\bmailto)(:)", re.IGNORECASE)
+_DOT = re.compile(r"(?<=[^\W_])\.(?=[^\W_])")
+# "<" opening an address or a Slack-style <address|label> (what holds a ":" or a "|").
+_ANGLE = re.compile(r"<(?=[^<>]*[:|][^<>]*>)")
+
+
+def _unlinked(text: str) -> str:
+    """`text` as it reads, with a zero-width space where a chat service would find an address
+    to make a link of: after a scheme's colon and after a dot inside a name. An Adaptive
+    Card's TextBlock (Teams) has no escapes, so this is all that Teams gets."""
+    text = _SCHEME.sub(lambda m: m.group(0) + _ZWSP, text)
+    # And between "]" and "(" (no [label](address) in any Markdown, with or without escapes)
+    # and after a "<" that opens <address|label> (which Zulip's Slack-compatible webhook turns
+    # into a link) or <address>.
+    text = _DOT.sub("." + _ZWSP, text)
+    return _ANGLE.sub("<" + _ZWSP, text.replace("](", "]" + _ZWSP + "("))
+
+
 def _slack(text: str, link: str, label: str) -> dict[str, Any]:
-    # Slack reads &, < and > as its own markup, so they are written as entities; a link is
-    # <url|label>, in which "|" and ">" would end the address early.
-    return {"text": f"{_slack_escape(text)}\n\n<{_url_in_markup(link)}|{_slack_escape(label)}>"}
+    # Slack reads &, < and > as its own markup, so they are written as entities (no <url|label>
+    # link, no <!channel>); a link is <url|label>, in which "|" and ">" would end the address
+    # early.
+    return {
+        "text": f"{_slack_escape(_unlinked(text))}\n\n"
+        f"<{_url_in_markup(link)}|{_slack_escape(label)}>"
+    }
 
 
 def _slack_escape(text: str) -> str:
@@ -97,15 +143,24 @@ def _slack_escape(text: str) -> str:
 
 
 def _markdown(text: str, link: str, label: str) -> dict[str, Any]:
-    label = label.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
-    return {"text": f"{_quiet(text)}\n\n[{label}]({_url_in_markup(link)})"}
+    return {
+        "text": f"{_markdown_text(text)}\n\n[{_markdown_escape(label)}]({_url_in_markup(link)})"
+    }
 
 
-def _quiet(text: str) -> str:
-    """What people wrote, unable to mention a whole channel (@channel, @all, Zulip's
-    @**all**) or to load an image from elsewhere: a zero-width space after each @ and
-    between ! and [ keeps the text as it reads but breaks the markup."""
-    return text.replace("@", "@\u200b").replace("![", "!\u200b[")
+def _markdown_escape(text: str) -> str:
+    # Backslash escapes, which Mattermost's CommonMark and Zulip's Markdown both read: no
+    # [label](address), no [label][reference].
+    for character in "\\[]":
+        text = text.replace(character, f"\\{character}")
+    return text
+
+
+def _markdown_text(text: str) -> str:
+    """What people wrote, for Markdown: no link of any kind, unable to mention a whole channel
+    (@channel, @all, Zulip's @**all**) or to load an image from elsewhere: a zero-width
+    space after each @ keeps the text as it reads but breaks the markup."""
+    return _markdown_escape(_unlinked(text)).replace("@", "@" + _ZWSP)
 
 
 def _url_in_markup(url: str) -> str:
@@ -124,7 +179,7 @@ def _teams(text: str, link: str, label: str) -> dict[str, Any]:
         "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
         "type": "AdaptiveCard",
         "version": "1.4",
-        "body": [{"type": "TextBlock", "text": text, "wrap": True}],
+        "body": [{"type": "TextBlock", "text": _unlinked(text), "wrap": True}],
         "actions": [{"type": "Action.OpenUrl", "title": label, "url": link}],
     }
     return {
@@ -164,6 +219,9 @@ def _audit_data(webhook: ChatWebhook) -> dict[str, Any]:
 
 
 def _checked_url(url: str) -> str:
+    """The address as it is saved, once it is a well-formed http(s) address whose name
+    resolves only to addresses Sparring may post to. Resolves the name, so it runs before
+    the service's transaction opens."""
     url = url.strip()
     try:
         validate_webhook_url(url)
@@ -171,10 +229,33 @@ def _checked_url(url: str) -> str:
         raise ChatWebhookError(error.messages[0]) from None
     if len(url) > 1000:
         raise ChatWebhookError(_("The address can be at most 1000 characters."))
+    try:
+        webhook_target(url)
+    except AddressRefused as refused:
+        raise ChatWebhookError(_refusal_message(refused, url)) from None
     return url
 
 
-@transaction.atomic
+def _refusal_message(refused: AddressRefused, url: str) -> str:
+    # The address a name resolves to is not shown: the page would tell whoever may edit
+    # webhooks what the organisation's internal names lead to.
+    if refused.reason == "not_found":
+        return _("Sparring cannot find the server %(host)s. Check the address.") % {
+            "host": urlsplit(url).hostname
+        }
+    if refused.reason == "metadata":
+        return _(
+            "The address leads to a link-local or reserved address, which Sparring never posts to."
+        )
+    if refused.reason == "internal":
+        return _(
+            "The address leads to this server or to an internal network. Sparring posts only "
+            "to chat services on the internet, or on an internal network the installation "
+            "allows (SPARRING_WEBHOOK_ALLOWED_NETWORKS)."
+        )
+    return _("Enter an address that starts with https:// or http://.")
+
+
 def chat_webhook_create(
     *,
     actor: User | None,
@@ -184,20 +265,17 @@ def chat_webhook_create(
     unit: Unit | None,
     is_active: bool = True,
 ) -> ChatWebhook:
-    webhook = ChatWebhook.objects.create(
-        name=name.strip(),
-        format=Format(format),
-        url=_checked_url(url),
-        unit=unit,
-        is_active=is_active,
-    )
-    audit_record(
-        actor=actor, action="chat_webhook.create", target=webhook, data=_audit_data(webhook)
-    )
+    url = _checked_url(url)
+    with transaction.atomic():
+        webhook = ChatWebhook.objects.create(
+            name=name.strip(), format=Format(format), url=url, unit=unit, is_active=is_active
+        )
+        audit_record(
+            actor=actor, action="chat_webhook.create", target=webhook, data=_audit_data(webhook)
+        )
     return webhook
 
 
-@transaction.atomic
 def chat_webhook_update(
     *,
     actor: User | None,
@@ -208,22 +286,31 @@ def chat_webhook_update(
     unit: Unit | None,
     is_active: bool,
 ) -> ChatWebhook:
-    """Change a webhook; an empty `url` keeps the address it has."""
-    before = _audit_data(webhook)
-    webhook.name = name.strip()
-    webhook.format = Format(format)
-    webhook.unit = unit
-    webhook.is_active = is_active
+    """Change a webhook; an empty `url` keeps the address it has. A new address, or switching
+    the webhook on, ends its rest after failures: the next message is tried at once."""
     url_changed = bool(url.strip()) and url.strip() != webhook.url
-    if url_changed:
-        webhook.url = _checked_url(url)
-    webhook.save()
-    after = _audit_data(webhook)
-    changes: dict[str, Any] = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
-    if url_changed:
-        changes["url"] = "changed"
-    if changes:
-        audit_record(actor=actor, action="chat_webhook.update", target=webhook, data=changes)
+    new_url = _checked_url(url) if url_changed else webhook.url
+    with transaction.atomic():
+        before = _audit_data(webhook)
+        reactivated = is_active and not webhook.is_active
+        if url_changed or reactivated:
+            webhook.failures, webhook.retry_after = 0, None
+        webhook.name = name.strip()
+        webhook.format = Format(format)
+        webhook.unit = unit
+        webhook.is_active = is_active
+        webhook.url = new_url
+        # Not the failure count: the worker may have written it since the page was loaded.
+        webhook.save(
+            update_fields=["name", "format", "unit", "is_active", "url", "updated_at"]
+            + (["failures", "retry_after"] if url_changed or reactivated else [])
+        )
+        after = _audit_data(webhook)
+        changes: dict[str, Any] = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+        if url_changed:
+            changes["url"] = "changed"
+        if changes:
+            audit_record(actor=actor, action="chat_webhook.update", target=webhook, data=changes)
     return webhook
 
 
@@ -241,6 +328,8 @@ def chat_webhook_test(*, actor: User | None, webhook: ChatWebhook) -> WebhookDel
     """Queue a test message for one webhook, so an administrator sees the channel works."""
     if not webhook.is_active:
         raise ChatWebhookError(_("The webhook is switched off. Switch it on to test it."))
+    # The administrator wants to know now: a webhook resting after failures is tried again.
+    ChatWebhook.objects.filter(pk=webhook.pk).update(retry_after=None)
     with translation.override(settings.LANGUAGE_CODE):
         delivery = WebhookDelivery.objects.create(
             webhook=webhook,

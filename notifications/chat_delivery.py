@@ -5,28 +5,35 @@ short transaction that pushes its next attempt a lease into the future, posted o
 transaction, then marked sent. A worker killed between the chat service's answer and that
 mark posts the message again when the lease runs out.
 
+Every post checks the address again, as it resolves now (notifications.webhook_network), and
+connects to the very address it checked. The name is resolved and the post made with no
+database transaction open.
+
 Each message goes to its own webhook, often on another server than the last. A webhook that
-fails once is left alone for the rest of the run, so a server that cannot be reached costs one
-timeout per run, not one per message waiting for it, and the other channels are still posted.
+fails rests, longer after each failure in a row (ChatWebhook.retry_after), so a server that
+cannot be reached costs one attempt per pause, not one per message waiting for it, and the
+other channels are still posted. What the administrator sees of a failure is a reason of
+Sparring's own and the HTTP status, never the chat service's answer.
 """
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
+import socket
 import ssl
-import urllib.request
-from collections.abc import Callable, Collection
-from urllib.error import HTTPError
-from urllib.parse import urlsplit
+from collections.abc import Callable
+from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import F
 
-from notifications.chat import payload_for
-from notifications.delivery import LEASE, retry_at
-from notifications.models import WEBHOOK_SCHEMES, WebhookDelivery
+from notifications.chat import payload_for, webhook_target
+from notifications.delivery import LEASE, backoff
+from notifications.models import ChatWebhook, WebhookDelivery, WebhookFailure
+from notifications.webhook_network import AddressRefused, pinned_connection
 
 logger = logging.getLogger("sparring.notifications")
 
@@ -34,31 +41,32 @@ USER_AGENT = "Sparring"
 
 
 def deliver_due_webhooks(
-    *, limit: int = 100, keep_going: Callable[[], bool] = lambda: True
+    *,
+    clock: Callable[[], datetime],
+    limit: int = 100,
+    keep_going: Callable[[], bool] = lambda: True,
 ) -> tuple[int, int]:
-    """Post up to `limit` due chat messages; returns (sent, failed)."""
+    """Post up to `limit` due chat messages; returns (sent, failed). `clock` is the caller's
+    (the worker's tick's) clock, asked afresh for every claim and every outcome, so a lease
+    taken a minute into a batch runs from that minute."""
     sent = failed = 0
-    failing: set[int] = set()
     for _ in range(limit):
         if not keep_going():
             break
-        delivery = _claim_next(skip_webhooks=failing)
+        delivery = _claim_next(now=clock())
         if delivery is None:
             break
-        if _post(delivery):
+        if _post(delivery, clock=clock):
             sent += 1
         else:
             failed += 1
-            failing.add(delivery.webhook_id)
     return sent, failed
 
 
-def _claim_next(*, skip_webhooks: Collection[int] = ()) -> WebhookDelivery | None:
-    now = timezone.now()
+def _claim_next(*, now: datetime) -> WebhookDelivery | None:
     with transaction.atomic():
         delivery = (
             WebhookDelivery.objects.due(now)
-            .exclude(webhook_id__in=skip_webhooks)
             .select_related("webhook")
             .select_for_update(skip_locked=True, of=("self",))
             .order_by("next_attempt_at", "pk")
@@ -72,35 +80,58 @@ def _claim_next(*, skip_webhooks: Collection[int] = ()) -> WebhookDelivery | Non
     return delivery
 
 
-def _post(delivery: WebhookDelivery) -> bool:
+_REFUSED = {
+    "internal": WebhookFailure.ADDRESS_INTERNAL,
+    "metadata": WebhookFailure.ADDRESS_METADATA,
+    "not_found": WebhookFailure.NAME_NOT_FOUND,
+    "invalid": WebhookFailure.BAD_ADDRESS,
+}
+
+
+def _post(delivery: WebhookDelivery, *, clock: Callable[[], datetime]) -> bool:
     webhook = delivery.webhook
     if not webhook.is_active:
         # Switched off since the message was written: an administrator turned the channel off.
-        _give_up(delivery, "Not sent: the webhook is switched off.")
+        _give_up(delivery, WebhookFailure.SWITCHED_OFF)
         return False
-    if urlsplit(webhook.url).scheme.lower() not in WEBHOOK_SCHEMES:
-        _give_up(delivery, "Not sent: a webhook address must start with https:// or http://.")
-        return False
-    request = urllib.request.Request(  # noqa: S310 (the scheme is checked above)
-        webhook.url,
-        data=json.dumps(payload_for(delivery)).encode(),
-        headers={"Content-Type": "application/json", "User-Agent": USER_AGENT},
-        method="POST",
-    )
     try:
-        with _OPENER.open(request, timeout=settings.SPARRING_WEBHOOK_TIMEOUT) as response:
-            status = response.status
-    except HTTPError as error:
-        with error:
-            _failed(delivery, _without_secret(f"HTTP {error.code}: {_answer(error)}", webhook.url))
+        target = webhook_target(webhook.url)
+    except AddressRefused as refused:
+        failure = _REFUSED[refused.reason]
+        if failure is WebhookFailure.NAME_NOT_FOUND:
+            # DNS may be down for a moment: tried again, like a server that does not answer.
+            _failed(delivery, failure, now=clock())
+        else:
+            # Not posted, ever: the address is what is wrong, and it is checked again (and
+            # the message queued anew) only when an administrator changes it.
+            _give_up(delivery, failure)
+            _webhook_failed(webhook, now=clock())
         return False
+    connection = pinned_connection(target, timeout=settings.SPARRING_WEBHOOK_TIMEOUT)
+    try:
+        connection.request(
+            "POST",
+            target.path,
+            body=json.dumps(payload_for(delivery)).encode(),
+            headers={"Content-Type": "application/json", "User-Agent": USER_AGENT},
+        )
+        # Only the status is read: the answer's body is never kept or shown.
+        status = connection.getresponse().status
     except Exception as error:
-        # Refused, timed out, a name that does not resolve, a bad certificate, ...
-        _failed(delivery, _without_secret(f"{type(error).__name__}: {error}", webhook.url))
+        _failed(delivery, _failure_of(error), now=clock())
+        return False
+    finally:
+        connection.close()
+    if not 200 <= status < 300:
+        # A redirect too: a redirected POST would turn into a GET that posts nothing, and it
+        # might lead anywhere.
+        _failed(delivery, WebhookFailure.HTTP_STATUS, now=clock(), status=status)
         return False
     WebhookDelivery.objects.filter(pk=delivery.pk).update(
-        sent_at=timezone.now(), next_attempt_at=None, last_error=""
+        sent_at=clock(), next_attempt_at=None, last_error="", last_status=status
     )
+    if webhook.failures or webhook.retry_after:
+        ChatWebhook.objects.filter(pk=webhook.pk).update(failures=0, retry_after=None)
     logger.info(
         "Chat message %s posted to webhook %s (HTTP %s) on attempt %s",
         delivery.pk,
@@ -111,52 +142,37 @@ def _post(delivery: WebhookDelivery) -> bool:
     return True
 
 
-def _opener() -> urllib.request.OpenerDirector:
-    """HTTP and HTTPS only (never file: or ftp:), an outbound proxy from the usual environment
-    variables, and no redirects: a redirected POST turns into a GET that would look like
-    success without posting anything, so a redirect is a failure the administrator sees."""
-    opener = urllib.request.OpenerDirector()
-    for handler in (
-        urllib.request.ProxyHandler(),
-        urllib.request.HTTPHandler(),
-        urllib.request.HTTPSHandler(context=ssl.create_default_context()),
-        urllib.request.HTTPDefaultErrorHandler(),
-        urllib.request.HTTPErrorProcessor(),
-    ):
-        opener.add_handler(handler)
-    return opener
+def _failure_of(error: Exception) -> WebhookFailure:
+    if isinstance(error, ssl.SSLError | ssl.CertificateError):
+        return WebhookFailure.CERTIFICATE
+    if isinstance(error, ConnectionRefusedError):
+        return WebhookFailure.CONNECTION_REFUSED
+    if isinstance(error, TimeoutError | socket.timeout):
+        return WebhookFailure.TIMEOUT
+    if isinstance(error, OSError | http.client.HTTPException):
+        return WebhookFailure.NETWORK
+    logger.exception("Posting a chat message failed unexpectedly")
+    return WebhookFailure.NETWORK
 
 
-_OPENER = _opener()
+def _give_up(delivery: WebhookDelivery, failure: WebhookFailure) -> None:
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        next_attempt_at=None, last_error=failure, last_status=None
+    )
+    logger.info("Chat message %s given up: %s", delivery.pk, failure.value)
 
 
-def _answer(error: HTTPError) -> str:
-    """The start of the chat service's answer, which usually says what is wrong."""
-    try:
-        body = error.read(300).decode("utf-8", errors="replace").strip()
-    except Exception:
-        body = ""
-    return " ".join(body.split()) or str(error.reason)
-
-
-def _without_secret(reason: str, url: str) -> str:
-    """The reason as an administrator may read it: the address's path and query, where the
-    webhook's secret lives, are cut out should an error message repeat them."""
-    parts = urlsplit(url)
-    for secret in (url, parts.path + (f"?{parts.query}" if parts.query else ""), parts.query):
-        if len(secret) > 1:
-            reason = reason.replace(secret, "…")
-    return reason
-
-
-def _give_up(delivery: WebhookDelivery, reason: str) -> None:
-    WebhookDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=None, last_error=reason)
-    logger.info("Chat message %s given up: %s", delivery.pk, reason)
-
-
-def _failed(delivery: WebhookDelivery, reason: str) -> None:
-    reason = reason[:2000]
-    next_attempt_at = retry_at(delivery.attempts, settings.SPARRING_WEBHOOK_MAX_ATTEMPTS)
+def _failed(
+    delivery: WebhookDelivery,
+    failure: WebhookFailure,
+    *,
+    now: datetime,
+    status: int | None = None,
+) -> None:
+    next_attempt_at: datetime | None = None
+    if delivery.attempts < settings.SPARRING_WEBHOOK_MAX_ATTEMPTS:
+        next_attempt_at = now + backoff(delivery.attempts)
+    reason = failure.value if status is None else f"{failure.value} {status}"
     if next_attempt_at is None:
         logger.error(
             "Chat message %s to webhook %s failed %s times; giving up: %s",
@@ -175,5 +191,15 @@ def _failed(delivery: WebhookDelivery, reason: str) -> None:
             reason,
         )
     WebhookDelivery.objects.filter(pk=delivery.pk).update(
-        next_attempt_at=next_attempt_at, last_error=reason
+        next_attempt_at=next_attempt_at, last_error=failure, last_status=status
     )
+    _webhook_failed(delivery.webhook, now=now)
+
+
+def _webhook_failed(webhook: ChatWebhook, *, now: datetime) -> None:
+    """One more failure in a row: the webhook rests 1, 2, 4 ... minutes (at most an hour)."""
+    failures = webhook.failures + 1
+    ChatWebhook.objects.filter(pk=webhook.pk).update(
+        failures=F("failures") + 1, retry_after=now + backoff(failures)
+    )
+    webhook.failures = failures

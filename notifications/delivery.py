@@ -25,6 +25,7 @@ from django.core.mail.message import SafeMIMEText
 from django.db import transaction
 from django.utils import timezone
 
+from notifications.account_emails import body_for_sending
 from notifications.models import OutgoingEmail
 
 logger = logging.getLogger("sparring.notifications")
@@ -109,7 +110,7 @@ def _send(connection: BaseEmailBackend, email: OutgoingEmail) -> Outcome:
         return Outcome.FAILED
     message = EmailMessage(
         subject=email.subject,
-        body=email.body,
+        body=body_for_sending(email, timezone.now()),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.to_address],
         # Tells auto-responders ("out of office") not to answer a machine (RFC 3834).

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -198,6 +199,11 @@ class ChatWebhook(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # A webhook that keeps failing rests: after its n-th failure in a row the worker leaves
+    # all its messages alone until `retry_after` (1, 2, 4 ... minutes, at most an hour), so a
+    # dead channel costs one attempt per pause, not one per message per run.
+    failures = models.PositiveIntegerField(_("failures in a row"), default=0)
+    retry_after = models.DateTimeField(_("resting until"), null=True, blank=True)
 
     class Meta:
         ordering = ["name", "pk"]
@@ -216,11 +222,36 @@ class ChatWebhook(models.Model):
 
 class WebhookDeliveryQuerySet(models.QuerySet["WebhookDelivery"]):
     def due(self, now: datetime) -> WebhookDeliveryQuerySet:
+        """Messages whose time has come, to webhooks that are not resting."""
         return self.filter(
+            models.Q(webhook__retry_after__isnull=True) | models.Q(webhook__retry_after__lte=now),
             sent_at__isnull=True,
             next_attempt_at__lte=now,
             attempts__lt=settings.SPARRING_WEBHOOK_MAX_ATTEMPTS,
         )
+
+
+class WebhookFailure(models.TextChoices):
+    """Why a chat message was not posted, in words of Sparring's own. Never the chat
+    service's answer: it may echo the webhook's secret or, from a server that should never
+    have been asked, something from inside the network."""
+
+    HTTP_STATUS = "http_status", _("The chat service answered with an error")
+    ADDRESS_INTERNAL = "address_internal", _("Not sent: the address leads to an internal network")
+    ADDRESS_METADATA = (
+        "address_metadata",
+        _("Not sent: the address leads to a link-local or reserved address"),
+    )
+    NAME_NOT_FOUND = "name_not_found", _("The server's name was not found")
+    CONNECTION_REFUSED = "connection_refused", _("The server refused the connection")
+    TIMEOUT = "timeout", _("The server did not answer in time")
+    CERTIFICATE = "certificate", _("The server's certificate could not be verified")
+    NETWORK = "network", _("The server could not be reached")
+    SWITCHED_OFF = "switched_off", _("Not sent: the webhook is switched off")
+    WITHDRAWN = "withdrawn", _("Not sent: what it was about was deleted")
+    BAD_ADDRESS = "bad_address", _("Not sent: the address must start with https:// or http://")
+    # What the worker wrote before it kept only its own words (migration 0005).
+    FAILED = "failed", _("Not sent")
 
 
 class WebhookDelivery(models.Model):
@@ -241,7 +272,11 @@ class WebhookDelivery(models.Model):
         _("next attempt"), null=True, blank=True, default=timezone.now
     )
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    last_error = models.TextField(_("last error"), blank=True, default="")
+    last_error = models.CharField(
+        _("last error"), max_length=30, blank=True, default="", choices=WebhookFailure.choices
+    )
+    # The HTTP status of the chat service's answer, when that was the error.
+    last_status = models.PositiveSmallIntegerField(_("last HTTP status"), null=True, blank=True)
 
     objects = WebhookDeliveryQuerySet.as_manager()
 
@@ -263,3 +298,18 @@ class WebhookDelivery(models.Model):
     @property
     def gave_up(self) -> bool:
         return self.sent_at is None and self.next_attempt_at is None
+
+    @property
+    def error_text(self) -> str:
+        """Why the last attempt failed, for the administrator: a short reason and, when the
+        chat service answered, its status code with the standard phrase for it."""
+        if not self.last_error:
+            return ""
+        reason = str(WebhookFailure(self.last_error).label)
+        if self.last_status is None:
+            return reason
+        try:
+            phrase = HTTPStatus(self.last_status).phrase
+        except ValueError:
+            phrase = ""
+        return f"{reason}: HTTP {self.last_status} {phrase}".rstrip()

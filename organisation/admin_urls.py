@@ -17,6 +17,7 @@ urlpatterns = [
     path(
         "people/<int:user_id>/deactivate/", views.person_deactivate_view, name="person_deactivate"
     ),
+    path("people/<int:user_id>/send-link/", views.person_send_link, name="person_send_link"),
     path(
         "people/<int:user_id>/reactivate/", views.person_reactivate_view, name="person_reactivate"
     ),

@@ -8,11 +8,17 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
-from accounts.services import person_deactivate, person_reactivate
+from accounts.services import (
+    AccountError,
+    password_link_send,
+    person_deactivate,
+    person_reactivate,
+)
 from core.access import administrator_required
 from core.http import AuthenticatedRequest
 from core.models import AuditEntry
@@ -131,7 +137,7 @@ def person_edit(request: AuthenticatedRequest, user_id: int | None = None) -> Ht
             actor=request.user,
             person=form.save(commit=False),
             memberships=form.memberships(),
-            password=form.cleaned_data.get("password") or None,
+            now=timezone.now(),
         )
         messages.success(request, _("%(name)s was saved.") % {"name": person.display_name})
         return redirect("administration:people")
@@ -152,6 +158,23 @@ def person_deactivate_view(request: AuthenticatedRequest, user_id: int) -> HttpR
             % {"name": person.display_name},
         )
     return redirect("administration:people")
+
+
+@administrator_required
+@require_POST
+def person_send_link(request: AuthenticatedRequest, user_id: int) -> HttpResponse:
+    """Send the person a link to choose their own password. The administrator never sees it."""
+    person = get_object_or_404(User, pk=user_id)
+    try:
+        password_link_send(actor=request.user, person=person, now=timezone.now())
+        messages.success(
+            request,
+            _("A link to choose a password is on its way to %(name)s.")
+            % {"name": person.display_name},
+        )
+    except AccountError as error:
+        messages.error(request, str(error))
+    return redirect("administration:person_edit", user_id=person.pk)
 
 
 @administrator_required

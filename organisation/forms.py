@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -44,12 +43,6 @@ class PersonForm(DesignSystemForm, forms.ModelForm):  # type: ignore[type-arg]
         required=False,
         help_text=_("A leader sees the shared items and anonymous results of these units."),
     )
-    password = forms.CharField(
-        label=_("Password"),
-        required=False,
-        widget=forms.PasswordInput(render_value=False),
-        help_text=_("For a local account. Leave empty for people who log in with OIDC."),
-    )
 
     class Meta:
         model = User
@@ -58,10 +51,9 @@ class PersonForm(DesignSystemForm, forms.ModelForm):  # type: ignore[type-arg]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["email"].required = False
+        # There is no password field, here or anywhere an administrator works: a person
+        # chooses their own through a link sent to them, so nobody else can log in as them.
         if self.instance.pk:
-            # An administrator never sets another person's password: that would let them log
-            # in as the person and read private content. People change their own.
-            del self.fields["password"]
             roles = dict(
                 Membership.objects.filter(user=self.instance).values_list("unit_id", "role")
             )
@@ -76,12 +68,6 @@ class PersonForm(DesignSystemForm, forms.ModelForm):  # type: ignore[type-arg]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        password = cleaned.get("password")
-        if password:
-            try:
-                validate_password(password, self.instance)
-            except forms.ValidationError as error:
-                self.add_error("password", error)
         both = set(cleaned.get("units") or []) & set(cleaned.get("led_units") or [])
         if both:
             self.add_error(

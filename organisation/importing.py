@@ -32,7 +32,7 @@ from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.services import people_deactivate
+from accounts.services import people_deactivate, person_email_changed
 from core.audit import audit_record
 from organisation.models import Membership, Unit, path_step
 
@@ -778,6 +778,7 @@ def snapshot_apply(
     known = {u.external_id: u for u in User.objects.exclude(external_id="")}
     fields = ["username", "first_name", "last_name", "email", "job_title"]
     to_create, to_update = [], []
+    email_changes: list[tuple[User, str]] = []
     for done, person in enumerate(snapshot.people.values(), 1):
         user = known.get(person.key)
         values = {f: getattr(person, f) for f in fields}
@@ -785,6 +786,8 @@ def snapshot_apply(
             to_create.append(User(external_id=person.key, password=make_password(None), **values))
         else:
             changed = any(getattr(user, f) != v for f, v in values.items())
+            if user.email and user.email.lower() != (values["email"] or "").lower():
+                email_changes.append((user, user.email))
             if changed or not user.is_active:
                 if not user.is_active:
                     result.people_reactivated += 1
@@ -799,6 +802,10 @@ def snapshot_apply(
     for user in User.objects.bulk_create(to_create, batch_size=500):
         known[user.external_id] = user
     rows_update(User, to_update, [*fields, "is_active"])
+    # An import can hand an account to whoever owns the new address, like an administrator
+    # can: the old address is told and links to set a password are held back (accounts).
+    for user, old_email in email_changes:
+        person_email_changed(actor=actor, person=user, old_email=old_email, now=now)
     result.people_created = len(to_create)
     progress("people", total, total)
 

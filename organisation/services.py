@@ -4,6 +4,7 @@ leaves an audit row."""
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
@@ -13,6 +14,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.services import password_link_send, person_email_changed
 from core.audit import audit_record
 from organisation.models import Membership, Unit, Value, path_step
 
@@ -94,10 +96,14 @@ def person_save(
     actor: User | None,
     person: User,
     memberships: dict[Unit, str],
-    password: str | None = None,
+    now: datetime,
 ) -> User:
     """Create or update a person and set exactly these memberships (unit -> role). Every change
-    of a person's identity (name, e-mail, username, administrator) is in the audit row."""
+    of a person's identity (name, e-mail, username, administrator) is in the audit row.
+
+    Nobody sets a password here: a new person with an e-mail address is sent an invitation
+    to choose their own, and a changed address is handled as accounts says (the old address
+    is told, and links are held back for some days)."""
     creating = person.pk is None
     before = (
         {} if creating else User.objects.filter(pk=person.pk).values(*PERSON_FIELDS).first() or {}
@@ -107,9 +113,7 @@ def person_save(
         for f in PERSON_FIELDS
         if before and before[f] != getattr(person, f)
     }
-    if password:
-        person.set_password(password)
-    elif creating:
+    if creating:
         person.set_unusable_password()
     person.save()
     membership_set(person=person, memberships=memberships)
@@ -119,11 +123,14 @@ def person_save(
         target=person,
         data={
             "changes": changes,
-            "password_set": bool(password),
             "units": {str(u.pk): role for u, role in memberships.items()},
             "own_account": actor is not None and actor.pk == person.pk,
         },
     )
+    if creating and person.email:
+        password_link_send(actor=actor, person=person, now=now)
+    elif "email" in changes:
+        person_email_changed(actor=actor, person=person, old_email=changes["email"][0], now=now)
     return person
 
 

@@ -1,10 +1,15 @@
 """The wellbeing pulse (trivsel): surveys that run in rounds for units and everything below
 them, and storage that cannot link an answer to the person who gave it.
 
-Who answered (Participation) is kept apart from what was answered. What was answered is
-never stored as a row of its own: each answer adds one to a counter in the round's histogram
-(Tally) for the respondent's unit and the question. Comments are rows with a random key and
-no time. See docs/privacy.md for how this holds on SQLite and on PostgreSQL."""
+Who answered is kept apart from what was answered. What was answered is never stored as a
+row of its own: each answer adds one to a counter in the round's histogram for the
+respondent's unit and the question. Comments are rows with a random key and no time.
+
+While a round is open, all it needs lives in the "open" tables (OpenParticipation,
+OpenTally, OpenComment). Sealing writes the round's sealed rows (Participation, Tally,
+Comment, RoundUnit's figures) once, in one transaction and in random order, and empties the
+open tables so that no old version of a counter stays in the database files. See
+docs/privacy.md for how this holds on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -193,6 +198,7 @@ class RoundUnit(models.Model):
     unit_id = models.PositiveBigIntegerField()
     parent_id = models.PositiveBigIntegerField(null=True)
     name = models.CharField(max_length=200)
+    # How many of the unit's own people answered: written when the round is sealed.
     respondents = models.PositiveIntegerField(default=0)
     # Set when the round is sealed: the unit whose figures this unit's people see, as the
     # anonymity engine decided (the unit itself, or the nearest shown unit above), or none.
@@ -229,7 +235,8 @@ class Histogram(models.Model):
 
 
 class Participation(models.Model):
-    """That a person answered a round; nothing about what, when or in which unit."""
+    """That a person answered a sealed round; nothing about what, when or in which unit.
+    Written when the round is sealed, all in one transaction and in random order."""
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="participations")
     user = models.ForeignKey(
@@ -244,9 +251,10 @@ class Participation(models.Model):
 
 
 class Tally(Histogram):
-    """The round's histogram for one unit's own respondents and one question: how many chose
-    each point of the scale. Made for every unit when the round opens, so no row's existence
-    or position says who answered first."""
+    """A sealed round's histogram for one unit's own respondents and one question: how many
+    chose each point of the scale. Written when the round is sealed, for every unit and
+    question in random order, so no row's existence, key or position says who answered
+    first."""
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="tallies")
     unit_id = models.PositiveBigIntegerField()
@@ -269,8 +277,9 @@ def random_key() -> int:
 
 
 class Comment(models.Model):
-    """A comment given with an answer: which round and unit, and nothing that says who or
-    when. Shown only for groups the anonymity engine shows, in a keyed shuffle."""
+    """A comment given with an answer to a sealed round: which round and unit, and nothing
+    that says who or when. Written at sealing with a new random key. Shown only for groups
+    the anonymity engine shows, in a keyed shuffle."""
 
     id = models.BigIntegerField(primary_key=True, default=random_key, editable=False)
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="comments")
@@ -279,6 +288,73 @@ class Comment(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["round", "unit_id"])]
+
+    def __str__(self) -> str:
+        return self.text[:50]
+
+
+# --- What an open round needs, emptied when it is sealed ------------------------------------
+#
+# Answering changes rows, and databases keep traces of changed rows for a while: SQLite's
+# write-ahead log holds every version of a page until a checkpoint, PostgreSQL keeps old row
+# versions, and their bytes, in the table's pages. Kept in tables of their own, all of it
+# can be dropped at sealing without rewriting the history of sealed rounds (services).
+
+
+class OpenParticipation(models.Model):
+    """That a person answered a round that is still open. Moved to Participation, in random
+    order, when the round is sealed."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="open_participations")
+    # Like Participation: history is never collateral, so a person who answered is kept.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "user"], name="open_participation_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.round}"
+
+
+class OpenTally(models.Model):
+    """The running counters of an open round for one unit's own respondents and one question.
+    Made for every unit and question when the round opens, so no row's existence or position
+    says who answered first."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="open_tallies")
+    unit_id = models.PositiveBigIntegerField()
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    c1 = models.PositiveIntegerField(default=0)
+    c2 = models.PositiveIntegerField(default=0)
+    c3 = models.PositiveIntegerField(default=0)
+    c4 = models.PositiveIntegerField(default=0)
+    c5 = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "unit_id", "question"], name="open_tally_once_per_question"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} {self.unit_id} {self.question_id}"
+
+    @property
+    def counts(self) -> list[int]:
+        return [self.c1, self.c2, self.c3, self.c4, self.c5]
+
+
+class OpenComment(models.Model):
+    """A comment given with an answer to a round that is still open, with a random key and no
+    time. Moved to Comment, with a new key, when the round is sealed."""
+
+    id = models.BigIntegerField(primary_key=True, default=random_key, editable=False)
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="open_comments")
+    unit_id = models.PositiveBigIntegerField()
+    text = models.TextField(max_length=1000)
 
     def __str__(self) -> str:
         return self.text[:50]

@@ -23,6 +23,8 @@ from pulse.models import (
     Comment,
     EnergyTally,
     EnergyWeek,
+    OpenParticipation,
+    Participation,
     Question,
     Round,
     RoundUnit,
@@ -41,11 +43,19 @@ def open_rounds_for(user: Any) -> list[Round]:
     return list(
         Round.objects.open_at(timezone.now())
         .filter(units__unit_id__in=my_units)
-        .exclude(participations__user=user)
+        .exclude(open_participations__user=user)
         .select_related("survey")
         .distinct()
         .order_by("closes_at")
     )
+
+
+def has_answered(round_: Round, user: Any) -> bool:
+    """Whether the person answered the round: in the open tables while it is open, in the
+    sealed ones after."""
+    if round_.sealed_at is None:
+        return OpenParticipation.objects.filter(round=round_, user=user).exists()
+    return Participation.objects.filter(round=round_, user=user).exists()
 
 
 def answerable_round_or_404(user: Any, round_id: int) -> Round:

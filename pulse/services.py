@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import random
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +25,9 @@ from pulse.models import (
     Comment,
     EnergyTally,
     EnergyWeek,
+    OpenComment,
+    OpenParticipation,
+    OpenTally,
     Participation,
     Question,
     Round,
@@ -31,6 +35,7 @@ from pulse.models import (
     Survey,
     SurveyQuestion,
     Tally,
+    random_key,
 )
 from teamwork.services import goal_create
 
@@ -51,7 +56,7 @@ def audience_units(survey: Survey) -> list[Unit]:
 @transaction.atomic
 def round_open(*, survey: Survey, opens_at: datetime, number: int | None = None) -> Round:
     """Open a round of the survey (the next one unless `number` is given): its questions, the
-    tree of its units as it is now, and an empty histogram for every unit and question."""
+    tree of its units as it is now, and empty running counters for every unit and question."""
     if number is None:
         last = survey.rounds.order_by("-number").values_list("number", flat=True).first()
         number = (last or 0) + 1
@@ -76,8 +81,8 @@ def round_open(*, survey: Survey, opens_at: datetime, number: int | None = None)
         )
         for unit in units
     )
-    Tally.objects.bulk_create(
-        (Tally(round=round_, unit_id=unit.pk, question=q) for unit in units for q in questions),
+    OpenTally.objects.bulk_create(
+        (OpenTally(round=round_, unit_id=unit.pk, question=q) for unit in units for q in questions),
         batch_size=2000,
     )
     return round_
@@ -97,12 +102,18 @@ def respondent_unit(round_: Round, user: User) -> int | None:
 
 @transaction.atomic
 def pulse_answer(
-    *, round_: Round, user: User, answers: Mapping[int, int], comment: str = ""
+    *,
+    round_: Round,
+    user: User,
+    answers: Mapping[int, int],
+    comment: str = "",
+    now: datetime | None = None,
 ) -> None:
-    """Record that `user` answered, and add their answers to the histograms of their unit.
-    Nothing written here links the two: the answers are counts, the comment a row with a
-    random key, and none of it carries a time."""
-    if not round_.is_open():
+    """Record that `user` answered, and add their answers to the running counters of their
+    unit. Nothing written here links the two: the answers are counts, the comment a row with
+    a random key, and none of it carries a time. All of it lives in the open tables until the
+    round is sealed (see round_seal)."""
+    if not round_.is_open(now or timezone.now()):
         raise PulseError(_("This round is closed."))
     unit_id = respondent_unit(round_, user)
     if unit_id is None:
@@ -114,65 +125,179 @@ def pulse_answer(
         raise PulseError(_("An answer is from 1 to 5."))
     try:
         with transaction.atomic():
-            Participation.objects.create(round=round_, user=user)
+            OpenParticipation.objects.create(round=round_, user=user)
     except IntegrityError:
         raise PulseError(_("You have already answered this round.")) from None
-    RoundUnit.objects.filter(round=round_, unit_id=unit_id).update(respondents=F("respondents") + 1)
     for question_id, value in answers.items():
-        Tally.objects.filter(round=round_, unit_id=unit_id, question_id=question_id).update(
-            **{f"c{value}": F(f"c{value}") + 1}
-        )
+        counted = OpenTally.objects.filter(
+            round=round_, unit_id=unit_id, question_id=question_id
+        ).update(**{f"c{value}": F(f"c{value}") + 1})
+        if not counted:
+            # Sealed while this answer waited for the open tables: its counters are gone.
+            raise PulseError(_("This round is closed."))
     if comment.strip() and round_.survey.comments:
-        Comment.objects.create(round=round_, unit_id=unit_id, text=comment.strip())
+        OpenComment.objects.create(round=round_, unit_id=unit_id, text=comment.strip())
 
 
-def round_seal(*, round_: Round, now: datetime | None = None) -> None:
-    """After a round has closed: decide once what the anonymity engine shows of it, keeping
-    for every unit the group its people see and its histograms with everything below it;
-    rewrite the round's rows in one transaction and in random order, so that no row's
-    position, key or transaction points back to the answer that wrote it; then let the
-    database drop the old row versions. See docs/privacy.md."""
+# The open tables, in the order pulse_answer writes them: sealing locks them in this order.
+OPEN_MODELS: tuple[type[models.Model], ...] = (OpenParticipation, OpenTally, OpenComment)
+
+
+def round_seal(*, round_: Round, now: datetime | None = None) -> bool:
+    """After a round has closed: decide once what the anonymity engine shows of it, and write
+    the round's sealed rows in one transaction and in random order: for every unit the group
+    its people see and its respondents, every histogram with everything below it, the
+    comments with new random keys, and who answered. Then empty the open tables, so that no
+    row, row version, index entry or freed page still orders or links the answers. Returns
+    whether it sealed the round. The caller settles the files afterwards (storage_settle),
+    once for all rounds it sealed. See docs/privacy.md."""
     now = now or timezone.now()
     if now < round_.closes_at or round_.sealed_at is not None:
-        return
+        return False
     shuffle = random.Random(secrets.randbits(64)).shuffle  # noqa: S311 (an order, not a key)
     with transaction.atomic():
-        units = list(
-            RoundUnit.objects.filter(round=round_).values_list(
-                "pk", "unit_id", "parent_id", "respondents"
-            )
-        )
+        _lock_open_tables()
+        locked = Round.objects.select_for_update().filter(pk=round_.pk, sealed_at__isnull=True)
+        if not list(locked.values_list("pk", flat=True)):
+            return False  # another worker sealed it meanwhile
+        units = list(RoundUnit.objects.filter(round=round_).only("pk", "unit_id", "parent_id"))
         tallies = list(
-            Tally.objects.filter(round=round_).values_list(
-                "pk", "unit_id", "question_id", "c1", "c2", "c3", "c4", "c5"
+            OpenTally.objects.filter(round=round_).values_list(
+                "unit_id", "question_id", "c1", "c2", "c3", "c4", "c5"
             )
         )
+        respondents = dict.fromkeys((unit.unit_id for unit in units), 0)
+        for unit_id, _q, *counts in tallies:
+            # Everyone answers every question: a question's answers are the respondents.
+            respondents[unit_id] = max(respondents.get(unit_id, 0), sum(counts))
         group_of, rolled = sealed_figures(
-            parent={unit: up for _pk, unit, up, _n in units},
-            respondents={unit: n for _pk, unit, _up, n in units},
-            histograms=[(unit, q, counts) for _pk, unit, q, *counts in tallies],
+            parent={unit.unit_id: unit.parent_id for unit in units},
+            respondents=respondents,
+            histograms=[(unit, q, counts) for unit, q, *counts in tallies],
             k=round_.k,
         )
         shuffle(tallies)
-        for pk, unit, question, *_counts in tallies:
-            Tally.objects.filter(pk=pk).update(**_totals(rolled[unit, question]))
-        shuffle(units)
-        for pk, unit, *_rest in units:
-            RoundUnit.objects.filter(pk=pk).update(group_id=group_of[unit])
-        comments = list(Comment.objects.filter(round=round_).values_list("unit_id", "text"))
+        _insert(
+            Tally,
+            ["round_id", "unit_id", "question_id", *(f"c{v}" for v in SCALE)]
+            + [f"t{v}" for v in SCALE],
+            (
+                [round_.pk, unit_id, question_id, *counts, *rolled[unit_id, question_id]]
+                for unit_id, question_id, *counts in tallies
+            ),
+        )
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "UPDATE pulse_roundunit SET respondents = %s, group_id = %s WHERE id = %s",
+                [(respondents[unit.unit_id], group_of[unit.unit_id], unit.pk) for unit in units],
+            )
+        comments = list(OpenComment.objects.filter(round=round_).values_list("unit_id", "text"))
         shuffle(comments)
-        Comment.objects.filter(round=round_).delete()
-        Comment.objects.bulk_create(
-            Comment(round=round_, unit_id=unit_id, text=text) for unit_id, text in comments
+        _insert(
+            Comment,
+            ["id", "round_id", "unit_id", "text"],
+            ((random_key(), round_.pk, unit_id, text) for unit_id, text in comments),
         )
-        people = list(Participation.objects.filter(round=round_).values_list("user_id", flat=True))
+        people = list(
+            OpenParticipation.objects.filter(round=round_).values_list("user_id", flat=True)
+        )
         shuffle(people)
-        Participation.objects.filter(round=round_).delete()
-        Participation.objects.bulk_create(
-            Participation(round=round_, user_id=user_id) for user_id in people
-        )
+        _insert(Participation, ["round_id", "user_id"], ((round_.pk, p) for p in people))
+        _empty_open_tables(sealed=round_)
         Round.objects.filter(pk=round_.pk).update(sealed_at=now)
-    _vacuum([Tally, RoundUnit, Comment, Participation])
+    round_.sealed_at = now
+    return True
+
+
+def _lock_open_tables() -> None:
+    """Make answers to every round wait until sealing commits: rows read to be kept must be
+    the rows there are when the tables are emptied. SQLite's IMMEDIATE transactions hold the
+    whole database already."""
+    if connection.vendor == "postgresql":
+        tables = ", ".join(f'"{model._meta.db_table}"' for model in OPEN_MODELS)
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {tables} IN ACCESS EXCLUSIVE MODE")
+
+
+def _empty_open_tables(*, sealed: Round) -> None:
+    """Empty the open tables entirely and write back the rows of rounds still open.
+
+    Deleting only the sealed round's rows is not enough. PostgreSQL would leave their old
+    versions in the pages (VACUUM marks them free but does not wipe them); TRUNCATE gives the
+    tables new, empty files. On SQLite, secure_delete zeroes what is deleted, and deleting
+    everything frees every page of the tables and their indexes, where a partial delete can
+    leave stale index entries behind."""
+    columns = {model: [str(f.column) for f in model._meta.concrete_fields] for model in OPEN_MODELS}
+    kept = {
+        model: list(
+            model._default_manager.exclude(round=sealed).values_list(
+                *[f.attname for f in model._meta.concrete_fields]
+            )
+        )
+        for model in OPEN_MODELS
+    }
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            tables = ", ".join(f'"{model._meta.db_table}"' for model in OPEN_MODELS)
+            # Checks of keys deferred to the commit must run first: TRUNCATE refuses a table
+            # with pending ones (a round opened and sealed in one transaction, as the demo's).
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(f"TRUNCATE {tables}")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        else:
+            for model in OPEN_MODELS:
+                cursor.execute(f'DELETE FROM "{model._meta.db_table}"')  # noqa: S608 (our tables)
+    for model, rows in kept.items():
+        _insert(model, columns[model], rows)
+
+
+def _insert(model: type[models.Model], columns: list[str], rows: Iterable[Sequence[Any]]) -> None:
+    """Insert rows in the order given, in one COPY on PostgreSQL and one executemany on
+    SQLite: for the tens of thousands of rows of a municipal round, several times faster
+    than bulk_create, which splits them into statements of a few dozen rows on SQLite."""
+    rows = list(rows)
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(column) for column in columns)
+    marks = ", ".join(["%s"] * len(columns))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY: psycopg's executemany still sends one statement per row.
+            table = quote(model._meta.db_table)
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        cursor.executemany(
+            f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({marks})",  # noqa: S608
+            rows,
+        )
+
+
+def storage_settle() -> None:
+    """After sealing: on SQLite, copy the write-ahead log into the database and truncate it,
+    so that the page versions it held in the order answers were written are gone. It waits
+    at most a couple of seconds for readers; when it cannot finish it raises, and the worker
+    tries again on its next tick. Once per tick, not per round: a checkpoint holds up writers.
+    PostgreSQL needs nothing here: sealing gave the open tables new files."""
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        timeout = cursor.fetchone()[0]
+        cursor.execute("PRAGMA busy_timeout = 2000")
+        try:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            busy, _log, _done = cursor.fetchone()
+        finally:
+            cursor.execute(f"PRAGMA busy_timeout = {int(timeout)}")
+    if busy:
+        raise StorageBusyError("The write-ahead log is in use; it is truncated on a later tick.")
+
+
+class StorageBusyError(RuntimeError):
+    """A reader kept the write-ahead log from being truncated."""
 
 
 def sealed_figures(
@@ -209,16 +334,6 @@ def roll_up_questions(
 
 def _totals(counts: list[int]) -> dict[str, int]:
     return {f"t{value}": counts[value - 1] for value in SCALE}
-
-
-def _vacuum(models_: list[type]) -> None:
-    """PostgreSQL keeps the old versions of rewritten rows until a vacuum; SQLite overwrites
-    deleted content itself (secure_delete) and updates rows in place."""
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
-        return
-    with connection.cursor() as cursor:
-        for model in models_:
-            cursor.execute(f'VACUUM "{model._meta.db_table}"')  # type: ignore[attr-defined]
 
 
 # --- From results to action ------------------------------------------------------------------

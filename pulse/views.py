@@ -12,7 +12,6 @@ from core.spreadsheet import csv_response
 from organisation.models import Membership, Unit
 from pulse import figures, selectors
 from pulse.forms import SCALE_LABELS, AnswerForm
-from pulse.models import Participation
 from pulse.services import PulseError, action_create, pulse_answer
 from teamwork.access import is_in_unit, own_unit_or_404, readable_unit_or_404
 from teamwork.forms import GoalForm
@@ -40,9 +39,10 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def answer(request: AuthenticatedRequest, round_id: int) -> HttpResponse:
     round_ = selectors.answerable_round_or_404(request.user, round_id)
-    answered = Participation.objects.filter(round=round_, user=request.user).exists()
+    answered = selectors.has_answered(round_, request.user)
+    now = timezone.now()
     form = None
-    if round_.is_open() and not answered:
+    if round_.is_open(now) and not answered:
         form = AnswerForm(
             request.POST or None,
             questions=selectors.round_questions(round_),
@@ -55,6 +55,7 @@ def answer(request: AuthenticatedRequest, round_id: int) -> HttpResponse:
                     user=request.user,
                     answers=form.answers,
                     comment=form.cleaned_data.get("comment", ""),
+                    now=now,
                 )
             except PulseError as error:
                 form.add_error(None, str(error))

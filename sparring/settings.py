@@ -11,6 +11,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from notifications.webhook_network import parse_networks
 from sparring.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -49,9 +50,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a load balancer's probe skips host checks, the HTTPS redirect and sessions.
+    "core.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise: static files keep their cache headers, everything else is no-store.
+    "core.middleware.PrivateNoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -102,14 +107,27 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 elif _db["ENGINE"] == "django.db.backends.postgresql":
-    # psycopg's pool keeps connections open between requests; Django then wants CONN_MAX_AGE 0.
-    _db["CONN_MAX_AGE"] = 0
-    # Options from the URL (sslmode=verify-full, sslrootcert, ...) are kept.
-    _db.setdefault("OPTIONS", {})["pool"] = {
-        "min_size": env_int("DATABASE_POOL_MIN", 2),
-        "max_size": env_int("DATABASE_POOL_MAX", 10),
-        "timeout": 10,
-    }
+    # One connection per server thread, kept between requests and checked at the first query of
+    # each: after PostgreSQL restarts, the next request opens a fresh connection instead of
+    # failing on the dead one, with no restart of Sparring. (psycopg's pool, used before, made
+    # requests wait its whole timeout while the database was down, and failed the first request
+    # after a restart while it backed off.)
+    _db["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 600)
+    _db["CONN_HEALTH_CHECKS"] = True
+    # A database that is down answers within seconds: a 503 page, not a hanging request. Options
+    # from the URL (sslmode=verify-full, connect_timeout, ...) win over these.
+    _options = _db.setdefault("OPTIONS", {})
+    for _name, _value in {
+        "connect_timeout": env_int("DATABASE_CONNECT_TIMEOUT", 2),  # libpq's least is 2
+        # A connection whose server vanished without a word is noticed by the kernel: after 10 s
+        # idle, 3 unanswered probes 2 s apart; data unacknowledged for 2 s ends it at once.
+        "keepalives": 1,
+        "keepalives_idle": 10,
+        "keepalives_interval": 2,
+        "keepalives_count": 3,
+        "tcp_user_timeout": 2000,
+    }.items():
+        _options.setdefault(_name, _value)
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -136,6 +154,22 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 SPARRING_LOCKOUT_ATTEMPTS = env_int("SPARRING_LOCKOUT_ATTEMPTS", 5)
 SPARRING_LOCKOUT_MINUTES = env_int("SPARRING_LOCKOUT_MINUTES", 15)
 SPARRING_LOCKOUT_ATTEMPTS_PER_ADDRESS = env_int("SPARRING_LOCKOUT_ATTEMPTS_PER_ADDRESS", 50)
+# How many reverse proxies in front of Sparring append to X-Forwarded-For. 0: the client is
+# REMOTE_ADDR. Set it to exactly the number of your own proxies: one too many lets a client
+# choose its own address, one too few counts everyone as the proxy.
+SPARRING_TRUSTED_PROXIES = env_int("SPARRING_TRUSTED_PROXIES", 0)
+
+# Links by e-mail to set a password: an invitation, or "forgot my password". Single use and
+# short-lived; at most a few per person and per client address an hour.
+SPARRING_INVITATION_DAYS = env_int("SPARRING_INVITATION_DAYS", 7)
+SPARRING_PASSWORD_RESET_HOURS = env_int("SPARRING_PASSWORD_RESET_HOURS", 2)
+SPARRING_PASSWORD_LINKS_PER_HOUR = env_int("SPARRING_PASSWORD_LINKS_PER_HOUR", 3)
+SPARRING_PASSWORD_LINKS_PER_ADDRESS_PER_HOUR = env_int(
+    "SPARRING_PASSWORD_LINKS_PER_ADDRESS_PER_HOUR", 10
+)
+# After an administrator or an import changes the e-mail address of a person who can log in,
+# no link to set a password is sent to that person for this many days.
+SPARRING_EMAIL_CHANGE_HOLD_DAYS = env_int("SPARRING_EMAIL_CHANGE_HOLD_DAYS", 7)
 
 # Sessions live in our own table, which knows its user, so that logging out everywhere and
 # deactivating a person end every session on the server.
@@ -165,6 +199,15 @@ OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "OS2faktor")
 # person's external id (for example "sub" or a Keycloak attribute with the OS2mo uuid).
 OIDC_MATCH_CLAIM = env_str("OIDC_MATCH_CLAIM", "email")
 OIDC_CREATE_USER = env_bool("OIDC_CREATE_USER", True)
+# Matching by e-mail needs the provider to say email_verified: true. A provider that never
+# sends the claim (Entra ID) is trusted only when this is set; matching on a stable claim
+# (OIDC_MATCH_CLAIM=sub or an OS2mo uuid) is the safer choice.
+OIDC_TRUST_EMAIL_WITHOUT_VERIFIED_CLAIM = env_bool("OIDC_TRUST_EMAIL_WITHOUT_VERIFIED_CLAIM", False)
+# The id token must come from this issuer and be meant for OIDC_RP_CLIENT_ID.
+OIDC_OP_ISSUER = env_str("OIDC_OP_ISSUER")
+if OIDC_ENABLED and not OIDC_OP_ISSUER:
+    raise ImproperlyConfigured("OIDC_OP_ISSUER is required when OpenID Connect is enabled.")
+OIDC_USE_PKCE = True
 OIDC_USERNAME_ALGO = "accounts.oidc.username_from_email"
 OIDC_STORE_ID_TOKEN = bool(OIDC_OP_LOGOUT_ENDPOINT)
 OIDC_OP_LOGOUT_URL_METHOD = "accounts.oidc.provider_logout_url"
@@ -202,6 +245,17 @@ SPARRING_EMAIL_MAX_ATTEMPTS = env_int("SPARRING_EMAIL_MAX_ATTEMPTS", 10)
 # many seconds for an answer, and retries like e-mail until this many attempts have failed.
 SPARRING_WEBHOOK_TIMEOUT = env_int("SPARRING_WEBHOOK_TIMEOUT", 10)
 SPARRING_WEBHOOK_MAX_ATTEMPTS = env_int("SPARRING_WEBHOOK_MAX_ATTEMPTS", 10)
+# Webhooks go to the public internet only. An on-premise chat server inside the organisation's
+# network is reached only when its network is listed here (CIDR, comma-separated, for example
+# "10.20.0.0/16,fd12:3456::/48"); link-local addresses (169.254.0.0/16, fe80::/10, where cloud
+# metadata services live) stay refused even then. See README.md.
+SPARRING_WEBHOOK_ALLOWED_NETWORKS = env_list("SPARRING_WEBHOOK_ALLOWED_NETWORKS", [])
+try:
+    parse_networks(SPARRING_WEBHOOK_ALLOWED_NETWORKS)
+except ValueError as error:
+    raise ImproperlyConfigured(
+        f"SPARRING_WEBHOOK_ALLOWED_NETWORKS must be networks in CIDR notation: {error}"
+    ) from None
 
 # --- Language and time ------------------------------------------------------------------------
 LANGUAGE_CODE = "da"
@@ -251,6 +305,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_HTTPONLY = True
+# A form whose token expired gets Sparring's own page, in the person's language.
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 # No inline script and no inline style, ever: everything is a file served by the app.
 CONTENT_SECURITY_POLICY = (
@@ -279,5 +335,8 @@ LOGGING = {
 
 # --- Sparring ---------------------------------------------------------------------------------
 SPARRING_ORGANISATION_NAME = env_str("SPARRING_ORGANISATION_NAME", "OS2")
+# /health/ready answers 503 when no worker began a tick for this many seconds; 0 leaves the
+# worker out of it (for a load balancer that should not depend on the worker).
+SPARRING_WORKER_STALE_SECONDS = env_int("SPARRING_WORKER_STALE_SECONDS", 300)
 # How many days after writing it a person may still change a check-in.
 SPARRING_CHECKIN_EDIT_DAYS = env_int("SPARRING_CHECKIN_EDIT_DAYS", 7)

@@ -23,9 +23,15 @@ from teamwork.models import Goal, HelpRequest, Team, WorkingAgreement
 # Views anyone may open, logged in or not, and that hold nothing personal.
 PUBLIC = {
     "accounts:login",
+    # Choosing a password through a link works logged out; without a valid link the page
+    # says only that the link does not work (404), and the forgot page answers all alike.
+    "accounts:password_forgot",
+    "accounts:password_forgot_sent",
+    "accounts:password_link",
     "core:accessibility",
     "core:language",
-    "core:health",
+    "core:health_live",
+    "core:health_ready",
     "oidc_authentication_init",
     "oidc_authentication_callback",
     "oidc_logout",

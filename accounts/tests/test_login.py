@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime, timedelta
 
 from django.test import Client, override_settings
 from django.urls import reverse
 
 from accounts.middleware import LOGIN_AT
 from accounts.models import LoginAttempt, Session
-from accounts.services import person_deactivate
+from accounts.services import login_try_begin, login_try_failed, person_deactivate
 from conftest import PASSWORD
 from core.models import AuditEntry
 
@@ -110,26 +111,23 @@ def test_idle_timeout_is_the_cookie_age(cast, settings):
 
 
 @override_settings(SPARRING_LOCKOUT_ATTEMPTS=3, SPARRING_LOCKOUT_MINUTES=15)
-def test_trying_while_locked_does_not_prolong_the_lockout(cast):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    client = Client()
-    for _ in range(3):
-        login(client, "alice", "wrong")
-    # The lock began 16 minutes ago; someone kept trying every few minutes since.
-    LoginAttempt.objects.update(at=timezone.now() - timedelta(minutes=16))
-    for minutes in (12, 8, 4):
-        LoginAttempt.objects.create(
-            username="alice",
-            succeeded=False,
-            ip_address="127.0.0.1",
+def test_trying_while_locked_does_not_prolong_the_lockout_and_records_nothing(cast):
+    start = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
+    for minute in range(3):
+        attempt = login_try_begin(username="alice", address="10.0.0.1", now=start)
+        assert attempt is not None
+        login_try_failed(attempt=attempt, now=start + timedelta(minutes=minute))
+    recorded = LoginAttempt.objects.count()
+    # Someone keeps trying every few minutes while alice is locked: nothing is recorded.
+    for minutes in (4, 8, 12, 16):
+        assert (
+            login_try_begin(
+                username="alice", address="10.0.0.1", now=start + timedelta(minutes=minutes)
+            )
+            is None
         )
-        LoginAttempt.objects.filter(pk=LoginAttempt.objects.latest("pk").pk).update(
-            at=timezone.now() - timedelta(minutes=minutes)
-        )
-    assert login(Client(), "alice").status_code == 302
+    assert LoginAttempt.objects.count() == recorded
+    assert login_try_begin(username="alice", address="10.0.0.1", now=start + timedelta(minutes=18))
 
 
 @override_settings(SPARRING_LOCKOUT_ATTEMPTS_PER_ADDRESS=4)

@@ -39,7 +39,7 @@ class Provider:
     def endpoint(self, name: str) -> str:
         return str(self.discovery[name])
 
-    def set_person(self, sub: str, **claims: str) -> None:
+    def set_person(self, sub: str, **claims: Any) -> None:
         """The claims the provider will issue for this subject."""
         httpx.put(f"{self.url}/users/{sub}", json=claims, timeout=5).raise_for_status()
 
@@ -137,6 +137,7 @@ def oidc(provider: Provider, live_server: Any) -> Iterator[Provider]:
         OIDC_OP_TOKEN_ENDPOINT=provider.endpoint("token_endpoint"),
         OIDC_OP_USER_ENDPOINT=provider.endpoint("userinfo_endpoint"),
         OIDC_OP_JWKS_ENDPOINT=provider.endpoint("jwks_uri"),
+        OIDC_OP_ISSUER=provider.discovery["issuer"],
         # This provider signs with its one key and leaves "kid" out of the token header, which
         # OpenID Connect allows; the signature is still checked against the key it publishes.
         OIDC_VERIFY_KID=False,
@@ -245,6 +246,7 @@ def test_a_known_person_logs_in_matched_case_insensitively_by_email(
     oidc.set_person(
         "alice-at-provider",
         email="Alice@EXAMPLE.org",
+        email_verified=True,
         given_name="Alice",
         family_name="Andersen",
     )
@@ -265,6 +267,7 @@ def test_an_unknown_email_creates_a_person_without_a_password(
     oidc.set_person(
         "nora-at-provider",
         email="nora.nielsen@example.org",
+        email_verified=True,
         given_name="Nora",
         family_name="Nielsen",
     )
@@ -334,6 +337,7 @@ def test_a_deactivated_person_is_refused(
     oidc.set_person(
         "alice-who-left",
         email=cast.alice.email,
+        email_verified=True,
         given_name="Alice",
         family_name="Andersen",
     )
@@ -363,6 +367,7 @@ def test_logging_out_ends_the_session_on_the_server(
     oidc.set_person(
         "alice-at-provider",
         email=cast.alice.email,
+        email_verified=True,
         given_name="Alice",
         family_name="Andersen",
     )

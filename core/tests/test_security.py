@@ -64,10 +64,6 @@ def test_pages_have_no_inline_script_or_style(cast, client_for):
         assert not re.search(r"\son[a-z]+=", html), f"inline event handler on {url}"
 
 
-def test_health(db, client):
-    assert client.get("/health/").json() == {"status": "ok"}
-
-
 def test_options_in_database_url_are_kept():
     code = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
     env = {
@@ -83,4 +79,3 @@ def test_options_in_database_url_are_kept():
         timeout=60,
     )
     assert "'sslmode': 'verify-full'" in result.stdout, result.stderr
-    assert "'pool'" in result.stdout

@@ -8,6 +8,7 @@ import socket
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.policy import default
+from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -82,3 +83,48 @@ def smtp_server(mail_settings):
     inbox.start()
     yield inbox
     inbox.stop()
+
+
+# A public address, as a chat service on the internet has (the tests never connect to it).
+PUBLIC_ADDRESS = "93.184.215.14"
+
+
+@dataclass
+class FakeDNS:
+    """Answers for names, as a test sets them; a name under .example (which never resolves
+    for real) resolves to PUBLIC_ADDRESS unless the test says otherwise, and every other name
+    as the system resolves it. `asked` lists the names asked for, in order."""
+
+    real: Any
+    answers: dict[str, list[str]] = field(default_factory=dict)
+    asked: list[str] = field(default_factory=list)
+    # Called with the name on each question the fake answers.
+    on_ask: Any = None
+
+    def __call__(self, host: Any, port: Any, *args: Any, **kwargs: Any) -> list[Any]:
+        name = host.decode() if isinstance(host, bytes) else str(host)
+        answers = self.answers.get(name)
+        if answers is None and name.endswith(".example"):
+            answers = [PUBLIC_ADDRESS]
+        if answers is None:
+            return list(self.real(host, port, *args, **kwargs))
+        self.asked.append(name)
+        if self.on_ask is not None:
+            self.on_ask(name)
+        if not answers:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        port = int(port or 0)
+        return [
+            (socket.AF_INET6, socket.SOCK_STREAM, 6, "", (answer, port, 0, 0))
+            if ":" in answer
+            else (socket.AF_INET, socket.SOCK_STREAM, 6, "", (answer, port))
+            for answer in answers
+        ]
+
+
+@pytest.fixture
+def dns(monkeypatch):
+    """The resolver, as the test says it answers (FakeDNS)."""
+    fake = FakeDNS(real=socket.getaddrinfo)
+    monkeypatch.setattr(socket, "getaddrinfo", fake)
+    return fake

@@ -7,7 +7,7 @@ import re
 
 from django.urls import reverse
 
-from pulse.models import Participation
+from pulse.models import OpenParticipation
 from pulse.tests.conftest import answer_all, close
 
 
@@ -19,10 +19,10 @@ def test_answering_on_the_page(cast, client_for, pulse):
     # A missing answer is refused and nothing is counted.
     response = alice.post(round_.get_absolute_url(), {f"q{questions[0].pk}": "4"})
     assert response.status_code == 200
-    assert not Participation.objects.exists()
+    assert not OpenParticipation.objects.exists()
     data = {f"q{q.pk}": "4" for q in questions} | {"comment": "Godt team"}
     assert alice.post(round_.get_absolute_url(), data)["Location"] == reverse("pulse:index")
-    assert Participation.objects.filter(user=cast.alice).count() == 1
+    assert OpenParticipation.objects.filter(user=cast.alice).count() == 1
     assert round_.get_absolute_url() not in alice.get(reverse("pulse:index")).content.decode()
     # Someone outside the audience, and a stranger to the organisation, get 404.
     assert client_for(cast.ada).get(round_.get_absolute_url()).status_code == 404

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from notifications.models import Notification
-from pulse.models import Question, Round, Survey, Tally
+from pulse.models import OpenTally, Question, Round, Survey, Tally
 from pulse.services import pulse_answer
 from pulse.tasks import run_pulse_rounds
 
@@ -40,7 +40,7 @@ def test_rounds_open_on_schedule_once_and_are_sealed(cast, survey):
     run_pulse_rounds(at(start, 9))  # a second tick, or a second worker
     round_ = Round.objects.get()
     assert round_.number == 1 and round_.opens_at == at(start, 8)
-    assert Tally.objects.filter(round=round_).count() == 2  # one unit, two questions
+    assert OpenTally.objects.filter(round=round_).count() == 2  # one unit, two questions
 
     # The team is told once; eve, in another unit, is not.
     told = Notification.objects.filter(kind="pulse_round", key=f"pulse-{round_.pk}-open")
@@ -63,6 +63,9 @@ def test_rounds_open_on_schedule_once_and_are_sealed(cast, survey):
     run_pulse_rounds(at(start + timedelta(days=6), 9))
     round_.refresh_from_db()
     assert round_.sealed_at is not None
+    # The running counters became the sealed histograms.
+    assert Tally.objects.filter(round=round_).count() == 2
+    assert not OpenTally.objects.filter(round=round_).exists()
     run_pulse_rounds(at(start + timedelta(weeks=2), 9))
     assert list(Round.objects.order_by("number").values_list("number", flat=True)) == [1, 2]
 

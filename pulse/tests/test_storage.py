@@ -12,7 +12,18 @@ from django.utils import timezone
 
 from accounts.models import User
 from organisation.models import Membership
-from pulse.models import Comment, Participation, Question, Round, RoundUnit, Survey, Tally
+from pulse.models import (
+    Comment,
+    OpenComment,
+    OpenParticipation,
+    OpenTally,
+    Participation,
+    Question,
+    Round,
+    RoundUnit,
+    Survey,
+    Tally,
+)
 from pulse.services import PulseError, pulse_answer, round_open, round_seal
 
 PEOPLE = 8
@@ -52,22 +63,26 @@ def _close(round_):
 
 
 def test_response_tables_have_no_person_and_no_time():
-    for model in (Tally, Comment, RoundUnit):
+    for model in (Tally, Comment, RoundUnit, OpenTally, OpenComment):
         for field in model._meta.get_fields():
             assert not isinstance(field, models.DateField | models.DateTimeField), field
             related = getattr(field, "related_model", None)
             assert related is not User, field
-    participation = {f.name for f in Participation._meta.get_fields()}
-    assert participation == {"id", "round", "user"}
+    for who in (Participation, OpenParticipation):
+        assert {f.name for f in who._meta.get_fields()} == {"id", "round", "user"}
 
 
 @pytest.mark.django_db(transaction=True)
 def test_after_a_round_nothing_joins_answers_to_people(cast, answered):
     round_, people = answered
-    assert all(sum(t.counts) == PEOPLE for t in Tally.objects.filter(round=round_))
+    assert all(sum(t.counts) == PEOPLE for t in OpenTally.objects.filter(round=round_))
     _close(round_)
     round_.refresh_from_db()
     assert round_.sealed_at is not None
+    assert all(sum(t.counts) == PEOPLE for t in Tally.objects.filter(round=round_))
+    assert RoundUnit.objects.get(round=round_, unit_id=cast.team.pk).respondents == PEOPLE
+    for model in (OpenTally, OpenComment, OpenParticipation):
+        assert not model.objects.filter(round=round_).exists()
 
     answering_order = [f"svar nummer {i}" for i in range(PEOPLE)]
     # Keys: comments have random keys, so ordering by key is not the order of answering;
@@ -123,10 +138,8 @@ def test_an_answer_counts_once_and_only_for_the_audience(cast, answered):
         pulse_answer(round_=round_, user=cast.alice, answers={**answers, 99999: 3})
     with pytest.raises(PulseError):
         pulse_answer(round_=round_, user=cast.alice, answers=dict.fromkeys(answers, 6))
-    team = RoundUnit.objects.get(round=round_, unit_id=cast.team.pk)
-    assert team.respondents == PEOPLE
-    assert Participation.objects.filter(round=round_).count() == PEOPLE
-    for tally in Tally.objects.filter(round=round_):
+    assert OpenParticipation.objects.filter(round=round_).count() == PEOPLE
+    for tally in OpenTally.objects.filter(round=round_):
         assert sum(tally.counts) == PEOPLE
     # A closed round takes no answers.
     _close(round_)

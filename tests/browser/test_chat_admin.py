@@ -9,6 +9,7 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from notifications.models import ChatWebhook, WebhookDelivery
+from notifications.tests.conftest import dns  # noqa: F401 (a fixture)
 from tests.browser.conftest import follow, login, path_of, visit
 
 TOKEN = "hemmelig-n0gle-123"
@@ -19,7 +20,7 @@ def submit(page: Page) -> None:
 
 
 @pytest.mark.browser
-def test_administrator_sets_up_a_teams_chat_channel(page: Page, live_server, cast):
+def test_administrator_sets_up_a_teams_chat_channel(page: Page, live_server, cast, dns):  # noqa: F811
     ChatWebhook.objects.create(
         name="Hele kommunen",
         format="zulip",
@@ -84,3 +85,47 @@ def test_administrator_sets_up_a_teams_chat_channel(page: Page, live_server, cas
     assert path_of(page) == list_url
     expect(page.get_by_role("table")).not_to_contain_text("Sekretariatet")
     assert not ChatWebhook.objects.filter(pk=webhook.pk).exists()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_refused_addresses_and_failures_read_clearly(size, new_page, live_server, cast, dns):  # noqa: F811
+    from datetime import UTC, datetime
+
+    from tests.browser.conftest import PHONE
+
+    page = new_page(viewport=PHONE, is_mobile=True) if size == "phone" else new_page()
+    dns.answers["intern.kommune.example"] = ["10.20.30.40"]
+    hook = ChatWebhook.objects.create(
+        name="Hele kommunen",
+        format="zulip",
+        url=f"https://zulip.kommune.example/api/v1/external/slack_incoming?api_key={TOKEN}",
+        failures=3,
+        retry_after=datetime(2026, 3, 3, 9, 34, tzinfo=UTC),
+    )
+    WebhookDelivery.objects.create(
+        webhook=hook,
+        text="x",
+        link="https://sparring.example/",
+        attempts=10,
+        next_attempt_at=None,
+        last_error="http_status",
+        last_status=500,
+    )
+    login(page, live_server, cast.ada)
+    visit(page, live_server.url + reverse("chat_admin:webhooks"))
+    row = page.get_by_role("row").filter(has_text="Hele kommunen")
+    expect(row).to_contain_text("Chattjenesten svarede med en fejl: HTTP 500")
+    expect(row).to_contain_text("Fejlet 3 gange i træk")
+
+    # An address that leads inside is refused with a Danish message on the field.
+    visit(page, live_server.url + reverse("chat_admin:webhook_new"))
+    page.locator("#id_name").fill("Intern")
+    page.locator('input[name="format"][value="mattermost"]').check()
+    page.locator("#id_url").fill("https://intern.kommune.example/hooks/abc")
+    follow(page, lambda: submit(page))
+    summary = page.locator('[data-module="error-summary"]')
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("internt netværk")
+    expect(page.locator("#id_url")).to_have_attribute("aria-invalid", "true")
+    assert not ChatWebhook.objects.filter(name="Intern").exists()

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 
 from accounts.models import User
 from organisation.import_jobs import import_jobs_run
@@ -36,10 +36,10 @@ def test_administrator_checks_previews_and_confirms_an_import(
     login(page, live_server, cast.ada)
     visit(page, live_server.url + reverse("administration:import"))
     page.locator("#id_units_file").set_input_files(
-        files=[{"name": "enheder.csv", "mimeType": "text/csv", "buffer": UNITS.encode()}]
+        files=FilePayload(name="enheder.csv", mimeType="text/csv", buffer=UNITS.encode())
     )
     page.locator("#id_people_file").set_input_files(
-        files=[{"name": "personer.csv", "mimeType": "text/csv", "buffer": PEOPLE.encode()}]
+        files=FilePayload(name="personer.csv", mimeType="text/csv", buffer=PEOPLE.encode())
     )
     follow(page, lambda: page.get_by_role("button", name="Kontrollér filerne").click())
     job = ImportJob.objects.get()

@@ -16,7 +16,7 @@ from checkins.models import CheckIn, current_week
 from conftest import PASSWORD
 from organisation.models import Membership
 from organisation.services import unit_create
-from pulse.models import Participation, Question, Round, Survey
+from pulse.models import OpenParticipation, Question, Round, Survey
 from pulse.services import energy_count, pulse_answer, round_open, round_seal
 from teamwork.models import Goal
 from tests.browser.conftest import PHONE, follow, login, visit
@@ -60,7 +60,7 @@ def test_a_round_from_answer_to_results(new_page, live_server, cast):
     alice.locator(f'input[name="q{questions[1].pk}"][value="2"]').check()
     alice.locator("#id_comment").fill("Vi hjælper hinanden godt.")
     follow(alice, lambda: alice.locator("main form button[type=submit]").click())
-    assert Participation.objects.filter(user=cast.alice).exists()
+    assert OpenParticipation.objects.filter(user=cast.alice).exists()
 
     for people, value in ((six[1:], 4), (four, 2), (five, 3)):
         for person in people:

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections
 from django.utils import timezone
 
+from core.services import worker_heartbeat_record
 from notifications.chat_delivery import deliver_due_webhooks
 from notifications.delivery import deliver_due
 from notifications.scheduler import run_periodic_tasks
@@ -23,13 +24,18 @@ BATCH = 100
 def tick(keep_going: Callable[[], bool] = lambda: True) -> None:
     """Run the periodic tasks (which may write e-mails and chat messages), then deliver every
     e-mail that is due, then post every chat message that is due."""
+    worker_heartbeat_record(now=timezone.now())  # for /health/ready
     run_periodic_tasks(timezone.now())
-    for deliver in (deliver_due, deliver_due_webhooks):
+    for deliver in (deliver_due, _post_chat_messages):
         while keep_going():
             sent, failed = deliver(limit=BATCH, keep_going=keep_going)
             # A failed one waits for a later tick, so this ends once the due ones are tried.
             if sent + failed < BATCH:
                 break
+
+
+def _post_chat_messages(*, limit: int, keep_going: Callable[[], bool]) -> tuple[int, int]:
+    return deliver_due_webhooks(clock=timezone.now, limit=limit, keep_going=keep_going)
 
 
 class Command(BaseCommand):

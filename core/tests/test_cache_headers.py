@@ -1,0 +1,64 @@
+"""`Cache-Control: private, no-store` on personal pages and downloads; static files keep their
+long cache lifetime."""
+
+from __future__ import annotations
+
+from django.templatetags.static import static
+from django.test import Client
+from django.urls import reverse
+
+from core.access import Visibility
+from profiles.models import ProfileNote
+from tests.test_access_sweep import url_for
+from tests.test_cache_sweep import no_store
+
+
+def test_a_private_page_is_private_no_store(cast, client_for):
+    note = ProfileNote.objects.create(
+        owner=cast.alice, title="Privat", body="Kun mig", visibility=Visibility.PRIVATE
+    )
+    client = client_for(cast.alice)
+    for url in (reverse("core:home"), reverse("profiles:detail", args=[note.pk])):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response["Cache-Control"] == "private, no-store", url
+
+
+def test_a_csv_export_is_private_no_store(cast, client_for):
+    response = client_for(cast.alice).get(reverse("feedback:export"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["Cache-Control"] == "private, no-store"
+
+
+def test_an_ics_answer_is_private_no_store(cast, client_for):
+    url = url_for("feedback:sparring_invitation", ("sparring_id",), cast)
+    response = client_for(cast.alice).get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    assert response["Cache-Control"] == "private, no-store"
+
+
+def test_a_json_answer_is_private_no_store(cast, client_for):
+    url = url_for("pulse:results_json", ("unit_id",), cast)
+    response = client_for(cast.lena).get(url)
+    assert response["Content-Type"].startswith("application/json")
+    assert no_store(response)
+
+
+def test_pages_before_login_and_refusals_are_no_store_too(cast, client_for):
+    anonymous = Client()
+    for response in (
+        anonymous.get(reverse("accounts:login")),  # carries a CSRF token
+        anonymous.get(reverse("core:home")),  # the redirect to the login
+        client_for(cast.eve).get(reverse("profiles:detail", args=[10**9])),  # 404
+    ):
+        assert no_store(response), response
+
+
+def test_static_files_keep_their_cache_lifetime(client):
+    response = client.get(static("core/sparring.css"))
+    assert response.status_code == 200
+    assert "no-store" not in response.get("Cache-Control", "")
+    assert "max-age" in response["Cache-Control"]
