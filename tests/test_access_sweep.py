@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from checkins.models import CheckIn, Reflection, current_week
 from core.access import Visibility
@@ -80,6 +82,10 @@ def alice_objects(cast: Any) -> dict[str, Callable[[], Any]]:
         "round_id": lambda: _pulse_round(cast),
         "survey_id": lambda: Round.objects.get(pk=_pulse_round(cast)).survey_id,
         "question_id": lambda: Question.objects.create(theme="trust", text_da="x", text_en="x").pk,
+        # A password link of alice's whose token is not valid: the page says the link does not work.
+        "purpose": lambda: "reset",
+        "uidb64": lambda: urlsafe_base64_encode(force_bytes(cast.alice.pk)),
+        "token": lambda: "0-invalid",
     }
 
 
