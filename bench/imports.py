@@ -3,12 +3,12 @@ check (read the files, find problems, fingerprint, preview) and, after confirmat
 worker's import (read again, compare the fingerprint and the preview, apply).
 
     python -m bench.imports --database sqlite
-    python -m bench.imports --database postgres --postgres-url postgres://.../h_imports
+    python -m bench.imports --database postgres --postgres-url postgres://.../sparring_bench_imports
 
 The database is made afresh (a temporary SQLite file, or the PostgreSQL database of the URL,
 dropped and created) and removed at the end. The municipal demo (25,000 people in 1,500 units)
 is created, written out as the two CSV files, and changed the way a reorganisation would:
-a tenth of the people leave, 500 join, 300 move, 100 units are renamed and the 50 last
+a tenth of the members leave, 500 join, about 1,150 move, 100 units are renamed and the 50 last
 units leave the source. Each run checks and confirms the changed files, then the original
 files again (untimed) to put the organisation back; the figures are medians of the runs.
 """
@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/h_imports"
+DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/sparring_bench_imports"
 
 
 def _files() -> tuple[bytes, bytes]:

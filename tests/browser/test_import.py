@@ -57,12 +57,10 @@ def test_administrator_checks_previews_and_confirms_an_import(
     expect(page.locator("#preview-people_created")).to_contain_text("Mette Holm (mette)")
     assert not Unit.objects.filter(external_id__gt="").exists()
     check(page)
-    page.screenshot(path="/tmp/imports-preview-desktop.png", full_page=True)
 
     phone = new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     login(phone, live_server, cast.ada)
     visit(phone, live_server.url + reverse("administration:import_job", args=[job.pk]))
-    phone.screenshot(path="/tmp/imports-preview-phone.png", full_page=True)
 
     # Confirming queues the import for the worker; the page follows it to the end.
     follow(page, lambda: page.get_by_role("button", name="Bekræft og importér").click())
@@ -71,6 +69,5 @@ def test_administrator_checks_previews_and_confirms_an_import(
     expect(page.get_by_role("heading", name="Importen er færdig")).to_be_visible()
     expect(live).to_have_text("Færdig")
     check(page)
-    page.screenshot(path="/tmp/imports-done-desktop.png", full_page=True)
     assert User.objects.filter(username="mette", is_active=True).exists()
     assert Unit.objects.filter(external_id="o", archived_at__isnull=True).exists()
