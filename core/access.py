@@ -106,7 +106,8 @@ class PersonalContent(models.Model):
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
+        # History is never collateral: a person with content is deactivated, not deleted.
+        on_delete=models.PROTECT,
         related_name="%(app_label)s_%(class)s_owned",
         verbose_name=_("owner"),
     )

@@ -56,7 +56,7 @@ class FeedbackRequest(models.Model):
 
     asker = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="feedback_requests",
         verbose_name=_("asked by"),
     )
@@ -112,7 +112,7 @@ class FeedbackAsk(models.Model):
     request = models.ForeignKey(FeedbackRequest, on_delete=models.CASCADE, related_name="asks")
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="feedback_asks",
         verbose_name=_("asked"),
     )
@@ -187,9 +187,13 @@ class Feedback(PersonalContent):
     """Feedback from one person to another. It belongs to its receiver (`owner`): private to
     receiver and giver until the receiver shares it onward."""
 
+    # Feedback belongs to its receiver: when the giver's account goes, the feedback stays and
+    # shows as from "a former colleague".
     giver = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="feedback_given",
         verbose_name=_("given by"),
     )
@@ -238,6 +242,11 @@ class Feedback(PersonalContent):
     def __str__(self) -> str:
         return self.about or str(_("Feedback"))
 
+    @property
+    def giver_name(self) -> str:
+        """Who gave it, or "a former colleague" once the giver's account is gone."""
+        return self.giver.display_name if self.giver else str(_("a former colleague"))
+
     def get_absolute_url(self) -> str:
         return reverse("feedback:detail", args=[self.pk])
 
@@ -282,13 +291,13 @@ class SparringRequest(models.Model):
 
     asker = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="sparring_asked",
         verbose_name=_("asked by"),
     )
     partner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="sparring_partner",
         verbose_name=_("sparring partner"),
     )

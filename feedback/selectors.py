@@ -199,7 +199,7 @@ def export_rows(user: Any) -> list[list[str]]:
                 item.created_at,
                 [
                     _("Feedback"),
-                    item.giver.display_name,
+                    item.giver_name,
                     item.about,
                     item.get_theme_display() if item.theme else "",
                     ", ".join(value.name for value in item.values.all()),

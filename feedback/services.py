@@ -217,14 +217,16 @@ def feedback_thank(*, feedback: Feedback, by: User) -> Feedback:
     # Conditional, so that a double click thanks (and tells the giver) once.
     if Feedback.objects.filter(pk=feedback.pk, thanked_at__isnull=True).update(thanked_at=now):
         feedback.thanked_at = now
-        notify(
-            recipient=feedback.giver,
-            kind="feedback_thanks",
-            text=format_lazy(
-                gettext_lazy("{name} thanks you for your feedback."), name=by.display_name
-            ),
-            url=feedback.get_absolute_url(),
-        )
+        # A giver whose account is gone has nobody left to tell.
+        if feedback.giver is not None:
+            notify(
+                recipient=feedback.giver,
+                kind="feedback_thanks",
+                text=format_lazy(
+                    gettext_lazy("{name} thanks you for your feedback."), name=by.display_name
+                ),
+                url=feedback.get_absolute_url(),
+            )
     return feedback
 
 

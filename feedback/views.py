@@ -242,9 +242,7 @@ def detail(request: AuthenticatedRequest, feedback_id: int) -> HttpResponse:
 def thank(request: AuthenticatedRequest, feedback_id: int) -> HttpResponse:
     feedback = selectors.received_feedback_or_404(request.user, feedback_id)
     services.feedback_thank(feedback=feedback, by=request.user)
-    messages.success(
-        request, _("%(name)s has been thanked.") % {"name": feedback.giver.display_name}
-    )
+    messages.success(request, _("%(name)s has been thanked.") % {"name": feedback.giver_name})
     return redirect(feedback)
 
 

@@ -83,7 +83,7 @@ class ChatWebhookForm(DesignSystemForm, forms.Form):
     )
     unit = UnitChoiceField(
         label=_("Whose channel"),
-        queryset=Unit.objects.only("pk", "name", "depth", "path"),
+        queryset=Unit.objects.active().only("pk", "name", "depth", "path"),
         required=False,
         empty_label=_("The whole organisation"),
         help_text=_(

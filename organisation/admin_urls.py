@@ -28,4 +28,9 @@ urlpatterns = [
     path("import/", import_views.csv_import, name="import"),
     path("import/os2mo/", import_views.os2mo_import, name="import_os2mo"),
     path("import/jobs/<int:job_id>/", import_views.import_job, name="import_job"),
+    path(
+        "import/jobs/<int:job_id>/confirm/",
+        import_views.import_job_confirm,
+        name="import_job_confirm",
+    ),
 ]

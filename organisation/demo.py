@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -203,14 +204,16 @@ def _depths(snapshot: Snapshot) -> list[int]:
 
 
 @transaction.atomic
-def demo_create(*, size: str = "small", people: int = 25_000) -> list[DemoLogin]:
+def demo_create(
+    *, size: str = "small", people: int = 25_000, now: datetime | None = None
+) -> list[DemoLogin]:
     """Create the demo organisation in an empty database and return the logins to print."""
     if User.objects.exists():
         raise DemoError(
             "The database already has people; the demo is only created in an empty database."
         )
     snapshot = _small_snapshot() if size == "small" else _municipality_snapshot(people)
-    snapshot_apply(snapshot, actor=None, source=f"demo ({size})")
+    snapshot_apply(snapshot, actor=None, source=f"demo ({size})", now=now or timezone.now())
     password = make_password(DEMO_PASSWORD)
     User.objects.create(
         username="admin", first_name="Ada", last_name="Administrator", is_administrator=True

@@ -24,7 +24,7 @@ class UnitForm(DesignSystemForm, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     parent = UnitChoiceField(
         label=_("Parent unit"),
-        queryset=Unit.objects.only("pk", "name", "depth", "path"),
+        queryset=Unit.objects.active().only("pk", "name", "depth", "path"),
         required=False,
         empty_label=_("(none: a top unit)"),
     )
@@ -33,13 +33,13 @@ class UnitForm(DesignSystemForm, forms.Form):
 class PersonForm(DesignSystemForm, forms.ModelForm):  # type: ignore[type-arg]
     units = UnitMultipleChoiceField(
         label=_("Member of"),
-        queryset=Unit.objects.only("pk", "name", "depth", "path"),
+        queryset=Unit.objects.active().only("pk", "name", "depth", "path"),
         required=False,
         help_text=_("Hold Ctrl (or Cmd) to choose more than one."),
     )
     led_units = UnitMultipleChoiceField(
         label=_("Leader of"),
-        queryset=Unit.objects.only("pk", "name", "depth", "path"),
+        queryset=Unit.objects.active().only("pk", "name", "depth", "path"),
         required=False,
         help_text=_("A leader sees the shared items and anonymous results of these units."),
     )

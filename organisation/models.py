@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.access import can_read
@@ -31,6 +30,11 @@ def path_ids(path: str) -> list[int]:
 
 
 class UnitQuerySet(models.QuerySet["Unit"]):
+    def active(self) -> UnitQuerySet:
+        """Units in use: what pickers and navigation offer. Archived units keep their history
+        (and their pages, for those who could open them) but are offered nowhere."""
+        return self.filter(archived_at__isnull=True)
+
     def subtree_of(self, unit: Unit, *, include_self: bool = True) -> UnitQuerySet:
         qs = self.filter(path__startswith=unit.path)
         return qs if include_self else qs.exclude(pk=unit.pk)
@@ -66,6 +70,9 @@ class Unit(models.Model):
     external_id = models.CharField(_("external id"), max_length=100, blank=True, default="")
     path = models.CharField(max_length=255, unique=True, editable=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    # Set when the unit left the source of an import: a unit is archived, never deleted, so
+    # what its team wrote stays.
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
 
     objects = UnitQuerySet.as_manager()
 
@@ -144,6 +151,7 @@ class Value(models.Model):
 
 # What an import is doing, for the progress shown while it runs.
 IMPORT_STEPS = {
+    "files": _("Reading the files"),
     "org_units": _("Reading units from OS2mo"),
     "engagements": _("Reading engagements from OS2mo"),
     "managers": _("Reading managers from OS2mo"),
@@ -157,44 +165,74 @@ IMPORT_STEPS = {
 # A job that has not reported progress for this long died with its process (a restart or a
 # deploy); it no longer blocks a new import.
 IMPORT_JOB_STALE_AFTER = timedelta(minutes=30)
+# Kept files, previews and problem lists hold names and e-mail addresses: the worker purges
+# them this long after the job was created.
+IMPORT_JOB_KEPT_FOR = timedelta(days=14)
 
 
 class ImportJobQuerySet(models.QuerySet["ImportJob"]):
-    def under_way(self) -> ImportJobQuerySet:
-        """Jobs queued or running that still show signs of life."""
+    def under_way(self, *, now: datetime) -> ImportJobQuerySet:
+        """Jobs waiting for the worker or being worked on that still show signs of life."""
         return self.filter(
-            status__in=[ImportJob.Status.QUEUED, ImportJob.Status.RUNNING],
-            updated_at__gte=timezone.now() - IMPORT_JOB_STALE_AFTER,
+            status__in=ImportJob.WORKING, updated_at__gte=now - IMPORT_JOB_STALE_AFTER
         )
 
-    def stale(self) -> ImportJobQuerySet:
+    def stale(self, *, now: datetime) -> ImportJobQuerySet:
         return self.filter(
-            status__in=[ImportJob.Status.QUEUED, ImportJob.Status.RUNNING],
-            updated_at__lt=timezone.now() - IMPORT_JOB_STALE_AFTER,
+            status__in=ImportJob.WORKING, updated_at__lt=now - IMPORT_JOB_STALE_AFTER
         )
+
+    def to_purge(self, *, now: datetime) -> ImportJobQuerySet:
+        return self.filter(created_at__lt=now - IMPORT_JOB_KEPT_FOR, purged_at__isnull=True)
 
 
 class ImportJob(models.Model):
-    """One import of the organisation running in the background, and how it ended."""
+    """One import of the organisation: first checked into a preview of what it will change,
+    then, once an administrator confirms that preview, applied. The worker does both."""
+
+    class Source(models.TextChoices):
+        CSV = "csv", _("CSV files")
+        OS2MO = "os2mo", "OS2mo"
 
     class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
+        QUEUED = "queued", _("Waiting to be checked")
+        RUNNING = "running", _("Being checked")
+        PREVIEW = "preview", _("Checked, waiting for confirmation")
+        CONFIRMED = "confirmed", _("Confirmed, waiting to be imported")
+        APPLYING = "applying", _("Being imported")
+        CANCELLED = "cancelled", _("Cancelled")
         FAILED = "failed", _("Failed")
         DONE = "done", _("Done")
 
+    # Waiting for the worker or being worked on by it.
+    WORKING = (Status.QUEUED, Status.RUNNING, Status.CONFIRMED, Status.APPLYING)
+
+    source = models.CharField(
+        _("source"), max_length=10, choices=Source.choices, default=Source.OS2MO
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )
     step = models.CharField(_("step"), max_length=50, blank=True, default="")
     done = models.PositiveIntegerField(_("done"), default=0)
     total = models.PositiveIntegerField(_("total"), default=0)
+    # The chosen CSV files, kept between the check and the import in the database (not on one
+    # server's disk: there may be several), and purged by the worker.
+    units_file = models.BinaryField(_("units file"), null=True, blank=True)
+    people_file = models.BinaryField(_("people file"), null=True, blank=True)
+    units_name = models.CharField(_("units file name"), max_length=200, blank=True, default="")
+    people_name = models.CharField(_("people file name"), max_length=200, blank=True, default="")
+    # A hash of the parsed source at the check; the import refuses a source that differs.
+    fingerprint = models.CharField(_("fingerprint"), max_length=64, blank=True, default="")
+    # What the import will do (`ImportPlan`), shown for confirmation.
+    plan = models.JSONField(_("preview"), null=True, blank=True)
     # [{"where": ..., "message": ...}] when the data has problems and nothing was changed.
     problems = models.JSONField(_("problems"), default=list, blank=True)
     # The counts of `ImportResult` once the import is done.
     result = models.JSONField(_("result"), null=True, blank=True)
     # Why the job failed when the source could not be read at all.
     error = models.TextField(_("error"), blank=True, default="")
+    language = models.CharField(_("language"), max_length=10, blank=True, default="")
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -203,9 +241,19 @@ class ImportJob(models.Model):
         related_name="+",
         verbose_name=_("started by"),
     )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    purged_at = models.DateTimeField(_("purged"), null=True, blank=True)
 
     objects = ImportJobQuerySet.as_manager()
 
@@ -217,17 +265,18 @@ class ImportJob(models.Model):
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_status_display()}"
 
-    @property
-    def is_under_way(self) -> bool:
-        return self.status in (self.Status.QUEUED, self.Status.RUNNING) and not self.is_stale
+    def is_under_way(self, *, now: datetime) -> bool:
+        return self.status in self.WORKING and not self.is_stale(now=now)
 
-    @property
-    def is_stale(self) -> bool:
-        return (
-            self.status in (self.Status.QUEUED, self.Status.RUNNING)
-            and self.updated_at < timezone.now() - IMPORT_JOB_STALE_AFTER
-        )
+    def is_stale(self, *, now: datetime) -> bool:
+        return self.status in self.WORKING and self.updated_at < now - IMPORT_JOB_STALE_AFTER
 
     @property
     def step_display(self) -> str:
         return str(IMPORT_STEPS.get(self.step, self.step))
+
+    @property
+    def source_display(self) -> str:
+        if self.source == self.Source.CSV:
+            return f"{self.units_name}, {self.people_name}"
+        return str(self.get_source_display())

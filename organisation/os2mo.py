@@ -1,4 +1,4 @@
-"""Reading the organisation from OS2mo's GraphQL API, and running that import in the background.
+"""Reading the organisation from OS2mo's GraphQL API.
 
 The client needs nothing beyond the standard library: a client-credentials token from OS2mo's
 Keycloak, then paged GraphQL queries against the version pinned in OS2MO_GRAPHQL_URL (for example
@@ -11,7 +11,6 @@ from __future__ import annotations
 import http.client
 import json
 import logging
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -19,11 +18,8 @@ import urllib.request
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
-from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.models import User
 from organisation.importing import (
     LEADER,
     MEMBER,
@@ -33,11 +29,8 @@ from organisation.importing import (
     Snapshot,
     UnitIn,
     no_progress,
-    snapshot_apply,
-    snapshot_problems,
     username_for,
 )
-from organisation.models import ImportJob
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +39,6 @@ TIMEOUT = 60
 # little before the old one runs out, so a long import never sends an expired token.
 TOKEN_MARGIN = 30
 SOURCE = "OS2mo"
-IMPORT_JOB_LOCK = 0x5350_4152  # any number of our own for pg_advisory_xact_lock
 
 ORG_UNITS = """
 query OrgUnits($limit: int, $cursor: Cursor) {
@@ -395,86 +387,3 @@ def os2mo_snapshot(
         if person.key in jobs:
             person.job_title = min(jobs[person.key])[2]
     return snapshot, problems
-
-
-# --- Running the import as a background job ---------------------------------------------------
-
-
-def os2mo_job_start(*, actor: User) -> tuple[ImportJob, bool]:
-    """Queue an import from OS2mo and start it in a thread once the job is saved. When one is
-    already under way, that one is returned instead and nothing new starts."""
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    with transaction.atomic():
-        # Two clicks at once must not start two imports: on PostgreSQL take a lock for the
-        # transaction; SQLite's IMMEDIATE transactions already run one writer at a time.
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_JOB_LOCK])
-        ImportJob.objects.stale().update(
-            status=ImportJob.Status.FAILED,
-            error=_("The import stopped without finishing, probably at a restart of Sparring."),
-            finished_at=timezone.now(),
-        )
-        running = ImportJob.objects.under_way().first()
-        if running is not None:
-            return running, False
-        job = ImportJob.objects.create(started_by=actor)
-        transaction.on_commit(
-            lambda: threading.Thread(
-                target=_job_thread,
-                args=(job.pk, language),
-                name=f"os2mo-import-{job.pk}",
-                daemon=True,
-            ).start()
-        )
-    return job, True
-
-
-def _job_thread(job_id: int, language: str) -> None:
-    try:
-        os2mo_job_run(job_id, language=language)
-    finally:
-        # The thread has a database connection of its own, which nothing else would close.
-        connection.close()
-
-
-def os2mo_job_run(
-    job_id: int, *, language: str | None = None, client: Os2moClient | None = None
-) -> None:
-    """Run the import of one job and record how it went. Never raises: a failure is the job's
-    state, which the page shows."""
-    jobs = ImportJob.objects.filter(pk=job_id)
-
-    def progress(step: str, done: int, total: int) -> None:
-        jobs.update(step=step, done=done, total=total, updated_at=timezone.now())
-
-    def finish(status: str, **fields: Any) -> None:
-        now = timezone.now()
-        jobs.update(status=status, finished_at=now, updated_at=now, **fields)
-
-    job = jobs.select_related("started_by").first()
-    if job is None:
-        return
-    jobs.update(status=ImportJob.Status.RUNNING, updated_at=timezone.now())
-    with translation.override(language or settings.LANGUAGE_CODE):
-        try:
-            snapshot, problems = os2mo_snapshot(client=client, progress=progress)
-            progress("check", 0, 0)
-            problems += snapshot_problems(snapshot)
-            if problems:
-                finish(
-                    ImportJob.Status.FAILED,
-                    problems=[{"where": p.where, "message": p.message} for p in problems],
-                )
-                return
-            progress("save", 0, 0)
-            result = snapshot_apply(snapshot, actor=job.started_by, source=SOURCE)
-            finish(ImportJob.Status.DONE, step="", result=vars(result))
-        except Os2moError as error:
-            finish(ImportJob.Status.FAILED, error=str(error))
-        except Exception:
-            logger.exception("The OS2mo import job %s failed", job_id)
-            finish(
-                ImportJob.Status.FAILED,
-                error=_("The import stopped at an unexpected error, which has been logged."),
-            )

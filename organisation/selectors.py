@@ -17,7 +17,9 @@ from teamwork.selectors import for_team_page
 
 def home_for(user: Any) -> dict[str, Any]:
     memberships = list(
-        Membership.objects.filter(user=user).select_related("unit").order_by("unit__name")
+        Membership.objects.filter(user=user, unit__archived_at__isnull=True)
+        .select_related("unit")
+        .order_by("unit__name")
     )
     return {
         "memberships": memberships,
@@ -26,7 +28,11 @@ def home_for(user: Any) -> dict[str, Any]:
 
 
 def teams_for(user: Any) -> list[Membership]:
-    return list(Membership.objects.filter(user=user).select_related("unit").order_by("unit__name"))
+    return list(
+        Membership.objects.filter(user=user, unit__archived_at__isnull=True)
+        .select_related("unit")
+        .order_by("unit__name")
+    )
 
 
 def team_page(*, unit: Unit, user: Any) -> dict[str, Any]:
@@ -61,7 +67,7 @@ def team_page(*, unit: Unit, user: Any) -> dict[str, Any]:
         "leaders": [m for m in memberships if m.role == Membership.Role.LEADER],
         "members": [m for m in memberships if m.role == Membership.Role.MEMBER],
         "in_unit": user.pk in member_ids,
-        "children": list(visible_units.filter(parent=unit).order_by("name")),
+        "children": list(visible_units.active().filter(parent=unit).order_by("name")),
         "ancestors": [(a, a.pk in reachable) for a in ancestors],
         "notes": list(notes),
         "checkins": shared_on_team_page(user=user, member_ids=member_ids),

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, ProtectedError
 from django.db.models import Value as V
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
@@ -80,7 +80,14 @@ def unit_delete(*, actor: User | None, unit: Unit) -> None:
     if unit.children.exists() or unit.memberships.exists():
         raise OrganisationError(_("Only an empty unit without sub-units can be deleted."))
     audit_record(actor=actor, action="unit.delete", target=unit)
-    unit.delete()
+    try:
+        with transaction.atomic():
+            unit.delete()
+    except ProtectedError as error:
+        # History is never collateral: a unit whose team wrote anything is kept.
+        raise OrganisationError(
+            _("The unit has history (a team, recognition or help requests) and is kept.")
+        ) from error
 
 
 @transaction.atomic

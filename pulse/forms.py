@@ -103,7 +103,7 @@ class SurveyForm(DesignSystemForm, forms.ModelForm):  # type: ignore[type-arg]
                 item.question_id for item in self.instance.items.all()
             ]
         units: Any = self.fields["units"]
-        units.queryset = Unit.objects.order_by("path")
+        units.queryset = Unit.objects.active().order_by("path")
         units.label_from_instance = lambda unit: "– " * unit.depth + unit.name
 
     def clean_starts_on(self) -> Any:

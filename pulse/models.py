@@ -240,7 +240,7 @@ class Participation(models.Model):
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="participations")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pulse_participations"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="pulse_participations"
     )
 
     class Meta:
@@ -306,7 +306,8 @@ class OpenParticipation(models.Model):
     order, when the round is sealed."""
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="open_participations")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Like Participation: history is never collateral, so a person who answered is kept.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         constraints = [

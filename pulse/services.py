@@ -48,7 +48,7 @@ def audience_units(survey: Survey) -> list[Unit]:
     """Every unit of the survey's audience: its units with everything below them."""
     units: dict[int, Unit] = {}
     for top in survey.units.all():
-        for unit in Unit.objects.subtree_of(top).only("pk", "name", "parent_id", "path"):
+        for unit in Unit.objects.active().subtree_of(top).only("pk", "name", "parent_id", "path"):
             units[unit.pk] = unit
     return list(units.values())
 

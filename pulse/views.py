@@ -20,9 +20,11 @@ from teamwork.forms import GoalForm
 @require_GET
 def index(request: AuthenticatedRequest) -> HttpResponse:
     """Rounds waiting for the person's answer, and the results of their units."""
-    units = Unit.objects.filter(
-        pk__in=Membership.objects.filter(user=request.user).values("unit_id")
-    ).order_by("name")
+    units = (
+        Unit.objects.active()
+        .filter(pk__in=Membership.objects.filter(user=request.user).values("unit_id"))
+        .order_by("name")
+    )
     return render(
         request,
         "pulse/index.html",

@@ -44,7 +44,7 @@ class RecognitionForm(ColleagueChoice, DesignSystemForm, forms.Form):
         super().__init__(*args, person=person, **kwargs)
         self.units = {
             str(unit.pk): unit
-            for unit in Unit.objects.filter(memberships__user=person).order_by("name")
+            for unit in Unit.objects.active().filter(memberships__user=person).order_by("name")
         }
         where: Any = self.fields["where"]
         where.choices = [

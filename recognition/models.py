@@ -55,7 +55,7 @@ class Recognition(models.Model):
 
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="recognitions_written",
         verbose_name=_("from"),
     )
@@ -67,7 +67,8 @@ class Recognition(models.Model):
     # Empty: for everyone in the organisation; set: for the people of that unit.
     unit = models.ForeignKey(
         Unit,
-        on_delete=models.CASCADE,
+        # Units are archived, never deleted while anything refers to them.
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="recognitions",
@@ -100,7 +101,7 @@ class Reaction(models.Model):
 
     recognition = models.ForeignKey(Recognition, on_delete=models.CASCADE, related_name="reactions")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reactions"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reactions"
     )
     kind = models.CharField(_("reaction"), max_length=10, choices=Kind.choices)
 

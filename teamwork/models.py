@@ -50,7 +50,8 @@ class TeamQuerySet(models.QuerySet["Team"]):
 class Team(models.Model):
     """A unit's settings as a team. Created on demand; a unit without one has the defaults."""
 
-    unit = models.OneToOneField(Unit, on_delete=models.CASCADE, related_name="team")
+    # A unit is archived, never deleted while its team has history.
+    unit = models.OneToOneField(Unit, on_delete=models.PROTECT, related_name="team")
     purpose = models.TextField(
         _("purpose"),
         max_length=500,
@@ -116,12 +117,12 @@ class HelpRequest(models.Model):
 
     asker = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="help_requests",
         verbose_name=_("asked by"),
     )
     unit = models.ForeignKey(
-        Unit, on_delete=models.CASCADE, related_name="help_requests", verbose_name=_("team")
+        Unit, on_delete=models.PROTECT, related_name="help_requests", verbose_name=_("team")
     )
     scope = models.CharField(
         _("who is asked"), max_length=20, choices=Scope.choices, default=Scope.TEAM
@@ -162,7 +163,7 @@ class HelpOffer(models.Model):
     request = models.ForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="offers")
     helper = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="help_offers",
         verbose_name=_("helper"),
     )

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -8,6 +10,8 @@ from accounts.models import User
 from core.models import AuditEntry
 from organisation.importing import snapshot_apply, snapshot_from_csv, snapshot_problems
 from organisation.models import Membership, Unit
+
+NOW = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
 
 UNITS = """id;navn;overenhed_id
 k;Kommunen;
@@ -34,7 +38,7 @@ def run(units: str, people: str, actor=None):
     problems += snapshot_problems(snapshot)
     if problems:
         return None, problems
-    return snapshot_apply(snapshot, actor=actor, source="test"), []
+    return snapshot_apply(snapshot, actor=actor, source="test", now=NOW), []
 
 
 def state():
@@ -140,29 +144,38 @@ def test_missing_columns_are_reported(db):
 def test_import_page_reports_bad_rows_and_imports_good_files(cast, client_for):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from organisation.import_jobs import import_jobs_run
+    from organisation.models import ImportJob
+
     client = client_for(cast.ada)
     url = reverse("administration:import")
 
-    def upload(units: str, people: str, button: str = "import"):
-        return client.post(
+    def upload(units: str, people: str):
+        client.post(
             url,
             {
                 "units_file": SimpleUploadedFile("units.csv", units.encode()),
                 "people_file": SimpleUploadedFile("people.csv", people.encode()),
-                button: "1",
             },
-            follow=True,
         )
+        job = ImportJob.objects.latest("pk")
+        import_jobs_run(now=job.updated_at)
+        job.refresh_from_db()
+        return job, client.get(reverse("administration:import_job", args=[job.pk]))
 
-    response = upload(UNITS, PEOPLE + "9,,,,x,,s,\n")
-    assert response.status_code == 200
+    job, response = upload(UNITS, PEOPLE + "9,,,,x,,s,\n")
+    assert job.status == "failed"
     assert "people.csv, linje 6" in response.content.decode()  # in Danish, the default
     assert not User.objects.filter(username="mette").exists()
 
-    response = upload(UNITS, PEOPLE, button="check")
+    job, response = upload(UNITS, PEOPLE)
+    assert job.status == "preview"
     assert not User.objects.filter(username="mette").exists()
-
-    response = upload(UNITS, PEOPLE)
+    client.post(
+        reverse("administration:import_job_confirm", args=[job.pk]),
+        {"fingerprint": job.fingerprint},
+    )
+    import_jobs_run(now=job.updated_at)
     assert User.objects.filter(username="mette").exists()
     assert AuditEntry.objects.filter(action="organisation.import", actor=cast.ada).exists()
 

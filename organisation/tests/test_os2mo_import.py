@@ -11,6 +11,7 @@ import threading
 import time
 import urllib.parse
 import uuid
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import StringIO
 from typing import Any
@@ -24,9 +25,12 @@ from django.utils import translation
 
 from accounts.models import User
 from core.models import AuditEntry
+from organisation.import_jobs import import_jobs_run
 from organisation.importing import snapshot_apply, snapshot_problems
 from organisation.models import ImportJob, Membership, Unit
-from organisation.os2mo import Os2moClient, Os2moError, os2mo_job_run, os2mo_snapshot
+from organisation.os2mo import Os2moClient, Os2moError, os2mo_snapshot
+
+NOW = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
 
 CLIENT_ID, CLIENT_SECRET = "sparring", "hemmelig-nok"
 TOKEN_PATH, GRAPHQL_PATH = "/auth/realms/mo/protocol/openid-connect/token", "/graphql/v22"
@@ -274,7 +278,20 @@ def run_import():
     snapshot, problems = os2mo_snapshot()
     problems += snapshot_problems(snapshot)
     assert problems == []
-    return snapshot_apply(snapshot, actor=None, source="OS2mo")
+    return snapshot_apply(snapshot, actor=None, source="OS2mo", now=NOW)
+
+
+def work() -> int:
+    """One turn of the worker, at a time just after the newest job's last sign of life (the
+    test never reads the clock; the jobs' own times come from the requests)."""
+    newest = ImportJob.objects.order_by("-updated_at").values_list("updated_at", flat=True)[0]
+    return import_jobs_run(now=newest + timedelta(seconds=1))
+
+
+def confirm_from_output(output: str) -> str:
+    found = re.search(r"--confirm ([0-9a-f]{64})", output)
+    assert found is not None, output
+    return found.group(1)
 
 
 def state():
@@ -297,8 +314,12 @@ def state():
 
 
 def test_full_import_builds_the_tree_people_and_leaders(os2mo, db):
+    preview = StringIO()
+    call_command("import_os2mo", stdout=preview)
+    assert not Unit.objects.exists(), "the command alone only previews"
+    assert "People created: 5" in preview.getvalue()
     out = StringIO()
-    call_command("import_os2mo", stdout=out)
+    call_command("import_os2mo", "--confirm", confirm_from_output(preview.getvalue()), stdout=out)
 
     units = {unit.name: unit for unit in Unit.objects.all()}
     assert set(units) == {"Kommunen", "Sekretariatet", "Økonomi", "IT"}
@@ -343,10 +364,10 @@ def test_full_import_builds_the_tree_people_and_leaders(os2mo, db):
     assert not Membership.objects.filter(unit__name="IT", role="leader").exists()
 
     # Every collection came in several pages of two.
-    assert os2mo.pages == {"org_units": 3, "engagements": 4, "managers": 2, "addresses": 3}
-    assert os2mo.tokens_issued == 1
+    assert os2mo.pages == {"org_units": 6, "engagements": 8, "managers": 4, "addresses": 6}
+    assert os2mo.tokens_issued == 2
     output = out.getvalue()
-    assert "Units: 4 new, 0 changed, 0 removed." in output
+    assert "Units: 4 new, 0 changed, 0 retired (archived), 0 back in use." in output
     assert "People: 5 new, 0 changed, 0 deactivated, 0 reactivated." in output
     assert "Reading units from OS2mo: 4" in output  # progress while it reads
     entry = AuditEntry.objects.get(action="organisation.import")
@@ -470,53 +491,86 @@ def test_a_data_problem_is_listed_and_nothing_changes(os2mo, cast):
 # --- The administration page ------------------------------------------------------------------
 
 
-def test_the_admin_page_starts_a_job_and_shows_how_it_ended(
-    os2mo, cast, admin, django_capture_on_commit_callbacks
-):
+def test_os2mo_import_shows_a_preview_and_changes_nothing_until_confirmed(os2mo, cast, admin):
     client = admin
     page = client.get(reverse("administration:import"))
     assert 'id="os2mo"' in page.content.decode()
 
-    with django_capture_on_commit_callbacks() as callbacks:
-        response = client.post(reverse("administration:import_os2mo"))
-    assert response.status_code == 302
+    response = client.post(reverse("administration:import_os2mo"))
     job = ImportJob.objects.get()
-    assert (job.status, job.started_by) == ("queued", cast.ada)
-    assert len(callbacks) == 1  # the thread starts once the job is saved
+    url = reverse("administration:import_job", kwargs={"job_id": job.pk})
+    assert response.status_code == 302 and response["Location"] == url
+    assert (job.status, job.started_by, job.source) == ("queued", cast.ada, "os2mo")
 
     # Queued: the partial asks for itself again every second.
-    url = reverse("administration:import_job", kwargs={"job_id": job.pk})
     partial = client.get(url, headers={"HX-Request": "true"}).content.decode()
-    assert f'hx-get="{url}"' in partial and 'hx-trigger="every 1s"' in partial
+    assert f'hx-get="{url}?announced=' in partial and 'hx-trigger="every 1s"' in partial
     assert "<html" not in partial
 
     # A second click while it is under way starts nothing new.
     client.post(reverse("administration:import_os2mo"))
     assert ImportJob.objects.count() == 1
 
-    os2mo_job_run(job.pk, language="en")  # what the thread does, in the test's own thread
+    assert work() == 1  # the worker checks it
+    job.refresh_from_db()
+    assert job.status == "preview" and len(job.fingerprint) == 64
+    assert not Unit.objects.filter(external_id__gt="").exists(), "nothing changed yet"
+    page = client.get(url).content.decode()
+    assert "Preview: nothing has been changed yet" in page
+    assert "People created: 5" in page and "Anna Larsen (anna@kommune.dk)" in page
+    assert "Units created: 4" in page
+    assert "hx-get" not in page, "a preview waits for a person, not a poll"
+
+    # A confirmation of another preview is refused.
+    client.post(
+        reverse("administration:import_job_confirm", kwargs={"job_id": job.pk}),
+        {"fingerprint": "0" * 64},
+    )
+    job.refresh_from_db()
+    assert job.status == "preview"
+
+    client.post(
+        reverse("administration:import_job_confirm", kwargs={"job_id": job.pk}),
+        {"fingerprint": job.fingerprint},
+    )
+    job.refresh_from_db()
+    assert (job.status, job.confirmed_by) == ("confirmed", cast.ada)
+    assert not Unit.objects.filter(external_id__gt="").exists(), "the worker imports"
+    assert work() == 1
     job.refresh_from_db()
     assert (job.status, job.problems, job.error) == ("done", [], "")
     assert job.result is not None
     assert job.result["units_created"] == 4 and job.result["people_created"] == 5
-    assert job.finished_at is not None
     assert AuditEntry.objects.get(action="organisation.import").actor == cast.ada
 
     partial = client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert "hx-get" not in partial and "hx-trigger" not in partial
-    assert "The import from OS2mo is done" in partial
-    assert "Units: 4 new, 0 changed, 0 removed." in partial
+    assert "The import is done" in partial
+    assert "Units: 4 new, 0 changed, 0 retired (archived), 0 back in use." in partial
     assert "People: 5 new, 0 changed, 0 deactivated, 0 reactivated." in partial
-    whole = client.get(url).content.decode()
-    assert "<html" in whole and "Units: 4 new, 0 changed, 0 removed." in whole
-    assert "Units: 4 new" in client.get(reverse("administration:import")).content.decode()
+
+
+def test_os2mo_import_refuses_when_os2mo_changed_after_the_preview(os2mo, cast, admin):
+    admin.post(reverse("administration:import_os2mo"))
+    work()
+    job = ImportJob.objects.get()
+    os2mo.remove_person(BO)  # OS2mo changes between the check and the confirmation
+    admin.post(
+        reverse("administration:import_job_confirm", kwargs={"job_id": job.pk}),
+        {"fingerprint": job.fingerprint},
+    )
+    work()
+    job.refresh_from_db()
+    assert job.status == "failed" and "changed after the check" in job.error
+    assert not Unit.objects.filter(external_id__gt="").exists()
+    assert not AuditEntry.objects.filter(action="organisation.import").exists()
 
 
 def test_a_failed_job_lists_its_problems(os2mo, cast, admin):
     os2mo.data["engagements"].append(engagement("e-ghost", BO, "Nedlagt", "Controller"))
-    job = ImportJob.objects.create(started_by=cast.ada)
-    os2mo_job_run(job.pk, language="en")
-    job.refresh_from_db()
+    admin.post(reverse("administration:import_os2mo"))
+    work()
+    job = ImportJob.objects.get()
     assert job.status == "failed"
     assert job.problems == [
         {
@@ -527,18 +581,18 @@ def test_a_failed_job_lists_its_problems(os2mo, cast, admin):
     assert not Unit.objects.filter(external_id__gt="").exists()
     url = reverse("administration:import_job", kwargs={"job_id": job.pk})
     partial = admin.get(url, headers={"HX-Request": "true"}).content.decode()
-    assert "The data from OS2mo has 1 problem. Nothing was changed." in partial
+    assert "The data has 1 problem. Nothing was changed." in partial
     assert f"The unit {u('Nedlagt')} is not in the file." in partial
 
     os2mo.errors = [{"message": "too few items in iterable (expected 1)"}]
-    job = ImportJob.objects.create(started_by=cast.ada)
-    os2mo_job_run(job.pk, language="en")
-    job.refresh_from_db()
+    admin.post(reverse("administration:import_os2mo"))
+    work()
+    job = ImportJob.objects.latest("pk")
     assert job.status == "failed"
     assert job.error == "OS2mo reported an error: too few items in iterable (expected 1)"
     url = reverse("administration:import_job", kwargs={"job_id": job.pk})
     partial = admin.get(url, headers={"HX-Request": "true"}).content.decode()
-    assert "The import from OS2mo failed. Nothing was changed." in partial
+    assert "The import failed. Nothing was changed." in partial
     assert "too few items in iterable" in partial
 
 
@@ -551,20 +605,16 @@ def test_a_job_that_died_with_its_process_does_not_block_the_next(os2mo, cast, a
     assert ImportJob.objects.filter(status="queued").count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_view_runs_the_import_in_a_thread(os2mo, cast, admin, monkeypatch):
-    # The thread is held back until the request is over, so that the test's one SQLite
-    # database is never written from two threads at once.
-    held: list[threading.Thread] = []
-    monkeypatch.setattr(threading.Thread, "start", lambda thread: held.append(thread))
+def test_the_web_process_starts_no_thread_the_worker_runs_the_job(os2mo, cast, admin, monkeypatch):
+    started: list[str] = []
+    monkeypatch.setattr(threading.Thread, "start", lambda thread: started.append(thread.name))
     admin.post(reverse("administration:import_os2mo"))
     monkeypatch.undo()
-    assert [t.name for t in held] == [f"os2mo-import-{ImportJob.objects.get().pk}"]
-    held[0].start()
-    held[0].join(timeout=30)
-    job = ImportJob.objects.get()
-    assert job.status == "done", job.error
-    assert Unit.objects.filter(external_id=u("IT")).exists()
+    assert started == []
+    assert ImportJob.objects.get().status == "queued"
+    from notifications.scheduler import registered_tasks
+
+    assert "import_jobs" in registered_tasks(), "the worker's tick runs import jobs"
 
 
 def test_os2mo_section_is_hidden_without_settings(cast, admin):
@@ -581,6 +631,8 @@ def test_non_administrators_get_404(os2mo, cast, client_for, who):
     client = client_for(getattr(cast, who))
     start = reverse("administration:import_os2mo")
     status = reverse("administration:import_job", kwargs={"job_id": job.pk})
+    confirm = reverse("administration:import_job_confirm", kwargs={"job_id": job.pk})
+    assert client.post(confirm, {"fingerprint": job.fingerprint}).status_code == 404
     assert client.post(start).status_code == 404
     assert client.get(start).status_code == 404
     assert client.get(status).status_code == 404
