@@ -351,25 +351,36 @@ def password_change(*, person: User, password: str, keep_session_key: str | None
     return Session.objects.filter(user=person).exclude(session_key=keep_session_key).delete()[0]
 
 
+# How long after a person is created an administrator may still correct their address
+# without holding their invitation (see person_email_changed).
+NEW_PERSON_GRACE = timedelta(days=1)
+
+
 def person_email_changed(
     *, actor: User | None, person: User, old_email: str, now: datetime
 ) -> None:
     """Called after an administrator or an import changed a person's e-mail address.
 
     Otherwise an administrator could put in their own address and send a reset link to take
-    the account over. So the old address is told, the change is audited, and for a person
-    who can log in, no link to set a password is sent for some days. A first address for
-    someone who had none is such a change too: there is only no old address to tell."""
+    the account over. So the old address is told, the change is audited, and no link to set
+    a password is sent for some days. A first address for someone who had none is such a
+    change too: there is only no old address to tell.
+
+    The hold covers a person who has never logged in as well, once they have been in
+    Sparring for a day: by then colleagues may have asked them for feedback or shared
+    something with them, which a made-up invitation would open. Within that first day an
+    administrator can still correct a mistyped address and send the invitation at once."""
     if (old_email or "").strip().lower() == (person.email or "").strip().lower():
         return
     can_log_in = person.has_usable_password() or person.last_login is not None
+    hold = can_log_in or person.date_joined <= now - NEW_PERSON_GRACE
     audit_record(
         actor=actor,
         action="person.email_change",
         target=person,
-        data={"old": old_email, "new": person.email, "links_held": can_log_in},
+        data={"old": old_email, "new": person.email, "links_held": hold},
     )
-    if can_log_in:
+    if hold:
         person.email_changed_at = now
         User.objects.filter(pk=person.pk).update(email_changed_at=now)
     if old_email:

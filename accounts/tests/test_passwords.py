@@ -15,10 +15,12 @@ from django.utils.translation import gettext
 
 from accounts.models import Session, User
 from accounts.services import (
+    INVITATION,
     AccountError,
     password_link_person,
     password_link_send,
     password_link_url,
+    person_email_changed,
 )
 from conftest import PASSWORD
 from core.models import AuditEntry
@@ -378,3 +380,39 @@ def test_a_first_address_from_an_import_for_someone_who_can_log_in_holds_links(c
         pass
     else:
         raise AssertionError("links are held after an import gave the first address")
+
+
+def _invited(username: str, *, joined: datetime) -> User:
+    person = User.objects.create(username=username, email=f"{username}@example.org")
+    person.set_unusable_password()
+    person.date_joined = joined
+    person.save(update_fields=["password", "date_joined"])
+    return person
+
+
+def test_an_invited_person_who_never_logged_in_is_held_too_after_their_first_day(cast):
+    """Colleagues may already have asked nora for feedback: an administrator who puts in their
+    own address must not be able to send themselves her invitation."""
+    nora = _invited("nora", joined=NOW - timedelta(days=3))
+    nora.email = "ada.private@example.net"
+    nora.save(update_fields=["email"])
+    person_email_changed(actor=cast.ada, person=nora, old_email="nora@example.org", now=NOW)
+
+    try:
+        password_link_send(actor=cast.ada, person=nora, now=NOW + timedelta(days=1))
+    except AccountError:
+        pass
+    else:
+        raise AssertionError("links are held")
+    assert not OutgoingEmail.objects.filter(kind="account_invitation").exists()
+    told = OutgoingEmail.objects.get(kind="account_email_changed")
+    assert told.to_address == "nora@example.org"
+
+
+def test_a_mistyped_address_can_be_corrected_on_the_first_day_and_the_invitation_sent(cast):
+    nora = _invited("nora", joined=NOW - timedelta(hours=2))
+    nora.email = "nora.holm@example.org"
+    nora.save(update_fields=["email"])
+    person_email_changed(actor=cast.ada, person=nora, old_email="nora@example.org", now=NOW)
+
+    assert password_link_send(actor=cast.ada, person=nora, now=NOW) == INVITATION
