@@ -69,15 +69,10 @@ def _worker_seen(*, now: datetime) -> bool | None:
     return WorkerHeartbeat.objects.filter(seen_at__gte=since).exists()
 
 
-def _no_store(response: JsonResponse) -> JsonResponse:
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @login_not_required
 @require_safe
 def live(request: HttpRequest) -> JsonResponse:
-    return _no_store(JsonResponse({"status": "ok"}))
+    return JsonResponse({"status": "ok"})
 
 
 @login_not_required
@@ -85,4 +80,4 @@ def live(request: HttpRequest) -> JsonResponse:
 def ready(request: HttpRequest) -> JsonResponse:
     state = readiness(now=timezone.now())
     body = {"status": "ok" if state.ready else "unavailable", "checks": asdict(state)}
-    return _no_store(JsonResponse(body, status=200 if state.ready else 503))
+    return JsonResponse(body, status=200 if state.ready else 503)
