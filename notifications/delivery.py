@@ -115,7 +115,7 @@ def _send(
         return Outcome.FAILED
     message = EmailMessage(
         subject=email.subject,
-        body=body_for_sending(email, timezone.now()),
+        body=body_for_sending(email, clock()),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.to_address],
         # Tells auto-responders ("out of office") not to answer a machine (RFC 3834).

@@ -358,3 +358,29 @@ def test_no_email_means_no_attachment_stored(cast):
         attachment=Attachment("sparring.ics", INVITATION, "text/calendar; method=PUBLISH"),
     )
     assert not OutgoingEmail.objects.exists()
+
+
+def test_a_password_link_counts_from_the_time_the_worker_sends_it(cast):
+    """The link is made as the e-mail leaves, valid from the tick's time (the worker's clock),
+    not from whatever the wall clock says: a tick at a given moment writes links for it."""
+    from django.core import mail
+
+    from accounts.services import password_link_person, password_link_send
+
+    cast.alice.set_unusable_password()
+    cast.alice.save()
+    password_link_send(actor=cast.ada, person=cast.alice, now=timezone.now())
+    sent_at = timezone.now() + timedelta(days=30)
+    mail.outbox.clear()
+
+    deliver_due(clock=lambda: sent_at)
+
+    [message] = mail.outbox
+    purpose, uidb64, token, _ = message.body.split("/password/", 1)[1].split()[0].split("/")
+    assert purpose == "invitation"
+    assert (
+        password_link_person(
+            purpose="invitation", uidb64=uidb64, token=token, now=sent_at + timedelta(hours=1)
+        )
+        == cast.alice
+    )
