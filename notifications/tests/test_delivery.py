@@ -384,3 +384,34 @@ def test_a_password_link_counts_from_the_time_the_worker_sends_it(cast):
         )
         == cast.alice
     )
+
+
+def test_an_email_that_cannot_be_written_fails_alone_and_the_rest_go_out(cast, monkeypatch):
+    """An unexpected error while one e-mail is put together (its link, its attachment) is that
+    e-mail's failure, retried later and given up on like any other: it neither stops the
+    tick nor holds back the e-mail behind it, and its attempts do not grow without end."""
+    from django.core import mail
+
+    from notifications import account_emails
+
+    def broken(person, now):
+        raise RuntimeError("no link today")
+
+    monkeypatch.setitem(account_emails._COMPOSERS, "account_test_broken", broken)
+    poison = account_emails.account_email_queue(
+        recipient=cast.alice,
+        kind="account_test_broken",
+        subject="Sparring: test",
+        body=f"Link: {account_emails.LINK}\n",
+    )
+    notify(recipient=cast.bob, kind="help_request", text="Hjælp", url="/notes/")
+    mail.outbox.clear()
+
+    sent, failed = deliver_due(clock=timezone.now)
+
+    assert (sent, failed) == (1, 1)
+    assert [message.to for message in mail.outbox] == [[cast.bob.email]]
+    poison.refresh_from_db()
+    assert poison.sent_at is None
+    assert poison.next_attempt_at == timezone.now() + backoff(1)
+    assert "no link today" in poison.last_error
