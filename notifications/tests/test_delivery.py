@@ -404,6 +404,7 @@ def test_an_email_that_cannot_be_written_fails_alone_and_the_rest_go_out(cast, m
         subject="Sparring: test",
         body=f"Link: {account_emails.LINK}\n",
     )
+    assert poison is not None
     notify(recipient=cast.bob, kind="help_request", text="Hjælp", url="/notes/")
     mail.outbox.clear()
 
