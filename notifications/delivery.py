@@ -113,17 +113,23 @@ def _send(
         )
         logger.info("E-mail %s (%s) not sent: the recipient was deactivated", email.pk, email.kind)
         return Outcome.FAILED
-    message = EmailMessage(
-        subject=email.subject,
-        body=body_for_sending(email, timezone.now()),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[email.to_address],
-        # Tells auto-responders ("out of office") not to answer a machine (RFC 3834).
-        headers={"Auto-Submitted": "auto-generated"},
-        connection=connection,
-    )
-    if email.attachment_name:
-        message.attach(_attachment(email))
+    try:
+        message = EmailMessage(
+            subject=email.subject,
+            body=body_for_sending(email, clock()),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[email.to_address],
+            # Tells auto-responders ("out of office") not to answer a machine (RFC 3834).
+            headers={"Auto-Submitted": "auto-generated"},
+            connection=connection,
+        )
+        if email.attachment_name:
+            message.attach(_attachment(email))
+    except Exception as error:
+        # This e-mail's failure, not the tick's: retried and given up on like any other,
+        # while the e-mails behind it and the periodic tasks go on.
+        _failed(email, error, clock())
+        return Outcome.FAILED
     try:
         connection.open()
     except Exception as error:

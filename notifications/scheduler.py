@@ -62,7 +62,11 @@ def run_periodic_tasks(now: datetime, *, between: Callable[[], object] = lambda:
         except Exception:
             logger.exception("Periodic task %s failed; it runs again on the next tick", name)
             failed.append(name)
-        between()
+        try:
+            between()
+        except Exception:
+            # Delivery is the tick's to finish; its failure here must not skip the next tasks.
+            logger.exception("Delivering e-mail after periodic task %s failed", name)
     return failed
 
 

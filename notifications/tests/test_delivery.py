@@ -358,3 +358,61 @@ def test_no_email_means_no_attachment_stored(cast):
         attachment=Attachment("sparring.ics", INVITATION, "text/calendar; method=PUBLISH"),
     )
     assert not OutgoingEmail.objects.exists()
+
+
+def test_a_password_link_counts_from_the_time_the_worker_sends_it(cast):
+    """The link is made as the e-mail leaves, valid from the tick's time (the worker's clock),
+    not from whatever the wall clock says: a tick at a given moment writes links for it."""
+    from django.core import mail
+
+    from accounts.services import password_link_person, password_link_send
+
+    cast.alice.set_unusable_password()
+    cast.alice.save()
+    password_link_send(actor=cast.ada, person=cast.alice, now=timezone.now())
+    sent_at = timezone.now() + timedelta(days=30)
+    mail.outbox.clear()
+
+    deliver_due(clock=lambda: sent_at)
+
+    [message] = mail.outbox
+    purpose, uidb64, token, _ = message.body.split("/password/", 1)[1].split()[0].split("/")
+    assert purpose == "invitation"
+    assert (
+        password_link_person(
+            purpose="invitation", uidb64=uidb64, token=token, now=sent_at + timedelta(hours=1)
+        )
+        == cast.alice
+    )
+
+
+def test_an_email_that_cannot_be_written_fails_alone_and_the_rest_go_out(cast, monkeypatch):
+    """An unexpected error while one e-mail is put together (its link, its attachment) is that
+    e-mail's failure, retried later and given up on like any other: it neither stops the
+    tick nor holds back the e-mail behind it, and its attempts do not grow without end."""
+    from django.core import mail
+
+    from notifications import account_emails
+
+    def broken(person, now):
+        raise RuntimeError("no link today")
+
+    monkeypatch.setitem(account_emails._COMPOSERS, "account_test_broken", broken)
+    poison = account_emails.account_email_queue(
+        recipient=cast.alice,
+        kind="account_test_broken",
+        subject="Sparring: test",
+        body=f"Link: {account_emails.LINK}\n",
+    )
+    assert poison is not None
+    notify(recipient=cast.bob, kind="help_request", text="Hjælp", url="/notes/")
+    mail.outbox.clear()
+
+    sent, failed = deliver_due(clock=timezone.now)
+
+    assert (sent, failed) == (1, 1)
+    assert [message.to for message in mail.outbox] == [[cast.bob.email]]
+    poison.refresh_from_db()
+    assert poison.sent_at is None
+    assert poison.next_attempt_at == timezone.now() + backoff(1)
+    assert "no link today" in poison.last_error

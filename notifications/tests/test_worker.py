@@ -16,7 +16,7 @@ from conftest import COPENHAGEN
 from notifications.delivery import deliver_due
 from notifications.management.commands.worker import _clock_from, tick
 from notifications.models import Notification, OutgoingEmail
-from notifications.scheduler import periodic, registered_tasks
+from notifications.scheduler import periodic, registered_tasks, run_periodic_tasks
 from notifications.services import notify, notify_once
 
 
@@ -56,6 +56,29 @@ def test_a_failing_task_is_logged_and_the_others_still_run(cast, tasks, caplog):
     assert len(ran) == 1
     assert "Periodic task broken failed" in caplog.text
     assert "out of order" in caplog.text
+
+
+def test_a_failure_delivering_between_tasks_does_not_stop_the_tasks_after_it(tasks, caplog):
+    """The e-mail delivered between two tasks may fail for a moment (a database that is busy
+    or away); the tasks after it still run on this tick, as after a task that fails."""
+    ran = []
+
+    @periodic("first")
+    def first(now):
+        ran.append("first")
+
+    @periodic("second")
+    def second(now):
+        ran.append("second")
+
+    def deliver():
+        raise RuntimeError("database is busy")
+
+    failed = run_periodic_tasks(datetime(2026, 12, 1, 10, 0, tzinfo=COPENHAGEN), between=deliver)
+
+    assert ran == ["first", "second"]
+    assert failed == []
+    assert "database is busy" in caplog.text
 
 
 def test_a_name_is_one_task(tasks):
