@@ -223,7 +223,9 @@ def import_job_run(
                 result = snapshot_apply(
                     snapshot, actor=job.confirmed_by, source=_source_label(job), now=now
                 )
-            finish(ImportJob.Status.DONE, result=vars(result))
+                # In the same transaction: an import that applied is never shown as failed
+                # because the worker stopped between the two.
+                finish(ImportJob.Status.DONE, result=vars(result))
         except Os2moError as error:
             finish(ImportJob.Status.FAILED, error=str(error))
         except Exception:
