@@ -28,6 +28,14 @@ class User(AbstractUser):
     # log in. For some days after, nobody can send that person a link to set a password: the
     # new address might be someone else's, and the link would hand them the account.
     email_changed_at = models.DateTimeField(_("e-mail changed"), null=True, blank=True)
+    # The language the person chose; empty until they choose, and then Danish.
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        blank=True,
+        default="",
+        choices=[("da", _("Danish")), ("en", _("English"))],
+    )
 
     class Meta:
         verbose_name = _("person")

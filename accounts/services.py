@@ -419,3 +419,10 @@ def person_deactivate(*, actor: User | None, person: User, reason: str = "") -> 
         summary=reason,
         data={"sessions_ended": ended},
     )
+
+
+def person_language_set(*, person: User, code: str) -> None:
+    """The person's own choice of language, kept on their account for every device."""
+    if person.language != code:
+        person.language = code
+        person.save(update_fields=["language"])

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils import translation
 
 
 class ContentSecurityPolicyMiddleware:
@@ -68,4 +69,29 @@ class HealthCheckMiddleware:
             return self.get_response(request)
         response = view(request)
         response.headers["Cache-Control"] = NO_STORE
+        return response
+
+
+def cookie_language(request: HttpRequest) -> str:
+    """The language this browser chose, else Danish. Never the browser's Accept-Language: a
+    municipal PC with English Windows still shows Danish (PRODUCT.md)."""
+    code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+class PersonLanguageMiddleware:
+    """Speaks the language the person chose, saved on their account so that it follows them
+    to every device; before login, the language chosen in this browser; else Danish."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        saved = user.language if user is not None and user.is_authenticated else ""
+        code = saved or cookie_language(request)
+        translation.activate(code)
+        request.LANGUAGE_CODE = code
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", code)
         return response

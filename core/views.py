@@ -16,9 +16,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language, gettext_lazy
 from django.views.decorators.http import require_GET
 
+from accounts.services import person_language_set
 from checkins.selectors import checkins_for_home
 from core.failures import RETRY_AFTER_SECONDS, is_unavailable
 from core.http import AuthenticatedRequest
+from core.middleware import cookie_language
 from feedback.selectors import for_home as feedback_for_home
 from organisation.selectors import home_for
 from profiles.models import ProfileNote
@@ -48,7 +50,9 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_GET
 def language(request: HttpRequest, code: str) -> HttpResponse:
-    """Switch language with a plain link (only a cookie changes, so GET is fine) and go back."""
+    """Switch language with a plain link and go back. The choice is kept in a cookie for this
+    browser and, for a person who is logged in, on their account (so GET changes nothing but
+    the person's own preference)."""
     target = request.GET.get("next", "/")
     if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -56,6 +60,8 @@ def language(request: HttpRequest, code: str) -> HttpResponse:
         target = "/"
     response = HttpResponseRedirect(target)
     if check_for_language(code) and code in dict(settings.LANGUAGES):
+        if request.user.is_authenticated:
+            person_language_set(person=request.user, code=code)
         response.set_cookie(
             settings.LANGUAGE_COOKIE_NAME,
             code,
@@ -129,9 +135,9 @@ def _standalone(
     fallback: StrPromise,
     context: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    # The language from the cookie or the browser; the middleware that would set it may be the
-    # one that failed.
-    with translation.override(translation.get_language_from_request(request)):
+    # The language from this browser's cookie: the account may be out of reach, and the
+    # middleware that would set the language may be the one that failed.
+    with translation.override(cookie_language(request)):
         try:
             html = loader.render_to_string(
                 template,

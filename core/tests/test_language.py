@@ -33,3 +33,42 @@ def test_times_are_stored_in_utc_and_shown_in_copenhagen_in_danish_format(cast, 
     html = client_for(cast.ada).get(reverse("administration:audit")).content.decode()
     assert "01.06.2026 12:00" in html  # CEST, UTC+2
     assert "01.12.2026 11:00" in html  # CET, UTC+1
+
+
+def test_a_browser_asking_for_english_gets_danish_until_the_person_chooses_english(
+    cast, client_for
+):
+    before_login = Client(HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
+    html = before_login.get(reverse("accounts:login")).content.decode()
+    assert '<html lang="da">' in html
+
+    client = client_for(cast.alice)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en-GB,en;q=0.9"
+    html = client.get("/").content.decode()
+    assert '<html lang="da">' in html and "Min side" in html
+
+    client.get(reverse("core:language", args=["en"]))
+    html = client.get("/").content.decode()
+    assert '<html lang="en">' in html and "My page" in html
+
+
+def test_the_choice_is_saved_on_the_account_and_follows_the_person_to_another_device(
+    cast, client_for
+):
+    client_for(cast.alice).get(reverse("core:language", args=["en"]))
+    cast.alice.refresh_from_db()
+    assert cast.alice.language == "en"
+
+    another_device = client_for(cast.alice)  # no cookie of its own
+    assert '<html lang="en">' in another_device.get("/").content.decode()
+    # Nobody else's pages change.
+    assert '<html lang="da">' in client_for(cast.bob).get("/").content.decode()
+
+
+def test_choosing_danish_again_is_saved_too(cast, client_for):
+    client = client_for(cast.alice)
+    client.get(reverse("core:language", args=["en"]))
+    client.get(reverse("core:language", args=["da"]))
+    cast.alice.refresh_from_db()
+    assert cast.alice.language == "da"
+    assert '<html lang="da">' in client_for(cast.alice).get("/").content.decode()
