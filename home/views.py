@@ -5,13 +5,21 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from core.http import AuthenticatedRequest
+from home.selectors import for_min_side, for_team_page
 from organisation.models import Unit
-from organisation.selectors import team_page, teams_for
+from organisation.selectors import teams_for
+
+
+@require_GET
+def index(request: AuthenticatedRequest) -> HttpResponse:
+    """ "Min side": where a person starts; their week's check-in, colleagues who ask for help,
+    their teams and their own notes."""
+    return render(request, "home/index.html", for_min_side(request.user))
 
 
 @require_GET
 def teams(request: AuthenticatedRequest) -> HttpResponse:
-    return render(request, "organisation/teams.html", {"memberships": teams_for(request.user)})
+    return render(request, "home/teams.html", {"memberships": teams_for(request.user)})
 
 
 @require_GET
@@ -20,4 +28,4 @@ def team(request: AuthenticatedRequest, unit_id: int) -> HttpResponse:
         unit = Unit.objects.visible_to(request.user).select_related("team").get(pk=unit_id)
     except Unit.DoesNotExist:
         raise Http404 from None
-    return render(request, "organisation/team.html", team_page(unit=unit, user=request.user))
+    return render(request, "home/team.html", for_team_page(unit=unit, user=request.user))
