@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Case, IntegerField, When
@@ -10,19 +11,23 @@ from django.db.models import Value as V
 from organisation.models import Membership, Unit
 
 
-def home_for(user: Any) -> dict[str, Any]:
-    memberships = list(
-        Membership.objects.filter(user=user, unit__archived_at__isnull=True)
-        .select_related("unit")
-        .order_by("unit__name")
+@dataclass(frozen=True)
+class MinSideTeams:
+    memberships: list[Membership]
+    led_units: list[Unit]
+
+
+def for_min_side(user: Any) -> MinSideTeams:
+    """Min side: the person's teams, and those of them they lead."""
+    memberships = for_teams_page(user)
+    return MinSideTeams(
+        memberships=memberships,
+        led_units=[m.unit for m in memberships if m.role == Membership.Role.LEADER],
     )
-    return {
-        "memberships": memberships,
-        "led_units": [m.unit for m in memberships if m.role == Membership.Role.LEADER],
-    }
 
 
-def teams_for(user: Any) -> list[Membership]:
+def for_teams_page(user: Any) -> list[Membership]:
+    """The teams list: the person's memberships of units in use, by name."""
     return list(
         Membership.objects.filter(user=user, unit__archived_at__isnull=True)
         .select_related("unit")
@@ -30,7 +35,21 @@ def teams_for(user: Any) -> list[Membership]:
     )
 
 
-def team_page(*, unit: Unit, user: Any) -> dict[str, Any]:
+@dataclass(frozen=True)
+class TeamPagePeople:
+    unit: Unit
+    leaders: list[Membership]
+    members: list[Membership]
+    in_unit: bool
+    children: list[Unit]
+    ancestors: list[tuple[Unit, bool]]
+
+    @property
+    def member_ids(self) -> list[int]:
+        return [m.user_id for m in self.leaders + self.members]
+
+
+def for_team_page(*, unit: Unit, user: Any) -> TeamPagePeople:
     """The team page's part about the organisation: the unit's people, leaders first, and
     the units around it that `user` may open."""
     memberships = list(
@@ -50,11 +69,11 @@ def team_page(*, unit: Unit, user: Any) -> dict[str, Any]:
     reachable = set(
         visible_units.filter(pk__in=[a.pk for a in ancestors]).values_list("pk", flat=True)
     )
-    return {
-        "unit": unit,
-        "leaders": [m for m in memberships if m.role == Membership.Role.LEADER],
-        "members": [m for m in memberships if m.role == Membership.Role.MEMBER],
-        "in_unit": any(m.user_id == user.pk for m in memberships),
-        "children": list(visible_units.active().filter(parent=unit).order_by("name")),
-        "ancestors": [(a, a.pk in reachable) for a in ancestors],
-    }
+    return TeamPagePeople(
+        unit=unit,
+        leaders=[m for m in memberships if m.role == Membership.Role.LEADER],
+        members=[m for m in memberships if m.role == Membership.Role.MEMBER],
+        in_unit=any(m.user_id == user.pk for m in memberships),
+        children=list(visible_units.active().filter(parent=unit).order_by("name")),
+        ancestors=[(a, a.pk in reachable) for a in ancestors],
+    )

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
-
 from core.access import Visibility
 from profiles.models import ProfileNote
 
 
-def notes_for_home(user: Any) -> QuerySet[ProfileNote]:
+def for_min_side(user: Any) -> list[ProfileNote]:
     """Min side: the person's own latest notes."""
-    return ProfileNote.objects.owned_by(user)[:5]
+    return list(ProfileNote.objects.owned_by(user)[:5])
 
 
-def shared_on_team_page(*, user: Any, member_ids: list[int]) -> list[ProfileNote]:
+def for_team_page(*, user: Any, member_ids: list[int]) -> list[ProfileNote]:
     """The notes the unit's people shared with their team or the organisation that `user`
     may read."""
     return list(
