@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
@@ -37,11 +38,17 @@ def home_unit_of(person: Any) -> Unit | None:
     return membership.unit if membership else None
 
 
-def checkins_for_home(user: Any) -> dict[str, Any]:
+@dataclass(frozen=True)
+class MinSideCheckins:
+    latest_checkins: list[CheckIn]
+    this_weeks_checkin: CheckIn | None
+
+
+def for_min_side(user: Any) -> MinSideCheckins:
     """Min side: the latest check-ins, and whether this week's is written, in one query."""
     latest = list(CheckIn.objects.owned_by(user).select_related("help_request")[:3])
     this_week = latest[0] if latest and latest[0].week == current_week() else None
-    return {"latest_checkins": latest, "this_weeks_checkin": this_week}
+    return MinSideCheckins(latest_checkins=latest, this_weeks_checkin=this_week)
 
 
 def shared_with_me(user: Any) -> models.QuerySet[CheckIn]:
@@ -56,7 +63,7 @@ def shared_with_me(user: Any) -> models.QuerySet[CheckIn]:
     )
 
 
-def shared_on_team_page(*, user: Any, member_ids: list[int]) -> list[CheckIn]:
+def for_team_page(*, user: Any, member_ids: list[int]) -> list[CheckIn]:
     """The latest check-ins the unit's people have shared with `user` (never their own)."""
     return list(
         CheckIn.objects.visible_to(user)

@@ -31,7 +31,7 @@ PUBLIC = {
     "accounts:password_forgot_sent",
     "accounts:password_link",
     "core:accessibility",
-    "core:language",
+    "accounts:language",
     "core:health_live",
     "core:health_ready",
     "oidc_authentication_init",
