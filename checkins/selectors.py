@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 
 from accounts.models import User
-from checkins.models import CheckIn, current_week
+from checkins.models import CheckIn, week_of
 from core.access import colleague_ids
 from organisation.models import HOME_UNIT_ORDER, Membership, Unit
 
@@ -42,13 +44,21 @@ def home_unit_of(person: Any) -> Unit | None:
 class MinSideCheckins:
     latest_checkins: list[CheckIn]
     this_weeks_checkin: CheckIn | None
+    # Whether this week's check-in may still be changed at `now`.
+    this_week_editable: bool
 
 
-def for_min_side(user: Any) -> MinSideCheckins:
-    """Min side: the latest check-ins, and whether this week's is written, in one query."""
+def for_min_side(user: Any, now: datetime) -> MinSideCheckins:
+    """Min side: the latest check-ins, and whether the check-in for the week of `now` is
+    written (and may still be changed), in one query."""
     latest = list(CheckIn.objects.owned_by(user).select_related("help_request")[:3])
-    this_week = latest[0] if latest and latest[0].week == current_week() else None
-    return MinSideCheckins(latest_checkins=latest, this_weeks_checkin=this_week)
+    week = week_of(timezone.localdate(now))
+    this_week = latest[0] if latest and latest[0].week == week else None
+    return MinSideCheckins(
+        latest_checkins=latest,
+        this_weeks_checkin=this_week,
+        this_week_editable=this_week is not None and this_week.is_editable(now),
+    )
 
 
 def shared_with_me(user: Any) -> models.QuerySet[CheckIn]:

@@ -4,7 +4,8 @@ its template reads."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 from checkins import selectors as checkins
@@ -22,34 +23,95 @@ from teamwork.models import Goal, HelpRequest, Team, WorkingAgreement
 
 
 @dataclass(frozen=True)
+class MemberWeek:
+    """Min side's first part, for everyone, in the order a person needs it."""
+
+    this_weeks_checkin: CheckIn | None
+    this_week_editable: bool
+    latest_checkins: list[CheckIn]
+    feedback_asks: list[FeedbackAsk]
+    sparring_waiting: list[SparringRequest]
+    colleague_requests: list[HelpRequest]
+    my_requests: list[HelpRequest]
+    goals_due: list[Goal]
+    recognitions: list[Recognition]
+
+
+def for_member_week(user: Any, now: datetime) -> MemberWeek:
+    """A member's week at `now`: their check-in, what others wait for them to answer, help
+    asked for in their teams, the goals they own that are due, and thanks received."""
+    checkins_ = checkins.for_min_side(user, now)
+    feedback_ = feedback.for_min_side(user)
+    teamwork_ = teamwork.for_member_week(user, now)
+    return MemberWeek(
+        this_weeks_checkin=checkins_.this_weeks_checkin,
+        this_week_editable=checkins_.this_week_editable,
+        latest_checkins=checkins_.latest_checkins,
+        feedback_asks=feedback_.feedback_asks,
+        sparring_waiting=feedback_.sparring_waiting,
+        colleague_requests=teamwork_.colleague_requests,
+        my_requests=teamwork_.my_requests,
+        goals_due=teamwork_.goals_due,
+        recognitions=recognition.for_member_week(user),
+    )
+
+
+@dataclass(frozen=True)
+class LeadersWeek:
+    """What waits for a leader in the units they lead now: only what people shared with
+    them and what the anonymity engine shows of their units."""
+
+    units: list[Unit]
+    help_requests: list[HelpRequest]
+    goals_due: list[Goal]
+    agreements_to_revisit: list[Team]
+
+
+def for_leaders_week(
+    user: Any, now: datetime, *, led_units: list[Unit] | None = None
+) -> LeadersWeek | None:
+    """The leader's week at `now`, or None for someone who leads no unit. `led_units` saves
+    reading them again when the caller has them (Min side reads the person's teams anyway)."""
+    units = organisation.led_units_of(user) if led_units is None else led_units
+    if not units:
+        return None
+    teamwork_ = teamwork.for_leaders_week(user, now)
+    return LeadersWeek(
+        units=units,
+        help_requests=teamwork_.help_requests,
+        goals_due=teamwork_.goals_due,
+        agreements_to_revisit=teamwork_.agreements_to_revisit,
+    )
+
+
+@dataclass(frozen=True)
 class MinSide:
     memberships: list[Membership]
     led_units: list[Unit]
     notes: list[ProfileNote]
-    latest_checkins: list[CheckIn]
-    this_weeks_checkin: CheckIn | None
-    colleague_requests: list[HelpRequest]
-    my_requests: list[HelpRequest]
-    feedback_asks: list[FeedbackAsk]
-    sparring_waiting: list[SparringRequest]
+    member: MemberWeek
+    leader: LeadersWeek | None
 
 
-def for_min_side(user: Any) -> MinSide:
+def for_min_side(user: Any, now: datetime) -> MinSide:
+    """Min side at `now`: the member's week, the leader's week for someone who leads, and
+    lower down their teams and notes."""
     teams = organisation.for_min_side(user)
-    notes = profiles.for_min_side(user)
-    checkins_ = checkins.for_min_side(user)
-    help_ = teamwork.for_min_side(user)
-    feedback_ = feedback.for_min_side(user)
+    member = for_member_week(user, now)
+    leader = for_leaders_week(user, now, led_units=teams.led_units)
+    if leader is not None:
+        # A request in a unit the person leads is in the leader's part; not twice.
+        shown = {help_request.pk for help_request in leader.help_requests}
+        member = replace(
+            member,
+            colleague_requests=[r for r in member.colleague_requests if r.pk not in shown],
+        )
     return MinSide(
         memberships=teams.memberships,
         led_units=teams.led_units,
-        notes=notes,
-        latest_checkins=checkins_.latest_checkins,
-        this_weeks_checkin=checkins_.this_weeks_checkin,
-        colleague_requests=help_.colleague_requests,
-        my_requests=help_.my_requests,
-        feedback_asks=feedback_.feedback_asks,
-        sparring_waiting=feedback_.sparring_waiting,
+        notes=profiles.for_min_side(user),
+        member=member,
+        leader=leader,
     )
 
 

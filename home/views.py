@@ -5,6 +5,7 @@ from typing import Any
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from core.http import AuthenticatedRequest
@@ -15,9 +16,10 @@ from organisation.selectors import for_teams_page
 
 @require_GET
 def index(request: AuthenticatedRequest) -> HttpResponse:
-    """ "Min side": where a person starts; their week's check-in, colleagues who ask for help,
+    """ "Min side": where a person starts; their week, the leader's week for someone who leads,
     their teams and their own notes."""
-    return render(request, "home/index.html", _context(for_min_side(request.user)))
+    page = for_min_side(request.user, timezone.now())
+    return render(request, "home/index.html", _context(page))
 
 
 @require_GET

@@ -1,0 +1,157 @@
+"""Min side as the week at a glance: the member's week for everyone, the leader's week for
+whoever leads a unit now, each showing only what its reader may read, in a number of queries
+that does not grow with the data."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from checkins.models import CheckIn, week_of
+from core.access import Visibility
+from home.selectors import for_leaders_week, for_member_week
+from organisation.models import Membership, Value
+from recognition.models import Recognition
+from teamwork.models import Goal, HelpRequest, Team
+
+pytestmark = pytest.mark.usefixtures("clock")
+
+
+def _goal(cast, title, *, owner, days, status=Goal.Status.ON_TRACK, unit=None, clock):
+    team = Team.objects.for_unit(unit or cast.team)
+    return Goal.objects.create(
+        team=team,
+        title=title,
+        owner=owner,
+        due_date=clock.today() + timedelta(days=days),
+        status=status,
+    )
+
+
+def _html(client_for, person):
+    response = client_for(person).get("/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_member_sees_the_goals_they_own_that_are_due(cast, clock):
+    _goal(cast, "Soon", owner=cast.alice, days=3, clock=clock)
+    _goal(cast, "Overdue", owner=cast.alice, days=-2, clock=clock)
+    _goal(cast, "Later", owner=cast.alice, days=30, clock=clock)
+    _goal(cast, "Done", owner=cast.alice, days=1, status=Goal.Status.DONE, clock=clock)
+    _goal(cast, "Bob's", owner=cast.bob, days=1, clock=clock)
+    week = for_member_week(cast.alice, clock.now())
+    assert [goal.title for goal in week.goals_due] == ["Overdue", "Soon"]
+
+
+def test_due_is_counted_from_the_time_given(cast, clock):
+    _goal(cast, "In three weeks", owner=cast.alice, days=21, clock=clock)
+    assert for_member_week(cast.alice, clock.now()).goals_due == []
+    later = for_member_week(cast.alice, clock.now() + timedelta(days=8))
+    assert [goal.title for goal in later.goals_due] == ["In three weeks"]
+
+
+def test_a_member_sees_thanks_received_and_the_checkin_of_the_week(cast, client_for, clock):
+    thanks = Recognition.objects.create(author=cast.bob, text="Tak for hjælpen", unit=cast.team)
+    thanks.recipients.set([cast.alice])
+    thanks.values.set([Value.objects.get_or_create(name="Nærvær")[0]])
+    CheckIn.objects.create(
+        owner=cast.alice,
+        week=week_of(clock.today()),
+        went_well="Workshoppen",
+        is_hard="Budgettet",
+        priorities="Releasen",
+    )
+    html = _html(client_for, cast.alice)
+    assert "Tak for hjælpen" in html and "Nærvær" in html
+    for text in ("Workshoppen", "Budgettet", "Releasen"):
+        assert text in html
+    # Bob wrote the thanks; it is not his to have received.
+    assert "Tak for hjælpen" not in _html(client_for, cast.bob).split('id="thanks-heading"')[1]
+
+
+def test_every_empty_state_says_what_to_do_next(cast, client_for):
+    html = _html(client_for, cast.alice)
+    for link in ("/checkins/new/", "/feedback/ask/", "/recognition/new/", "/teams/"):
+        assert f'href="{link}"' in html, link
+
+
+def test_the_leaders_week_is_for_leaders_only(cast, client_for, clock):
+    _goal(cast, "Teamets mål", owner=cast.bob, days=5, clock=clock)
+    HelpRequest.objects.create(asker=cast.bob, unit=cast.team, text="Hjælp med budgettet")
+    team = Team.objects.for_unit(cast.team)
+    team.agreements_revisit_on = clock.today() + timedelta(days=2)
+    team.save()
+    leader = _html(client_for, cast.lena)
+    assert "leaders-week-heading" in leader
+    week = leader.split('id="leaders-week-heading"')[1].split('id="checkins-heading"')[0]
+    assert "Teamets mål" in week
+    assert "Hjælp med budgettet" in week
+    assert f"/teams/{cast.team.pk}/agreements/" in week
+    # Not twice: the request in her unit is in her week, not again among colleagues' requests.
+    assert leader.count("Hjælp med budgettet") == 1
+    for person in (cast.alice, cast.eve, cast.ada):
+        assert "leaders-week-heading" not in _html(client_for, person), person
+    assert for_leaders_week(cast.alice, clock.now()) is None
+
+
+def test_a_former_leader_and_a_stranger_see_nothing_of_the_units_week(cast, client_for, clock):
+    _goal(cast, "Teamets mål", owner=cast.bob, days=5, clock=clock)
+    HelpRequest.objects.create(asker=cast.bob, unit=cast.team, text="Hjælp med budgettet")
+    Membership.objects.filter(user=cast.lena).delete()
+    for person in (cast.lena, cast.eve):
+        html = _html(client_for, person)
+        assert "Teamets mål" not in html and "Hjælp med budgettet" not in html, person
+        assert for_leaders_week(person, clock.now()) is None
+
+
+def test_the_leaders_week_keeps_other_units_out(cast, clock):
+    HelpRequest.objects.create(asker=cast.eve, unit=cast.other_team, text="Økonomis")
+    _goal(cast, "Økonomis mål", owner=cast.eve, days=1, unit=cast.other_team, clock=clock)
+    week = for_leaders_week(cast.lena, clock.now())
+    assert week is not None
+    assert week.help_requests == [] and week.goals_due == []
+
+
+def _queries(client):
+    client.get("/")  # warm: the session's once-a-minute renewal is not the page's cost
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/").status_code == 200
+    return len(ctx.captured_queries)
+
+
+def _a_week_of_everything(cast, person, clock, n):
+    week = week_of(clock.today()) - timedelta(weeks=n)
+    CheckIn.objects.create(owner=person, week=week, went_well="x", visibility=Visibility.TEAM)
+    HelpRequest.objects.create(asker=person, unit=cast.team, text=f"hjælp {n}")
+    _goal(cast, f"mål {n}", owner=person, days=n % 10, clock=clock)
+    thanks = Recognition.objects.create(author=cast.bob, text=f"tak {n}", unit=cast.team)
+    thanks.recipients.set([cast.alice, cast.lena, person])
+    thanks.values.set([Value.objects.get_or_create(name=f"Værdi {n % 3}")[0]])
+
+
+def test_query_counts_are_pinned_and_do_not_grow(cast, client_for, clock):
+    from accounts.models import User
+
+    member, leader = client_for(cast.alice), client_for(cast.lena)
+    _a_week_of_everything(cast, cast.alice, clock, 0)
+    before = [_queries(member), _queries(leader)]
+    for n in range(1, 25):
+        person = User.objects.create(username=f"extra{n}", first_name=f"Extra {n}")
+        Membership.objects.create(user=person, unit=cast.team)
+        _a_week_of_everything(cast, person, clock, n)
+        _a_week_of_everything(cast, cast.alice, clock, n)
+        team = Team.objects.for_unit(cast.team)
+        team.agreements_revisit_on = clock.today()
+        team.save()
+    after = [_queries(member), _queries(leader)]
+    assert before == after
+    # Pinned so a new query on Min side is a conscious choice. Both: the unread count in the
+    # header, the person's teams, notes, check-ins, feedback and sparring waiting, colleagues'
+    # and their own help requests, goals due (with the units whose goals they may read), thanks
+    # received with their values. A leader
+    # adds help requests, goals and agreements in her units.
+    assert after == [14, 17], after
