@@ -66,6 +66,11 @@ class LeadersWeek:
     goals_due: list[Goal]
     agreements_to_revisit: list[Team]
 
+    @property
+    def is_quiet(self) -> bool:
+        """Nothing waits: the Monday e-mail says so rather than listing zeros."""
+        return not (self.help_requests or self.goals_due or self.agreements_to_revisit)
+
 
 def for_leaders_week(
     user: Any, now: datetime, *, led_units: list[Unit] | None = None

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db.models import Q
+
 from accounts.models import User
 from notifications.kinds import Kind, all_kinds
-from notifications.models import NotificationSetting
+from notifications.models import Notification, NotificationSetting, OutgoingEmail
 
 
 @dataclass(frozen=True)
@@ -42,3 +44,19 @@ def preferences_for(user: User) -> list[Preference]:
         else:
             preferences.append(Preference(kind, row.in_app, row.email))
     return preferences
+
+
+def chosen_by(kind: Kind, *, not_told_for: str) -> list[int]:
+    """Ids of the active people who turned on a kind that is off by default (in Sparring or by
+    e-mail), less those already told for the occasion `not_told_for` (a notify_once key), in
+    one query: who a digest one asks for still goes to."""
+    told_in_app = Notification.objects.filter(kind=kind.name, key=not_told_for)
+    told_by_email = OutgoingEmail.objects.filter(kind=kind.name, key=not_told_for)
+    return list(
+        NotificationSetting.objects.filter(kind=kind.name, user__is_active=True)
+        .filter(Q(in_app=True) | Q(email=True))
+        .exclude(user_id__in=told_in_app.values("recipient_id"))
+        .exclude(user_id__in=told_by_email.values("recipient_id"))
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+    )
