@@ -109,13 +109,22 @@ class ReflectionForm(PersonalContentForm, forms.ModelForm):  # type: ignore[type
         value.empty_label = _("(none)")
 
 
-class ReplyForm(DesignSystemForm, forms.Form):
-    """A reply in a thread. The form only reads the text; what a reply may be (not empty, at
-    most 2000 characters) the service decides, and its message is the one shown."""
+class _ReplyText(forms.CharField):
+    """A reply's text: asked for, but what a reply may be (not empty, at most 2000 characters)
+    the service decides, so that its message is the one people see."""
 
-    text = forms.CharField(
+    def validate(self, value: Any) -> None:
+        pass
+
+
+class ReplyForm(DesignSystemForm, forms.Form):
+    """A reply in a thread. The form only reads the text; the service checks it."""
+
+    # The browser's own check would speak another language than the page; the service answers.
+    use_required_attribute = False
+
+    text = _ReplyText(
         label=_("Your reply"),
-        required=False,
         strip=False,
         widget=wide_textarea(3),
         help_text=_("Only the two of you read this thread. At most 2000 characters."),
