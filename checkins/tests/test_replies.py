@@ -418,3 +418,20 @@ def test_either_party_marks_a_talking_point_for_the_next_one_to_one(
     share(cast.alice, visibility=Visibility.PRIVATE)
     assert talking_points_between(cast.lena, cast.alice) == []
     assert talking_points_between(cast.bob, cast.alice) == []
+
+
+def test_the_owners_page_takes_the_same_queries_however_many_threads(cast, client_for, carl):
+    checkin = share(cast.alice, visibility=Visibility.TEAM)
+    alice = client_for(cast.alice)
+    url = checkin.get_absolute_url()
+    reply_create(checkin=checkin, author=cast.bob, text="Et svar")
+    alice.get(url)
+    with CaptureQueriesContext(connection) as one:
+        alice.get(url)
+    for person in (cast.lena, carl):
+        for n in range(3):
+            reply_create(checkin=checkin, author=person, text=f"Svar {n}")
+    with CaptureQueriesContext(connection) as three:
+        html = alice.get(url).content.decode()
+    assert html.count('class="reply"') == 7
+    assert len(three) == len(one)
