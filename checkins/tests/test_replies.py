@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 
+from accounts.models import User
 from checkins.models import CheckIn, Reply, Thread, current_week
 from checkins.selectors import (
     replies_waiting_for,
@@ -51,9 +52,9 @@ def share(owner, visibility=Visibility.LEADER, week=None, **texts):
 @pytest.fixture
 def carl(cast):
     """A third member of alice's team: a colleague who is not the reader."""
-    from conftest import _person
-
-    carl = _person("carl", "Carl", "Christensen")
+    carl = User.objects.create_user(
+        "carl", "carl@example.org", "x", first_name="Carl", last_name="Christensen"
+    )
     Membership.objects.create(user=carl, unit=cast.team)
     return carl
 
