@@ -199,9 +199,10 @@ class Thread(models.Model):
     """The conversation between a check-in's owner and one person it is shared with (the
     reader): one per check-in and reader, read by those two only."""
 
-    # A thread is about its check-in: it goes when the check-in does, never with a person.
+    # Nothing anyone wrote goes as a side effect: a check-in with replies to it is not deleted
+    # until the replies are (by their authors, or by a retention rule that handles both).
     checkin = models.ForeignKey(
-        CheckIn, on_delete=models.CASCADE, related_name="threads", verbose_name=_("check-in")
+        CheckIn, on_delete=models.PROTECT, related_name="threads", verbose_name=_("check-in")
     )
     reader = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -246,7 +247,7 @@ class Reply(PersonalContent):
     people in the thread, whatever `visibility` says."""
 
     thread = models.ForeignKey(
-        Thread, on_delete=models.CASCADE, related_name="replies", verbose_name=_("thread")
+        Thread, on_delete=models.PROTECT, related_name="replies", verbose_name=_("thread")
     )
     text = models.TextField(_("reply"), max_length=2000)
     edited_at = models.DateTimeField(_("edited"), null=True, blank=True)

@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
                 (
                     "checkin",
                     models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
+                        on_delete=django.db.models.deletion.PROTECT,
                         related_name="threads",
                         to="checkins.checkin",
                         verbose_name="check-in",
@@ -108,7 +108,7 @@ class Migration(migrations.Migration):
                 (
                     "thread",
                     models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
+                        on_delete=django.db.models.deletion.PROTECT,
                         related_name="replies",
                         to="checkins.thread",
                         verbose_name="thread",

@@ -330,6 +330,8 @@ def test_shared_with_me_takes_the_same_queries_for_many(cast, client_for):
     lena.get(url)
     with CaptureQueriesContext(connection) as few:
         assert lena.get(url).status_code == 200
+    Reply.objects.all().delete()
+    Thread.objects.all().delete()
     CheckIn.objects.all().delete()
     _many_shared(cast, 8)
     with CaptureQueriesContext(connection) as many:
