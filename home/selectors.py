@@ -29,6 +29,9 @@ class MemberWeek:
     this_weeks_checkin: CheckIn | None
     this_week_editable: bool
     latest_checkins: list[CheckIn]
+    # Threads waiting for the person's answer: on their own check-ins (and, for someone who
+    # leads nothing, on colleagues' check-ins shared with them).
+    replies_waiting: list[checkins.WaitingReply]
     feedback_asks: list[FeedbackAsk]
     sparring_waiting: list[SparringRequest]
     colleague_requests: list[HelpRequest]
@@ -37,9 +40,12 @@ class MemberWeek:
     recognitions: list[Recognition]
 
 
-def for_member_week(user: Any, now: datetime) -> MemberWeek:
+def for_member_week(
+    user: Any, now: datetime, *, replies: list[checkins.WaitingReply] | None = None
+) -> MemberWeek:
     """A member's week at `now`: their check-in, what others wait for them to answer, help
-    asked for in their teams, the goals they own that are due, and thanks received."""
+    asked for in their teams, the goals they own that are due, and thanks received.
+    `replies` are the threads waiting for the person, when the caller has read them."""
     checkins_ = checkins.for_min_side(user, now)
     feedback_ = feedback.for_min_side(user)
     teamwork_ = teamwork.for_member_week(user, now)
@@ -47,6 +53,7 @@ def for_member_week(user: Any, now: datetime) -> MemberWeek:
         this_weeks_checkin=checkins_.this_weeks_checkin,
         this_week_editable=checkins_.this_week_editable,
         latest_checkins=checkins_.latest_checkins,
+        replies_waiting=checkins.replies_waiting_for(user, now) if replies is None else replies,
         feedback_asks=feedback_.feedback_asks,
         sparring_waiting=feedback_.sparring_waiting,
         colleague_requests=teamwork_.colleague_requests,
@@ -62,6 +69,10 @@ class LeadersWeek:
     them and what the anonymity engine shows of their units."""
 
     units: list[Unit]
+    # Check-ins people shared with the leader (or with a team she is in) for this week.
+    shared_checkins: list[checkins.SharedCheckIn]
+    # Threads on others' check-ins where the owner answered and the leader has not.
+    replies_waiting: list[checkins.WaitingReply]
     help_requests: list[HelpRequest]
     goals_due: list[Goal]
     agreements_to_revisit: list[Team]
@@ -69,20 +80,35 @@ class LeadersWeek:
     @property
     def is_quiet(self) -> bool:
         """Nothing waits: the Monday e-mail says so rather than listing zeros."""
-        return not (self.help_requests or self.goals_due or self.agreements_to_revisit)
+        return not (
+            self.shared_checkins
+            or self.replies_waiting
+            or self.help_requests
+            or self.goals_due
+            or self.agreements_to_revisit
+        )
 
 
 def for_leaders_week(
-    user: Any, now: datetime, *, led_units: list[Unit] | None = None
+    user: Any,
+    now: datetime,
+    *,
+    led_units: list[Unit] | None = None,
+    replies: list[checkins.WaitingReply] | None = None,
 ) -> LeadersWeek | None:
-    """The leader's week at `now`, or None for someone who leads no unit. `led_units` saves
-    reading them again when the caller has them (Min side reads the person's teams anyway)."""
+    """The leader's week at `now`, or None for someone who leads no unit. `led_units` and
+    `replies` (all threads waiting for the person) save reading them again when the caller
+    has them (Min side reads the person's teams and replies anyway)."""
     units = organisation.led_units_of(user) if led_units is None else led_units
     if not units:
         return None
+    if replies is None:
+        replies = checkins.replies_waiting_for(user, now)
     teamwork_ = teamwork.for_leaders_week(user, now)
     return LeadersWeek(
         units=units,
+        shared_checkins=checkins.shared_with_me_this_week(user, now),
+        replies_waiting=[reply for reply in replies if not reply.on_my_checkin],
         help_requests=teamwork_.help_requests,
         goals_due=teamwork_.goals_due,
         agreements_to_revisit=teamwork_.agreements_to_revisit,
@@ -102,14 +128,16 @@ def for_min_side(user: Any, now: datetime) -> MinSide:
     """Min side at `now`: the member's week, the leader's week for someone who leads, and
     lower down their teams and notes."""
     teams = organisation.for_min_side(user)
-    member = for_member_week(user, now)
-    leader = for_leaders_week(user, now, led_units=teams.led_units)
+    replies = checkins.replies_waiting_for(user, now)
+    member = for_member_week(user, now, replies=replies)
+    leader = for_leaders_week(user, now, led_units=teams.led_units, replies=replies)
     if leader is not None:
-        # A request in a unit the person leads is in the leader's part; not twice.
+        # What is in the leader's part is not shown again in the member's.
         shown = {help_request.pk for help_request in leader.help_requests}
         member = replace(
             member,
             colleague_requests=[r for r in member.colleague_requests if r.pk not in shown],
+            replies_waiting=[reply for reply in replies if reply.on_my_checkin],
         )
     return MinSide(
         memberships=teams.memberships,

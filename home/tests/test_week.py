@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from checkins.models import CheckIn, week_of
+from checkins.services import reply_create
 from core.access import Visibility
 from home.selectors import for_leaders_week, for_member_week
 from organisation.models import Membership, Value
@@ -133,16 +134,31 @@ def _a_week_of_everything(cast, person, clock, n):
     thanks.values.set([Value.objects.get_or_create(name=f"Værdi {n % 3}")[0]])
 
 
+def _shared_and_answered(cast, person, clock):
+    """`person` shares this week's check-in with lena, who replies, and answers her back; a
+    colleague replies to alice's check-in of the same week."""
+    checkin = CheckIn.objects.create(
+        owner=person, week=week_of(clock.today()), went_well="x", visibility=Visibility.LEADER
+    )
+    reply = reply_create(checkin=checkin, author=cast.lena, text="Tak")
+    reply_create(checkin=checkin, author=person, text="Selv tak", thread=reply.thread)
+    mine = CheckIn.objects.filter(owner=cast.alice, week=week_of(clock.today())).first()
+    if mine is not None and mine.visibility == Visibility.TEAM:
+        reply_create(checkin=mine, author=person, text="Godt gået")
+
+
 def test_query_counts_are_pinned_and_do_not_grow(cast, client_for, clock):
     from accounts.models import User
 
     member, leader = client_for(cast.alice), client_for(cast.lena)
     _a_week_of_everything(cast, cast.alice, clock, 0)
+    _shared_and_answered(cast, cast.bob, clock)
     before = [_queries(member), _queries(leader)]
     for n in range(1, 25):
         person = User.objects.create(username=f"extra{n}", first_name=f"Extra {n}")
         Membership.objects.create(user=person, unit=cast.team)
         _a_week_of_everything(cast, person, clock, n)
+        _shared_and_answered(cast, person, clock)
         _a_week_of_everything(cast, cast.alice, clock, n)
         team = Team.objects.for_unit(cast.team)
         team.agreements_revisit_on = clock.today()
@@ -150,8 +166,80 @@ def test_query_counts_are_pinned_and_do_not_grow(cast, client_for, clock):
     after = [_queries(member), _queries(leader)]
     assert before == after
     # Pinned so a new query on Min side is a conscious choice. Both: the unread count in the
-    # header, the person's teams, notes, check-ins, feedback and sparring waiting, colleagues'
-    # and their own help requests, goals due (with the units whose goals they may read), thanks
-    # received with their values. A leader
-    # adds help requests, goals and agreements in her units.
-    assert after == [14, 17], after
+    # header, the person's teams, notes, check-ins, replies waiting, feedback and sparring
+    # waiting, colleagues' and their own help requests, goals due (with the units whose goals
+    # they may read), thanks received with their values. A leader adds the check-ins shared
+    # with her this week with their reply counts, and help requests, goals and agreements in
+    # her units.
+    assert after == [15, 20], after
+
+
+def test_the_leader_sees_what_was_shared_with_her_this_week_with_every_field(
+    cast, client_for, clock
+):
+    this_week = week_of(clock.today())
+    CheckIn.objects.create(
+        owner=cast.alice,
+        week=this_week,
+        went_well="Delt godt",
+        is_hard="Delt svært",
+        priorities="Delt prioritet",
+        help_needed="Delt hjælp",
+        visibility=Visibility.LEADER,
+    )
+    CheckIn.objects.create(owner=cast.bob, week=this_week, went_well="Bobs private")
+    CheckIn.objects.create(
+        owner=cast.eve, week=this_week, went_well="Eves team", visibility=Visibility.TEAM
+    )
+    CheckIn.objects.create(
+        owner=cast.alice,
+        week=this_week - timedelta(weeks=1),
+        went_well="Sidste uges",
+        visibility=Visibility.LEADER,
+    )
+    week = for_leaders_week(cast.lena, clock.now())
+    assert week is not None
+    (shared,) = week.shared_checkins
+    assert (shared.went_well, shared.is_hard, shared.priorities, shared.help_needed) == (
+        "Delt godt",
+        "Delt svært",
+        "Delt prioritet",
+        "Delt hjælp",
+    )
+    html = _html(client_for, cast.lena)
+    for text in ("Delt godt", "Delt svært", "Delt prioritet", "Delt hjælp"):
+        assert text in html
+    for text in ("Bobs private", "Eves team", "Sidste uges"):
+        assert text not in html
+
+
+def test_a_checkin_shared_with_the_team_is_for_the_current_team_only(cast, clock):
+    CheckIn.objects.create(
+        owner=cast.alice,
+        week=week_of(clock.today()),
+        went_well="Til teamet",
+        visibility=Visibility.TEAM,
+    )
+    week = for_leaders_week(cast.lena, clock.now())
+    assert week is not None and [c.went_well for c in week.shared_checkins] == ["Til teamet"]
+    # Lena leads another unit now, not alice's.
+    Membership.objects.filter(user=cast.lena).update(unit=cast.other_team)
+    week = for_leaders_week(cast.lena, clock.now())
+    assert week is not None and week.shared_checkins == []
+
+
+def test_replies_wait_for_the_one_who_has_to_answer(cast, clock):
+    checkin = CheckIn.objects.create(
+        owner=cast.alice, week=week_of(clock.today()), visibility=Visibility.LEADER
+    )
+    reply = reply_create(checkin=checkin, author=cast.lena, text="Hvordan går det?")
+    waiting = for_member_week(cast.alice, clock.now()).replies_waiting
+    assert [r.other_name for r in waiting] == ["Lena Lund"]
+    leader = for_leaders_week(cast.lena, clock.now())
+    assert leader is not None and leader.replies_waiting == []
+    reply_create(checkin=checkin, author=cast.alice, text="Fint", thread=reply.thread)
+    assert for_member_week(cast.alice, clock.now()).replies_waiting == []
+    leader = for_leaders_week(cast.lena, clock.now())
+    assert leader is not None and [r.other_name for r in leader.replies_waiting] == [
+        "Alice Andersen"
+    ]
