@@ -100,7 +100,8 @@ def test_query_counts_do_not_grow_with_the_team(cast, client_for):
     # values (more in test_week.py); the team page: shared check-ins, help requests, goals,
     # agreements (the team's settings come with the unit) and the team's recognition with its
     # people, values and reactions (and the person's units and received recognition, which
-    # decide what of it they may read); shared with me: the check-ins and their reply counts.
+    # decide what of it they may read); the check-ins shared with one: the check-ins, their
+    # count and the replies to each.
     assert after == [15, 21, 4, 5, 6, 6, 5], after
 
 
