@@ -61,7 +61,7 @@ def help_request_create(
     if not Membership.objects.filter(user=asker, unit=unit).exists():
         raise TeamworkError(_("You can only ask a team you are part of."))
     request = HelpRequest.objects.create(asker=asker, unit=unit, scope=scope, text=text.strip())
-    # Lazy: notifications render the text in the installation's language, not the asker's.
+    # Lazy: notifications render the text in each recipient's language, not the asker's.
     message = format_lazy(
         gettext_lazy("{name} asks for help: {text}"),
         name=asker.display_name,

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import User
+from accounts.services import password_forgot_request
 from checkins import reminders as checkin_reminders
 from conftest import COPENHAGEN, FROZEN_AT
 from core.access import Visibility
@@ -270,3 +271,13 @@ def test_a_reminder_is_sent_once_per_week_and_round_across_two_worker_ticks(
     )
     call_command("worker", "--once")
     assert Notification.objects.filter(recipient=cast.alice, kind="checkin_reminder").count() == 2
+
+
+@pytest.mark.parametrize(
+    ("language", "subject"),
+    [("", "Sparring: vælg en ny adgangskode"), ("en", "Sparring: choose a new password")],
+)
+def test_account_emails_are_in_the_persons_language_too(cast, language, subject):
+    User.objects.filter(pk=cast.alice.pk).update(language=language)
+    password_forgot_request(email="alice@example.org", address="127.0.0.1", now=FROZEN_AT)
+    assert OutgoingEmail.objects.get(recipient=cast.alice).subject == subject
