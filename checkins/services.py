@@ -104,6 +104,9 @@ def _tell_leaders(checkin: CheckIn) -> None:
             name=checkin.owner.display_name,
             week=checkin.iso_week,
         ),
+        subject=format_lazy(
+            gettext_lazy("{name} shared a check-in with you"), name=checkin.owner.display_name
+        ),
         url=checkin.get_absolute_url(),
     )
 
@@ -185,7 +188,15 @@ def reply_create(
             name=author.display_name,
             week=checkin.iso_week,
         )
-    notify(recipient=recipient, kind="checkin_reply", text=message, url=thread.get_absolute_url())
+    notify(
+        recipient=recipient,
+        kind="checkin_reply",
+        text=message,
+        subject=format_lazy(
+            gettext_lazy("{name} replied about a check-in"), name=author.display_name
+        ),
+        url=thread.get_absolute_url(),
+    )
     return reply
 
 

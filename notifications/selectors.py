@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from accounts.models import User
 from notifications.kinds import Kind, all_kinds
-from notifications.models import NotificationSetting
+from notifications.models import EmailOff, NotificationSetting
 
 
 @dataclass(frozen=True)
@@ -42,3 +42,8 @@ def preferences_for(user: User) -> list[Preference]:
         else:
             preferences.append(Preference(kind, row.in_app, row.email))
     return preferences
+
+
+def email_is_on(user: User) -> bool:
+    """False when the person has turned all notification e-mail off."""
+    return not EmailOff.objects.filter(user=user).exists()

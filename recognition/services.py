@@ -62,6 +62,7 @@ def recognition_create(
                 name=author.display_name,
                 text=Truncator(" ".join(text.split())).chars(120),
             ),
+            subject=format_lazy(gettext_lazy("{name} thanked you"), name=author.display_name),
             url=recognition.get_absolute_url(),
         )
     chat_post(
