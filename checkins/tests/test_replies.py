@@ -140,7 +140,8 @@ def test_no_content_in_notifications_or_emails(cast, thread, client_for):
                 assert secret not in text
     # A subject names the event and who acted, never what anyone wrote.
     assert {e.subject for e in OutgoingEmail.objects.filter(recipient=cast.lena)} <= {
-        "Alice Andersen har svaret på et check-in"
+        "Alice Andersen har delt et check-in med dig",
+        "Alice Andersen har svaret på et check-in",
     }
 
 
