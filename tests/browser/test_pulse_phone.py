@@ -95,6 +95,8 @@ def test_wellbeing_on_a_phone_and_a_desktop(new_page, live_server, cast, rounds,
 
         member = new_page(viewport=screen, **options)
         login(member, live_server, who)
+        visit(member, live_server.url + reverse("pulse:index"))
+        _fits(member)
         visit(member, live_server.url + reverse("pulse:results", args=[cast.team.pk]))
         _fits(member)
         expect(member.locator("main")).to_contain_text(words["since"])
@@ -129,4 +131,8 @@ def test_wellbeing_on_a_phone_and_a_desktop(new_page, live_server, cast, rounds,
         _fits(ada)
         ada.locator(f"#id_units_{cast.team.pk}").check()
         expect(ada.locator("#audience-size")).to_contain_text(f"7 {words['asked']}")
+        # By keyboard: a unit beside it, ticked with the space bar, adds its five.
+        ada.locator(f"#id_units_{cast.other_team.pk}").focus()
+        ada.keyboard.press("Space")
+        expect(ada.locator("#audience-size")).to_contain_text(f"12 {words['asked']}")
         check(ada)
