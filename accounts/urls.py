@@ -15,4 +15,5 @@ urlpatterns = [
         views.password_link,
         name="password_link",
     ),
+    path("language/<str:code>/", views.language, name="language"),
 ]

@@ -11,11 +11,12 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import check_for_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 from mozilla_django_oidc import views as oidc_views
 
 from accounts.forms import LoginForm, PasswordChangeOwnForm, PasswordForgotForm, PasswordSetForm
@@ -28,6 +29,7 @@ from accounts.services import (
     password_forgot_request,
     password_link_person,
     password_set_by_link,
+    person_language_set,
 )
 from core.http import AuthenticatedRequest
 
@@ -189,5 +191,31 @@ def password_change_view(request: AuthenticatedRequest) -> HttpResponse:
             )
         else:
             messages.success(request, _("Your password is changed."))
-        return redirect("core:home")
+        return redirect("home:index")
     return render(request, "accounts/password_change.html", {"form": form})
+
+
+@login_not_required
+@require_GET
+def language(request: HttpRequest, code: str) -> HttpResponse:
+    """Switch language with a plain link and go back. The choice is kept in a cookie for this
+    browser and, for a person who is logged in, on their account (so GET changes nothing but
+    the person's own preference)."""
+    target = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    if check_for_language(code) and code in dict(settings.LANGUAGES):
+        if request.user.is_authenticated:
+            person_language_set(person=request.user, code=code)
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            code,
+            max_age=365 * 24 * 3600,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite="Lax",
+        )
+    return response

@@ -126,7 +126,7 @@ def _measure(runs: int) -> dict[str, Any]:
     from django.db import connection
 
     from accounts.models import User
-    from organisation.demo import demo_create
+    from home.demo import demo_create
     from organisation.import_jobs import import_check_start, import_confirm, import_jobs_run
     from organisation.models import ImportJob
 

@@ -176,7 +176,7 @@ def _measure(database: str, people: int, requests: int) -> DatabaseResult:
 
     from accounts.models import User
     from feedback.models import Feedback
-    from organisation.demo import demo_create
+    from home.demo import demo_create
     from organisation.models import Membership, Unit
     from recognition.models import Recognition
 

@@ -75,8 +75,8 @@ def _measure(database: str, people: int, runs: int) -> WorkerResult:
     from accounts.models import User
     from checkins.models import ReminderRound
     from checkins.reminders import remind_to_check_in
+    from home.demo import demo_create
     from notifications.models import Notification, OutgoingEmail
-    from organisation.demo import demo_create
     from organisation.models import Unit
     from pulse.models import Question, Survey
     from pulse.services import round_open

@@ -107,3 +107,50 @@ class ReflectionForm(PersonalContentForm, forms.ModelForm):  # type: ignore[type
         # A value taken out of use stays on the reflections that already have it.
         value.queryset = Value.objects.filter(Q(is_active=True) | Q(pk=self.instance.value_id))
         value.empty_label = _("(none)")
+
+
+class _ReplyText(forms.CharField):
+    """A reply's text: asked for, but what a reply may be (not empty, at most 2000 characters)
+    the service decides, so that its message is the one people see."""
+
+    def validate(self, value: Any) -> None:
+        pass
+
+
+class ReplyForm(DesignSystemForm, forms.Form):
+    """A reply in a thread. The form only reads the text; the service checks it."""
+
+    # The browser's own check would speak another language than the page; the service answers.
+    use_required_attribute = False
+
+    text = _ReplyText(
+        label=_("Your reply"),
+        strip=False,
+        widget=wide_textarea(3),
+        help_text=_("Only the two of you read this thread. At most 2000 characters."),
+    )
+
+    def __init__(self, *args: Any, key: str = "", **kwargs: Any) -> None:
+        # Several reply forms on one page (one per thread) need ids of their own.
+        if key:
+            kwargs.setdefault("auto_id", f"id_%s_{key}")
+        super().__init__(*args, **kwargs)
+        self._describe()
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        self._describe()
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        # The service's message comes after cleaning; the field says so too.
+        super().add_error(field, error)
+        self._describe()
+
+    def _describe(self) -> None:
+        """Hint and error named by this form's own ids, not the shared `id_text`."""
+        attrs = self.fields["text"].widget.attrs
+        field_id = self["text"].auto_id
+        invalid = bool(self._errors and self._errors.get("text"))  # type: ignore[attr-defined]
+        attrs["aria-describedby"] = f"{field_id}-hint" + (f" {field_id}-error" if invalid else "")
+        if invalid:
+            attrs["aria-invalid"] = "true"

@@ -6,6 +6,7 @@ access layer."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -14,7 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.access import PersonalContent, Visibility
+from core.access import (
+    PersonalContent,
+    PersonalQuerySet,
+    Visibility,
+    can_read,
+    colleague_ids,
+    leader_ids_of,
+)
 from organisation.models import Value
 from teamwork.models import HelpRequest
 
@@ -157,3 +165,110 @@ class ReminderRound(models.Model):
 
     def __str__(self) -> str:
         return self.day.isoformat()
+
+
+# --- Replies to a shared check-in ------------------------------------------------------------
+
+
+class ThreadQuerySet(models.QuerySet["Thread"]):
+    def visible_to(self, user: Any) -> ThreadQuerySet:
+        """The check-in's owner and the thread's reader, and only while the reader may read the
+        check-in: taken back to private, or the reader no longer its owner's leader or
+        colleague, the thread is hidden from both (and kept)."""
+        if not can_read(user):
+            return self.none()
+        readable = CheckIn.objects.visible_to(user).exclude(owner=user).values("pk")
+        return self.filter(
+            models.Q(reader=user, checkin__in=readable)
+            | models.Q(
+                checkin__owner=user,
+                checkin__visibility=Visibility.LEADER,
+                reader_id__in=leader_ids_of(user),
+                reader__is_active=True,
+            )
+            | models.Q(
+                checkin__owner=user,
+                checkin__visibility=Visibility.TEAM,
+                reader_id__in=colleague_ids(user),
+                reader__is_active=True,
+            )
+        )
+
+
+class Thread(models.Model):
+    """The conversation between a check-in's owner and one person it is shared with (the
+    reader): one per check-in and reader, read by those two only."""
+
+    # Nothing anyone wrote goes as a side effect: a check-in with replies to it is not deleted
+    # until the replies are (by their authors, or by a retention rule that handles both).
+    checkin = models.ForeignKey(
+        CheckIn, on_delete=models.PROTECT, related_name="threads", verbose_name=_("check-in")
+    )
+    reader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="checkin_threads",
+        verbose_name=_("reader"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = ThreadQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("reply thread")
+        verbose_name_plural = _("reply threads")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["checkin", "reader"], name="thread_one_per_reader")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.checkin_id}/{self.reader_id}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.checkin.get_absolute_url()}#thread-{self.pk}"
+
+    def other_party(self, user: Any) -> Any:
+        """Who `user` talks with in this thread."""
+        return self.reader if self.checkin.owner_id == user.pk else self.checkin.owner
+
+
+class ReplyQuerySet(PersonalQuerySet["Reply"]):
+    def visible_to(self, user: Any) -> ReplyQuerySet:
+        """A reply is read by the two people in its thread, while the thread is readable."""
+        return self.filter(thread__in=Thread.objects.visible_to(user).values("pk"))
+
+    def talking_points(self) -> ReplyQuerySet:
+        return self.filter(talking_point=True, talked_about_at__isnull=True)
+
+
+class Reply(PersonalContent):
+    """One message in a thread. It belongs to its author (`owner`); its readers are the two
+    people in the thread, whatever `visibility` says."""
+
+    thread = models.ForeignKey(
+        Thread, on_delete=models.PROTECT, related_name="replies", verbose_name=_("thread")
+    )
+    text = models.TextField(_("reply"), max_length=2000)
+    edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
+    talking_point = models.BooleanField(
+        _("take this up at our next 1:1"),
+        default=False,
+        help_text=_("Either of you can mark a reply to talk about at your next 1:1."),
+    )
+    # Set by the conversation that took the point up, so it is offered only once.
+    talked_about_at = models.DateTimeField(_("talked about"), null=True, blank=True)
+
+    objects = ReplyQuerySet.as_manager()  # type: ignore[misc]
+
+    class Meta:
+        verbose_name = _("reply")
+        verbose_name_plural = _("replies")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["thread", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    def get_absolute_url(self) -> str:
+        return f"{self.thread.checkin.get_absolute_url()}#reply-{self.pk}"

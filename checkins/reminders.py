@@ -3,7 +3,7 @@ not written this week's check-in yet. Once a week at most; no streaks, no naggin
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime
 
 from django.db.models import Q
 from django.urls import reverse
@@ -15,10 +15,7 @@ from checkins.models import CheckIn, ReminderRound, week_of
 from notifications.scheduler import periodic
 from notifications.services import notify_each_once
 from organisation.models import Unit
-from teamwork.models import DEFAULT_CHECKIN_WEEKDAY
-
-# A reminder belongs to the working day, not to the minute after midnight.
-REMIND_FROM = time(9, 0)
+from teamwork.models import DEFAULT_CHECKIN_WEEKDAY, REMIND_FROM
 
 
 @periodic("checkin_reminder")

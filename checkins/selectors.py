@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db import models
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.utils import timezone
 
 from accounts.models import User
-from checkins.models import CheckIn, current_week
+from checkins.models import CheckIn, Reply, Thread, current_week, week_of
 from core.access import colleague_ids
 from organisation.models import HOME_UNIT_ORDER, Membership, Unit
 
@@ -37,11 +42,17 @@ def home_unit_of(person: Any) -> Unit | None:
     return membership.unit if membership else None
 
 
-def checkins_for_home(user: Any) -> dict[str, Any]:
+@dataclass(frozen=True)
+class MinSideCheckins:
+    latest_checkins: list[CheckIn]
+    this_weeks_checkin: CheckIn | None
+
+
+def for_min_side(user: Any) -> MinSideCheckins:
     """Min side: the latest check-ins, and whether this week's is written, in one query."""
     latest = list(CheckIn.objects.owned_by(user).select_related("help_request")[:3])
     this_week = latest[0] if latest and latest[0].week == current_week() else None
-    return {"latest_checkins": latest, "this_weeks_checkin": this_week}
+    return MinSideCheckins(latest_checkins=latest, this_weeks_checkin=this_week)
 
 
 def shared_with_me(user: Any) -> models.QuerySet[CheckIn]:
@@ -56,7 +67,7 @@ def shared_with_me(user: Any) -> models.QuerySet[CheckIn]:
     )
 
 
-def shared_on_team_page(*, user: Any, member_ids: list[int]) -> list[CheckIn]:
+def for_team_page(*, user: Any, member_ids: list[int]) -> list[CheckIn]:
     """The latest check-ins the unit's people have shared with `user` (never their own)."""
     return list(
         CheckIn.objects.visible_to(user)
@@ -64,3 +75,210 @@ def shared_on_team_page(*, user: Any, member_ids: list[int]) -> list[CheckIn]:
         .exclude(owner=user)
         .select_related("owner")[:10]
     )
+
+
+# --- Shared check-ins and their replies --------------------------------------------------------
+
+# A thread whose last word is the other person's waits this long for an answer; after that it
+# is left alone rather than nagging about last month.
+WAITING_FOR = timedelta(weeks=4)
+
+
+@dataclass(frozen=True)
+class SharedCheckIn:
+    """A check-in someone shared with the reader, with all they wrote (never their energy,
+    which is the owner's alone) and how many replies the reader's thread holds."""
+
+    checkin_id: int
+    url: str
+    owner_name: str
+    week_label: str
+    sharing_label: str
+    went_well: str
+    is_hard: str
+    priorities: str
+    help_needed: str
+    reply_count: int
+
+    @property
+    def reply_url(self) -> str:
+        return f"{self.url}#replies"
+
+
+def _as_shared(user: User, checkins: list[CheckIn]) -> list[SharedCheckIn]:
+    """The check-ins as the reader sees them, with their reply counts in one more query."""
+    counts = dict(
+        Reply.objects.filter(thread__reader=user, thread__checkin__in=[c.pk for c in checkins])
+        .values("thread__checkin")
+        .annotate(n=Count("pk"))
+        .values_list("thread__checkin", "n")
+    )
+    return [
+        SharedCheckIn(
+            checkin_id=checkin.pk,
+            url=checkin.get_absolute_url(),
+            owner_name=checkin.owner.display_name,
+            week_label=checkin.week_label,
+            sharing_label=checkin.sharing_label,
+            went_well=checkin.went_well,
+            is_hard=checkin.is_hard,
+            priorities=checkin.priorities,
+            help_needed=checkin.help_needed,
+            reply_count=counts.get(checkin.pk, 0),
+        )
+        for checkin in checkins
+    ]
+
+
+def shared_with_me_page(user: User, *, page: str | None, per_page: int = 20) -> Page[Any]:
+    """One page of "Shared with me", newest week first: three queries whatever its length."""
+    paged: Page[Any] = Paginator(shared_with_me(user), per_page).get_page(page)
+    paged.object_list = _as_shared(user, list(paged.object_list))
+    return paged
+
+
+def shared_with_me_this_week(user: User, now: datetime) -> list[SharedCheckIn]:
+    """The check-ins shared with `user` for the week `now` falls in, for the leader's week."""
+    week = week_of(timezone.localdate(now))
+    return _as_shared(user, list(shared_with_me(user).filter(week=week)))
+
+
+@dataclass(frozen=True)
+class ReplyView:
+    reply_id: int
+    author_name: str
+    text: str
+    written_at: datetime
+    edited_at: datetime | None
+    is_mine: bool
+    talking_point: bool
+    talked_about: bool
+
+
+@dataclass(frozen=True)
+class ThreadView:
+    """A thread on a check-in's page, named by the person the viewer talks with in it."""
+
+    thread_id: int
+    other_name: str
+    replies: list[ReplyView]
+
+
+def threads_on_checkin(user: User, checkin: CheckIn) -> list[ThreadView]:
+    """The threads `user` may read on `checkin`: all of them for its owner, their own for a
+    reader. Two queries."""
+    threads = (
+        Thread.objects.visible_to(user)
+        .filter(checkin=checkin)
+        .select_related("reader")
+        .prefetch_related(
+            Prefetch(
+                "replies",
+                queryset=Reply.objects.select_related("owner").order_by("created_at", "pk"),
+            )
+        )
+    )
+    is_owner = checkin.is_owned_by(user)
+    return [
+        ThreadView(
+            thread_id=thread.pk,
+            other_name=(thread.reader if is_owner else checkin.owner).display_name,
+            replies=[_reply_view(user, reply) for reply in thread.replies.all()],
+        )
+        for thread in threads
+    ]
+
+
+def _reply_view(user: User, reply: Reply) -> ReplyView:
+    return ReplyView(
+        reply_id=reply.pk,
+        author_name=reply.owner.display_name,
+        text=reply.text,
+        written_at=reply.created_at,
+        edited_at=reply.edited_at,
+        is_mine=reply.owner_id == user.pk,
+        talking_point=reply.talking_point,
+        talked_about=reply.talked_about_at is not None,
+    )
+
+
+@dataclass(frozen=True)
+class WaitingReply:
+    """A thread where the other person had the last word and `user` has not answered."""
+
+    thread_id: int
+    url: str
+    other_name: str
+    week_label: str
+    last_reply_at: datetime
+    on_my_checkin: bool
+
+
+def replies_waiting_for(user: User, now: datetime) -> list[WaitingReply]:
+    """Threads `user` may read whose last reply is the other person's, from the last four
+    weeks, newest first: one query."""
+    last = Reply.objects.filter(thread=OuterRef("pk")).order_by("-created_at", "-pk")
+    threads = (
+        Thread.objects.visible_to(user)
+        .annotate(
+            last_author=Subquery(last.values("owner_id")[:1]),
+            last_reply_at=Subquery(last.values("created_at")[:1]),
+        )
+        .filter(last_reply_at__gte=now - WAITING_FOR)
+        .exclude(last_author=user.pk)
+        .select_related("checkin__owner", "reader")
+        .order_by("-last_reply_at", "-pk")
+    )
+    waiting = []
+    for thread in threads:
+        mine = thread.checkin.owner_id == user.pk
+        waiting.append(
+            WaitingReply(
+                thread_id=thread.pk,
+                url=thread.get_absolute_url(),
+                other_name=(thread.reader if mine else thread.checkin.owner).display_name,
+                week_label=thread.checkin.week_label,
+                last_reply_at=thread.last_reply_at,  # type: ignore[attr-defined]
+                on_my_checkin=mine,
+            )
+        )
+    return waiting
+
+
+@dataclass(frozen=True)
+class TalkingPoint:
+    reply_id: int
+    author_name: str
+    text: str
+    written_at: datetime
+    week_label: str
+    url: str
+
+
+def talking_points_between(person: User, other: User) -> list[TalkingPoint]:
+    """Replies either of the two marked "take this up at our next 1:1" and no conversation has
+    taken up yet, from the threads between them that `person` may still read, oldest first.
+
+    The seam for conversations: the conversations app consumes this to put the points on the
+    agenda of the next 1:1 between `person` and `other`, and sets `talked_about_at` on the
+    replies it took up (so each is offered once). One query."""
+    between = Thread.objects.visible_to(person).filter(
+        Q(checkin__owner=person, reader=other) | Q(checkin__owner=other, reader=person)
+    )
+    replies = (
+        Reply.objects.talking_points()
+        .filter(thread__in=between.values("pk"))
+        .select_related("owner", "thread__checkin")
+        .order_by("created_at", "pk")
+    )
+    return [
+        TalkingPoint(
+            reply_id=reply.pk,
+            author_name=reply.owner.display_name,
+            text=reply.text,
+            written_at=reply.created_at,
+            week_label=reply.thread.checkin.week_label,
+            url=reply.get_absolute_url(),
+        )
+        for reply in replies
+    ]

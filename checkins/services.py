@@ -1,15 +1,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from checkins.models import CheckIn, Reflection
+from checkins.models import CheckIn, Reflection, Reply, Thread
 from checkins.selectors import home_unit_of, leaders_of
-from core.access import Visibility
+from core.access import Visibility, leader_ids_of
+from notifications.services import notify, notify_each_once
 from organisation.models import Value
 from teamwork.models import HelpRequest
 from teamwork.services import (
@@ -59,10 +62,13 @@ def checkin_write(
             checkin = CheckIn.objects.select_for_update().get(owner=owner, week=week)
     if not checkin.is_editable():
         raise CheckInError(_("This check-in can no longer be changed."))
+    was_shared_with_leader = checkin.visibility == Visibility.LEADER
     checkin.energy = energy
     checkin.went_well, checkin.is_hard, checkin.priorities, checkin.help_needed = texts
     checkin.visibility = visibility
     checkin.save()
+    if visibility == Visibility.LEADER and not was_shared_with_leader:
+        _tell_leaders(checkin)
 
     asked = checkin.help_request
     if checkin.help_needed:
@@ -85,6 +91,23 @@ def checkin_write(
     return checkin
 
 
+def _tell_leaders(checkin: CheckIn) -> None:
+    """Tell the owner's leaders that a check-in is shared with them: once per check-in and
+    leader (sharing it again after taking it back says nothing new), and never what it says."""
+    leaders = User.objects.filter(pk__in=leader_ids_of(checkin.owner), is_active=True)
+    notify_each_once(
+        recipients=list(leaders.values_list("pk", flat=True)),
+        kind="checkin_shared",
+        key=f"checkin-{checkin.pk}",
+        text=format_lazy(
+            gettext_lazy("{name} shared their check-in for week {week} with you."),
+            name=checkin.owner.display_name,
+            week=checkin.iso_week,
+        ),
+        url=checkin.get_absolute_url(),
+    )
+
+
 @transaction.atomic
 def reflection_save(
     *,
@@ -105,3 +128,92 @@ def reflection_save(
 @transaction.atomic
 def reflection_delete(*, reflection: Reflection) -> None:
     reflection.delete()
+
+
+# --- Replies to a shared check-in ------------------------------------------------------------
+
+REPLY_MAX_LENGTH = 2000
+
+
+class ReplyError(ValueError):
+    """A reply that cannot be saved; the message is for the person writing it."""
+
+
+def _clean_reply(text: str) -> str:
+    text = text.strip()
+    if not text:
+        raise ReplyError(_("An empty reply cannot be sent: write a few words."))
+    if len(text) > REPLY_MAX_LENGTH:
+        raise ReplyError(
+            _("A reply can be at most %(max)d characters; this one has %(length)d.")
+            % {"max": REPLY_MAX_LENGTH, "length": len(text)}
+        )
+    return text
+
+
+@transaction.atomic
+def reply_create(
+    *, checkin: CheckIn, author: User, text: str, thread: Thread | None = None
+) -> Reply:
+    """`author` writes in a thread about `checkin`: a reader in their own thread (made at their
+    first reply), the owner in the thread with one reader. The other party is told that there
+    is a reply, never what it says. The caller has found the check-in (and the thread) through
+    the access layer; this checks again who may write where."""
+    text = _clean_reply(text)
+    if checkin.is_owned_by(author):
+        if thread is None or thread.checkin_id != checkin.pk:
+            raise ReplyError(_("Answer in the thread of the person who replied to you."))
+    elif thread is None:
+        if not CheckIn.objects.visible_to(author).filter(pk=checkin.pk).exists():
+            raise ReplyError(_("This check-in is no longer shared with you."))
+        thread, _created = Thread.objects.get_or_create(checkin=checkin, reader=author)
+    if not Thread.objects.visible_to(author).filter(pk=thread.pk).exists():
+        raise ReplyError(_("This check-in is no longer shared with you."))
+    reply = Reply.objects.create(
+        owner=author, thread=thread, text=text, visibility=Visibility.SHARED
+    )
+    recipient = thread.reader if checkin.is_owned_by(author) else checkin.owner
+    if checkin.is_owned_by(author):
+        message = format_lazy(
+            gettext_lazy("{name} answered your reply to their check-in for week {week}."),
+            name=author.display_name,
+            week=checkin.iso_week,
+        )
+    else:
+        message = format_lazy(
+            gettext_lazy("{name} replied to your check-in for week {week}."),
+            name=author.display_name,
+            week=checkin.iso_week,
+        )
+    notify(recipient=recipient, kind="checkin_reply", text=message, url=thread.get_absolute_url())
+    return reply
+
+
+@transaction.atomic
+def reply_update(*, reply: Reply, by: User, text: str, now: datetime) -> Reply:
+    """Its author changes a reply; nobody is told again."""
+    if not reply.is_owned_by(by):
+        raise ReplyError(_("Only its author can change a reply."))
+    reply.text = _clean_reply(text)
+    reply.edited_at = now
+    reply.save(update_fields=["text", "edited_at", "updated_at"])
+    return reply
+
+
+@transaction.atomic
+def reply_delete(*, reply: Reply, by: User) -> None:
+    """Its author deletes a reply; the thread and the other replies in it stay."""
+    if not reply.is_owned_by(by):
+        raise ReplyError(_("Only its author can delete a reply."))
+    reply.delete()
+
+
+@transaction.atomic
+def reply_mark_talking_point(*, reply: Reply, by: User, marked: bool) -> Reply:
+    """Either person in the thread marks a reply (or takes the mark off) to take it up at
+    their next 1:1. The caller found the reply through the access layer."""
+    if not Reply.objects.visible_to(by).filter(pk=reply.pk).exists():
+        raise ReplyError(_("This reply is not in a thread of yours."))
+    reply.talking_point = marked
+    reply.save(update_fields=["talking_point"])
+    return reply

@@ -1,3 +1,4 @@
-"""Imported at start-up by the notifications app, so the worker runs our periodic tasks."""
+"""Imported at start-up by the notifications app, so the worker runs our periodic tasks and the
+settings page lists our kinds."""
 
-from checkins import reminders  # noqa: F401
+from checkins import kinds, reminders  # noqa: F401

@@ -1,18 +1,34 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from checkins.forms import CheckInForm, ReflectionForm
-from checkins.models import CheckIn, Reflection, current_week
-from checkins.selectors import home_unit_of, shared_with_me
-from checkins.services import CheckInError, checkin_write, reflection_delete, reflection_save
+from accounts.models import User
+from checkins.forms import CheckInForm, ReflectionForm, ReplyForm
+from checkins.models import CheckIn, Reflection, Reply, Thread, current_week
+from checkins.selectors import ThreadView, home_unit_of, shared_with_me_page, threads_on_checkin
+from checkins.services import (
+    CheckInError,
+    ReplyError,
+    checkin_write,
+    reflection_delete,
+    reflection_save,
+    reply_create,
+    reply_delete,
+    reply_mark_talking_point,
+    reply_update,
+)
 from core.access import get_owned_or_404, get_visible_or_404
 from core.http import AuthenticatedRequest
 from teamwork.models import HelpRequest
@@ -51,7 +67,7 @@ def checkin_list(request: AuthenticatedRequest) -> HttpResponse:
 @require_GET
 def checkin_shared(request: AuthenticatedRequest) -> HttpResponse:
     """Check-ins other people have shared with me, as their leader or teammate."""
-    page = Paginator(shared_with_me(request.user), 20).get_page(request.GET.get("page"))
+    page = shared_with_me_page(request.user, page=request.GET.get("page"))
     return render(request, "checkins/shared.html", {"page": page})
 
 
@@ -60,23 +76,7 @@ def checkin_detail(request: AuthenticatedRequest, checkin_id: int) -> HttpRespon
     checkin: CheckIn = get_visible_or_404(
         CheckIn.objects.select_related("owner", "help_request"), request.user, pk=checkin_id
     )
-    is_owner = checkin.is_owned_by(request.user)
-    help_request = checkin.help_request
-    # The request is team content with its own readers; link it only for those.
-    show_help_request = help_request is not None and (
-        is_owner or HelpRequest.objects.visible_to(request.user).filter(pk=help_request.pk).exists()
-    )
-    return render(
-        request,
-        "checkins/detail.html",
-        {
-            "checkin": checkin,
-            "is_owner": is_owner,
-            "is_editable": is_owner and checkin.is_editable(),
-            "too_late": too_late_message(),
-            "show_help_request": show_help_request,
-        },
-    )
+    return _detail_page(request, checkin)
 
 
 @require_http_methods(["GET", "POST"])
@@ -174,3 +174,197 @@ def reflection_remove(request: AuthenticatedRequest, reflection_id: int) -> Http
     reflection_delete(reflection=reflection)
     messages.success(request, _("Your reflection was deleted."))
     return redirect("reflections:list")
+
+
+# --- Replies to a shared check-in ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ThreadBlock:
+    """A thread on the check-in's page with the form to write in it; a reader who has not
+    replied yet has the form and no thread."""
+
+    key: str
+    thread: ThreadView | None
+    form: ReplyForm
+    action: str
+    sent: bool = False
+
+    @property
+    def anchor(self) -> str:
+        return f"thread-{self.key}" if self.thread else "reply"
+
+
+def _thread_blocks(
+    user: User,
+    checkin: CheckIn,
+    *,
+    bound: ReplyForm | None = None,
+    key: str = "",
+    sent: bool = False,
+) -> list[ThreadBlock]:
+    def form_for(this: str) -> ReplyForm:
+        return bound if bound is not None and this == key else ReplyForm(key=this)
+
+    blocks = [
+        ThreadBlock(
+            key=str(thread.thread_id),
+            thread=thread,
+            form=form_for(str(thread.thread_id)),
+            action=reverse("checkins:thread_reply", kwargs={"thread_id": thread.thread_id}),
+            sent=sent and (key == str(thread.thread_id) or not checkin.is_owned_by(user)),
+        )
+        for thread in threads_on_checkin(user, checkin)
+    ]
+    if not blocks and not checkin.is_owned_by(user):
+        blocks.append(
+            ThreadBlock(
+                key="new",
+                thread=None,
+                form=form_for("new"),
+                action=reverse("checkins:reply", kwargs={"checkin_id": checkin.pk}),
+            )
+        )
+    return blocks
+
+
+def _detail_page(
+    request: AuthenticatedRequest,
+    checkin: CheckIn,
+    *,
+    bound: ReplyForm | None = None,
+    key: str = "",
+) -> HttpResponse:
+    is_owner = checkin.is_owned_by(request.user)
+    help_request = checkin.help_request
+    # The request is team content with its own readers; link it only for those.
+    show_help_request = help_request is not None and (
+        is_owner or HelpRequest.objects.visible_to(request.user).filter(pk=help_request.pk).exists()
+    )
+    return render(
+        request,
+        "checkins/detail.html",
+        {
+            "checkin": checkin,
+            "is_owner": is_owner,
+            "is_editable": is_owner and checkin.is_editable(),
+            "too_late": too_late_message(),
+            "show_help_request": show_help_request,
+            "blocks": _thread_blocks(request.user, checkin, bound=bound, key=key),
+            "form": bound,
+        },
+    )
+
+
+def _after_reply(
+    request: AuthenticatedRequest, checkin: CheckIn, *, key: str, form: ReplyForm | None = None
+) -> HttpResponse:
+    """What a change in a thread answers: the thread alone for htmx; without JavaScript the
+    check-in's page with the form's message, or a redirect to the thread."""
+    failed = form is not None and bool(form.errors)
+    if request.headers.get("HX-Request"):
+        blocks = _thread_blocks(
+            request.user, checkin, bound=form if failed else None, key=key, sent=not failed
+        )
+        # A reader has one thread (or the form for their first reply); the owner one per reader.
+        block = blocks[0] if not checkin.is_owned_by(request.user) else None
+        block = block or next((b for b in blocks if b.key == key), None)
+        if block is None:
+            raise Http404
+        response = render(request, "checkins/_thread.html", {"block": block, "checkin": checkin})
+        patch_vary_headers(response, ["HX-Request"])
+        return response
+    if failed:
+        return _detail_page(request, checkin, bound=form, key=key)
+    thread = Thread.objects.visible_to(request.user).filter(checkin=checkin)
+    thread = thread.filter(pk=key) if key.isdigit() else thread
+    found = thread.first()
+    return redirect(found.get_absolute_url() if found else checkin.get_absolute_url())
+
+
+def _send(
+    request: AuthenticatedRequest, checkin: CheckIn, thread: Thread | None, key: str
+) -> HttpResponse:
+    form = ReplyForm(request.POST, key=key)
+    if form.is_valid():
+        try:
+            reply = reply_create(
+                checkin=checkin, author=request.user, text=form.cleaned_data["text"], thread=thread
+            )
+        except ReplyError as error:
+            form.add_error("text", str(error))
+        else:
+            if not request.headers.get("HX-Request"):
+                messages.success(request, _("Your reply was sent."))
+            return _after_reply(request, checkin, key=str(reply.thread_id))
+    return _after_reply(request, checkin, key=key, form=form)
+
+
+@require_http_methods(["GET", "POST"])
+def reply_to_checkin(request: AuthenticatedRequest, checkin_id: int) -> HttpResponse:
+    """Someone a check-in is shared with replies, in their own thread (made at the first).
+    Opened as a page, it is the form under the check-in."""
+    checkin: CheckIn = get_visible_or_404(
+        CheckIn.objects.select_related("owner", "help_request"), request.user, pk=checkin_id
+    )
+    if checkin.is_owned_by(request.user):
+        raise Http404
+    if request.method == "GET":
+        return redirect(f"{checkin.get_absolute_url()}#replies")
+    thread = Thread.objects.filter(checkin=checkin, reader=request.user).first()
+    return _send(request, checkin, thread, str(thread.pk) if thread else "new")
+
+
+@require_POST
+def thread_reply(request: AuthenticatedRequest, thread_id: int) -> HttpResponse:
+    """The owner answers a reader, or the reader writes again, in their thread."""
+    thread: Thread = get_visible_or_404(
+        Thread.objects.select_related("checkin__owner", "checkin__help_request", "reader"),
+        request.user,
+        pk=thread_id,
+    )
+    return _send(request, thread.checkin, thread, str(thread.pk))
+
+
+@require_http_methods(["GET", "POST"])
+def reply_edit(request: AuthenticatedRequest, reply_id: int) -> HttpResponse:
+    """Its author changes a reply."""
+    reply: Reply = get_owned_or_404(
+        Reply.objects.select_related("thread__checkin__owner"), request.user, pk=reply_id
+    )
+    form = ReplyForm(request.POST or None, initial={"text": reply.text})
+    if request.method == "POST" and form.is_valid():
+        try:
+            reply_update(
+                reply=reply, by=request.user, text=form.cleaned_data["text"], now=timezone.now()
+            )
+        except ReplyError as error:
+            form.add_error("text", str(error))
+        else:
+            messages.success(request, _("Your reply was changed."))
+            return redirect(reply.thread.get_absolute_url())
+    return render(request, "checkins/reply_form.html", {"form": form, "reply": reply})
+
+
+@require_POST
+def reply_remove(request: AuthenticatedRequest, reply_id: int) -> HttpResponse:
+    """Its author deletes a reply; the thread stays."""
+    reply: Reply = get_owned_or_404(
+        Reply.objects.select_related("thread__checkin__owner"), request.user, pk=reply_id
+    )
+    thread = reply.thread
+    reply_delete(reply=reply, by=request.user)
+    messages.success(request, _("Your reply was deleted."))
+    return redirect(thread.get_absolute_url())
+
+
+@require_POST
+def reply_talking_point(request: AuthenticatedRequest, reply_id: int) -> HttpResponse:
+    """Either person in the thread marks a reply to take up at their next 1:1, or unmarks it."""
+    reply: Reply = get_visible_or_404(
+        Reply.objects.select_related("thread__checkin__owner", "thread__checkin__help_request"),
+        request.user,
+        pk=reply_id,
+    )
+    reply_mark_talking_point(reply=reply, by=request.user, marked=request.POST.get("marked") == "1")
+    return _after_reply(request, reply.thread.checkin, key=str(reply.thread_id))

@@ -9,8 +9,6 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from notifications.models import Notification
-
 
 @dataclass(frozen=True)
 class MenuItem:
@@ -19,16 +17,16 @@ class MenuItem:
     current: bool
 
 
-# (label, url name, the namespaces whose pages count as "here")
+# (label, url name, the namespaces or view names whose pages count as "here")
 _MENU = [
-    (_("My page"), "core:home", {"core"}),
+    (_("My page"), "home:index", {"home:index"}),
     (_("Check-ins"), "checkins:list", {"checkins"}),
     (_("Reflections"), "reflections:list", {"reflections"}),
     (_("My notes"), "profiles:list", {"profiles"}),
     (_("Feedback"), "feedback:index", {"feedback"}),
     (_("Recognition"), "recognition:feed", {"recognition"}),
     (_("Wellbeing"), "pulse:index", {"pulse"}),
-    (_("My teams"), "organisation:teams", {"organisation", "teamwork"}),
+    (_("My teams"), "home:teams", {"home:teams", "home:team", "teamwork"}),
 ]
 _ADMIN_MENU = (
     _("Administration"),
@@ -43,11 +41,9 @@ def sparring(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return context
     match = request.resolver_match
-    namespace = match.namespace if match else ""
+    here = {match.namespace, match.view_name} if match else set()
     entries = [*_MENU, _ADMIN_MENU] if user.is_administrator else _MENU
     context["main_menu"] = [
-        MenuItem(label, reverse(name), namespace in spaces) for label, name, spaces in entries
+        MenuItem(label, reverse(name), bool(here & spaces)) for label, name, spaces in entries
     ]
-    # Shown in the header of every page: one count on the (recipient, read_at) index.
-    context["notifications_unread"] = Notification.objects.for_recipient(user).unread().count()
     return context

@@ -5,9 +5,7 @@ from core import health, views
 app_name = "core"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("accessibility/", views.accessibility, name="accessibility"),
-    path("language/<str:code>/", views.language, name="language"),
     # Answered by core.middleware.HealthCheckMiddleware before the rest of the stack.
     path("health/live", health.live, name="health_live"),
     path("health/ready", health.ready, name="health_ready"),

@@ -6,71 +6,25 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils import translation
 from django.utils.functional import Promise as StrPromise
 from django.utils.html import format_html
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import check_for_language, gettext_lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from accounts.services import person_language_set
-from checkins.selectors import checkins_for_home
 from core.failures import RETRY_AFTER_SECONDS, is_unavailable
-from core.http import AuthenticatedRequest
 from core.middleware import cookie_language
-from feedback.selectors import for_home as feedback_for_home
-from organisation.selectors import home_for
-from profiles.models import ProfileNote
-from teamwork.selectors import help_for_home
 
 logger = logging.getLogger("sparring.errors")
-
-
-@require_GET
-def home(request: AuthenticatedRequest) -> HttpResponse:
-    """ "Min side": where a person starts; their week's check-in, colleagues who ask for help,
-    their teams and their own notes."""
-    context = home_for(request.user)
-    context["notes"] = ProfileNote.objects.owned_by(request.user)[:5]
-    context.update(checkins_for_home(request.user))
-    context.update(help_for_home(request.user))
-    context.update(feedback_for_home(request.user))
-    return render(request, "core/home.html", context)
 
 
 @login_not_required
 @require_GET
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "core/accessibility.html")
-
-
-@login_not_required
-@require_GET
-def language(request: HttpRequest, code: str) -> HttpResponse:
-    """Switch language with a plain link and go back. The choice is kept in a cookie for this
-    browser and, for a person who is logged in, on their account (so GET changes nothing but
-    the person's own preference)."""
-    target = request.GET.get("next", "/")
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = "/"
-    response = HttpResponseRedirect(target)
-    if check_for_language(code) and code in dict(settings.LANGUAGES):
-        if request.user.is_authenticated:
-            person_language_set(person=request.user, code=code)
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            code,
-            max_age=365 * 24 * 3600,
-            secure=settings.LANGUAGE_COOKIE_SECURE,
-            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-            samesite="Lax",
-        )
-    return response
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -86,18 +86,24 @@ def for_feedback_page(user: Any) -> dict[str, Any]:
     }
 
 
-def for_home(user: Any) -> dict[str, Any]:
+@dataclass(frozen=True)
+class MinSideFeedback:
+    feedback_asks: list[FeedbackAsk]
+    sparring_waiting: list[SparringRequest]
+
+
+def for_min_side(user: Any) -> MinSideFeedback:
     """Min side: requests waiting for the person's answer."""
-    return {
-        "feedback_asks": list(
+    return MinSideFeedback(
+        feedback_asks=list(
             FeedbackAsk.objects.pending_for(user).select_related("request__asker")[:5]
         ),
-        "sparring_waiting": list(
+        sparring_waiting=list(
             SparringRequest.objects.visible_to(user)
             .filter(partner=user, status=SparringRequest.Status.REQUESTED, asker__is_active=True)
             .select_related("asker")[:5]
         ),
-    }
+    )
 
 
 # --- The receiver's overview ----------------------------------------------------------------

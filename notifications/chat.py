@@ -334,7 +334,7 @@ def chat_webhook_test(*, actor: User | None, webhook: ChatWebhook) -> WebhookDel
         delivery = WebhookDelivery.objects.create(
             webhook=webhook,
             text=_("This is a test message from Sparring. When you can read it, it works."),
-            link=settings.SPARRING_BASE_URL + reverse("core:home"),
+            link=settings.SPARRING_BASE_URL + reverse("home:index"),
             link_label=_("Open Sparring"),
         )
     audit_record(actor=actor, action="chat_webhook.test", target=webhook)

@@ -92,7 +92,7 @@ class Unit(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("organisation:team", kwargs={"unit_id": self.pk})
+        return reverse("home:team", kwargs={"unit_id": self.pk})
 
     def ancestor_ids(self) -> list[int]:
         return path_ids(self.path)[:-1]

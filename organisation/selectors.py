@@ -2,32 +2,32 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Case, IntegerField, When
 from django.db.models import Value as V
 
-from checkins.selectors import shared_on_team_page
-from core.access import Visibility
 from organisation.models import Membership, Unit
-from profiles.models import ProfileNote
-from recognition.selectors import for_team_page as recognitions_for_team_page
-from teamwork.selectors import for_team_page
 
 
-def home_for(user: Any) -> dict[str, Any]:
-    memberships = list(
-        Membership.objects.filter(user=user, unit__archived_at__isnull=True)
-        .select_related("unit")
-        .order_by("unit__name")
+@dataclass(frozen=True)
+class MinSideTeams:
+    memberships: list[Membership]
+    led_units: list[Unit]
+
+
+def for_min_side(user: Any) -> MinSideTeams:
+    """Min side: the person's teams, and those of them they lead."""
+    memberships = for_teams_page(user)
+    return MinSideTeams(
+        memberships=memberships,
+        led_units=[m.unit for m in memberships if m.role == Membership.Role.LEADER],
     )
-    return {
-        "memberships": memberships,
-        "led_units": [m.unit for m in memberships if m.role == Membership.Role.LEADER],
-    }
 
 
-def teams_for(user: Any) -> list[Membership]:
+def for_teams_page(user: Any) -> list[Membership]:
+    """The teams list: the person's memberships of units in use, by name."""
     return list(
         Membership.objects.filter(user=user, unit__archived_at__isnull=True)
         .select_related("unit")
@@ -35,7 +35,23 @@ def teams_for(user: Any) -> list[Membership]:
     )
 
 
-def team_page(*, unit: Unit, user: Any) -> dict[str, Any]:
+@dataclass(frozen=True)
+class TeamPagePeople:
+    unit: Unit
+    leaders: list[Membership]
+    members: list[Membership]
+    in_unit: bool
+    children: list[Unit]
+    ancestors: list[tuple[Unit, bool]]
+
+    @property
+    def member_ids(self) -> list[int]:
+        return [m.user_id for m in self.leaders + self.members]
+
+
+def for_team_page(*, unit: Unit, user: Any) -> TeamPagePeople:
+    """The team page's part about the organisation: the unit's people, leaders first, and
+    the units around it that `user` may open."""
     memberships = list(
         unit.memberships.filter(user__is_active=True)
         .select_related("user")
@@ -53,24 +69,11 @@ def team_page(*, unit: Unit, user: Any) -> dict[str, Any]:
     reachable = set(
         visible_units.filter(pk__in=[a.pk for a in ancestors]).values_list("pk", flat=True)
     )
-    member_ids = [m.user_id for m in memberships]
-    notes = (
-        ProfileNote.objects.visible_to(user)
-        .filter(
-            owner_id__in=member_ids,
-            visibility__in=[Visibility.TEAM, Visibility.ORGANISATION],
-        )
-        .select_related("owner")[:20]
+    return TeamPagePeople(
+        unit=unit,
+        leaders=[m for m in memberships if m.role == Membership.Role.LEADER],
+        members=[m for m in memberships if m.role == Membership.Role.MEMBER],
+        in_unit=any(m.user_id == user.pk for m in memberships),
+        children=list(visible_units.active().filter(parent=unit).order_by("name")),
+        ancestors=[(a, a.pk in reachable) for a in ancestors],
     )
-    return {
-        "unit": unit,
-        "leaders": [m for m in memberships if m.role == Membership.Role.LEADER],
-        "members": [m for m in memberships if m.role == Membership.Role.MEMBER],
-        "in_unit": user.pk in member_ids,
-        "children": list(visible_units.active().filter(parent=unit).order_by("name")),
-        "ancestors": [(a, a.pk in reachable) for a in ancestors],
-        "notes": list(notes),
-        "checkins": shared_on_team_page(user=user, member_ids=member_ids),
-        "recognitions": recognitions_for_team_page(unit=unit, user=user),
-        **for_team_page(unit=unit, user=user),
-    }

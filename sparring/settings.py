@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "feedback",
     "recognition",
     "pulse",
+    "home",
 ]
 
 MIDDLEWARE = [
@@ -84,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.sparring",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -149,7 +151,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "home:index"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 SPARRING_LOCKOUT_ATTEMPTS = env_int("SPARRING_LOCKOUT_ATTEMPTS", 5)

@@ -3,7 +3,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("core.urls")),
     path("", include("accounts.urls")),
-    path("", include("organisation.urls")),
+    path("", include("home.urls")),
     path("notes/", include("profiles.urls")),
     path("checkins/", include("checkins.urls")),
     path("reflections/", include("checkins.reflection_urls")),

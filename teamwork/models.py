@@ -4,6 +4,7 @@ read by the people of that unit."""
 
 from __future__ import annotations
 
+from datetime import time
 from typing import Any
 
 from django.conf import settings
@@ -18,6 +19,10 @@ from organisation.models import Membership, Unit
 
 # OS2's own handbook keeps a weekly check-in on Tuesdays.
 DEFAULT_CHECKIN_WEEKDAY = 1
+
+# A reminder (to check in, to revisit the agreements) belongs to the working day, not to the
+# minute after midnight.
+REMIND_FROM = time(9, 0)
 
 # The seed's five expectations ("Vi forventer af hinanden, at vi: ..."), offered as a start
 # when a team has no agreements yet. They are data in the organisation's language, which the

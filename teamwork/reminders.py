@@ -10,10 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from checkins.reminders import REMIND_FROM
 from notifications.scheduler import periodic
 from notifications.services import notify_each_once
-from teamwork.models import Team
+from teamwork.models import REMIND_FROM, Team
 
 
 @periodic("agreement_revisit")

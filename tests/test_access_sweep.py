@@ -31,7 +31,7 @@ PUBLIC = {
     "accounts:password_forgot_sent",
     "accounts:password_link",
     "core:accessibility",
-    "core:language",
+    "accounts:language",
     "core:health_live",
     "core:health_ready",
     "oidc_authentication_init",
@@ -67,6 +67,8 @@ def alice_objects(cast: Any) -> dict[str, Callable[[], Any]]:
         ),
         "value_id": lambda: Value.objects.first().pk,  # type: ignore[union-attr]
         "checkin_id": lambda: _private_checkin(cast),
+        "thread_id": lambda: _reply(cast).thread_id,
+        "reply_id": lambda: _reply(cast).pk,
         "reflection_id": lambda: Reflection.objects.create(owner=cast.alice, text="Kun til mig").pk,
         "help_request_id": lambda: _team_content(cast)["help_request"].pk,
         "goal_id": lambda: _team_content(cast)["goal"].pk,
@@ -174,6 +176,17 @@ def _private_checkin(cast: Any) -> int:
     return int(checkin.pk)
 
 
+def _reply(cast: Any) -> Any:
+    """lena's reply to alice's check-in, which alice has since taken back to private: the
+    thread is kept and nobody but alice could read the check-in, so nobody reads the thread."""
+    from checkins.models import Reply, Thread
+
+    thread, _created = Thread.objects.get_or_create(
+        checkin_id=_private_checkin(cast), reader=cast.lena
+    )
+    return Reply.objects.create(owner=cast.lena, thread=thread, text="Svar til Alice")
+
+
 def _team_content(cast: Any) -> dict[str, Any]:
     """A help request of alice's to her team, and a goal and an agreement of the team."""
     team = Team.objects.for_unit(cast.team)
@@ -213,8 +226,9 @@ def test_stranger_gets_404(name, params, cast, client_for):
     assert 404 in statuses and statuses <= {404, 405}, f"eve: {url} gave {statuses}"
 
 
-# Personal content: private notes, check-ins and reflections of alice's.
-PERSONAL = {"note_id", "checkin_id", "reflection_id"}
+# Personal content: private notes, check-ins and reflections of alice's, and the replies to a
+# check-in she took back (tests in checkins/tests/test_replies.py cover a thread still shared).
+PERSONAL = {"note_id", "checkin_id", "reflection_id", "thread_id", "reply_id"}
 PERSONAL_ROUTES = [r for r in ROUTES if PERSONAL & set(r[1])]
 
 

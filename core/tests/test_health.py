@@ -114,13 +114,3 @@ def test_health_skips_host_checks_and_the_https_redirect(db, settings):
 def test_health_takes_no_post(db):
     assert Client().post("/health/ready").status_code == 405
     assert Client().head("/health/live").status_code == 200
-
-
-def test_the_worker_tick_writes_the_heartbeat(db, monkeypatch):
-    from notifications.management.commands import worker
-
-    monkeypatch.setattr(worker, "run_periodic_tasks", lambda now, **between: None)
-    worker.tick()
-    assert WorkerHeartbeat.objects.count() == 1
-    worker.tick()  # one row per machine, moved forward
-    assert WorkerHeartbeat.objects.count() == 1

@@ -12,14 +12,16 @@ def test_danish_is_the_default_and_english_can_be_chosen(cast, client_for):
     client = client_for(cast.alice)
     html = client.get("/").content.decode()
     assert '<html lang="da">' in html and "Min side" in html and "Log af" in html
-    response = client.get(reverse("core:language", args=["en"]) + "?next=/notes/")
+    response = client.get(reverse("accounts:language", args=["en"]) + "?next=/notes/")
     assert response.status_code == 302 and response["Location"] == "/notes/"
     html = client.get("/").content.decode()
     assert '<html lang="en">' in html and "My page" in html
 
 
 def test_language_switch_does_not_redirect_elsewhere(db):
-    response = Client().get(reverse("core:language", args=["en"]) + "?next=https://evil.example/")
+    response = Client().get(
+        reverse("accounts:language", args=["en"]) + "?next=https://evil.example/"
+    )
     assert response["Location"] == "/"
 
 
@@ -47,7 +49,7 @@ def test_a_browser_asking_for_english_gets_danish_until_the_person_chooses_engli
     html = client.get("/").content.decode()
     assert '<html lang="da">' in html and "Min side" in html
 
-    client.get(reverse("core:language", args=["en"]))
+    client.get(reverse("accounts:language", args=["en"]))
     html = client.get("/").content.decode()
     assert '<html lang="en">' in html and "My page" in html
 
@@ -55,7 +57,7 @@ def test_a_browser_asking_for_english_gets_danish_until_the_person_chooses_engli
 def test_the_choice_is_saved_on_the_account_and_follows_the_person_to_another_device(
     cast, client_for
 ):
-    client_for(cast.alice).get(reverse("core:language", args=["en"]))
+    client_for(cast.alice).get(reverse("accounts:language", args=["en"]))
     cast.alice.refresh_from_db()
     assert cast.alice.language == "en"
 
@@ -67,8 +69,8 @@ def test_the_choice_is_saved_on_the_account_and_follows_the_person_to_another_de
 
 def test_choosing_danish_again_is_saved_too(cast, client_for):
     client = client_for(cast.alice)
-    client.get(reverse("core:language", args=["en"]))
-    client.get(reverse("core:language", args=["da"]))
+    client.get(reverse("accounts:language", args=["en"]))
+    client.get(reverse("accounts:language", args=["da"]))
     cast.alice.refresh_from_db()
     assert cast.alice.language == "da"
     assert '<html lang="da">' in client_for(cast.alice).get("/").content.decode()

@@ -518,7 +518,7 @@ def test_an_administrator_sets_up_a_teams_channel(cast, client_for, chat_server)
     [received] = chat_server.received
     card = received.body["attachments"][0]["content"]
     assert card["body"][0]["text"] and card["actions"][0]["title"]
-    assert card["actions"][0]["url"] == _absolute(reverse("core:home"))
+    assert card["actions"][0]["url"] == _absolute(reverse("home:index"))
     assert AuditEntry.objects.filter(action="chat_webhook.test", target_id=str(hook.pk)).exists()
 
     # The list shows it as sent.

@@ -13,7 +13,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from conftest import COPENHAGEN
+from core.models import WorkerHeartbeat
 from notifications.delivery import deliver_due
+from notifications.management.commands import worker
 from notifications.management.commands.worker import _clock_from, tick
 from notifications.models import Notification, OutgoingEmail
 from notifications.scheduler import periodic, registered_tasks, run_periodic_tasks
@@ -184,3 +186,11 @@ def test_the_clock_of_a_tick_given_a_time_runs_on_from_it(cast, tasks):
     first = clock()
     time.sleep(0.01)
     assert moment <= first < clock() < moment + timedelta(seconds=5)
+
+
+def test_the_worker_tick_writes_the_heartbeat(db, monkeypatch):
+    monkeypatch.setattr(worker, "run_periodic_tasks", lambda now, **between: None)
+    worker.tick()
+    assert WorkerHeartbeat.objects.count() == 1
+    worker.tick()  # one row per machine, moved forward
+    assert WorkerHeartbeat.objects.count() == 1

@@ -270,4 +270,4 @@ def login(page: Page, live_server: LiveServer, user: Any, *, password: str = PAS
     page.locator("#id_username").fill(user.username)
     page.locator("#id_password").fill(password)
     follow(page, lambda: page.locator("main form button[type=submit]").click())
-    assert path_of(page) == reverse("core:home")
+    assert path_of(page) == reverse("home:index")

@@ -17,7 +17,7 @@ def _fail_home(monkeypatch, error: Exception) -> None:
         raise error
 
     # The live server runs in this process, so the patch reaches its thread.
-    monkeypatch.setattr("core.views.home_for", fail)
+    monkeypatch.setattr("home.views.for_min_side", fail)
 
 
 @pytest.mark.browser
@@ -28,13 +28,13 @@ def test_the_unavailable_page_in_danish_and_english(
     page = request.getfixturevalue(device)
     login(page, live_server, cast.alice)
     _fail_home(monkeypatch, OperationalError("connection refused"))
-    visit(page, live_server.url + reverse("core:home"), status=503)
+    visit(page, live_server.url + reverse("home:index"), status=503)
     expect(page.locator("html")).to_have_attribute("lang", "da")
     expect(page.get_by_role("heading", level=1)).to_have_text("Sparring er utilgængelig et øjeblik")
     expect(page.get_by_role("link", name="Prøv igen")).to_be_visible()
 
     page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
-    visit(page, live_server.url + reverse("core:home"), status=503)
+    visit(page, live_server.url + reverse("home:index"), status=503)
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Sparring is unavailable for a moment"
@@ -45,6 +45,6 @@ def test_the_unavailable_page_in_danish_and_english(
 def test_the_error_page_for_a_bug(page, live_server, cast, monkeypatch):
     login(page, live_server, cast.alice)
     _fail_home(monkeypatch, RuntimeError("a bug"))
-    visit(page, live_server.url + reverse("core:home"), status=500)
+    visit(page, live_server.url + reverse("home:index"), status=500)
     expect(page.get_by_role("heading", level=1)).to_have_text("Der gik noget galt")
     expect(page.get_by_text("a bug")).to_have_count(0)

@@ -63,7 +63,7 @@ def test_changing_ones_own_password(page, live_server, cast):
     page.locator("#id_new_password1").fill(NEW)
     page.locator("#id_new_password2").fill(NEW)
     follow(page, lambda: page.locator("main form button[type=submit]").click())
-    assert path_of(page) == reverse("core:home")
+    assert path_of(page) == reverse("home:index")
 
 
 @pytest.mark.browser

@@ -34,7 +34,7 @@ def test_member_logs_in_writes_a_note_and_finds_her_team(page, live_server, cast
     # Min side: the page is Danish, and the menu says where we are.
     expect(page.locator("html")).to_have_attribute("lang", "da")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Alice")
-    expect(menu_link(page, "core:home")).to_have_attribute("aria-current", "page")
+    expect(menu_link(page, "home:index")).to_have_attribute("aria-current", "page")
 
     follow(page, lambda: menu_link(page, "profiles:list").click())
     assert path_of(page) == reverse("profiles:list")
@@ -52,8 +52,8 @@ def test_member_logs_in_writes_a_note_and_finds_her_team(page, live_server, cast
     expect(page.get_by_role("status")).to_be_visible()
     expect(page.locator(".note-body")).to_contain_text("fokustid om eftermiddagen")
 
-    follow(page, lambda: menu_link(page, "organisation:teams").click())
-    team_url = reverse("organisation:team", kwargs={"unit_id": cast.team.pk})
+    follow(page, lambda: menu_link(page, "home:teams").click())
+    team_url = reverse("home:team", kwargs={"unit_id": cast.team.pk})
     follow(page, lambda: page.locator(f'main a[href="{team_url}"]').click())
     assert path_of(page) == team_url
     expect(page.get_by_role("heading", level=1)).to_have_text("Sekretariatet")
@@ -154,7 +154,7 @@ def test_login_with_the_keyboard_alone(page, live_server, cast):
     expect(page.locator("#id_password")).to_be_focused()
     page.keyboard.type(PASSWORD)
     follow(page, lambda: page.keyboard.press("Enter"))
-    assert path_of(page) == reverse("core:home")
+    assert path_of(page) == reverse("home:index")
 
 
 @pytest.mark.browser
@@ -169,7 +169,7 @@ def test_phone_menu_on_min_side_and_the_team_page(phone_page: Page, live_server,
         drawer = page.get_by_role("dialog")
         expect(drawer).to_be_visible()
         expect(page.locator(".js-menu-close")).to_be_focused()
-        expect(drawer.locator(f'a[href="{reverse("organisation:teams")}"]')).to_be_visible()
+        expect(drawer.locator(f'a[href="{reverse("home:teams")}"]')).to_be_visible()
         check(page)
         return drawer
 
@@ -178,12 +178,12 @@ def test_phone_menu_on_min_side_and_the_team_page(phone_page: Page, live_server,
     expect(page.get_by_role("dialog")).to_be_hidden()
     expect(page.locator(".js-menu-open")).to_be_focused()
 
-    team_url = reverse("organisation:team", kwargs={"unit_id": cast.team.pk})
+    team_url = reverse("home:team", kwargs={"unit_id": cast.team.pk})
     follow(page, lambda: page.locator(f'main a[href="{team_url}"]').click())
     assert path_of(page) == team_url
     drawer = open_menu()
-    follow(page, lambda: drawer.locator(f'a[href="{reverse("core:home")}"]').click())
-    assert path_of(page) == reverse("core:home")
+    follow(page, lambda: drawer.locator(f'a[href="{reverse("home:index")}"]').click())
+    assert path_of(page) == reverse("home:index")
 
 
 @pytest.mark.browser

@@ -18,7 +18,7 @@ def test_a_private_page_is_private_no_store(cast, client_for):
         owner=cast.alice, title="Privat", body="Kun mig", visibility=Visibility.PRIVATE
     )
     client = client_for(cast.alice)
-    for url in (reverse("core:home"), reverse("profiles:detail", args=[note.pk])):
+    for url in (reverse("home:index"), reverse("profiles:detail", args=[note.pk])):
         response = client.get(url)
         assert response.status_code == 200, url
         assert response["Cache-Control"] == "private, no-store", url
@@ -51,7 +51,7 @@ def test_pages_before_login_and_refusals_are_no_store_too(cast, client_for):
     anonymous = Client()
     for response in (
         anonymous.get(reverse("accounts:login")),  # carries a CSRF token
-        anonymous.get(reverse("core:home")),  # the redirect to the login
+        anonymous.get(reverse("home:index")),  # the redirect to the login
         client_for(cast.eve).get(reverse("profiles:detail", args=[10**9])),  # 404
     ):
         assert no_store(response), response

@@ -30,12 +30,12 @@ def _break_home(monkeypatch, error: Exception) -> None:
     def fail(user):
         raise error
 
-    monkeypatch.setattr("core.views.home_for", fail)
+    monkeypatch.setattr("home.views.for_min_side", fail)
 
 
 def test_a_database_that_is_down_gives_a_danish_503_page(cast, monkeypatch):
     _break_home(monkeypatch, OperationalError("connection refused"))
-    response = _client(cast.alice).get(reverse("core:home"))
+    response = _client(cast.alice).get(reverse("home:index"))
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
     assert response["Cache-Control"] == "private, no-store"
@@ -47,7 +47,7 @@ def test_a_database_that_is_down_gives_a_danish_503_page(cast, monkeypatch):
 
 def test_the_503_page_is_in_english_for_a_person_who_chose_english(cast, monkeypatch):
     _break_home(monkeypatch, OperationalError("server closed the connection unexpectedly"))
-    response = _client(cast.alice, language="en").get(reverse("core:home"))
+    response = _client(cast.alice, language="en").get(reverse("home:index"))
     assert response.status_code == 503
     html = response.content.decode()
     assert '<html lang="en">' in html and "Sparring is unavailable for a moment" in html
@@ -61,7 +61,7 @@ def test_a_database_error_while_loading_the_session_is_a_503_too(cast, monkeypat
         raise OperationalError("could not connect to server: Connection refused")
 
     monkeypatch.setattr("accounts.session_store.SessionStore.load", fail)
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("home:index"))
     assert response.status_code == 503
     assert "Sparring er utilgængelig et øjeblik" in response.content.decode()
 
@@ -90,7 +90,7 @@ def test_a_full_sqlite_disk_gives_503_and_saves_nothing(cast):
 
 def test_an_unexpected_error_gives_sparrings_own_500_page(cast, monkeypatch):
     _break_home(monkeypatch, RuntimeError("a bug"))
-    response = _client(cast.alice).get(reverse("core:home"))
+    response = _client(cast.alice).get(reverse("home:index"))
     assert response.status_code == 500
     assert "Retry-After" not in response
     html = response.content.decode()

@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import User
-from organisation.demo import DEMO_PASSWORD, DemoError, DemoLogin, demo_create
+from home.demo import DEMO_PASSWORD, DemoError, DemoLogin, demo_create
 
 
 class Command(BaseCommand):

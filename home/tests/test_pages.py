@@ -1,0 +1,122 @@
+"""The pages that gather: Min side and the team page show each app's part, only what the
+viewer may read, in a number of queries that does not grow with the data."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from organisation.services import unit_create
+
+
+def test_team_page_visibility(cast, client_for):
+    url = reverse("home:team", kwargs={"unit_id": cast.team.pk})
+    for person, status in [
+        (cast.alice, 200),  # member
+        (cast.lena, 200),  # leader
+        (cast.ada, 200),  # administrator
+        (cast.eve, 404),  # another unit
+    ]:
+        assert client_for(person).get(url).status_code == status, person
+    # A leader of a unit sees the units below it.
+    sub = unit_create(actor=None, name="Team under", parent=cast.team)
+    sub_url = reverse("home:team", kwargs={"unit_id": sub.pk})
+    assert client_for(cast.lena).get(sub_url).status_code == 200
+    assert client_for(cast.alice).get(sub_url).status_code == 404
+
+
+def test_team_page_lists_people_and_leaders(cast, client_for):
+    html = client_for(cast.alice).get(cast.team.get_absolute_url()).content.decode()
+    for name in ["Alice Andersen", "Bob Bertelsen", "Lena Lund"]:
+        assert name in html
+    assert "Eve" not in html
+
+
+def _queries(client, url):
+    client.get(url)  # warm: the session's once-a-minute renewal is not the page's cost
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def _daily_rhythm(person, unit, weeks_ago):
+    """A week of someone's daily rhythm: a check-in shared with the team, a help request, a
+    goal, an agreement and a thanks on the team's feed, with a value and a reaction."""
+    from datetime import timedelta
+
+    from checkins.models import CheckIn, current_week
+    from core.access import Visibility
+    from teamwork.models import Goal, HelpRequest, Team, WorkingAgreement
+
+    CheckIn.objects.create(
+        owner=person,
+        week=current_week() - timedelta(weeks=weeks_ago),
+        went_well="x",
+        visibility=Visibility.TEAM,
+    )
+    HelpRequest.objects.create(asker=person, unit=unit, text="x")
+    team = Team.objects.for_unit(unit)
+    Goal.objects.create(team=team, title="x", owner=person)
+    WorkingAgreement.objects.create(team=team, text="x")
+    from organisation.models import Value
+    from recognition.models import Reaction, Recognition
+
+    thanks = Recognition.objects.create(author=person, text="Tak", unit=unit)
+    thanks.recipients.set([person])
+    thanks.values.set([Value.objects.get_or_create(name="Åbenhed")[0]])
+    Reaction.objects.create(recognition=thanks, user=person, kind=Reaction.Kind.HEART)
+
+
+def test_query_counts_do_not_grow_with_the_team(cast, client_for):
+    from accounts.models import User
+    from organisation.models import Membership
+
+    client = client_for(cast.alice)
+    urls = [
+        "/",
+        cast.team.get_absolute_url(),
+        "/teams/",
+        "/notes/",
+        "/checkins/",
+        "/checkins/shared/",
+        "/reflections/",
+    ]
+    for person in (cast.alice, cast.bob):
+        _daily_rhythm(person, cast.team, weeks_ago=0)
+    before = [_queries(client, url) for url in urls]
+    for i in range(30):
+        person = User.objects.create(username=f"extra{i}", first_name=f"Extra {i}")
+        Membership.objects.create(user=person, unit=cast.team)
+        # More people, each with check-ins, and alice with a check-in a week for 30 weeks.
+        _daily_rhythm(person, cast.team, weeks_ago=i)
+        _daily_rhythm(cast.alice, cast.team, weeks_ago=i + 1)
+    after = [_queries(client, url) for url in urls]
+    assert before == after
+    # Pinned so a new query per page is a conscious choice. Every page counts the person's
+    # unread notifications for the header. Min side: the week's check-ins, colleagues' and
+    # one's own help requests, feedback and sparring waiting for an answer; the team page:
+    # shared check-ins, help requests, goals, agreements (the team's settings come with the
+    # unit) and the team's recognition with its people, values and reactions (and the
+    # person's units and received recognition, which decide what of it they may read).
+    assert after == [10, 21, 4, 5, 6, 5, 5], after
+
+
+def test_team_page_shows_only_what_was_shared_with_the_team(cast, client_for):
+    from core.access import Visibility
+    from profiles.models import ProfileNote
+
+    titles = {}
+    for visibility in Visibility:
+        note = ProfileNote.objects.create(
+            owner=cast.alice, title=f"note-{visibility.value}", body="x", visibility=visibility
+        )
+        note.shared_with.set([cast.lena])
+        titles[visibility] = note.title
+    for viewer, sees_team_notes in ((cast.bob, True), (cast.lena, True), (cast.ada, False)):
+        html = client_for(viewer).get(cast.team.get_absolute_url()).content.decode()
+        assert titles[Visibility.ORGANISATION] in html
+        # The administrator may open every team page, but is not in the team.
+        assert (titles[Visibility.TEAM] in html) == sees_team_notes
+        assert titles[Visibility.PRIVATE] not in html
+        assert titles[Visibility.SHARED] not in html, "shared with lena, but not with the team"

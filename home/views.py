@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from dataclasses import fields
+from typing import Any
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from core.http import AuthenticatedRequest
+from home.selectors import MinSide, TeamPage, for_min_side, for_team_page
+from organisation.models import Unit
+from organisation.selectors import for_teams_page
+
+
+@require_GET
+def index(request: AuthenticatedRequest) -> HttpResponse:
+    """ "Min side": where a person starts; their week's check-in, colleagues who ask for help,
+    their teams and their own notes."""
+    return render(request, "home/index.html", _context(for_min_side(request.user)))
+
+
+@require_GET
+def teams(request: AuthenticatedRequest) -> HttpResponse:
+    return render(request, "home/teams.html", {"memberships": for_teams_page(request.user)})
+
+
+@require_GET
+def team(request: AuthenticatedRequest, unit_id: int) -> HttpResponse:
+    try:
+        unit = Unit.objects.visible_to(request.user).select_related("team").get(pk=unit_id)
+    except Unit.DoesNotExist:
+        raise Http404 from None
+    page = for_team_page(unit=unit, user=request.user)
+    return render(request, "home/team.html", _context(page))
+
+
+def _context(page: MinSide | TeamPage) -> dict[str, Any]:
+    # A page's fields are the names its template reads; not asdict(), which copies every row.
+    return {field.name: getattr(page, field.name) for field in fields(page)}
