@@ -90,7 +90,7 @@ def sees_nothing(client, thread):
     for url in (
         thread.checkin.get_absolute_url(),
         reverse("checkins:shared"),
-        reverse("core:home"),
+        reverse("home:index"),
         reverse("notifications:list"),
     ):
         html = client.get(url).content.decode()
