@@ -9,18 +9,20 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 from mozilla_django_oidc import views as oidc_views
 
 from accounts.forms import LoginForm, PasswordChangeOwnForm, PasswordForgotForm, PasswordSetForm
 from accounts.net import client_address
 from accounts.oidc import CALLBACK_FAILURES, callback_failure_reason, provider_logout_url
+from accounts.selectors import people_for_picker
 from accounts.services import (
     INVITATION,
     link_lifetime,
@@ -191,3 +193,23 @@ def password_change_view(request: AuthenticatedRequest) -> HttpResponse:
             messages.success(request, _("Your password is changed."))
         return redirect("core:home")
     return render(request, "accounts/password_change.html", {"form": form})
+
+
+@require_GET
+def people_search(request: AuthenticatedRequest) -> HttpResponse:
+    """The people picker's listbox of the people whose names begin with what was typed."""
+    listbox = request.GET.get("listbox", "")
+    if not listbox.replace("-", "").replace("_", "").isalnum():
+        listbox = "people-listbox"
+    query = request.GET.get("q", "")[:100]
+    # Rendered without the request's context processors: the partial needs none of what the
+    # page around it shows (such as the count of unread notifications).
+    html = render_to_string(
+        "accounts/_people_found.html",
+        {
+            "listbox": listbox[:100],
+            "multiple": bool(request.GET.get("multiple")),
+            "people": people_for_picker(user=request.user, query=query) if query.strip() else None,
+        },
+    )
+    return HttpResponse(html)

@@ -13,7 +13,7 @@ from django.utils.text import Truncator, format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import User
+from accounts.models import PERSON_LEFT, User
 from core.access import Visibility, leader_ids_of
 from feedback.calendar import sparring_ics, sparring_ics_filename
 from feedback.models import (
@@ -46,10 +46,7 @@ def _check_can_be_asked(by: User, person: User) -> None:
     if person.pk == by.pk:
         raise FeedbackError(_("You cannot ask yourself."))
     if not person.is_active:
-        raise FeedbackError(
-            _("%(name)s has left the organisation and cannot be asked.")
-            % {"name": person.display_name}
-        )
+        raise FeedbackError(str(PERSON_LEFT))
 
 
 # --- Asking for feedback --------------------------------------------------------------------
@@ -161,6 +158,9 @@ def feedback_give(
     if receiver.pk == giver.pk:
         raise FeedbackError(_("You cannot give feedback to yourself."))
     if not receiver.is_active:
+        if ask is None:
+            # The receiver was chosen, perhaps by a crafted id: the message names nobody.
+            raise FeedbackError(str(PERSON_LEFT))
         raise FeedbackError(
             _("%(name)s has left the organisation and cannot receive feedback.")
             % {"name": receiver.display_name}
