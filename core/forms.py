@@ -57,38 +57,6 @@ def wide_textarea(rows: int) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows, "class": "input-width-xl"})
 
 
-class PersonalContentForm(DesignSystemForm, forms.Form):
-    """The sharing part of a form for personal content: who may be named in "People I choose"
-    (active colleagues, the owner's leaders among them) and that naming nobody is an error.
-    Mix in before forms.ModelForm; the form takes the owner as `owner=`."""
-
-    shared_with: Any = forms.ModelMultipleChoiceField(
-        label=_("Share with"),
-        queryset=None,  # set per owner in __init__
-        required=False,
-        help_text=_("Only used when you choose “People I choose”. Hold Ctrl (or Cmd) for more."),
-    )
-
-    def __init__(self, *args: Any, owner: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        from core.access import colleague_ids
-
-        shared_with: Any = self.fields["shared_with"]
-        shared_with.queryset = (
-            get_user_model()
-            .objects.filter(is_active=True, pk__in=colleague_ids(owner))
-            .exclude(pk=owner.pk)
-        )
-
-    def clean(self) -> dict[str, Any]:
-        from core.access import Visibility
-
-        cleaned: dict[str, Any] = super().clean() or {}
-        if cleaned.get("visibility") == Visibility.SHARED and not cleaned.get("shared_with"):
-            self.add_error("shared_with", _("Choose at least one person to share with."))
-        return cleaned
-
-
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -244,3 +212,34 @@ class _ColleagueChoices:
     def __iter__(self) -> Any:
         for colleague in colleagues_of(self.person):
             yield (colleague.pk, self.field.label_from_instance(colleague))
+
+
+class PersonalContentForm(DesignSystemForm, forms.Form):
+    """The sharing part of a form for personal content: anyone active in the organisation may
+    be named in "People I choose" (the people picker), and naming nobody is an error. Whether
+    the people named can be shared with is for the service to decide (sharing_people_check).
+    Mix in before forms.ModelForm; the form takes the owner as `owner=`."""
+
+    shared_with: Any = PeopleField(
+        label=_("Share with"),
+        queryset=get_user_model().objects.none(),  # everyone, set per form in __init__
+        required=False,
+        help_text=_(
+            "Only used when you choose “People I choose”. Search by name for anyone in the "
+            "organisation."
+        ),
+    )
+
+    def __init__(self, *args: Any, owner: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        shared_with: Any = self.fields["shared_with"]
+        shared_with.queryset = get_user_model().objects.all()
+        shared_with.widget.choices = _ColleagueChoices(owner, shared_with)
+
+    def clean(self) -> dict[str, Any]:
+        from core.access import Visibility
+
+        cleaned: dict[str, Any] = super().clean() or {}
+        if cleaned.get("visibility") == Visibility.SHARED and not cleaned.get("shared_with"):
+            self.add_error("shared_with", _("Choose at least one person to share with."))
+        return cleaned

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import PERSON_LEFT, User
-from core.access import Visibility, leader_ids_of
+from core.access import Visibility, leader_ids_of, sharing_people_check
 from feedback.calendar import sparring_ics, sparring_ics_filename
 from feedback.models import (
     FEEDBACK_VISIBILITIES,
@@ -258,10 +258,15 @@ def feedback_share(
     _check_receiver(feedback, by)
     if visibility not in FEEDBACK_VISIBILITIES:
         raise FeedbackError(_("Feedback can be shared with your leader or chosen people only."))
+    people = (
+        sharing_people_check(owner=by, people=shared_with)
+        if visibility == Visibility.SHARED
+        else []
+    )
     before = _readers(feedback)
     feedback.visibility = visibility
     feedback.save(update_fields=["visibility", "updated_at"])
-    feedback.shared_with.set(list(shared_with) if visibility == Visibility.SHARED else [])
+    feedback.shared_with.set(people)
     text = format_lazy(
         gettext_lazy("{name} shared feedback they received with you."), name=by.display_name
     )
