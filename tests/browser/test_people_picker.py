@@ -10,9 +10,10 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
+from conftest import PASSWORD
 from feedback.models import FeedbackAsk, FeedbackRequest
 from organisation.models import Unit
-from tests.browser.conftest import PHONE, check, follow, login, path_of, visit
+from tests.browser.conftest import PHONE, SCREENSHOTS, check, follow, login, path_of, visit
 
 
 def pick(page: Page, field: str, typed: str, name: str) -> None:
@@ -105,4 +106,54 @@ def test_a_chosen_person_is_removed_with_their_button(page, live_server, cast):
     expect(page.locator("#id_people")).to_be_focused()
     page.locator("#id_about").fill("Notatet")
     follow(page, lambda: page.locator("main form button[type=submit]").click())
+    assert [ask.person for ask in FeedbackAsk.objects.all()] == [cast.bob]
+
+
+@pytest.mark.browser
+def test_sharing_a_note_with_someone_in_another_unit(page, live_server, cast):
+    from profiles.models import ProfileNote
+
+    login(page, live_server, cast.alice)
+    visit(page, live_server.url + reverse("profiles:new"))
+    page.locator("#id_title").fill("Til Eve")
+    page.locator("#id_body").fill("Tanker om budgettet")
+    page.locator('input[name="visibility"][value="shared"]').check()
+    pick(page, "shared_with", "eri", "Eve Eriksen")
+    check(page)
+    follow(page, lambda: page.locator("main form button[type=submit]").click())
+    assert list(ProfileNote.objects.get().shared_with.all()) == [cast.eve]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("url", ["recognition:new", "feedback:give", "feedback:sparring_new"])
+def test_the_picker_on_the_other_forms(page, live_server, cast, url):
+    login(page, live_server, cast.alice)
+    visit(page, live_server.url + reverse(url))
+    field = {"recognition:new": "recipients", "feedback:give": "receiver"}.get(url, "partner")
+    search = page.locator(f"#id_{field}")
+    search.focus()
+    page.keyboard.type("e")
+    expect(search).to_have_attribute("aria-expanded", "true")
+    check(page)
+    pick(page, field, "eve", "Eve Eriksen")
+    check(page)
+
+
+@pytest.mark.browser
+def test_without_javascript_the_picker_is_the_list_of_colleagues(new_page, live_server, cast):
+    # Without JavaScript the page checks (which run in the page) cannot run: a picture only.
+    page = new_page(java_script_enabled=False)
+    page.goto(live_server.url + reverse("accounts:login"))
+    page.locator("#id_username").fill(cast.alice.username)
+    page.locator("#id_password").fill(PASSWORD)
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    page.goto(live_server.url + reverse("feedback:ask"))
+    expect(page.locator('[role="combobox"]')).to_be_hidden()
+    expect(page.locator("#id_people")).to_contain_text("Bob Bertelsen")
+    page.screenshot(path=SCREENSHOTS / "picker-without-javascript.png", full_page=True)
+    page.locator(f'input[name="people"][value="{cast.bob.pk}"]').check()
+    page.locator("#id_about").fill("Notatet")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
     assert [ask.person for ask in FeedbackAsk.objects.all()] == [cast.bob]
