@@ -113,7 +113,19 @@ class PeoplePicker(forms.Widget):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs)
-        self.choices: Any = []
+        self._choices: Any = []
+
+    @property
+    def choices(self) -> Any:
+        """What the list without JavaScript offers (PeopleChoice sets one's colleagues)."""
+        return self._choices
+
+    @choices.setter
+    def choices(self, value: Any) -> None:
+        # The field hands over its whole queryset, everyone in the organisation: never a list
+        # to show.
+        if not isinstance(value, forms.models.ModelChoiceIterator):
+            self._choices = value
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
         if self.allow_multiple_selected:

@@ -192,6 +192,14 @@
       }
     });
 
+    results.addEventListener("htmx:beforeSwap", function (event) {
+      // A session that ended answers with the login page: never put a page into the list.
+      var text = event.detail.xhr.responseText || "";
+      if (text.indexOf('role="listbox"') < 0) {
+        event.detail.shouldSwap = false;
+      }
+    });
+
     results.addEventListener("htmx:afterSwap", function () {
       var count = results.querySelector("[data-picker-count]");
       markChosen();
