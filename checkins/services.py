@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from checkins.models import CheckIn, Reflection, Reply, Thread
 from checkins.selectors import home_unit_of, leaders_of
-from core.access import Visibility, leader_ids_of
+from core.access import Visibility, leader_ids_of, sharing_people_check
 from notifications.services import notify, notify_each_once
 from organisation.models import Value
 from teamwork.models import HelpRequest
@@ -121,10 +121,15 @@ def reflection_save(
     visibility: str,
     shared_with: Iterable[User] = (),
 ) -> Reflection:
+    people = (
+        sharing_people_check(owner=reflection.owner, people=shared_with)
+        if visibility == Visibility.SHARED
+        else []
+    )
     reflection.text, reflection.value, reflection.theme = text.strip(), value, theme.strip()
     reflection.visibility = visibility
     reflection.save()
-    reflection.shared_with.set(list(shared_with) if visibility == Visibility.SHARED else [])
+    reflection.shared_with.set(people)
     return reflection
 
 

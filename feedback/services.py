@@ -12,8 +12,8 @@ from django.utils.text import Truncator, format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import User
-from core.access import Visibility, leader_ids_of
+from accounts.models import PERSON_LEFT, User
+from core.access import Visibility, leader_ids_of, sharing_people_check
 from core.dates import datetime_label_lazy
 from feedback.calendar import sparring_ics, sparring_ics_filename
 from feedback.models import (
@@ -46,10 +46,7 @@ def _check_can_be_asked(by: User, person: User) -> None:
     if person.pk == by.pk:
         raise FeedbackError(_("You cannot ask yourself."))
     if not person.is_active:
-        raise FeedbackError(
-            _("%(name)s has left the organisation and cannot be asked.")
-            % {"name": person.display_name}
-        )
+        raise FeedbackError(str(PERSON_LEFT))
 
 
 # --- Asking for feedback --------------------------------------------------------------------
@@ -166,6 +163,9 @@ def feedback_give(
     if receiver.pk == giver.pk:
         raise FeedbackError(_("You cannot give feedback to yourself."))
     if not receiver.is_active:
+        if ask is None:
+            # The receiver was chosen, perhaps by a crafted id: the message names nobody.
+            raise FeedbackError(str(PERSON_LEFT))
         raise FeedbackError(
             _("%(name)s has left the organisation and cannot receive feedback.")
             % {"name": receiver.display_name}
@@ -267,10 +267,15 @@ def feedback_share(
     _check_receiver(feedback, by)
     if visibility not in FEEDBACK_VISIBILITIES:
         raise FeedbackError(_("Feedback can be shared with your leader or chosen people only."))
+    people = (
+        sharing_people_check(owner=by, people=shared_with)
+        if visibility == Visibility.SHARED
+        else []
+    )
     before = _readers(feedback)
     feedback.visibility = visibility
     feedback.save(update_fields=["visibility", "updated_at"])
-    feedback.shared_with.set(list(shared_with) if visibility == Visibility.SHARED else [])
+    feedback.shared_with.set(people)
     text = format_lazy(
         gettext_lazy("{name} shared feedback they received with you."), name=by.display_name
     )
