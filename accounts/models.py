@@ -5,11 +5,51 @@ from typing import TYPE_CHECKING
 from django.contrib.auth.models import AbstractUser
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Concat, Lower, Replace
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from organisation.models import Unit
+
+
+# How a name is folded for searching, the same in the database (search_name below) and for
+# what a person types (accounts.selectors.search_words): lower case, Danish and other accented
+# letters spelt without their marks, so "soren", "Søren" and "SØREN" all find Søren, and a
+# hyphen splits a name into words.
+UPPER_TO_LOWER = (
+    ("Æ", "æ"),
+    ("Ø", "ø"),
+    ("Å", "å"),
+    ("É", "é"),
+    ("Ö", "ö"),
+    ("Ä", "ä"),
+    ("Ü", "ü"),
+)
+FOLDED = (("æ", "ae"), ("ø", "o"), ("å", "a"), ("é", "e"), ("ö", "o"), ("ä", "a"), ("ü", "u"))
+
+
+def _folded_name() -> models.Func:
+    # SQLite's lower() knows only ASCII, so the capitals above are lowered by hand first.
+    expression: models.Func = Concat(
+        models.Value(" "),
+        models.F("first_name"),
+        models.Value(" "),
+        models.F("last_name"),
+        models.Value(" "),
+        models.F("username"),
+        output_field=models.CharField(),
+    )
+    for upper, lower in UPPER_TO_LOWER:
+        expression = Replace(expression, models.Value(upper), models.Value(lower))
+    expression = Lower(expression)
+    for letter, plain in (*FOLDED, ("-", " ")):
+        expression = Replace(expression, models.Value(letter), models.Value(plain))
+    return expression
+
+
+# What a service says when a person chosen (for feedback, thanks, sparring, sharing) has left. It
+# names nobody: a form posted with any id must not tell who that is.
+PERSON_LEFT = _("A person you chose has left the organisation and can no longer be chosen.")
 
 
 class User(AbstractUser):
@@ -35,6 +75,13 @@ class User(AbstractUser):
         blank=True,
         default="",
         choices=[("da", _("Danish")), ("en", _("English"))],
+    )
+    # The name as the people picker searches it: " first last username", folded as above and
+    # kept by the database itself, so imports that write people in bulk keep it too.
+    search_name = models.GeneratedField(
+        expression=_folded_name(),
+        output_field=models.CharField(max_length=600),
+        db_persist=True,
     )
 
     class Meta:

@@ -231,8 +231,9 @@ def links_held(*, person: User, now: datetime) -> bool:
 
 
 def _account_email(person: User, kind: str, *, to_address: str = "") -> None:
-    """Write an account e-mail in the installation's language. Subjects name no one."""
-    with translation.override(settings.LANGUAGE_CODE):
+    """Write an account e-mail in the person's language, Danish until they choose. Subjects
+    name no one."""
+    with translation.override(person.language or settings.LANGUAGE_CODE):
         if kind == "account_invitation":
             subject = _("Sparring: your invitation")
             text = _(

@@ -7,6 +7,7 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("people/search/", views.people_search, name="people_search"),
     path("password/forgot/", views.password_forgot, name="password_forgot"),
     path("password/forgot/sent/", views.password_forgot_sent, name="password_forgot_sent"),
     path("password/change/", views.password_change_view, name="password_change"),

@@ -9,6 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,6 +23,7 @@ from mozilla_django_oidc import views as oidc_views
 from accounts.forms import LoginForm, PasswordChangeOwnForm, PasswordForgotForm, PasswordSetForm
 from accounts.net import client_address
 from accounts.oidc import CALLBACK_FAILURES, callback_failure_reason, provider_logout_url
+from accounts.selectors import people_for_picker
 from accounts.services import (
     INVITATION,
     link_lifetime,
@@ -219,3 +221,23 @@ def language(request: HttpRequest, code: str) -> HttpResponse:
             samesite="Lax",
         )
     return response
+
+
+@require_GET
+def people_search(request: AuthenticatedRequest) -> HttpResponse:
+    """The people picker's listbox of the people whose names begin with what was typed."""
+    listbox = request.GET.get("listbox", "")
+    if not listbox.replace("-", "").replace("_", "").isalnum():
+        listbox = "people-listbox"
+    query = request.GET.get("q", "")[:100]
+    # Rendered without the request's context processors: the partial needs none of what the
+    # page around it shows (such as the count of unread notifications).
+    html = render_to_string(
+        "accounts/_people_found.html",
+        {
+            "listbox": listbox[:100],
+            "multiple": bool(request.GET.get("multiple")),
+            "people": people_for_picker(user=request.user, query=query) if query.strip() else None,
+        },
+    )
+    return HttpResponse(html)

@@ -12,7 +12,6 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.access import (
@@ -23,6 +22,7 @@ from core.access import (
     colleague_ids,
     leader_ids_of,
 )
+from core.dates import week_label
 from organisation.models import Value
 from teamwork.models import HelpRequest
 
@@ -30,12 +30,6 @@ from teamwork.models import HelpRequest
 def week_of(day: date) -> date:
     """The Monday of the ISO week `day` falls in."""
     return day - timedelta(days=day.weekday())
-
-
-def week_label(monday: date) -> str:
-    """ "Week 47, 2026": week and year as text, so that a template never writes "2.026"."""
-    iso = monday.isocalendar()
-    return gettext("Week %(week)s, %(year)s") % {"week": str(iso.week), "year": str(iso.year)}
 
 
 def current_week() -> date:

@@ -48,6 +48,7 @@ def remind_to_check_in(now: datetime) -> None:
         kind="checkin_reminder",
         key=f"{year}-W{week:02d}",
         text=_("It is check-in day. How is your week going? It takes a minute."),
+        subject=_("Time for this week's check-in"),
         url=reverse("checkins:new"),
     )
     ReminderRound.objects.get_or_create(day=today)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from checkins.models import CheckIn, Reflection, Reply, Thread
 from checkins.selectors import home_unit_of, leaders_of
-from core.access import Visibility, leader_ids_of
+from core.access import Visibility, leader_ids_of, sharing_people_check
 from notifications.services import notify, notify_each_once
 from organisation.models import Value
 from teamwork.models import HelpRequest
@@ -104,6 +104,9 @@ def _tell_leaders(checkin: CheckIn) -> None:
             name=checkin.owner.display_name,
             week=checkin.iso_week,
         ),
+        subject=format_lazy(
+            gettext_lazy("{name} shared a check-in with you"), name=checkin.owner.display_name
+        ),
         url=checkin.get_absolute_url(),
     )
 
@@ -118,10 +121,15 @@ def reflection_save(
     visibility: str,
     shared_with: Iterable[User] = (),
 ) -> Reflection:
+    people = (
+        sharing_people_check(owner=reflection.owner, people=shared_with)
+        if visibility == Visibility.SHARED
+        else []
+    )
     reflection.text, reflection.value, reflection.theme = text.strip(), value, theme.strip()
     reflection.visibility = visibility
     reflection.save()
-    reflection.shared_with.set(list(shared_with) if visibility == Visibility.SHARED else [])
+    reflection.shared_with.set(people)
     return reflection
 
 
@@ -185,7 +193,15 @@ def reply_create(
             name=author.display_name,
             week=checkin.iso_week,
         )
-    notify(recipient=recipient, kind="checkin_reply", text=message, url=thread.get_absolute_url())
+    notify(
+        recipient=recipient,
+        kind="checkin_reply",
+        text=message,
+        subject=format_lazy(
+            gettext_lazy("{name} replied about a check-in"), name=author.display_name
+        ),
+        url=thread.get_absolute_url(),
+    )
     return reply
 
 

@@ -29,7 +29,7 @@ from checkins.services import (
     reply_mark_talking_point,
     reply_update,
 )
-from core.access import get_owned_or_404, get_visible_or_404
+from core.access import SharingError, get_owned_or_404, get_visible_or_404
 from core.http import AuthenticatedRequest
 from teamwork.models import HelpRequest
 from teamwork.selectors import team_of
@@ -153,16 +153,20 @@ def reflection_edit(
     )
     form = ReflectionForm(request.POST or None, instance=reflection, owner=request.user)
     if request.method == "POST" and form.is_valid():
-        reflection_save(
-            reflection=reflection,
-            text=form.cleaned_data["text"],
-            value=form.cleaned_data["value"],
-            theme=form.cleaned_data["theme"],
-            visibility=form.cleaned_data["visibility"],
-            shared_with=form.cleaned_data["shared_with"],
-        )
-        messages.success(request, _("Your reflection was saved."))
-        return redirect(reflection)
+        try:
+            reflection_save(
+                reflection=reflection,
+                text=form.cleaned_data["text"],
+                value=form.cleaned_data["value"],
+                theme=form.cleaned_data["theme"],
+                visibility=form.cleaned_data["visibility"],
+                shared_with=form.cleaned_data["shared_with"],
+            )
+        except SharingError as error:
+            form.add_error("shared_with", str(error))
+        else:
+            messages.success(request, _("Your reflection was saved."))
+            return redirect(reflection)
     return render(
         request, "checkins/reflection_form.html", {"form": form, "reflection": reflection}
     )

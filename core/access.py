@@ -14,6 +14,7 @@ Administrators get nothing extra here: they never read private content through t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
@@ -72,6 +73,25 @@ def colleague_ids(user: User) -> models.QuerySet[Any]:
 
     my_units = Membership.objects.filter(user=user).values("unit_id")
     return Membership.objects.filter(unit_id__in=my_units).values("user_id")
+
+
+class SharingError(ValueError):
+    """Content cannot be shared with the people named."""
+
+
+def sharing_people_check(*, owner: User, people: Iterable[User]) -> list[User]:
+    """The people `owner` names in "People I choose", if content can be shared with them:
+    anyone active in the organisation but the owner. The one rule behind every such choice;
+    the message names nobody, since a form posted with any id must not tell who that is."""
+    from accounts.models import PERSON_LEFT
+
+    people = list(people)
+    for person in people:
+        if person.pk == owner.pk:
+            raise SharingError(_("You cannot share with yourself."))
+        if not person.is_active:
+            raise SharingError(str(PERSON_LEFT))
+    return people
 
 
 _M = TypeVar("_M", bound="PersonalContent")

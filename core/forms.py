@@ -12,6 +12,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import PERSON_LEFT
+
 if TYPE_CHECKING:
     from accounts.models import User
 
@@ -55,38 +57,6 @@ def wide_textarea(rows: int) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows, "class": "input-width-xl"})
 
 
-class PersonalContentForm(DesignSystemForm, forms.Form):
-    """The sharing part of a form for personal content: who may be named in "People I choose"
-    (active colleagues, the owner's leaders among them) and that naming nobody is an error.
-    Mix in before forms.ModelForm; the form takes the owner as `owner=`."""
-
-    shared_with: Any = forms.ModelMultipleChoiceField(
-        label=_("Share with"),
-        queryset=None,  # set per owner in __init__
-        required=False,
-        help_text=_("Only used when you choose “People I choose”. Hold Ctrl (or Cmd) for more."),
-    )
-
-    def __init__(self, *args: Any, owner: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        from core.access import colleague_ids
-
-        shared_with: Any = self.fields["shared_with"]
-        shared_with.queryset = (
-            get_user_model()
-            .objects.filter(is_active=True, pk__in=colleague_ids(owner))
-            .exclude(pk=owner.pk)
-        )
-
-    def clean(self) -> dict[str, Any]:
-        from core.access import Visibility
-
-        cleaned: dict[str, Any] = super().clean() or {}
-        if cleaned.get("visibility") == Visibility.SHARED and not cleaned.get("shared_with"):
-            self.add_error("shared_with", _("Choose at least one person to share with."))
-        return cleaned
-
-
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -111,12 +81,14 @@ def not_in_the_past(value: date | None) -> None:
         raise forms.ValidationError(PAST_DATE, code="past")
 
 
-NOT_A_COLLEAGUE = _("Choose among the people listed.")
-LEFT = _("A person you chose has left the organisation and can no longer be chosen.")
+LEFT = PERSON_LEFT
+# A person id that names nobody at all, as a stale or crafted form may send.
+UNKNOWN_PERSON = _("A person you chose could not be found. Search for them again.")
 
 
 def colleagues_of(person: User) -> QuerySet[User]:
-    """Whom a person can ask or thank: active people who share a unit with them."""
+    """Active people who share a unit with `person`: what the people picker offers without
+    JavaScript."""
     from core.access import colleague_ids
 
     return (
@@ -126,23 +98,108 @@ def colleagues_of(person: User) -> QuerySet[User]:
     )
 
 
+class PeoplePicker(forms.Widget):
+    """The people picker: a combobox that searches everyone active in the organisation as one
+    types (the WAI-ARIA 1.2 combobox with a listbox popup, fetched by htmx from
+    accounts:people_search, driven by core/people-picker.js), with the chosen people as
+    buttons that remove them.
+
+    Without JavaScript it is the plain list it replaces: checkboxes (or a select, for one
+    person) of one's colleagues and of whoever is chosen already. The script disables that
+    list and turns the combobox on, so only one of the two is ever posted."""
+
+    template_name = "core/widgets/people_picker.html"
+    allow_multiple_selected = False
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self._choices: Any = []
+
+    @property
+    def choices(self) -> Any:
+        """What the list without JavaScript offers (PeopleChoice sets one's colleagues)."""
+        return self._choices
+
+    @choices.setter
+    def choices(self, value: Any) -> None:
+        # The field hands over its whole queryset, everyone in the organisation: never a list
+        # to show.
+        if not isinstance(value, forms.models.ModelChoiceIterator):
+            self._choices = value
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        if self.allow_multiple_selected:
+            return data.getlist(name) if hasattr(data, "getlist") else data.get(name)
+        return data.get(name)
+
+    def _chosen_ids(self, value: Any) -> list[int]:
+        values = value if isinstance(value, list | tuple) else [value]
+        ids = []
+        for item in values:
+            pk = str(getattr(item, "pk", item))
+            # A crafted id too long for the database's integers names nobody.
+            if pk.isdigit() and len(pk) < 16:
+                ids.append(int(pk))
+        return ids
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        ids = self._chosen_ids(value)
+        # Only active people are shown as chosen: an id posted for someone who left shows
+        # nothing of them, and the service says that a chosen person has left.
+        chosen = list(
+            get_user_model().objects.filter(pk__in=ids, is_active=True).order_by("first_name")
+            if ids
+            else []
+        )
+        widget_id = context["widget"]["attrs"].get("id") or f"id_{name}"
+        options = [(str(pk), label) for pk, label in self.choices if pk != ""]
+        offered = {pk for pk, _label in options}
+        options += [
+            (str(person.pk), person.display_name)
+            for person in chosen
+            if str(person.pk) not in offered
+        ]
+        chosen_ids = {str(pk) for pk in ids}
+        context["picker"] = {
+            "id": widget_id,
+            "multiple": self.allow_multiple_selected,
+            "chosen": chosen,
+            "options": [(pk, label, pk in chosen_ids) for pk, label in options],
+        }
+        return context
+
+
+class PeoplePickerMultiple(PeoplePicker):
+    allow_multiple_selected = True
+
+
+_PERSON_ERRORS: dict[str, str | Any] = {
+    "invalid_choice": UNKNOWN_PERSON,
+    "invalid_pk_value": UNKNOWN_PERSON,
+}
+
+
 class _PersonLabel:
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.display_name} ({obj.job_title})" if obj.job_title else obj.display_name
 
 
 class PersonField(_PersonLabel, forms.ModelChoiceField):  # type: ignore[type-arg]
-    pass
+    widget = PeoplePicker
+    default_error_messages = _PERSON_ERRORS
 
 
 class PeopleField(_PersonLabel, forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
-    pass
+    widget = PeoplePickerMultiple
+    default_error_messages = _PERSON_ERRORS
 
 
-class ColleagueChoice:
-    """A choice among one's colleagues that still says something clear about anyone else a
-    stale or crafted form names: that a person has left, or that only the people listed can
-    be chosen. Mix in before the form class; it takes `person=`."""
+class PeopleChoice:
+    """Fields that choose people with the people picker, from everyone in the organisation.
+    The form only parses: who may be chosen (not oneself, nobody who has left) is for the
+    service that takes the people to decide, and its message is the one people see. Mix in
+    before the form class; it takes `person=`."""
 
     fields: dict[str, forms.Field]
     people_fields: tuple[str, ...] = ()
@@ -150,30 +207,51 @@ class ColleagueChoice:
     def __init__(self, *args: Any, person: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.person = person
-        self.colleagues = colleagues_of(person)
         for name in self.people_fields:
             field: Any = self.fields[name]
-            # Validation looks at everyone, so a person who left gets their own message ...
+            # Any id parses to its person, so a person who left reaches the service ...
             field.queryset = get_user_model().objects.all()
-            # ... while the form offers colleagues only.
-            field.widget.choices = [
-                (colleague.pk, field.label_from_instance(colleague))
-                for colleague in self.colleagues
-            ]
-            if isinstance(field, forms.ModelChoiceField) and not isinstance(
-                field, forms.ModelMultipleChoiceField
-            ):
-                field.widget.choices.insert(0, ("", "---------"))
+            # ... while without JavaScript the picker offers one's colleagues.
+            field.widget.choices = _ColleagueChoices(person, field)
 
-    def check_people(self, people: list[User]) -> list[User]:
-        allowed = set(self.colleagues.values_list("pk", flat=True))
-        for chosen in people:
-            if chosen.pk == self.person.pk:
-                raise forms.ValidationError(_("You cannot choose yourself."), code="self")
-            if chosen.pk in allowed:
-                continue
-            # Nobody is named here: a form posted with any id must not tell who that is.
-            if not chosen.is_active:
-                raise forms.ValidationError(LEFT, code="inactive")
-            raise forms.ValidationError(NOT_A_COLLEAGUE, code="not_colleague")
-        return people
+
+class _ColleagueChoices:
+    """One's colleagues as choices, read only when a page shows them."""
+
+    def __init__(self, person: User, field: Any) -> None:
+        self.person, self.field = person, field
+
+    def __iter__(self) -> Any:
+        for colleague in colleagues_of(self.person):
+            yield (colleague.pk, self.field.label_from_instance(colleague))
+
+
+class PersonalContentForm(DesignSystemForm, forms.Form):
+    """The sharing part of a form for personal content: anyone active in the organisation may
+    be named in "People I choose" (the people picker), and naming nobody is an error. Whether
+    the people named can be shared with is for the service to decide (sharing_people_check).
+    Mix in before forms.ModelForm; the form takes the owner as `owner=`."""
+
+    shared_with: Any = PeopleField(
+        label=_("Share with"),
+        queryset=get_user_model().objects.none(),  # everyone, set per form in __init__
+        required=False,
+        help_text=_(
+            "Only used when you choose “People I choose”. Search by name for anyone in the "
+            "organisation."
+        ),
+    )
+
+    def __init__(self, *args: Any, owner: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        shared_with: Any = self.fields["shared_with"]
+        shared_with.queryset = get_user_model().objects.all()
+        shared_with.widget.choices = _ColleagueChoices(owner, shared_with)
+
+    def clean(self) -> dict[str, Any]:
+        from core.access import Visibility
+
+        cleaned: dict[str, Any] = super().clean() or {}
+        if cleaned.get("visibility") == Visibility.SHARED and not cleaned.get("shared_with"):
+            self.add_error("shared_with", _("Choose at least one person to share with."))
+        return cleaned

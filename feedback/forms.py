@@ -11,9 +11,9 @@ from django.utils.translation import ngettext
 from accounts.models import User
 from core.access import Visibility, leader_ids_of
 from core.forms import (
-    ColleagueChoice,
     DateInput,
     DesignSystemForm,
+    PeopleChoice,
     PeopleField,
     PersonalContentForm,
     PersonField,
@@ -44,14 +44,15 @@ def _theme_field() -> forms.ChoiceField:
     )
 
 
-class FeedbackRequestForm(ColleagueChoice, DesignSystemForm, forms.Form):
+class FeedbackRequestForm(PeopleChoice, DesignSystemForm, forms.Form):
     people_fields = ("people",)
 
     people = PeopleField(
         label=_("Whom do you ask?"),
         queryset=User.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("Colleagues in your teams. Each of them can answer or decline."),
+        help_text=_(
+            "Search by name for anyone in the organisation. Each of them can answer or decline."
+        ),
         error_messages={"required": _("Choose at least one person to ask.")},
     )
     about = forms.CharField(
@@ -69,9 +70,6 @@ class FeedbackRequestForm(ColleagueChoice, DesignSystemForm, forms.Form):
     )
     theme = _theme_field()
     wished_by = forms.DateField(label=_("Wished for by"), required=False, widget=DateInput)
-
-    def clean_people(self) -> list[User]:
-        return self.check_people(list(self.cleaned_data["people"]))
 
     def clean_wished_by(self) -> Any:
         value = self.cleaned_data.get("wished_by")
@@ -107,7 +105,7 @@ class FeedbackForm(DesignSystemForm, forms.Form):
         return cleaned
 
 
-class UnaskedFeedbackForm(ColleagueChoice, FeedbackForm):
+class UnaskedFeedbackForm(PeopleChoice, FeedbackForm):
     """Feedback nobody asked for: to whom, and what about."""
 
     people_fields = ("receiver",)
@@ -122,11 +120,6 @@ class UnaskedFeedbackForm(ColleagueChoice, FeedbackForm):
         widget=forms.TextInput(attrs={"class": "input-width-xl"}),
     )
     theme = _theme_field()
-
-    def clean_receiver(self) -> User:
-        receiver: User = self.cleaned_data["receiver"]
-        self.check_people([receiver])
-        return receiver
 
 
 class DeclineForm(DesignSystemForm, forms.Form):
@@ -170,7 +163,7 @@ class ShareForm(PersonalContentForm, forms.ModelForm):  # type: ignore[type-arg]
 DURATIONS = [(minutes, f"{minutes} min") for minutes in SPARRING_MINUTES]
 
 
-class SparringRequestForm(ColleagueChoice, DesignSystemForm, forms.Form):
+class SparringRequestForm(PeopleChoice, DesignSystemForm, forms.Form):
     people_fields = ("partner",)
 
     partner = PersonField(label=_("Whom do you ask?"), queryset=User.objects.none())
@@ -187,11 +180,6 @@ class SparringRequestForm(ColleagueChoice, DesignSystemForm, forms.Form):
         widget=wide_textarea(3),
         help_text=_("A little background, or times that suit you."),
     )
-
-    def clean_partner(self) -> User:
-        partner: User = self.cleaned_data["partner"]
-        self.check_people([partner])
-        return partner
 
 
 class ScheduleForm(DesignSystemForm, forms.Form):

@@ -7,14 +7,14 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
-from django.utils import formats, timezone
-from django.utils.functional import lazy
+from django.utils import timezone
 from django.utils.text import Truncator, format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import User
-from core.access import Visibility, leader_ids_of
+from accounts.models import PERSON_LEFT, User
+from core.access import Visibility, leader_ids_of, sharing_people_check
+from core.dates import datetime_label_lazy
 from feedback.calendar import sparring_ics, sparring_ics_filename
 from feedback.models import (
     FEEDBACK_VISIBILITIES,
@@ -46,10 +46,7 @@ def _check_can_be_asked(by: User, person: User) -> None:
     if person.pk == by.pk:
         raise FeedbackError(_("You cannot ask yourself."))
     if not person.is_active:
-        raise FeedbackError(
-            _("%(name)s has left the organisation and cannot be asked.")
-            % {"name": person.display_name}
-        )
+        raise FeedbackError(str(PERSON_LEFT))
 
 
 # --- Asking for feedback --------------------------------------------------------------------
@@ -87,11 +84,13 @@ def feedback_request_create(
         name=asker.display_name,
         about=_short(about),
     )
+    subject = format_lazy(gettext_lazy("{name} asks for your feedback"), name=asker.display_name)
     for person in unique.values():
         notify(
             recipient=person,
             kind="feedback_request",
             text=text,
+            subject=subject,
             url=request.get_absolute_url(),
         )
     return request
@@ -120,6 +119,9 @@ def feedback_ask_decline(*, ask: FeedbackAsk, by: User, note: str = "") -> Feedb
             gettext_lazy("{name} cannot give feedback on: {about}"),
             name=ask.person.display_name,
             about=_short(ask.request.about),
+        ),
+        subject=format_lazy(
+            gettext_lazy("{name} cannot give feedback"), name=ask.person.display_name
         ),
         url=ask.request.get_absolute_url(),
     )
@@ -161,6 +163,9 @@ def feedback_give(
     if receiver.pk == giver.pk:
         raise FeedbackError(_("You cannot give feedback to yourself."))
     if not receiver.is_active:
+        if ask is None:
+            # The receiver was chosen, perhaps by a crafted id: the message names nobody.
+            raise FeedbackError(str(PERSON_LEFT))
         raise FeedbackError(
             _("%(name)s has left the organisation and cannot receive feedback.")
             % {"name": receiver.display_name}
@@ -196,6 +201,7 @@ def feedback_give(
             if feedback.about
             else format_lazy(gettext_lazy("{name} gave you feedback."), name=giver.display_name)
         ),
+        subject=format_lazy(gettext_lazy("{name} gave you feedback"), name=giver.display_name),
         url=feedback.get_absolute_url(),
     )
     return feedback
@@ -224,6 +230,9 @@ def feedback_thank(*, feedback: Feedback, by: User) -> Feedback:
                 kind="feedback_thanks",
                 text=format_lazy(
                     gettext_lazy("{name} thanks you for your feedback."), name=by.display_name
+                ),
+                subject=format_lazy(
+                    gettext_lazy("{name} thanked you for your feedback"), name=by.display_name
                 ),
                 url=feedback.get_absolute_url(),
             )
@@ -258,15 +267,27 @@ def feedback_share(
     _check_receiver(feedback, by)
     if visibility not in FEEDBACK_VISIBILITIES:
         raise FeedbackError(_("Feedback can be shared with your leader or chosen people only."))
+    people = (
+        sharing_people_check(owner=by, people=shared_with)
+        if visibility == Visibility.SHARED
+        else []
+    )
     before = _readers(feedback)
     feedback.visibility = visibility
     feedback.save(update_fields=["visibility", "updated_at"])
-    feedback.shared_with.set(list(shared_with) if visibility == Visibility.SHARED else [])
+    feedback.shared_with.set(people)
     text = format_lazy(
         gettext_lazy("{name} shared feedback they received with you."), name=by.display_name
     )
+    subject = format_lazy(gettext_lazy("{name} shared feedback with you"), name=by.display_name)
     for reader in User.objects.filter(pk__in=_readers(feedback) - before - {feedback.giver_id}):
-        notify(recipient=reader, kind="feedback_shared", text=text, url=feedback.get_absolute_url())
+        notify(
+            recipient=reader,
+            kind="feedback_shared",
+            text=text,
+            subject=subject,
+            url=feedback.get_absolute_url(),
+        )
     return feedback
 
 
@@ -278,14 +299,6 @@ def feedback_delete(*, feedback: Feedback, by: User) -> None:
 
 
 # --- Sparring -------------------------------------------------------------------------------
-
-
-def _when(moment: datetime) -> str:
-    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
-
-
-# Rendered when the notification is, in the installation's language.
-_when_lazy = lazy(_when, str)
 
 
 def _invitation(sparring: SparringRequest) -> Attachment:
@@ -318,6 +331,7 @@ def sparring_request_create(
             name=asker.display_name,
             topic=_short(topic),
         ),
+        subject=format_lazy(gettext_lazy("{name} asks you for sparring"), name=asker.display_name),
         url=sparring.get_absolute_url(),
     )
     return sparring
@@ -369,7 +383,12 @@ def sparring_schedule(
                 gettext_lazy("Sparring with {name} on {topic}: {when}"),
                 name=other.display_name,
                 topic=_short(sparring.topic),
-                when=_when_lazy(starts_at),
+                when=datetime_label_lazy(starts_at),
+            ),
+            subject=format_lazy(
+                gettext_lazy("Sparring with {name}: {when}"),
+                name=other.display_name,
+                when=datetime_label_lazy(starts_at),
             ),
             url=sparring.get_absolute_url(),
             attachment=invitation,
@@ -394,6 +413,7 @@ def sparring_decline(*, sparring: SparringRequest, by: User, reply: str = "") ->
             name=by.display_name,
             topic=_short(sparring.topic),
         ),
+        subject=format_lazy(gettext_lazy("{name} cannot spar with you"), name=by.display_name),
         url=sparring.get_absolute_url(),
     )
     return sparring
@@ -418,6 +438,7 @@ def sparring_cancel(*, sparring: SparringRequest, by: User) -> SparringRequest:
         name=by.display_name,
         topic=_short(sparring.topic),
     )
+    subject = format_lazy(gettext_lazy("{name} cancelled the sparring"), name=by.display_name)
     invitation = _invitation(sparring) if had_time else None
     for person in (sparring.asker, sparring.partner):
         if person.pk != by.pk or invitation is not None:
@@ -425,6 +446,7 @@ def sparring_cancel(*, sparring: SparringRequest, by: User) -> SparringRequest:
                 recipient=person,
                 kind="sparring",
                 text=text,
+                subject=subject,
                 url=sparring.get_absolute_url(),
                 attachment=invitation,
             )

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.access import SharingError
 from core.http import AuthenticatedRequest
 from core.spreadsheet import csv_response
 from feedback import selectors, services
@@ -265,14 +266,18 @@ def share(request: AuthenticatedRequest, feedback_id: int) -> HttpResponse:
     feedback = selectors.received_feedback_or_404(request.user, feedback_id)
     form = ShareForm(request.POST or None, instance=feedback, owner=request.user)
     if request.method == "POST" and form.is_valid():
-        services.feedback_share(
-            feedback=selectors.received_feedback_or_404(request.user, feedback_id),
-            by=request.user,
-            visibility=form.cleaned_data["visibility"],
-            shared_with=form.cleaned_data["shared_with"],
-        )
-        messages.success(request, _("Who can see the feedback was saved."))
-        return redirect(feedback)
+        try:
+            services.feedback_share(
+                feedback=selectors.received_feedback_or_404(request.user, feedback_id),
+                by=request.user,
+                visibility=form.cleaned_data["visibility"],
+                shared_with=form.cleaned_data["shared_with"],
+            )
+        except SharingError as error:
+            form.add_error("shared_with", str(error))
+        else:
+            messages.success(request, _("Who can see the feedback was saved."))
+            return redirect(feedback)
     return _form_page(
         request,
         form,

@@ -16,10 +16,20 @@ from organisation.models import Unit
 
 
 class NotificationSettingsForm(forms.Form):
-    """Two checkboxes per kind: in Sparring, and by e-mail. Unchecked means no."""
+    """One switch for all e-mail, then two checkboxes per kind: in Sparring, and by e-mail.
+    Unchecked means no."""
 
-    def __init__(self, *args: Any, preferences: list[Preference], **kwargs: Any) -> None:
+    all_email = forms.BooleanField(
+        label=_("Send me e-mails about what happens in Sparring"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-checkbox"}),
+    )
+
+    def __init__(
+        self, *args: Any, preferences: list[Preference], email_on: bool, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["all_email"].initial = email_on
         self.kinds = [preference.kind for preference in preferences]
         for preference in preferences:
             name = preference.kind.name

@@ -81,6 +81,27 @@ class NotificationSetting(models.Model):
         return f"{self.kind}: in_app={self.in_app} email={self.email}"
 
 
+class EmailOff(models.Model):
+    """A person who wants no notification e-mail at all, whatever their choices per kind: one
+    switch on their settings page. They are still told in the app, and e-mails about their own
+    account (notifications.account_emails) still reach them."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="email_off",
+    )
+    since = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("e-mail turned off")
+        verbose_name_plural = _("e-mail turned off")
+
+    def __str__(self) -> str:
+        return f"e-mail off for {self.user_id}"
+
+
 class OutgoingEmailQuerySet(models.QuerySet["OutgoingEmail"]):
     def due(self, now: datetime) -> OutgoingEmailQuerySet:
         # A mail whose worker died mid-send each time is given up on like any other failure.

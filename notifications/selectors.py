@@ -9,7 +9,7 @@ from django.db.models import Q
 
 from accounts.models import User
 from notifications.kinds import Kind, all_kinds
-from notifications.models import Notification, NotificationSetting, OutgoingEmail
+from notifications.models import EmailOff, Notification, NotificationSetting, OutgoingEmail
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,11 @@ def preferences_for(user: User) -> list[Preference]:
         else:
             preferences.append(Preference(kind, row.in_app, row.email))
     return preferences
+
+
+def email_is_on(user: User) -> bool:
+    """False when the person has turned all notification e-mail off."""
+    return not EmailOff.objects.filter(user=user).exists()
 
 
 def chosen_by(kind: Kind, *, not_told_for: str) -> list[int]:

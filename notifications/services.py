@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import Promise
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from notifications.kinds import Kind, get_kind
-from notifications.models import Notification, NotificationSetting, OutgoingEmail
+from notifications.models import EmailOff, Notification, NotificationSetting, OutgoingEmail
 from notifications.selectors import preferences_of
 
 KEY_LENGTH = 200
@@ -59,18 +60,28 @@ def notify(
     recipient: User,
     kind: str,
     text: str | Promise,
+    subject: str | Promise = "",
     url: str = "",
     attachment: Attachment | None = None,
 ) -> Notification | None:
     """Tell one person about something: in the app and by e-mail, as far as they want it.
 
-    `kind` is a registered kind (notifications.kinds); `text` one short sentence, best a lazy
-    translation, which is rendered in the installation's language; `url` a path in Sparring
+    `kind` is a registered kind (notifications.kinds); `text` one short sentence and `subject`
+    the e-mail's subject, both best lazy translations, which are rendered in the recipient's
+    language. The subject names what happened and who did it ("Mette Lund har takket dig"),
+    never what anyone wrote: an e-mail subject is read on lock screens and kept in mail logs
+    (PRODUCT.md, privacy rule 8). Without one, it names the kind. `url` is a path in Sparring
     ("/teams/3/"); `attachment` goes with the e-mail, if one is written. Returns the in-app
     notification, or None when none was made (the person is deactivated or does not want this
     kind in the app)."""
     made, _told = _tell(
-        recipient_ids=[recipient.pk], kind=kind, text=text, url=url, key="", attachment=attachment
+        recipient_ids=[recipient.pk],
+        kind=kind,
+        text=text,
+        subject=subject,
+        url=url,
+        key="",
+        attachment=attachment,
     )
     return made[0] if made else None
 
@@ -81,6 +92,7 @@ def notify_once(
     kind: str,
     key: str,
     text: str | Promise,
+    subject: str | Promise = "",
     url: str = "",
     attachment: Attachment | None = None,
 ) -> None:
@@ -88,7 +100,13 @@ def notify_once(
     key does nothing. For reminders, which the worker considers on every tick; the key names
     the occasion, for example "2026-W48" for a week's check-in reminder."""
     notify_each_once(
-        recipients=[recipient.pk], kind=kind, key=key, text=text, url=url, attachment=attachment
+        recipients=[recipient.pk],
+        kind=kind,
+        key=key,
+        text=text,
+        subject=subject,
+        url=url,
+        attachment=attachment,
     )
 
 
@@ -98,6 +116,7 @@ def notify_each_once(
     kind: str,
     key: str,
     text: str | Promise,
+    subject: str | Promise = "",
     url: str = "",
     attachment: Attachment | None = None,
 ) -> int:
@@ -111,6 +130,7 @@ def notify_each_once(
         recipient_ids=list(recipients),
         kind=kind,
         text=text,
+        subject=subject,
         url=url,
         key=key,
         attachment=attachment,
@@ -118,11 +138,21 @@ def notify_each_once(
     return told
 
 
+@dataclass(frozen=True)
+class _Message:
+    """What one notification says, in one language."""
+
+    text: str
+    subject: str
+    body: str
+
+
 def _tell(
     *,
     recipient_ids: Sequence[int],
     kind: str,
     text: str | Promise,
+    subject: str | Promise,
     url: str,
     key: str,
     attachment: Attachment | None = None,
@@ -136,11 +166,16 @@ def _tell(
         and url_has_allowed_host_and_scheme(url, allowed_hosts=None)
     ):
         raise ValueError(f"A notification links to a path in Sparring, not {url!r}")
-    # One language for everyone until people can choose their own.
-    with translation.override(settings.LANGUAGE_CODE):
-        rendered = str(text)
-        subject = f"Sparring: {registered.label}"[:200]
-        body = _email_body(rendered, url)
+    # Rendered once per language, not per person: a reminder to thousands renders it twice.
+    messages: dict[str, _Message] = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            rendered = str(text)
+            messages[language] = _Message(
+                text=rendered[:300],
+                subject=" ".join(str(subject or _default_subject(registered)).split())[:200],
+                body=_email_body(rendered, url),
+            )
     made: list[Notification] = []
     told = 0
     for start in range(0, len(recipient_ids), CHUNK):
@@ -148,18 +183,16 @@ def _tell(
             time.sleep(SQLITE_STEP_ASIDE)
         chunk = recipient_ids[start : start + CHUNK]
         chunk_made, chunk_told = _tell_chunk(
-            chunk,
-            registered=registered,
-            key=key,
-            text=rendered[:300],
-            url=url,
-            subject=subject,
-            body=body,
-            attachment=attachment,
+            chunk, registered=registered, key=key, url=url, messages=messages, attachment=attachment
         )
         made += chunk_made
         told += chunk_told
     return made, told
+
+
+def _default_subject(kind: Kind) -> str:
+    # For a caller that names no event; every kind Sparring sends today gives its own.
+    return _("Sparring: {kind}").format(kind=kind.label)
 
 
 @transaction.atomic
@@ -168,15 +201,15 @@ def _tell_chunk(
     *,
     registered: Kind,
     key: str,
-    text: str,
     url: str,
-    subject: str,
-    body: str,
+    messages: Mapping[str, _Message],
     attachment: Attachment | None,
 ) -> tuple[list[Notification], int]:
     kind = registered.name
     people = list(
-        User.objects.filter(pk__in=recipient_ids, is_active=True).values_list("pk", "email")
+        User.objects.filter(pk__in=recipient_ids, is_active=True)
+        .annotate(no_email=Exists(EmailOff.objects.filter(user=OuterRef("pk"))))
+        .values_list("pk", "email", "language", "no_email")
     )
     if key:
         told = set(
@@ -189,27 +222,28 @@ def _tell_chunk(
                 recipient_id__in=recipient_ids, kind=kind, key=key
             ).values_list("recipient_id", flat=True)
         )
-        people = [(pk, email) for pk, email in people if pk not in told]
+        people = [person for person in people if person[0] not in told]
     if not people:
         return [], 0
-    choices = preferences_of([pk for pk, _email in people], registered)
+    choices = preferences_of([pk for pk, *_rest in people], registered)
     notifications = []
     emails = []
-    for pk, address in people:
+    for pk, address, language, no_email in people:
         preference = choices[pk]
+        message = messages.get(language) or messages[settings.LANGUAGE_CODE]
         if preference.in_app:
             notifications.append(
-                Notification(recipient_id=pk, kind=kind, key=key, text=text, url=url)
+                Notification(recipient_id=pk, kind=kind, key=key, text=message.text, url=url)
             )
-        if preference.email and address:
+        if preference.email and address and not no_email:
             emails.append(
                 OutgoingEmail(
                     recipient_id=pk,
                     kind=kind,
                     key=key,
                     to_address=address,
-                    subject=subject,
-                    body=body,
+                    subject=message.subject,
+                    body=message.body,
                     attachment_name=attachment.filename if attachment else "",
                     attachment_type=attachment.mimetype if attachment else "",
                     attachment_content=attachment.content if attachment else "",
@@ -245,8 +279,11 @@ def notifications_mark_all_read(*, user: User) -> int:
 
 
 @transaction.atomic
-def notification_settings_save(*, user: User, choices: Mapping[str, tuple[bool, bool]]) -> None:
-    """Store the person's choice, (in_app, email), for each kind named in `choices`."""
+def notification_settings_save(
+    *, user: User, choices: Mapping[str, tuple[bool, bool]], email_on: bool | None = None
+) -> None:
+    """Store the person's choice, (in_app, email), for each kind named in `choices`, and, when
+    `email_on` is given, their switch for all notification e-mail."""
     rows = [
         NotificationSetting(user=user, kind=get_kind(kind).name, in_app=in_app, email=email)
         for kind, (in_app, email) in choices.items()
@@ -257,3 +294,15 @@ def notification_settings_save(*, user: User, choices: Mapping[str, tuple[bool, 
         unique_fields=["user", "kind"],
         update_fields=["in_app", "email"],
     )
+    if email_on is not None:
+        notification_email_switch(user=user, on=email_on)
+
+
+@transaction.atomic
+def notification_email_switch(*, user: User, on: bool) -> None:
+    """Turn all notification e-mail on or off for the person, on top of their choices per
+    kind, which are kept for when they turn it on again."""
+    if on:
+        EmailOff.objects.filter(user=user).delete()
+    else:
+        EmailOff.objects.get_or_create(user=user)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.http import AuthenticatedRequest
 from notifications.forms import NotificationSettingsForm
 from notifications.models import Notification
-from notifications.selectors import preferences_for
+from notifications.selectors import email_is_on, preferences_for
 from notifications.services import (
     notification_mark_read,
     notification_settings_save,
@@ -55,9 +55,12 @@ def notification_settings(request: AuthenticatedRequest) -> HttpResponse:
     form = NotificationSettingsForm(
         request.POST if request.method == "POST" else None,
         preferences=preferences_for(request.user),
+        email_on=email_is_on(request.user),
     )
     if request.method == "POST" and form.is_valid():
-        notification_settings_save(user=request.user, choices=form.choices())
+        notification_settings_save(
+            user=request.user, choices=form.choices(), email_on=form.cleaned_data["all_email"]
+        )
         messages.success(request, _("Your choices were saved."))
         return redirect("notifications:settings")
     return render(request, "notifications/settings.html", {"form": form})

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from accounts.models import User
-from core.access import Visibility
+from core.access import Visibility, sharing_people_check
 from profiles.models import ProfileNote
 
 
@@ -18,9 +18,14 @@ def note_save(
     visibility: str,
     shared_with: Iterable[User] = (),
 ) -> ProfileNote:
+    people = (
+        sharing_people_check(owner=note.owner, people=shared_with)
+        if visibility == Visibility.SHARED
+        else []
+    )
     note.title, note.body, note.visibility = title, body, visibility
     note.save()
-    note.shared_with.set(list(shared_with) if visibility == Visibility.SHARED else [])
+    note.shared_with.set(people)
     return note
 
 

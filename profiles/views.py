@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.access import get_owned_or_404, get_visible_or_404
+from core.access import SharingError, get_owned_or_404, get_visible_or_404
 from core.http import AuthenticatedRequest
 from profiles.forms import NoteForm
 from profiles.models import ProfileNote
@@ -45,15 +45,19 @@ def note_edit(request: AuthenticatedRequest, note_id: int | None = None) -> Http
     )
     form = NoteForm(request.POST or None, instance=note, owner=request.user)
     if request.method == "POST" and form.is_valid():
-        note_save(
-            note=note,
-            title=form.cleaned_data["title"],
-            body=form.cleaned_data["body"],
-            visibility=form.cleaned_data["visibility"],
-            shared_with=form.cleaned_data["shared_with"],
-        )
-        messages.success(request, _("Your note was saved."))
-        return redirect(note)
+        try:
+            note_save(
+                note=note,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                visibility=form.cleaned_data["visibility"],
+                shared_with=form.cleaned_data["shared_with"],
+            )
+        except SharingError as error:
+            form.add_error("shared_with", str(error))
+        else:
+            messages.success(request, _("Your note was saved."))
+            return redirect(note)
     return render(request, "profiles/form.html", {"form": form, "note": note})
 
 

@@ -7,11 +7,13 @@ from django.contrib import messages
 from django.db.models import Max
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.access import administrator_required
 from core.http import AuthenticatedRequest
+from pulse import selectors
 from pulse.forms import QuestionForm, SurveyForm
 from pulse.models import Question, Survey
 from pulse.services import question_save, survey_save
@@ -28,8 +30,9 @@ def survey_list(request: AuthenticatedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def survey_edit(request: AuthenticatedRequest, survey_id: int | None = None) -> HttpResponse:
     survey = get_object_or_404(Survey, pk=survey_id) if survey_id else Survey()
-    form = SurveyForm(request.POST or None, instance=survey)
-    if request.method == "POST" and form.is_valid():
+    form = SurveyForm(request.POST or None, instance=survey, today=timezone.localdate())
+    # "Preview" counts who would be asked without saving, for a browser without script.
+    if request.method == "POST" and "preview" not in request.POST and form.is_valid():
         survey_save(
             actor=request.user,
             survey=form.save(commit=False),
@@ -38,7 +41,28 @@ def survey_edit(request: AuthenticatedRequest, survey_id: int | None = None) -> 
         )
         messages.success(request, _("The survey %(name)s was saved.") % {"name": survey.name})
         return redirect("pulse_admin:surveys")
-    return render(request, "pulse/admin/survey_form.html", {"form": form, "survey": survey})
+    return render(
+        request,
+        "pulse/admin/survey_form.html",
+        {
+            "form": form,
+            "survey": survey,
+            "asked": selectors.survey_audience_size(form.chosen_unit_ids()),
+        },
+    )
+
+
+@administrator_required
+@require_GET
+def survey_audience(request: AuthenticatedRequest) -> HttpResponse:
+    """How many people the units ticked in the survey form would ask, for htmx to swap in
+    as the choice changes."""
+    chosen = {int(pk) for pk in request.GET.getlist("units") if pk.isdigit()}
+    return render(
+        request,
+        "pulse/admin/_audience.html",
+        {"asked": selectors.survey_audience_size(chosen), "chosen": bool(chosen)},
+    )
 
 
 @administrator_required

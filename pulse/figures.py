@@ -11,7 +11,7 @@ from typing import Any
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from checkins.models import week_label
+from core.dates import week_label
 from core.spreadsheet import as_text
 from organisation.models import Unit
 from pulse.models import Question

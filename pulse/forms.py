@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
 from django import forms
@@ -52,6 +54,15 @@ class AnswerForm(DesignSystemForm, forms.Form):
         super().__init__(*args, **kwargs)
 
     @property
+    def question_fields(self) -> list[forms.BoundField]:
+        """The questions' fields in the round's order, for the scale on the page."""
+        return [self[f"q{question.pk}"] for question in self.questions]
+
+    @property
+    def other_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name == "comment"]
+
+    @property
     def answers(self) -> dict[int, int]:
         return {q.pk: self.cleaned_data[f"q{q.pk}"] for q in self.questions}
 
@@ -69,8 +80,29 @@ class QuestionForm(DesignSystemForm, forms.ModelForm):  # type: ignore[type-arg]
         }
 
 
+def next_monday(today: date) -> date:
+    """The first Monday after `today` (a week on, when `today` is a Monday)."""
+    return today + timedelta(days=7 - today.weekday())
+
+
+@dataclass
+class UnitNode:
+    """A unit in the survey form's tree of checkboxes."""
+
+    pk: int
+    name: str
+    checked: bool
+    children: list[UnitNode] = field(default_factory=list)
+
+    @property
+    def holds_checked(self) -> bool:
+        """Whether a unit below this one is chosen, so that its branch starts open."""
+        return any(child.checked or child.holds_checked for child in self.children)
+
+
 class SurveyForm(DesignSystemForm, forms.ModelForm):  # type: ignore[type-arg]
-    """A survey: who is asked, which questions, how often, and how anonymous."""
+    """A survey: who is asked, which questions, how often, and how anonymous. A new survey's
+    first round opens on the Monday after `today` unless chosen otherwise."""
 
     survey_questions = forms.ModelMultipleChoiceField(
         label=_("Questions"),
@@ -93,18 +125,41 @@ class SurveyForm(DesignSystemForm, forms.ModelForm):  # type: ignore[type-arg]
             "confidential",
             "is_active",
         ]
-        widgets = {"starts_on": DateInput, "units": forms.SelectMultiple(attrs={"size": 8})}
+        widgets = {"starts_on": DateInput, "units": forms.CheckboxSelectMultiple}
         error_messages = {"units": {"required": _("Choose at least one unit.")}}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if not self.instance.pk and not self.initial.get("starts_on"):
+            self.initial["starts_on"] = next_monday(today)
         if self.instance.pk:
             self.initial["survey_questions"] = [
                 item.question_id for item in self.instance.items.all()
             ]
         units: Any = self.fields["units"]
         units.queryset = Unit.objects.active().order_by("path")
-        units.label_from_instance = lambda unit: "– " * unit.depth + unit.name
+        units.label_from_instance = lambda unit: unit.name
+        units.help_text = _(
+            "Everyone in a chosen unit is asked, and everyone in the units below it: choosing a "
+            "unit chooses its children with it."
+        )
+
+    def chosen_unit_ids(self) -> set[int]:
+        """The units ticked: what was sent, or what the survey has."""
+        value = self["units"].value() or []
+        return {int(pk) for pk in value if str(pk).isdigit()}
+
+    def unit_tree(self) -> list[UnitNode]:
+        """The active units as a tree, with the chosen ones ticked, in one query."""
+        chosen = self.chosen_unit_ids()
+        nodes: dict[int, UnitNode] = {}
+        roots: list[UnitNode] = []
+        units: Any = self.fields["units"]
+        for pk, name, parent_id in units.queryset.values_list("pk", "name", "parent_id"):
+            node = nodes[pk] = UnitNode(pk, name, pk in chosen)
+            parent = nodes.get(parent_id)
+            (parent.children if parent else roots).append(node)
+        return roots
 
     def clean_starts_on(self) -> Any:
         value = self.cleaned_data.get("starts_on")

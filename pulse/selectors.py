@@ -4,19 +4,19 @@ change as one colleague answers."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Case, F, Q, When
+from django.db.models import Case, Exists, F, OuterRef, Q, When
 from django.http import Http404
-from django.utils import timezone
 
 from core.access import led_unit_ids
-from organisation.models import Membership
-from pulse.anonymity import shuffled
+from organisation.models import HOME_UNIT_ORDER, Membership, Unit
+from pulse.anonymity import disclose, shuffled, subtree_totals
 from pulse.models import (
     SCALE,
     Action,
@@ -24,6 +24,7 @@ from pulse.models import (
     EnergyTally,
     EnergyWeek,
     OpenParticipation,
+    OpenTally,
     Participation,
     Question,
     Round,
@@ -37,11 +38,11 @@ from pulse.services import respondent_unit
 from teamwork.models import Goal
 
 
-def open_rounds_for(user: Any) -> list[Round]:
-    """Rounds open now for one of the person's units that they have not answered yet."""
+def open_rounds_for(user: Any, now: datetime) -> list[Round]:
+    """Rounds open at `now` for one of the person's units that they have not answered yet."""
     my_units = Membership.objects.filter(user=user).values("unit_id")
     return list(
-        Round.objects.open_at(timezone.now())
+        Round.objects.open_at(now)
         .filter(units__unit_id__in=my_units)
         .exclude(open_participations__user=user)
         .select_related("survey")
@@ -95,6 +96,7 @@ def questions_by_round(rounds: list[Round]) -> dict[int, list[Question]]:
 class QuestionResult:
     question: Question
     counts: list[int]
+    change: Decimal | None = None  # since the round in RoundResult.since
 
     @property
     def respondents(self) -> int:
@@ -113,6 +115,8 @@ class RoundResult:
     respondents: int | None
     questions: list[QuestionResult]
     comments: list[str]
+    since: Round | None = None  # the older round shown for the same group, if any
+    change: Decimal | None = None  # of the average of all questions since then
 
     @property
     def overall(self) -> float | None:
@@ -221,10 +225,12 @@ def result_for(round_: Round, unit_id: int, *, with_comments: bool = False) -> R
     return results_for([round_], unit_id, comments_for=comments_for)[0]
 
 
-def closed_rounds_for_unit(unit_id: int, *, rounds: int = 6) -> list[tuple[Survey, list[Round]]]:
-    """For each survey that asked the unit, its latest closed rounds, newest first."""
+def closed_rounds_for_unit(
+    unit_id: int, *, now: datetime, rounds: int = 6
+) -> list[tuple[Survey, list[Round]]]:
+    """For each survey that asked the unit, its latest rounds closed by `now`, newest first."""
     closed = (
-        Round.objects.filter(units__unit_id=unit_id, closes_at__lte=timezone.now())
+        Round.objects.filter(units__unit_id=unit_id, closes_at__lte=now)
         .select_related("survey")
         .order_by("survey__name", "survey_id", "-number")
     )
@@ -234,14 +240,56 @@ def closed_rounds_for_unit(unit_id: int, *, rounds: int = 6) -> list[tuple[Surve
     return [(latest[0].survey, latest[:rounds]) for latest in by_survey.values()]
 
 
-def results_for_unit(unit_id: int, *, rounds: int = 6) -> list[tuple[Survey, list[RoundResult]]]:
+def results_for_unit(
+    unit_id: int, *, now: datetime, rounds: int = 6
+) -> list[tuple[Survey, list[RoundResult]]]:
     """For each survey that asked the unit: its latest closed rounds, newest first, with the
-    comments of the newest."""
-    by_survey = closed_rounds_for_unit(unit_id, rounds=rounds)
+    comments of the newest, and each round's change since the previous one shown."""
+    by_survey = closed_rounds_for_unit(unit_id, now=now, rounds=rounds)
     chosen = [round_ for _survey, latest in by_survey for round_ in latest]
     newest = frozenset(latest[0].pk for _survey, latest in by_survey)
     found = {r.round.pk: r for r in results_for(chosen, unit_id, comments_for=newest)}
-    return [(survey, [found[round_.pk] for round_ in latest]) for survey, latest in by_survey]
+    return [
+        (survey, with_changes([found[round_.pk] for round_ in latest]))
+        for survey, latest in by_survey
+    ]
+
+
+def with_changes(results: list[RoundResult]) -> list[RoundResult]:
+    """The results (newest first), each with its change since the nearest older round shown
+    for the same group. Only figures that are both shown are compared, each as the page
+    writes it (one decimal), so a change is never more than the difference of two figures
+    on the page; a round with no such predecessor has no change."""
+    changed = []
+    for i, result in enumerate(results):
+        before = next(
+            (
+                older
+                for older in results[i + 1 :]
+                if older.group is not None and older.group == result.group
+            ),
+            None,
+        )
+        if result.group is None or before is None:
+            changed.append(result)
+            continue
+        previous = {item.question.pk: item.average for item in before.questions}
+        changed.append(
+            replace(
+                result,
+                since=before.round,
+                questions=[
+                    replace(item, change=_difference(item.average, previous.get(item.question.pk)))
+                    for item in result.questions
+                ],
+                change=_difference(result.average, before.average),
+            )
+        )
+    return changed
+
+
+def _difference(now: Decimal | None, before: Decimal | None) -> Decimal | None:
+    return None if now is None or before is None else now - before
 
 
 @dataclass(frozen=True)
@@ -417,10 +465,11 @@ class UnitResults:
         return found
 
 
-def unit_results(user: Any, unit_id: int) -> UnitResults:
-    """A unit's results as `user` reads them; the view has checked they may open the unit."""
+def unit_results(user: Any, unit_id: int, now: datetime) -> UnitResults:
+    """A unit's results as `user` reads them at `now`; the view has checked they may open the
+    unit."""
     return UnitResults(
-        results_for_unit(unit_id), energy_trend(unit_id), actions_for_unit(user, unit_id)
+        results_for_unit(unit_id, now=now), energy_trend(unit_id), actions_for_unit(user, unit_id)
     )
 
 
@@ -441,3 +490,167 @@ def action_source_or_404(
         if item.question.pk == question_id:
             return round_, result, item
     raise Http404
+
+
+# --- For Min side (the home app calls these) ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HomeRound:
+    """The open round a person is asked in, as Min side shows it."""
+
+    round: Round
+    survey_name: str
+    closes_at: datetime
+    answered: bool
+    url: str
+    confidential: bool
+
+
+def open_round_for_home(user: Any, now: datetime) -> HomeRound | None:
+    """The round open at `now` that the person is asked in: the first to close among those
+    they have not answered, else the first to close among those they have; None when no
+    round asks them. Two queries at most."""
+    my_units = Membership.objects.filter(user=user).values("unit_id")
+    found = (
+        Round.objects.open_at(now)
+        .filter(units__unit_id__in=my_units)
+        .annotate(
+            answered=Exists(OpenParticipation.objects.filter(round=OuterRef("pk"), user=user))
+        )
+        .select_related("survey")
+        .distinct()
+        .order_by("answered", "closes_at", "pk")
+        .first()
+    )
+    if found is None:
+        return None
+    return HomeRound(
+        found,
+        found.survey.name,
+        found.closes_at,
+        bool(found.answered),  # type: ignore[attr-defined]
+        found.get_absolute_url(),
+        found.survey.confidential,
+    )
+
+
+@dataclass(frozen=True)
+class UnitParticipation:
+    """How many of a unit's people (with everything below it) have answered an open round.
+    `answered` is None where the anonymity engine would not show the group."""
+
+    unit_id: int
+    name: str
+    asked: int
+    answered: int | None
+
+
+@dataclass(frozen=True)
+class RoundParticipation:
+    round: Round
+    units: list[UnitParticipation]
+
+
+def participation_for_leader(user: Any, now: datetime) -> list[RoundParticipation]:
+    """For each round open at `now` that asks a unit `user` leads: "N of M have answered"
+    for each such unit of at least the round's k people. A count of respondents is an
+    aggregate like any other (docs/privacy.md): it is shown only for a group the anonymity
+    engine shows, run on the round's tree with the respondents so far, so no count below k
+    can be worked out by subtracting shown ones. The people asked are counted as a round
+    counts them: each in their home unit among the round's units."""
+    led = set(led_unit_ids(user).values_list("unit_id", flat=True))
+    if not led:
+        return []
+    rounds = list(
+        Round.objects.open_at(now)
+        .filter(units__unit_id__in=led)
+        .select_related("survey")
+        .distinct()
+        .order_by("closes_at", "pk")
+    )
+    return [_participation(round_, led) for round_ in rounds]
+
+
+def _participation(round_: Round, led: set[int]) -> RoundParticipation:
+    units = list(RoundUnit.objects.filter(round=round_).values_list("unit_id", "parent_id", "name"))
+    parent = {unit_id: up for unit_id, up, _name in units}
+    # Everyone answers every question, so one question's counters count the respondents.
+    first = Round.questions.through.objects.filter(round=round_).order_by("question_id").first()
+    respondents = dict.fromkeys(parent, 0)
+    if first is not None:
+        for unit_id, *counts in OpenTally.objects.filter(
+            round=round_, question_id=first.question_id
+        ).values_list("unit_id", "c1", "c2", "c3", "c4", "c5"):
+            respondents[unit_id] = sum(counts)
+    home: dict[int, int] = {}
+    for person, unit_id in (
+        Membership.objects.filter(unit_id__in=parent)
+        .order_by("user_id", *HOME_UNIT_ORDER)
+        .values_list("user_id", "unit_id")
+    ):
+        home.setdefault(person, unit_id)
+    asked_here = dict.fromkeys(parent, 0)
+    for unit_id in home.values():
+        asked_here[unit_id] += 1
+    asked = subtree_totals(parent, asked_here)
+    shown = disclose(parent=parent, direct=respondents, k=round_.k)
+    rows = [
+        UnitParticipation(
+            unit_id,
+            name,
+            asked[unit_id],
+            shown.totals[unit_id] if unit_id in shown.shown else None,
+        )
+        for unit_id, _up, name in sorted(units, key=lambda unit: unit[2])
+        if unit_id in led and asked[unit_id] >= round_.k
+    ]
+    return RoundParticipation(round_, rows)
+
+
+@dataclass(frozen=True)
+class TeamPulse:
+    """A unit's latest figures that the anonymity engine shows, for its leader's week."""
+
+    unit_id: int
+    name: str
+    energy: EnergyResult | None  # the latest week shown
+    latest: list[RoundResult]  # per survey, the latest round shown, with its change
+
+
+def team_pulse_for_leader(user: Any, now: datetime) -> list[TeamPulse]:
+    """For each unit `user` leads, its latest shown energy and results by `now`."""
+    teams = []
+    for unit_id, name in (
+        Membership.objects.filter(user=user, role=Membership.Role.LEADER)
+        .order_by("unit__name")
+        .values_list("unit_id", "unit__name")
+    ):
+        energy = [week for week in energy_trend(unit_id, weeks=1) if week.group is not None]
+        latest = [
+            shown[0]
+            for _survey, results in results_for_unit(unit_id, now=now)
+            if (shown := [result for result in results if result.group is not None])
+        ]
+        teams.append(TeamPulse(unit_id, name, energy[-1] if energy else None, latest))
+    return teams
+
+
+# --- For the survey form ---------------------------------------------------------------------
+
+
+def survey_audience_size(unit_ids: Iterable[int]) -> int:
+    """How many active people a survey for these units would ask: everyone with a place in
+    one of them or in a unit below it, each once. One query."""
+    paths = list(Unit.objects.active().filter(pk__in=list(unit_ids)).values_list("path", flat=True))
+    if not paths:
+        return 0
+    below = Q()
+    for path in paths:
+        below |= Q(unit__path__startswith=path)
+    return (
+        Membership.objects.filter(below, unit__archived_at__isnull=True, user__is_active=True)
+        .values("user_id")
+        .distinct()
+        .count()
+    )

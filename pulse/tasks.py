@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from checkins.models import week_of
+from core.dates import datetime_label_lazy
 from notifications.kinds import register_kind
 from notifications.scheduler import periodic
 from notifications.services import notify_each_once
@@ -107,11 +108,20 @@ def _tell(round_: Round, occasion: str, now: datetime) -> None:
             name=round_.survey.name,
         )
     )
+    subject = (
+        format_lazy(
+            _("New wellbeing survey: answer by {when}"),
+            when=datetime_label_lazy(round_.closes_at),
+        )
+        if occasion == "open"
+        else _("The wellbeing survey closes tomorrow")
+    )
     notify_each_once(
         recipients=people,
         kind="pulse_round",
         key=f"pulse-{round_.pk}-{occasion}",
         text=text,
+        subject=subject,
         url=round_.get_absolute_url(),
     )
     field = "announced_at" if occasion == "open" else "reminded_at"

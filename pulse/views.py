@@ -29,7 +29,7 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
         request,
         "pulse/index.html",
         {
-            "rounds": selectors.open_rounds_for(request.user),
+            "rounds": selectors.open_rounds_for(request.user, timezone.now()),
             "units": list(units),
             "reports": selectors.reports_for(request.user),
         },
@@ -63,7 +63,8 @@ def answer(request: AuthenticatedRequest, round_id: int) -> HttpResponse:
                 messages.success(
                     request, _("Thank you. Your answer was counted, without your name.")
                 )
-                return redirect("pulse:index")
+                # The page now says what happens next: when results come, and for whom.
+                return redirect(round_)
     return render(
         request,
         "pulse/answer.html",
@@ -76,7 +77,7 @@ def results(request: AuthenticatedRequest, unit_id: int) -> HttpResponse:
     """A unit's results: for the unit's people, the leaders above it and administrators, like
     its team page; every figure through the anonymity engine."""
     unit = readable_unit_or_404(request.user, unit_id)
-    found = selectors.unit_results(request.user, unit.pk)
+    found = selectors.unit_results(request.user, unit.pk, timezone.now())
     return render(
         request,
         "pulse/results.html",
@@ -94,7 +95,9 @@ def results(request: AuthenticatedRequest, unit_id: int) -> HttpResponse:
 def results_json(request: AuthenticatedRequest, unit_id: int) -> JsonResponse:
     """The results page's figures, for other programs: the same reads, the same rounding."""
     unit = readable_unit_or_404(request.user, unit_id)
-    return JsonResponse(figures.results_json(unit, selectors.unit_results(request.user, unit.pk)))
+    return JsonResponse(
+        figures.results_json(unit, selectors.unit_results(request.user, unit.pk, timezone.now()))
+    )
 
 
 @require_GET
@@ -102,7 +105,9 @@ def results_csv(request: AuthenticatedRequest, unit_id: int) -> HttpResponse:
     """The results page's figures for a spreadsheet."""
     unit = readable_unit_or_404(request.user, unit_id)
     response, writer = csv_response(f"trivsel-{unit.pk}-{timezone.localdate():%Y-%m-%d}.csv")
-    writer.writerows(figures.results_rows(selectors.unit_results(request.user, unit.pk)))
+    writer.writerows(
+        figures.results_rows(selectors.unit_results(request.user, unit.pk, timezone.now()))
+    )
     return response
 
 

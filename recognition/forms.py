@@ -6,19 +6,19 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from core.forms import ColleagueChoice, DesignSystemForm, PeopleField, wide_textarea
+from core.forms import DesignSystemForm, PeopleChoice, PeopleField, wide_textarea
 from organisation.models import Unit, Value
 
 EVERYONE = "organisation"
 
 
-class RecognitionForm(ColleagueChoice, DesignSystemForm, forms.Form):
+class RecognitionForm(PeopleChoice, DesignSystemForm, forms.Form):
     people_fields = ("recipients",)
 
     recipients = PeopleField(
         label=_("Whom do you thank?"),
         queryset=User.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Search by name for anyone in the organisation."),
         error_messages={"required": _("Choose at least one person to thank.")},
     )
     text = forms.CharField(
@@ -53,9 +53,6 @@ class RecognitionForm(ColleagueChoice, DesignSystemForm, forms.Form):
         ]
         if not self.is_bound and self.units:
             self.initial.setdefault("where", next(iter(self.units)))
-
-    def clean_recipients(self) -> list[User]:
-        return self.check_people(list(self.cleaned_data["recipients"]))
 
     @property
     def unit(self) -> Unit | None:

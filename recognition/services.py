@@ -10,7 +10,7 @@ from django.utils.text import Truncator, format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import User
+from accounts.models import PERSON_LEFT, User
 from notifications.chat import chat_post, chat_withdraw
 from notifications.services import notify
 from organisation.models import Membership, Unit, Value
@@ -43,9 +43,7 @@ def recognition_create(
         if person.pk == author.pk:
             raise RecognitionError(_("You cannot thank yourself."))
         if not person.is_active:
-            raise RecognitionError(
-                _("%(name)s has left the organisation.") % {"name": person.display_name}
-            )
+            raise RecognitionError(str(PERSON_LEFT))
     if unit is not None and not Membership.objects.filter(user=author, unit=unit).exists():
         raise RecognitionError(_("You can only post to a team you are part of."))
     recognition = Recognition.objects.create(author=author, text=text, unit=unit)
@@ -62,6 +60,7 @@ def recognition_create(
                 name=author.display_name,
                 text=Truncator(" ".join(text.split())).chars(120),
             ),
+            subject=format_lazy(gettext_lazy("{name} thanked you"), name=author.display_name),
             url=recognition.get_absolute_url(),
         )
     chat_post(

@@ -270,6 +270,9 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/Copenhagen"
 USE_I18N = True
 USE_THOUSAND_SEPARATOR = True  # 25.000 in Danish; ids in URLs go through {% url %}, unlocalised
+# One format each for a date, a date with time and a week, in Danish and British English
+# (docs/glossary.md); the week is core.dates.week_label.
+FORMAT_MODULE_PATH = ["sparring.formats"]
 USE_TZ = True
 
 # --- Static files (front-end assets come from npm at install time, see Makefile) --------------

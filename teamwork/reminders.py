@@ -42,6 +42,7 @@ def remind_to_revisit_agreements(now: datetime) -> None:
             kind="agreement_revisit",
             key=f"unit-{team.unit_id}-{revisit_on.isoformat()}",
             text=_("It is time for your team to look at its working agreements again."),
+            subject=_("Time to revisit your team's working agreements"),
             url=url,
         )
         Team.objects.filter(pk=team.pk, agreements_revisit_on=revisit_on).update(

@@ -61,7 +61,7 @@ def help_request_create(
     if not Membership.objects.filter(user=asker, unit=unit).exists():
         raise TeamworkError(_("You can only ask a team you are part of."))
     request = HelpRequest.objects.create(asker=asker, unit=unit, scope=scope, text=text.strip())
-    # Lazy: notifications render the text in the installation's language, not the asker's.
+    # Lazy: notifications render the text in each recipient's language, not the asker's.
     message = format_lazy(
         gettext_lazy("{name} asks for help: {text}"),
         name=asker.display_name,
@@ -69,12 +69,14 @@ def help_request_create(
     )
     # Colleagues in the unit hear of it; a request to the whole organisation is shown to
     # everyone, but is not pushed to thousands of people.
+    subject = format_lazy(gettext_lazy("{name} asks for help"), name=asker.display_name)
     for person in _people_of(unit):
         if person.pk != asker.pk:
             notify(
                 recipient=person,
                 kind="help_request",
                 text=message,
+                subject=subject,
                 url=request.get_absolute_url(),
             )
     return request
@@ -112,6 +114,7 @@ def help_offer_create(*, help_request: HelpRequest, helper: User, message: str) 
             name=helper.display_name,
             text=_short(help_request.text),
         ),
+        subject=format_lazy(gettext_lazy("{name} offers to help you"), name=helper.display_name),
         url=help_request.get_absolute_url(),
     )
     return offer
@@ -132,6 +135,9 @@ def help_offer_accept(*, offer: HelpOffer, by: User) -> HelpOffer:
                 gettext_lazy("{name} accepted your offer to help with: {text}"),
                 name=by.display_name,
                 text=_short(help_request.text),
+            ),
+            subject=format_lazy(
+                gettext_lazy("{name} accepted your offer of help"), name=by.display_name
             ),
             url=help_request.get_absolute_url(),
         )

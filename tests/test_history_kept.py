@@ -17,6 +17,7 @@ NOT_CONTENT = {
     "keeps membership changes",
     "notifications.Notification": "a notice to its recipient, meaningless without them",
     "notifications.NotificationSetting": "a person's own settings",
+    "notifications.EmailOff": "a person's own switch for all notification e-mail",
     "notifications.OutgoingEmail": "the mail queue to a recipient who no longer exists",
     "notifications.ChatWebhook": "a unit's chat configuration, not content",
     "notifications.WebhookDelivery": "the delivery queue of that configuration",

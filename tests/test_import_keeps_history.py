@@ -60,7 +60,7 @@ def test_archived_units_are_offered_in_no_picker_and_no_navigation(cast, client_
     from pulse.forms import SurveyForm
     from recognition.forms import RecognitionForm
 
-    survey_units: Any = SurveyForm().fields["units"]
+    survey_units: Any = SurveyForm(today=NOW.date()).fields["units"]
     assert archived not in survey_units.queryset
     assert str(archived.pk) not in RecognitionForm(person=cast.alice).units
     client = client_for(cast.alice)

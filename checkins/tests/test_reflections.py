@@ -85,3 +85,31 @@ def test_only_the_owner_may_change_or_delete(cast, client_for):
     assert r.text == "Mit"
     client_for(cast.alice).post(reverse("reflections:delete", kwargs={"reflection_id": r.pk}))
     assert not Reflection.objects.exists()
+
+
+def test_a_reflection_is_shared_with_active_people_only(cast):
+    from accounts.services import person_deactivate
+    from checkins.services import reflection_save
+    from core.access import SharingError
+
+    reflection = Reflection(owner=cast.alice)
+    reflection_save(
+        reflection=reflection,
+        text="Til Eve",
+        value=None,
+        theme="",
+        visibility=Visibility.SHARED,
+        shared_with=[cast.eve],
+    )
+    person_deactivate(actor=None, person=cast.eve)
+    with pytest.raises(SharingError):
+        reflection_save(
+            reflection=reflection,
+            text="Igen",
+            value=None,
+            theme="",
+            visibility=Visibility.SHARED,
+            shared_with=[cast.eve],
+        )
+    reflection.refresh_from_db()
+    assert reflection.text == "Til Eve"

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from datetime import date
+
 from django import template
 from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+
+from core.dates import week_label
 
 register = template.Library()
 
@@ -58,3 +62,9 @@ def bar(value: int, largest: int, width: int = 120) -> SafeString:
         width,
         length,
     )
+
+
+@register.filter(name="week")
+def week(day: date | None) -> str:
+    """{{ checkin.week|week }}: "uge 49, 2026", the one way a week is written."""
+    return week_label(day) if day else ""

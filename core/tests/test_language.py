@@ -33,8 +33,8 @@ def test_times_are_stored_in_utc_and_shown_in_copenhagen_in_danish_format(cast, 
         at=datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
     )
     html = client_for(cast.ada).get(reverse("administration:audit")).content.decode()
-    assert "01.06.2026 12:00" in html  # CEST, UTC+2
-    assert "01.12.2026 11:00" in html  # CET, UTC+1
+    assert "1. juni 2026 kl. 12.00" in html  # CEST, UTC+2
+    assert "1. dec. 2026 kl. 11.00" in html  # CET, UTC+1
 
 
 def test_a_browser_asking_for_english_gets_danish_until_the_person_chooses_english(

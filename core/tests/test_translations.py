@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -39,3 +40,38 @@ def test_every_string_has_a_danish_translation(tmp_path):
     assert "untranslated" not in stats.stderr and "fuzzy" not in stats.stderr, (
         f"{stats.stderr.strip()}: run makemessages -l da and translate the new strings"
     )
+
+
+# Words docs/glossary.md rules out in the Danish translation, with the word to use instead.
+NOT_OUR_WORDS = {
+    r"\ben check-in": "et check-in (neuter)",
+    r"\btjek-?ind": "check-in",
+    # The noun; "du bruger det" (the verb) is fine.
+    r"\bbruger(en|e|ne)\b|^bruger$|\ben bruger\b": "medarbejder, or a person's name",
+    r"\btrivselsundersøgelse": "trivselsmåling",
+    r"\bpulsmåling": "trivselsmåling",
+}
+
+
+def danish_texts() -> list[str]:
+    """Every msgstr of the Danish translation, its continued lines joined."""
+    texts: list[str] = []
+    in_msgstr = False
+    po = ROOT / "locale" / "da" / "LC_MESSAGES" / "django.po"
+    for line in po.read_text(encoding="utf-8").splitlines():
+        if line.startswith("msgstr"):
+            in_msgstr = True
+            texts.append(line.split(" ", 1)[1].strip('"'))
+        elif line.startswith('"') and in_msgstr:
+            texts[-1] += line.strip('"')
+        else:
+            in_msgstr = False
+    return texts
+
+
+def test_the_danish_translation_follows_the_glossary():
+    texts = danish_texts()
+    assert "Kun mig" in texts and "Min side" in texts
+    for pattern, instead in NOT_OUR_WORDS.items():
+        found = [text for text in texts if re.search(pattern, text, flags=re.IGNORECASE)]
+        assert not found, f"use {instead}: {found}"

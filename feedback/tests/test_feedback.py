@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
 from accounts.services import person_deactivate
-from core.forms import LEFT
+from core.forms import LEFT, UNKNOWN_PERSON
 from feedback.models import Feedback, FeedbackAsk, FeedbackRequest, Theme
 from feedback.services import FeedbackError, feedback_give, feedback_request_create
 from notifications.models import Notification
@@ -119,14 +119,17 @@ def test_asking_yourself_or_someone_who_left_changes_nothing(cast, client_for, l
     person_deactivate(actor=None, person=cast.lena)
     before = _counts()
     for people, message in (
-        ([cast.alice.pk], gettext_lazy("You cannot choose yourself.")),
+        ([cast.alice.pk], gettext_lazy("You cannot ask yourself.")),
         ([cast.lena.pk], LEFT),
-        ([cast.eve.pk], gettext_lazy("Choose among the people listed.")),
+        ([987654], UNKNOWN_PERSON),
         ([], gettext_lazy("Choose at least one person to ask.")),
     ):
         response = client.post(reverse("feedback:ask"), {"people": people, "about": "Mødet"})
         assert response.status_code == 200
-        assert in_language(message, language) in response.content.decode(), people
+        html = response.content.decode()
+        assert in_language(message, language) in html, people
+        # Nobody who left is named, not even on the chips of the people chosen.
+        assert "Lena" not in html.split("<main", 1)[1], people
     assert _counts() == before
     # The service says the same to any other caller.
     with pytest.raises(FeedbackError):
@@ -253,6 +256,22 @@ def test_the_feedback_pages_cost_a_fixed_number_of_queries(cast, client_for, val
         feedback_request_create(asker=cast.alice, people=[cast.bob, cast.lena], about="Mere")
     assert queries() == few
     assert few == [11, 6, 10, 4]
+
+
+@pytest.mark.parametrize("url", ["feedback:ask", "feedback:give", "feedback:sparring_new"])
+def test_someone_in_another_unit_can_be_chosen_with_the_picker(cast, client_for, url):
+    html = client_for(cast.alice).get(reverse(url)).content.decode()
+    assert 'role="combobox"' in html and reverse("accounts:people_search") in html
+    # Without JavaScript the picker is the list of one's colleagues.
+    assert "Bob Bertelsen" in html and "Eve Eriksen" not in html
+
+
+def test_asking_someone_in_another_unit(cast, client_for):
+    response = client_for(cast.alice).post(
+        reverse("feedback:ask"), {"people": [cast.eve.pk], "about": "Budgettet"}
+    )
+    assert response.status_code == 302
+    assert [ask.person for ask in FeedbackAsk.objects.all()] == [cast.eve]
 
 
 def test_people_are_chosen_by_their_id_whatever_its_size(cast, client_for):

@@ -135,6 +135,29 @@ def test_shared_with_a_chosen_colleague(cast, carl, client_for, feedback):
     assert client_for(cast.lena).get(to_share.get_absolute_url()).status_code == 404
 
 
+def test_shared_with_someone_in_another_unit_but_never_with_someone_who_left(
+    cast, client_for, feedback
+):
+    from accounts.services import person_deactivate
+    from core.access import SharingError
+    from feedback.services import feedback_share
+
+    _private, to_share = feedback
+    url = reverse("feedback:share", args=[to_share.pk])
+    client = client_for(cast.alice)
+    client.post(url, {"visibility": "shared", "shared_with": [cast.eve.pk]})
+    assert client_for(cast.eve).get(to_share.get_absolute_url()).status_code == 200
+    person_deactivate(actor=None, person=cast.lena)
+    response = client.post(url, {"visibility": "shared", "shared_with": [cast.lena.pk]})
+    assert response.status_code == 200 and "fratrådt" in response.content.decode()
+    with pytest.raises(SharingError):
+        feedback_share(
+            feedback=to_share, by=cast.alice, visibility="shared", shared_with=[cast.alice]
+        )
+    to_share.refresh_from_db()
+    assert list(to_share.shared_with.all()) == [cast.eve]
+
+
 @pytest.mark.parametrize(
     "data",
     [

@@ -5,6 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from accounts.services import person_deactivate
 from core.access import Visibility
 from profiles.models import ProfileNote
 
@@ -66,14 +67,27 @@ def test_only_the_owner_may_edit(cast, client_for):
     assert n.title == "t"
 
 
-def test_a_note_is_shared_only_with_named_colleagues(cast, client_for):
+def test_a_note_is_shared_only_with_the_people_named(cast, client_for):
     client = client_for(cast.alice)
     url = reverse("profiles:new")
     data = {"title": "t", "body": "b", "visibility": "shared"}
     response = client.post(url, data)
     assert response.status_code == 200 and "Vælg mindst én person" in response.content.decode()
-    # eve is in another unit: she cannot be chosen, not even by a crafted POST.
-    assert client.post(url, {**data, "shared_with": [cast.eve.pk]}).status_code == 200
+    # Nobody who left, not oneself, and no id that names nobody, not even by a crafted POST;
+    # the service's message names nobody.
+    person_deactivate(actor=None, person=cast.bob)
+    for people, message in (
+        ([cast.bob.pk], "er fratrådt"),
+        ([cast.alice.pk], "Du kan ikke dele med dig selv."),
+        ([987654], "kunne ikke findes"),
+    ):
+        response = client.post(url, {**data, "shared_with": people})
+        html = response.content.decode()
+        assert response.status_code == 200 and message in html, people
+        assert "Bob Bertelsen" not in html.split("<main", 1)[1]
     assert not ProfileNote.objects.exists()
-    assert client.post(url, {**data, "shared_with": [cast.lena.pk]}).status_code == 302
-    assert list(ProfileNote.objects.get().shared_with.all()) == [cast.lena]
+    # Anyone active in the organisation can be named, in another unit too.
+    assert 'role="combobox"' in client.get(url).content.decode()
+    response = client.post(url, {**data, "shared_with": [cast.lena.pk, cast.eve.pk]})
+    assert response.status_code == 302
+    assert set(ProfileNote.objects.get().shared_with.all()) == {cast.lena, cast.eve}

@@ -8,19 +8,22 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from django import template
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from pulse.models import Action, Question
+from pulse.models import Action, Question, Round
 from pulse.selectors import EnergyResult, RoundResult
 
 register = template.Library()
 
-# One colour per point of the scale, from red through grey to green, each with at least 3:1
-# contrast against the white page (WCAG 1.4.11); the segments are also set apart by a gap.
-SCALE_COLOURS = ("#a4262c", "#c2571a", "#6f6f6f", "#3b7d23", "#1f5e1f")
+# One colour per point of the scale, from red through grey to blue (after ColorBrewer's RdBu,
+# which diverges in a way the common kinds of colour blindness still tell apart, unlike red
+# and green), each with at least 3:1 contrast against the white page (WCAG 1.4.11); the
+# segments are also set apart by a gap.
+SCALE_COLOURS = ("#b2182b", "#d6604d", "#8c8c8c", "#4393c3", "#2166ac")
 
 
 @register.filter
@@ -153,4 +156,63 @@ def energy_chart(weeks: Sequence[EnergyResult]) -> SafeString:
             "The figures are in the table below."
         ),
         [week.group for week in weeks],
+    )
+
+
+def round_week(round_: Round) -> int:
+    """The week a round opened in, as people name it ("uge 40")."""
+    return timezone.localtime(round_.opens_at).isocalendar().week
+
+
+@register.simple_tag
+def change_since(change: Decimal | None, since: Round | None) -> SafeString:
+    """A figure's change since an older round as a signed number ("+0,3"), with the sentence
+    a screen reader reads ("up 0.3 since week 40"); nothing when there is no change to show."""
+    if change is None or since is None:
+        return mark_safe("")
+    size = number_format(abs(change), decimal_pos=1, use_l10n=True)
+    week = round_week(since)
+    if change > 0:
+        shown, said = f"+{size}", _("up %(size)s since week %(week)d")
+    elif change < 0:
+        shown, said = f"\u2212{size}", _("down %(size)s since week %(week)d")
+    else:
+        shown, said = size, _("unchanged since week %(week)d")
+    return format_html(
+        '<span class="change" aria-hidden="true">{}</span><span class="sr-only">{}</span>',
+        shown,
+        said % {"size": size, "week": week},
+    )
+
+
+@register.filter
+def week_of(round_: Round) -> int:
+    return round_week(round_)
+
+
+@register.simple_tag
+def heat_legend() -> SafeString:
+    """The heatmap's five colours with the averages each stands for (an average is coloured
+    by its value rounded to a whole point, halves up)."""
+    steps = [
+        (step, Decimal(low), Decimal(high))
+        for step, low, high in (
+            (1, "1.0", "1.4"),
+            (2, "1.5", "2.4"),
+            (3, "2.5", "3.4"),
+            (4, "3.5", "4.4"),
+            (5, "4.5", "5.0"),
+        )
+    ]
+    return format_html(
+        '<ul class="heat-legend" aria-label="{}">{}</ul>',
+        _("Colours of the averages"),
+        format_html_join(
+            "",
+            '<li class="heat-{}">{}\u2013{}</li>',
+            (
+                (step, number_format(low, decimal_pos=1), number_format(high, decimal_pos=1))
+                for step, low, high in steps
+            ),
+        ),
     )

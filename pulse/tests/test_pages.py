@@ -21,7 +21,10 @@ def test_answering_on_the_page(cast, client_for, pulse):
     assert response.status_code == 200
     assert not OpenParticipation.objects.exists()
     data = {f"q{q.pk}": "4" for q in questions} | {"comment": "Godt team"}
-    assert alice.post(round_.get_absolute_url(), data)["Location"] == reverse("pulse:index")
+    response = alice.post(round_.get_absolute_url(), data, follow=True)
+    assert response.redirect_chain == [(round_.get_absolute_url(), 302)]
+    page = response.content.decode()
+    assert "Hvad sker der nu" in page and "færre end 5 personer" in page
     assert OpenParticipation.objects.filter(user=cast.alice).count() == 1
     assert round_.get_absolute_url() not in alice.get(reverse("pulse:index")).content.decode()
     # Someone outside the audience, and a stranger to the organisation, get 404.
@@ -95,3 +98,39 @@ def test_the_round_report_for_leaders_and_administrators(cast, client_for, pulse
     assert "Sekretariatet" in html and "Lille team" not in html and "Kommunen" not in html
     for person in (cast.alice, cast.eve):
         assert client_for(person).get(url).status_code == 404
+
+
+def test_the_results_say_what_changed_since_the_last_round_shown(clock, cast, client_for, pulse):
+    from datetime import timedelta
+
+    from pulse.services import round_open
+
+    first, six, _four, _small, _five = pulse
+    answer_all(first, six, 3)
+    close(first)
+    second = round_open(survey=first.survey, opens_at=clock.now() - timedelta(hours=1))
+    answer_all(second, six[:3], 4)
+    answer_all(second, six[3:], 3)
+    close(second)
+    html = client_for(cast.alice).get(reverse("pulse:results", args=[cast.team.pk])).content
+    page = html.decode()
+    week = clock.now().isocalendar().week
+    # Each question and the whole round, with words for a screen reader, in Danish numbers.
+    assert page.count(f"op 0,5 siden uge {week}") == 3 + 1 + 1
+    assert page.count('aria-hidden="true">+0,5<') == 5
+    assert f"Siden uge {week}" in page
+    # The older round has nothing to compare with: no sixth change on the page.
+    assert page.count("siden uge") == 5
+
+
+def test_the_report_has_a_legend_and_a_colour_in_every_shown_cell(cast, client_for, pulse):
+    round_, six, four, _small, five = pulse
+    answer_all(round_, six, 5)
+    answer_all(round_, four, 1)
+    answer_all(round_, five, 3)
+    close(round_)
+    page = client_for(cast.ada).get(reverse("pulse:report", args=[round_.pk])).content.decode()
+    assert "Gennemsnittenes farver" in page and "1,0–1,4" in page and "4,5–5,0" in page
+    assert re.search(r'class="text-align-right heat-5">5,0<', page)
+    # The organisation's fifteen: (6·5 + 4·1 + 5·3) / 15 = 3,3.
+    assert re.search(r'class="text-align-right heat-3">3,3<', page)

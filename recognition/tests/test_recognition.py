@@ -90,8 +90,8 @@ def test_thanks_for_everyone_goes_to_the_organisation_channel(cast, client_for, 
     [
         ({"values": []}, "Choose at least one value."),
         ({"recipients": []}, "Choose at least one person to thank."),
-        ({"recipients": ["alice"]}, "You cannot choose yourself."),
-        ({"recipients": ["eve"]}, "Choose among the people listed."),
+        ({"recipients": ["alice"]}, "You cannot thank yourself."),
+        ({"recipients": ["nobody"]}, "A person you chose could not be found."),
         ({"where": "other_team"}, "Select a valid choice."),
         ({"text": "   "}, "This field is required."),
     ],
@@ -105,7 +105,7 @@ def test_bad_input_changes_nothing(cast, client_for, value, webhooks, change, me
     }
     for key, given in change.items():
         if key == "recipients":
-            data[key] = [getattr(cast, name).pk for name in given]
+            data[key] = [getattr(cast, name).pk if name != "nobody" else 987654 for name in given]
         elif given == "other_team":
             data[key] = str(cast.other_team.pk)
         else:
@@ -116,6 +116,17 @@ def test_bad_input_changes_nothing(cast, client_for, value, webhooks, change, me
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Recognition.objects.exists() and not WebhookDelivery.objects.exists()
+
+
+def test_thanking_someone_in_another_unit(cast, client_for, value):
+    client = client_for(cast.alice)
+    assert 'role="combobox"' in client.get(reverse("recognition:new")).content.decode()
+    response = client.post(
+        reverse("recognition:new"),
+        {"recipients": [cast.eve.pk], "text": "Tak", "values": [value.pk], "where": "organisation"},
+    )
+    assert response.status_code == 302
+    assert list(Recognition.objects.get().recipients.all()) == [cast.eve]
 
 
 def test_thanking_someone_who_left(cast, value):

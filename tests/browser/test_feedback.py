@@ -16,6 +16,7 @@ from feedback.services import feedback_give
 from organisation.models import Value
 from recognition.models import Reaction, Recognition
 from tests.browser.conftest import PHONE, follow, login, path_of, visit
+from tests.browser.test_people_picker import pick
 
 PRIVATE_TEXT = "Et privat råd, kun til Alice"
 
@@ -40,7 +41,7 @@ def test_ask_answer_thank_share_and_recognise(page, new_page, live_server, cast)
     follow(page, lambda: page.locator(f'main a[href="{reverse("feedback:ask")}"]').click())
     submit(page)
     expect(page.locator('[data-module="error-summary"]')).to_be_visible()
-    page.locator(f'input[name="people"][value="{cast.bob.pk}"]').check()
+    pick(page, "people", "bob", "Bob Bertelsen")
     page.locator("#id_about").fill("Workshoppen med kommunerne")
     page.locator("#id_questions").fill("Fik alle ordet?")
     page.locator("#id_theme").select_option("project")
@@ -92,7 +93,7 @@ def test_ask_answer_thank_share_and_recognise(page, new_page, live_server, cast)
     value = Value.objects.get(name="Åbenhed")
     visit(page, live_server.url + cast.team.get_absolute_url())
     follow(page, lambda: page.locator('main a[href^="/recognition/new/"]').click())
-    page.locator(f'input[name="recipients"][value="{cast.bob.pk}"]').check()
+    pick(page, "recipients", "bob", "Bob Bertelsen")
     page.locator("#id_text").fill("Tak for hjælpen med importen i går.")
     page.locator(f'input[name="values"][value="{value.pk}"]').check()
     submit(page)
@@ -116,7 +117,7 @@ def test_sparring_on_a_phone(new_page, live_server, cast):
     alice = new_page(viewport=PHONE, is_mobile=True, has_touch=True)
     login(alice, live_server, cast.alice)
     visit(alice, live_server.url + reverse("feedback:sparring_new"))
-    alice.locator("#id_partner").select_option(str(cast.bob.pk))
+    pick(alice, "partner", "bo", "Bob Bertelsen")
     alice.locator("#id_topic").fill("Arkitekturen for version 3")
     submit(alice)
     sparring = SparringRequest.objects.get()

@@ -7,9 +7,10 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from notifications.models import NotificationSetting
+from accounts.models import User
+from notifications.models import NotificationSetting, OutgoingEmail
 from notifications.services import notify
-from tests.browser.conftest import follow, login, path_of, visit
+from tests.browser.conftest import PHONE, follow, login, path_of, visit
 
 
 @pytest.mark.browser
@@ -49,3 +50,26 @@ def test_member_reads_her_notifications_and_chooses_what_reaches_her(page: Page,
     expect(page.locator('input[name="help_request-email"]')).not_to_be_checked()
     setting = NotificationSetting.objects.get(user=cast.alice, kind="help_request")
     assert (setting.in_app, setting.email) == (True, False)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("language", ["da", "en"])
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
+def test_member_turns_all_email_off_and_is_still_told_in_the_app(
+    new_page, live_server, cast, language, phone
+):
+    User.objects.filter(pk=cast.alice.pk).update(language=language)
+    page = new_page(viewport=PHONE, is_mobile=True, has_touch=True) if phone else new_page()
+    login(page, live_server, cast.alice)
+    visit(page, live_server.url + reverse("notifications:settings"))
+    switch = page.locator('input[name="all_email"]')
+    expect(switch).to_be_checked()
+    page.locator('label[for="id_all_email"]').click()
+    follow(page, lambda: page.locator("main form button[type=submit]").click())
+    expect(page.locator('input[name="all_email"]')).not_to_be_checked()
+    # The choice per kind is kept; nothing reaches her by e-mail, all of it in the app.
+    expect(page.locator('input[name="help_request-email"]')).to_be_checked()
+    notify(recipient=cast.alice, kind="help_request", text="Bob beder om hjælp", subject="Bob")
+    assert not OutgoingEmail.objects.filter(recipient=cast.alice).exists()
+    visit(page, live_server.url + reverse("notifications:list"))
+    expect(page.locator("main")).to_contain_text("Bob beder om hjælp")

@@ -134,13 +134,13 @@ def test_an_administrator_sets_up_a_survey(page, live_server, cast):
     follow(
         page, lambda: page.locator(f'main a[href="{reverse("pulse_admin:survey_new")}"]').click()
     )
-    follow(page, lambda: page.locator("main form button[type=submit]").click())
+    follow(page, lambda: page.locator("main form button.button-primary").click())
     expect(page.locator('[data-module="error-summary"]')).to_be_visible()
     page.locator("#id_name").fill("Trivsel i Sekretariatet")
-    page.locator("#id_units").select_option(str(cast.team.pk))
+    page.locator(f"#id_units_{cast.team.pk}").check()
     page.locator(f'input[name="survey_questions"][value="{question.pk}"]').check()
     page.locator("#id_starts_on").fill((timezone.localdate() + timedelta(days=1)).isoformat())
-    follow(page, lambda: page.locator("main form button[type=submit]").click())
+    follow(page, lambda: page.locator("main form button.button-primary").click())
     survey = Survey.objects.get()
     assert list(survey.units.all()) == [cast.team]
     visit(page, live_server.url + reverse("pulse_admin:questions"))

@@ -1,0 +1,76 @@
+"""Reads about people: the directory that the people picker searches. A directory holds names,
+job titles and units, never anything a person wrote."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, Subquery
+
+from accounts.models import FOLDED, User
+
+# Enough to find someone by a few letters of their name; more is a list to scroll, not a search.
+SEARCH_LIMIT = 10
+# Words of a search beyond these add nothing but work.
+SEARCH_WORDS = 4
+
+
+@dataclass(frozen=True)
+class PersonFound:
+    """A person as the picker shows them: name, job title and the unit they belong to."""
+
+    pk: int
+    name: str
+    job_title: str
+    unit: str
+
+
+def search_words(text: str) -> list[str]:
+    """The words of what a person typed, folded the way User.search_name is."""
+    folded = text.casefold()
+    for letter, plain in (*FOLDED, ("-", " ")):
+        folded = folded.replace(letter, plain)
+    return folded.split()[:SEARCH_WORDS]
+
+
+def people_for_picker(
+    *, user: User, query: str, exclude_self: bool = True, limit: int = SEARCH_LIMIT
+) -> list[PersonFound]:
+    """Active people in the organisation whose names have words that begin with each word of
+    `query`: the searcher's own colleagues first, then everyone else, by name. One query."""
+    from organisation.models import HOME_UNIT_ORDER, Membership
+
+    words = search_words(query)
+    if not words:
+        return []
+    condition = Q()
+    for word in words:
+        # search_name begins with a space, so " word" matches the start of any word of it.
+        condition &= Q(search_name__contains=f" {word}")
+    people = User.objects.filter(condition, is_active=True)
+    if exclude_self:
+        people = people.exclude(pk=user.pk)
+    my_units = Membership.objects.filter(user=user).values("unit_id")
+    home_unit = (
+        Membership.objects.filter(user=OuterRef("pk"), unit__archived_at__isnull=True)
+        .order_by(*HOME_UNIT_ORDER)
+        .values("unit__name")[:1]
+    )
+    rows: Any = (
+        people.annotate(
+            colleague=Exists(Membership.objects.filter(user=OuterRef("pk"), unit_id__in=my_units)),
+            unit_name=Subquery(home_unit),
+        )
+        .order_by("-colleague", "first_name", "last_name", "pk")
+        .values("pk", "first_name", "last_name", "username", "job_title", "unit_name")[:limit]
+    )
+    return [
+        PersonFound(
+            pk=row["pk"],
+            name=f"{row['first_name']} {row['last_name']}".strip() or row["username"],
+            job_title=row["job_title"],
+            unit=row["unit_name"] or "",
+        )
+        for row in rows
+    ]

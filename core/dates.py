@@ -1,0 +1,39 @@
+"""Dates, times and weeks as people read them, in the active language (docs/glossary.md):
+"2. december 2026", "2. dec. 2026 kl. 14.05", "uge 49, 2026" in Danish, and "2 December
+2026", "2 Dec 2026, 14:05", "Week 49, 2026" in English. Templates use the named formats
+(`|date:"DATE_FORMAT"`, `|date:"DATETIME_FORMAT"`) and the `week` filter; code that writes
+text, such as a notification, uses these functions. The formats themselves are in
+sparring/formats."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.utils import formats, timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+
+
+def date_label(day: date | datetime) -> str:
+    """A day: "2. december 2026". A moment counts by its day in Copenhagen."""
+    if isinstance(day, datetime):
+        day = timezone.localtime(day).date()
+    return formats.date_format(day, "DATE_FORMAT")
+
+
+def datetime_label(moment: datetime) -> str:
+    """A moment, in Copenhagen: "2. dec. 2026 kl. 14.05"."""
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+def week_label(day: date) -> str:
+    """The week a day is in: "uge 49, 2026". As text, so that a template never writes the
+    year as a number ("2.026")."""
+    iso = day.isocalendar()
+    return gettext("Week %(week)s, %(year)s") % {"week": str(iso.week), "year": str(iso.year)}
+
+
+# For text rendered later in the reader's language, such as a notification to many people.
+date_label_lazy = lazy(date_label, str)
+datetime_label_lazy = lazy(datetime_label, str)
+week_label_lazy = lazy(week_label, str)
