@@ -78,7 +78,8 @@ Run `make bench` to measure SQLite and PostgreSQL, or `make bench BENCH_ARGS="--
 sqlite"` for one database (the same options work with `python -m bench.run`): `--database
 sqlite|postgres|both`, `--people` (default 25,000) and `--requests` (timed requests per page,
 default 200); `--pages TEXT` (repeatable) times only the pages whose label contains TEXT,
-without the wellbeing report, and writes them to a section of their own below. PostgreSQL runs use the database in `--postgres-url` or `BENCH_POSTGRES_URL`
+without the wellbeing report, and writes them to a section of their own below. PostgreSQL
+runs use the database in `--postgres-url` or `BENCH_POSTGRES_URL`
 (default `sparring_bench` on 127.0.0.1), which is dropped and created afresh and dropped again
 at the end; SQLite runs use a temporary file that is removed afterwards.
 

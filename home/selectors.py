@@ -16,6 +16,7 @@ from organisation import selectors as organisation
 from organisation.models import Membership, Unit
 from profiles import selectors as profiles
 from profiles.models import ProfileNote
+from pulse import selectors as pulse
 from recognition import selectors as recognition
 from recognition.models import Recognition
 from teamwork import selectors as teamwork
@@ -32,6 +33,8 @@ class MemberWeek:
     # Threads waiting for the person's answer: on their own check-ins (and, for someone who
     # leads nothing, on colleagues' check-ins shared with them).
     replies_waiting: list[checkins.WaitingReply]
+    # The wellbeing round open at `now` that asks the person, answered or not.
+    open_round: pulse.HomeRound | None
     feedback_asks: list[FeedbackAsk]
     sparring_waiting: list[SparringRequest]
     colleague_requests: list[HelpRequest]
@@ -54,6 +57,7 @@ def for_member_week(
         this_week_editable=checkins_.this_week_editable,
         latest_checkins=checkins_.latest_checkins,
         replies_waiting=checkins.replies_waiting_for(user, now) if replies is None else replies,
+        open_round=pulse.open_round_for_home(user, now),
         feedback_asks=feedback_.feedback_asks,
         sparring_waiting=feedback_.sparring_waiting,
         colleague_requests=teamwork_.colleague_requests,
@@ -76,6 +80,17 @@ class LeadersWeek:
     help_requests: list[HelpRequest]
     goals_due: list[Goal]
     agreements_to_revisit: list[Team]
+    # "N af M har svaret" per led unit of at least k people, for each open round asking them.
+    participation: list[pulse.RoundParticipation]
+    # Each led unit's latest energy and results, as far as the anonymity engine shows them.
+    team_pulse: list[pulse.TeamPulse]
+
+    @property
+    def has_pulse(self) -> bool:
+        """Whether the engine shows anything of the units' wellbeing at all."""
+        return any(open_.units for open_ in self.participation) or any(
+            team.energy or team.latest for team in self.team_pulse
+        )
 
     @property
     def is_quiet(self) -> bool:
@@ -112,6 +127,8 @@ def for_leaders_week(
         help_requests=teamwork_.help_requests,
         goals_due=teamwork_.goals_due,
         agreements_to_revisit=teamwork_.agreements_to_revisit,
+        participation=pulse.participation_for_leader(user, now),
+        team_pulse=pulse.team_pulse_for_leader(user, now),
     )
 
 

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -71,6 +72,8 @@ def send_leaders_week(now: datetime) -> None:
             kind=LEADERS_WEEK.name,
             key=key,
             text=_summary(week, week_number),
+            # The event and the week, nothing anyone wrote (PRODUCT.md, privacy rule 8).
+            subject=format_lazy(_("Your week in Sparring, week {week}"), week=week_number),
             url=reverse("home:index"),
         )
 

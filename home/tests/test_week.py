@@ -15,6 +15,7 @@ from checkins.services import reply_create
 from core.access import Visibility
 from home.selectors import for_leaders_week, for_member_week
 from organisation.models import Membership, Value
+from pulse.tests.conftest import answer_all
 from recognition.models import Recognition
 from teamwork.models import Goal, HelpRequest, Team
 
@@ -166,12 +167,13 @@ def test_query_counts_are_pinned_and_do_not_grow(cast, client_for, clock):
     after = [_queries(member), _queries(leader)]
     assert before == after
     # Pinned so a new query on Min side is a conscious choice. Both: the unread count in the
-    # header, the person's teams, notes, check-ins, replies waiting, feedback and sparring
-    # waiting, colleagues' and their own help requests, goals due (with the units whose goals
-    # they may read), thanks received with their values. A leader adds the check-ins shared
-    # with her this week with their reply counts, and help requests, goals and agreements in
-    # her units.
-    assert after == [15, 20], after
+    # header, the person's teams, notes, check-ins, replies waiting, the open wellbeing round,
+    # feedback and sparring waiting, colleagues' and their own help requests, goals due (with
+    # the units whose goals they may read), thanks received with their values. A leader adds
+    # the check-ins shared with her this week with their reply counts, help requests, goals
+    # and agreements in her units, the wellbeing rounds open in them, and each unit's latest
+    # energy and results as the anonymity engine shows them.
+    assert after == [16, 26], after
 
 
 def test_the_leader_sees_what_was_shared_with_her_this_week_with_every_field(
@@ -243,3 +245,25 @@ def test_replies_wait_for_the_one_who_has_to_answer(cast, clock):
     assert leader is not None and [r.other_name for r in leader.replies_waiting] == [
         "Alice Andersen"
     ]
+
+
+def test_the_open_round_is_answered_from_min_side_and_counted_for_the_leader(
+    cast, client_for, clock, pulse
+):
+    round_, six, _four, _small, _five = pulse
+    html = _html(client_for, cast.alice)
+    assert f'href="{round_.get_absolute_url()}"' in html
+    answer_all(round_, six[:4], 4)
+    # Four of seven have answered: too few to say how many.
+    leader = for_leaders_week(cast.lena, clock.now())
+    assert leader is not None
+    [found] = leader.participation
+    assert [(unit.asked, unit.answered) for unit in found.units] == [(7, None)]
+    assert "4 af 7" not in _html(client_for, cast.lena)
+    answer_all(round_, six[4:], 4)
+    assert "6 af 7 har svaret" in _html(client_for, cast.lena)
+    # Alice answered: her page thanks her instead of asking again.
+    html = _html(client_for, cast.alice)
+    assert f'href="{round_.get_absolute_url()}"' not in html
+    # A member sees no counts.
+    assert "af 7" not in html

@@ -12,6 +12,8 @@ from django.utils import translation
 from conftest import COPENHAGEN
 from home.weekly import occasion, send_leaders_week
 from notifications.models import Notification, NotificationSetting, OutgoingEmail
+from pulse.models import Round
+from pulse.tests.conftest import answer_all
 from teamwork.models import HelpRequest
 
 # Monday of week 50, 2026, in Copenhagen.
@@ -87,6 +89,7 @@ def test_the_email_has_counts_and_a_link_never_content(cast, clock, settings):
     clock.move_to(MONDAY)
     send_leaders_week(MONDAY)
     (mail,) = _mails(cast.lena)
+    assert mail.subject == "Din uge i Sparring, uge 50"
     assert "uge 50" in mail.body
     assert "2 beder om hjælp" in mail.body
     assert "https://sparring.example.org/" in mail.body
@@ -103,6 +106,7 @@ def test_in_the_leaders_language(cast, clock):
     with translation.override("da"):
         send_leaders_week(MONDAY)
     (mail,) = _mails(cast.lena)
+    assert mail.subject == "Your week in Sparring, week 50"
     assert "week 50" in mail.body
     assert "1 help request in your units" in mail.body
 
@@ -114,3 +118,15 @@ def test_a_quiet_week_says_so(cast, clock):
     (note,) = Notification.objects.filter(recipient=cast.lena, kind="leaders_week")
     assert "Intet venter" in note.text
     assert note.url == "/"
+
+
+def test_the_email_counts_who_answered_the_open_round_from_k(cast, clock, pulse):
+    round_, six, _four, _small, _five = pulse
+    answer_all(round_, six, 4)
+    _choose(cast.lena)
+    monday = MONDAY - timedelta(weeks=1)  # 30 November, the round opened the day after
+    Round.objects.filter(pk=round_.pk).update(opens_at=monday - timedelta(hours=1))
+    clock.move_to(monday)
+    send_leaders_week(monday)
+    (mail,) = _mails(cast.lena)
+    assert "Trivsel: 6 af 7 har svaret i Sekretariatet" in mail.body
