@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModif
 from django.shortcuts import redirect, render
 from django.utils.http import parse_etags
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from core.access import administrator_required
 from core.http import AuthenticatedRequest
@@ -53,7 +53,7 @@ def organisation_settings(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @login_not_required
-@require_GET
+@require_safe
 def logo(request: HttpRequest) -> HttpResponse:
     """The logo, public like the name beside it on the login page. Not found without one."""
     current = OrganisationSettings.objects.for_header()

@@ -163,3 +163,10 @@ def test_the_header_costs_no_query_once_cached_and_follows_a_change(cast, client
     upload(client_for(cast.ada), png())
     assert branding_for_header().name == "Aarhus Kommune"
     assert branding_for_header().logo_url.startswith(f"{LOGO_URL}?v=")
+
+
+def test_the_login_page_shows_the_logo_and_the_name(cast, client_for):
+    upload(client_for(cast.ada), png())
+    page = Client().get(reverse("accounts:login")).content.decode()
+    assert f'src="{LOGO_URL}?v=' in page
+    assert 'alt="Aarhus Kommune"' in page
