@@ -34,6 +34,8 @@ PUBLIC = {
     "accounts:language",
     "core:health_live",
     "core:health_ready",
+    # The organisation's logo, shown on the login page beside the organisation's name.
+    "organisation_logo",
     "oidc_authentication_init",
     "oidc_authentication_callback",
     "oidc_logout",
