@@ -15,6 +15,7 @@ urlpatterns = [
     path("administration/pulse/", include("pulse.admin_urls")),
     path("administration/", include("organisation.admin_urls")),
     path("administration/chat/", include("notifications.admin_urls")),
+    path("administration/email/", include("notifications.email_admin_urls")),
     path("oidc/", include("mozilla_django_oidc.urls")),
 ]
 
