@@ -5,10 +5,17 @@ from typing import Any
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from core.http import AuthenticatedRequest
-from home.selectors import MinSide, TeamPage, for_min_side, for_team_page
+from home.selectors import (
+    MinSide,
+    TeamPage,
+    for_administrators_start,
+    for_min_side,
+    for_team_page,
+)
 from organisation.models import Unit
 from organisation.selectors import for_teams_page
 
@@ -17,7 +24,11 @@ from organisation.selectors import for_teams_page
 def index(request: AuthenticatedRequest) -> HttpResponse:
     """ "Min side": where a person starts; their week's check-in, colleagues who ask for help,
     their teams and their own notes."""
-    return render(request, "home/index.html", _context(for_min_side(request.user)))
+    context = _context(for_min_side(request.user))
+    context["administrators_start"] = for_administrators_start(
+        user=request.user, now=timezone.now()
+    )
+    return render(request, "home/index.html", context)
 
 
 @require_GET

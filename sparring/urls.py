@@ -18,6 +18,7 @@ urlpatterns = [
     path("administration/", include("organisation.admin_urls")),
     path("administration/chat/", include("notifications.admin_urls")),
     path("organisation/logo/", logo, name="organisation_logo"),
+    path("administration/email/", include("notifications.email_admin_urls")),
     path("oidc/", include("mozilla_django_oidc.urls")),
 ]
 

@@ -54,7 +54,7 @@ def walk(resolvers: list[Any], namespace: str = "") -> Iterator[tuple[str, list[
 
 ROUTES = sorted({(name, tuple(params)) for name, params in walk(get_resolver().url_patterns)})
 # The administration's namespaces: every page in them is for administrators only.
-ADMINISTRATION = ("administration:", "chat_admin:", "pulse_admin:")
+ADMINISTRATION = ("administration:", "chat_admin:", "email_admin:", "pulse_admin:")
 
 
 def alice_objects(cast: Any) -> dict[str, Callable[[], Any]]:
