@@ -1,14 +1,17 @@
-"""Reads about people: the directory that the people picker searches. A directory holds names,
-job titles and units, never anything a person wrote."""
+"""Reads about people and accounts: the directory that the people picker searches (names, job
+titles and units, never anything a person wrote) and how people log in."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, Subquery
 
 from accounts.models import FOLDED, User
+from accounts.services import INVITATION
+from core.models import AuditEntry
 
 # Enough to find someone by a few letters of their name; more is a list to scroll, not a search.
 SEARCH_LIMIT = 10
@@ -74,3 +77,24 @@ def people_for_picker(
         )
         for row in rows
     ]
+
+
+@dataclass(frozen=True)
+class AdministratorsStartLogin:
+    """How people log in, for the administrator's start."""
+
+    oidc: bool
+    invitations_sent: bool
+
+    @property
+    def done(self) -> bool:
+        return self.oidc or self.invitations_sent
+
+
+def for_administrators_start() -> AdministratorsStartLogin:
+    """Whether people have a way in: OpenID Connect is configured, or local accounts have
+    been invited to choose a password (the audit log keeps every link sent)."""
+    if settings.OIDC_ENABLED:
+        return AdministratorsStartLogin(oidc=True, invitations_sent=False)
+    invited = AuditEntry.objects.filter(action="password.link_sent", data__kind=INVITATION).exists()
+    return AdministratorsStartLogin(oidc=False, invitations_sent=invited)

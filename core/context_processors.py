@@ -3,7 +3,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -15,28 +14,36 @@ class MenuItem:
     label: str | Promise
     url: str
     current: bool
+    icon: str = ""
 
 
-# (label, url name, the namespaces or view names whose pages count as "here")
+# (label, url name, the namespaces or view names whose pages count as "here", the design
+# system's icon)
 _MENU = [
-    (_("My page"), "home:index", {"home:index"}),
-    (_("Check-ins"), "checkins:list", {"checkins"}),
-    (_("Reflections"), "reflections:list", {"reflections"}),
-    (_("My notes"), "profiles:list", {"profiles"}),
-    (_("Feedback"), "feedback:index", {"feedback"}),
-    (_("Recognition"), "recognition:feed", {"recognition"}),
-    (_("Wellbeing"), "pulse:index", {"pulse"}),
-    (_("My teams"), "home:teams", {"home:teams", "home:team", "teamwork"}),
+    (_("My page"), "home:index", {"home:index"}, "home"),
+    (_("Write"), "checkins:list", {"checkins", "reflections", "profiles"}, "edit"),
+    (_("Feedback"), "feedback:index", {"feedback"}, "forum"),
+    (_("Recognition"), "recognition:feed", {"recognition"}, "star"),
+    (_("Wellbeing"), "pulse:index", {"pulse"}, "analytics"),
+    (_("My teams"), "home:teams", {"home:teams", "home:team", "teamwork"}, "groups"),
 ]
 _ADMIN_MENU = (
     _("Administration"),
     "administration:index",
     {"administration", "chat_admin", "pulse_admin"},
+    "settings",
 )
+# A person's own writing, private until they share it, in one place under "Write": so a
+# newcomer finds where to write, and the main menu keeps few tabs.
+_WRITING = [
+    (_("Check-ins"), "checkins:list", {"checkins"}),
+    (_("Reflections"), "reflections:list", {"reflections"}),
+    (_("Notes"), "profiles:list", {"profiles"}),
+]
 
 
 def sparring(request: HttpRequest) -> dict[str, Any]:
-    context: dict[str, Any] = {"organisation_name": settings.SPARRING_ORGANISATION_NAME}
+    context: dict[str, Any] = {}
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return context
@@ -44,6 +51,11 @@ def sparring(request: HttpRequest) -> dict[str, Any]:
     here = {match.namespace, match.view_name} if match else set()
     entries = [*_MENU, _ADMIN_MENU] if user.is_administrator else _MENU
     context["main_menu"] = [
-        MenuItem(label, reverse(name), bool(here & spaces)) for label, name, spaces in entries
+        MenuItem(label, reverse(name), bool(here & spaces), icon)
+        for label, name, spaces, icon in entries
     ]
+    if any(here & spaces for _label, _name, spaces in _WRITING):
+        context["writing_menu"] = [
+            MenuItem(label, reverse(name), bool(here & spaces)) for label, name, spaces in _WRITING
+        ]
     return context

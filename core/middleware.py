@@ -38,6 +38,10 @@ class PrivateNoStoreMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
+        # The one exception a view can ask for: a public asset kept in the database (the
+        # organisation's logo), which holds nothing personal and no one's session.
+        if getattr(response, "public_asset", False):
+            return response
         # Replaces whatever a view set: nothing here may be kept by a browser or a proxy.
         response.headers["Cache-Control"] = NO_STORE
         response.headers.pop("Expires", None)

@@ -77,4 +77,5 @@ ACTION_LABELS = {
     "chat_webhook.update": _("Chat webhook changed"),
     "chat_webhook.delete": _("Chat webhook deleted"),
     "chat_webhook.test": _("Chat webhook tested"),
+    "email.test": _("Test e-mail sent"),
 }

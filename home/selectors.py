@@ -8,10 +8,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from accounts import selectors as accounts
+from accounts.models import User
 from checkins import selectors as checkins
 from checkins.models import CheckIn
+from core import selectors as core
 from feedback import selectors as feedback
 from feedback.models import FeedbackAsk, SparringRequest
+from notifications import selectors as notifications
 from organisation import selectors as organisation
 from organisation.models import Membership, Unit
 from profiles import selectors as profiles
@@ -200,4 +204,47 @@ def for_team_page(*, unit: Unit, user: Any) -> TeamPage:
         help_requests=teamwork_.help_requests,
         goals=teamwork_.goals,
         agreements=teamwork_.agreements,
+    )
+
+
+@dataclass(frozen=True)
+class AdministratorsStart:
+    """The administrator's part of Min side: the setup checklist and the system's health.
+    Each fact comes from the app that owns it; the template words them."""
+
+    now: datetime
+    organisation: organisation.AdministratorsStartOrganisation
+    login: accounts.AdministratorsStartLogin
+    notifications: notifications.AdministratorsStartNotifications
+    pulse: pulse.AdministratorsStartPulse
+    worker: core.AdministratorsStartWorker
+
+    @property
+    def steps(self) -> list[bool]:
+        """Each step of the checklist, done or not; chat channels are optional and not
+        counted."""
+        return [
+            self.organisation.imported,
+            self.organisation.has_values,
+            self.login.done,
+            self.notifications.email_tested,
+            self.pulse.has_round,
+        ]
+
+    @property
+    def steps_done(self) -> int:
+        return sum(self.steps)
+
+
+def for_administrators_start(*, user: User, now: datetime) -> AdministratorsStart | None:
+    """The administrator's start at `now`; None for anyone who is not an administrator."""
+    if not user.is_administrator:
+        return None
+    return AdministratorsStart(
+        now=now,
+        organisation=organisation.for_administrators_start(user=user, now=now),
+        login=accounts.for_administrators_start(),
+        notifications=notifications.for_administrators_start(user=user),
+        pulse=pulse.for_administrators_start(),
+        worker=core.for_administrators_start(now=now),
     )

@@ -9,7 +9,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from core.http import AuthenticatedRequest
-from home.selectors import MinSide, TeamPage, for_min_side, for_team_page
+from home.selectors import (
+    MinSide,
+    TeamPage,
+    for_administrators_start,
+    for_min_side,
+    for_team_page,
+)
 from organisation.models import Unit
 from organisation.selectors import for_teams_page
 
@@ -18,8 +24,11 @@ from organisation.selectors import for_teams_page
 def index(request: AuthenticatedRequest) -> HttpResponse:
     """ "Min side": where a person starts; their week, the leader's week for someone who leads,
     their teams and their own notes."""
-    page = for_min_side(request.user, timezone.now())
-    return render(request, "home/index.html", _context(page))
+    # The view reads the clock once; everything on the page is as of this moment.
+    now = timezone.now()
+    context = _context(for_min_side(request.user, now))
+    context["administrators_start"] = for_administrators_start(user=request.user, now=now)
+    return render(request, "home/index.html", context)
 
 
 @require_GET

@@ -1,5 +1,5 @@
-"""Administration of the chat channels Sparring posts to. For administrators only; to anyone
-else these pages do not exist (404)."""
+"""Administration of the chat channels Sparring posts to, and the test e-mail. For
+administrators only; to anyone else these pages do not exist (404)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -21,6 +22,7 @@ from notifications.chat import (
 )
 from notifications.forms import ChatWebhookForm
 from notifications.models import ChatWebhook, WebhookDelivery
+from notifications.services import EmailTestError, email_test_send
 
 # How many of each webhook's latest messages the list shows.
 RECENT = 3
@@ -110,3 +112,22 @@ def webhook_test(request: AuthenticatedRequest, webhook_id: int) -> HttpResponse
     except ChatWebhookError as error:
         messages.error(request, str(error))
     return redirect("chat_admin:webhooks")
+
+
+@administrator_required
+@require_POST
+def email_test(request: AuthenticatedRequest) -> HttpResponse:
+    """Send the administrator a test e-mail; Min side shows when the worker delivered it."""
+    try:
+        email = email_test_send(actor=request.user, now=timezone.now())
+        messages.success(
+            request,
+            _(
+                "A test e-mail to %(address)s is on its way. The background worker sends it "
+                "shortly; this page shows when it was sent."
+            )
+            % {"address": email.to_address},
+        )
+    except EmailTestError as error:
+        messages.error(request, str(error))
+    return redirect("home:index")

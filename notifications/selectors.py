@@ -1,15 +1,24 @@
-"""Reads: what reaches a person, kind by kind."""
+"""Reads: what reaches a person, kind by kind; and the outbox and chat channels as the
+administrator's start shows them."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
-from django.db.models import Q
+from django.conf import settings
+from django.db.models import Count, Q
 
 from accounts.models import User
 from notifications.kinds import Kind, all_kinds
-from notifications.models import EmailOff, Notification, NotificationSetting, OutgoingEmail
+from notifications.models import (
+    ChatWebhook,
+    EmailOff,
+    Notification,
+    NotificationSetting,
+    OutgoingEmail,
+)
 
 
 @dataclass(frozen=True)
@@ -49,6 +58,72 @@ def preferences_for(user: User) -> list[Preference]:
 def email_is_on(user: User) -> bool:
     """False when the person has turned all notification e-mail off."""
     return not EmailOff.objects.filter(user=user).exists()
+
+
+# The kind of the test e-mail an administrator sends themselves from their start.
+EMAIL_TEST = "email_test"
+
+
+@dataclass(frozen=True)
+class EmailTest:
+    """The latest test e-mail an administrator sent themselves."""
+
+    created_at: datetime
+    sent_at: datetime | None
+    attempts: int
+    gave_up: bool
+
+
+@dataclass(frozen=True)
+class AdministratorsStartNotifications:
+    # A test e-mail to an administrator has been delivered: e-mail works.
+    email_tested: bool
+    my_test_email: EmailTest | None
+    emails_waiting: int
+    emails_given_up: int
+    chat_channels: int
+
+
+def for_administrators_start(*, user: User) -> AdministratorsStartNotifications:
+    """The administrator's start: whether e-mail has been shown to work, what waits in the
+    outbox or was given up, and how many chat channels are set up."""
+    # Only unsent e-mails, so the count stays on the outbox's partial index however many
+    # have been sent over the years. A mail tried the most times with a lease still running
+    # is given up on by the worker as well (OutgoingEmail.objects.due).
+    tried_out = Q(attempts__gte=settings.SPARRING_EMAIL_MAX_ATTEMPTS)
+    given_up = Q(next_attempt_at__isnull=True) | tried_out
+    outbox = OutgoingEmail.objects.filter(sent_at__isnull=True).aggregate(
+        waiting=Count("pk", filter=~given_up), given_up=Count("pk", filter=given_up)
+    )
+    # Through the administrators' own e-mails (the recipient's index), not every e-mail sent.
+    tested = OutgoingEmail.objects.filter(
+        recipient__is_administrator=True, kind=EMAIL_TEST, sent_at__isnull=False
+    ).exists()
+    latest = (
+        OutgoingEmail.objects.filter(recipient=user, kind=EMAIL_TEST)
+        .order_by("-created_at", "-pk")
+        .values("created_at", "sent_at", "attempts", "next_attempt_at")
+        .first()
+    )
+    my_test_email = None
+    if latest is not None:
+        my_test_email = EmailTest(
+            created_at=latest["created_at"],
+            sent_at=latest["sent_at"],
+            attempts=latest["attempts"],
+            gave_up=latest["sent_at"] is None
+            and (
+                latest["next_attempt_at"] is None
+                or latest["attempts"] >= settings.SPARRING_EMAIL_MAX_ATTEMPTS
+            ),
+        )
+    return AdministratorsStartNotifications(
+        email_tested=tested,
+        my_test_email=my_test_email,
+        emails_waiting=outbox["waiting"],
+        emails_given_up=outbox["given_up"],
+        chat_channels=ChatWebhook.objects.filter(is_active=True).count(),
+    )
 
 
 def chosen_by(kind: Kind, *, not_told_for: str) -> list[int]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -21,9 +22,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.audit import audit_record
 from notifications.kinds import Kind, get_kind
 from notifications.models import EmailOff, Notification, NotificationSetting, OutgoingEmail
-from notifications.selectors import preferences_of
+from notifications.selectors import EMAIL_TEST, preferences_of
 
 KEY_LENGTH = 200
 
@@ -306,3 +308,45 @@ def notification_email_switch(*, user: User, on: bool) -> None:
         EmailOff.objects.filter(user=user).delete()
     else:
         EmailOff.objects.get_or_create(user=user)
+
+
+class EmailTestError(Exception):
+    """Why no test e-mail was sent, in words for the administrator."""
+
+
+@transaction.atomic
+def email_test_send(*, actor: User, now: datetime) -> OutgoingEmail:
+    """An administrator sends a test e-mail to their own address, through the outbox and the
+    worker like every e-mail, so its delivery shows that the worker and the mail server work.
+    Audited. One at a time: while one waits for the worker, another is refused."""
+    if not actor.email:
+        raise EmailTestError(_("You have no e-mail address to send a test e-mail to."))
+    waiting = OutgoingEmail.objects.filter(
+        recipient=actor, kind=EMAIL_TEST, sent_at__isnull=True, next_attempt_at__isnull=False
+    )
+    if waiting.exists():
+        raise EmailTestError(
+            _("A test e-mail is already waiting for the background worker. Wait for it first.")
+        )
+    with translation.override(actor.language or settings.LANGUAGE_CODE):
+        subject = str(_("Sparring: test e-mail"))
+        body = (
+            str(
+                _(
+                    "This is a test e-mail from Sparring, sent at your request. When it "
+                    "reaches you, Sparring can send e-mail: invitations, links to choose a "
+                    "password and notifications."
+                )
+            )
+            + f"\n\n{settings.SPARRING_BASE_URL}{reverse('home:index')}\n"
+        )
+    email = OutgoingEmail.objects.create(
+        recipient=actor,
+        kind=EMAIL_TEST,
+        to_address=actor.email,
+        subject=subject,
+        body=body,
+        next_attempt_at=now,
+    )
+    audit_record(actor=actor, action="email.test", target=actor)
+    return email

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from organisation import admin_views as views
-from organisation import import_views
+from organisation import branding_views, import_views
 
 app_name = "administration"
 
@@ -25,6 +25,7 @@ urlpatterns = [
     path("values/new/", views.value_edit, name="value_new"),
     path("values/<int:value_id>/", views.value_edit, name="value_edit"),
     path("audit/", views.audit_log, name="audit"),
+    path("settings/", branding_views.organisation_settings, name="settings"),
     path("import/", import_views.csv_import, name="import"),
     path("import/os2mo/", import_views.os2mo_import, name="import_os2mo"),
     path("import/jobs/<int:job_id>/", import_views.import_job, name="import_job"),

@@ -92,3 +92,22 @@ class ValueForm(DesignSystemForm, forms.ModelForm):  # type: ignore[type-arg]
 
 class SearchForm(DesignSystemForm, forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
+
+
+class OrganisationSettingsForm(DesignSystemForm, forms.Form):
+    name = forms.CharField(label=_("The organisation's name"), max_length=100, required=False)
+    logo = forms.FileField(
+        label=_("Logo"),
+        required=False,
+        help_text=_("A PNG or JPEG image of at most 200 KB, shown at most 48 pixels high."),
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg"}),
+    )
+    remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
+
+    def __init__(self, *args: Any, fallback_name: str, has_logo: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not has_logo:
+            del self.fields["remove_logo"]
+        hint = _("Shown at the top of every page. Left empty: %(name)s.")
+        self.fields["name"].help_text = hint % {"name": fallback_name}
+        self.fields["name"].widget.attrs["aria-describedby"] = "id_name-hint"

@@ -280,3 +280,43 @@ class ImportJob(models.Model):
         if self.source == self.Source.CSV:
             return f"{self.units_name}, {self.people_name}"
         return str(self.get_source_display())
+
+
+class OrganisationSettingsQuerySet(models.QuerySet["OrganisationSettings"]):
+    def for_header(self) -> OrganisationSettings:
+        """The settings as every page's header needs them: the name and the logo's digest,
+        without the logo's bytes. An organisation that never saved them gets the defaults."""
+        found = self.defer("logo").filter(pk=OrganisationSettings.SINGLETON).first()
+        return found or OrganisationSettings(pk=OrganisationSettings.SINGLETON)
+
+
+class OrganisationSettings(models.Model):
+    """The organisation's name and logo in the header of every page: one row, kept by the
+    administrators. The logo lives in the database so that several app servers serve the
+    same one without shared disk."""
+
+    SINGLETON = 1
+
+    name = models.CharField(_("name"), max_length=100, blank=True, default="")
+    logo = models.BinaryField(_("logo"), blank=True, default=b"")
+    logo_type = models.CharField(max_length=20, blank=True, default="")
+    # The logo's SHA-256: its ETag, and the version in its URL so a new logo is fetched at once.
+    logo_digest = models.CharField(max_length=64, blank=True, default="")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrganisationSettingsQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organisation settings")
+        verbose_name_plural = _("organisation settings")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.name or settings.SPARRING_ORGANISATION_NAME
+
+    @property
+    def has_logo(self) -> bool:
+        return bool(self.logo_digest)

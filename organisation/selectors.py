@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Case, IntegerField, When
 from django.db.models import Value as V
 
-from organisation.models import Membership, Unit
+from accounts.models import User
+from organisation.models import ImportJob, Membership, Unit, Value
 
 
 @dataclass(frozen=True)
@@ -87,4 +89,33 @@ def for_team_page(*, unit: Unit, user: Any) -> TeamPagePeople:
         in_unit=any(m.user_id == user.pk for m in memberships),
         children=list(visible_units.active().filter(parent=unit).order_by("name")),
         ancestors=[(a, a.pk in reachable) for a in ancestors],
+    )
+
+
+@dataclass(frozen=True)
+class AdministratorsStartOrganisation:
+    """What the administrator's start needs to know about the organisation."""
+
+    # Units exist and people other than the administrator: imported, or entered by hand.
+    imported: bool
+    has_values: bool
+    imports_under_way: list[ImportJob]
+
+
+def for_administrators_start(*, user: User, now: datetime) -> AdministratorsStartOrganisation:
+    """The administrator's start: whether the organisation and its values are in place, and
+    the imports the worker is checking or applying at `now`."""
+    imported = (
+        Unit.objects.exists() and User.objects.filter(is_active=True).exclude(pk=user.pk).exists()
+    )
+    under_way = list(
+        ImportJob.objects.under_way(now=now)
+        # The kept files and the preview can be large; the start only names the job.
+        .only("pk", "source", "status", "created_at", "updated_at")
+        .order_by("-created_at", "-pk")
+    )
+    return AdministratorsStartOrganisation(
+        imported=imported,
+        has_values=Value.objects.filter(is_active=True).exists(),
+        imports_under_way=under_way,
     )

@@ -3,6 +3,7 @@ leaves an audit row."""
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from datetime import datetime
 from typing import Any
@@ -16,7 +17,8 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.services import password_link_send, person_email_changed
 from core.audit import audit_record
-from organisation.models import Membership, Unit, Value, path_step
+from organisation.branding import branding_forget
+from organisation.models import Membership, OrganisationSettings, Unit, Value, path_step
 
 PERSON_FIELDS = ("username", "first_name", "last_name", "email", "job_title", "is_administrator")
 
@@ -153,3 +155,60 @@ def value_save(*, actor: User | None, value: Value) -> Value:
     value.save()
     audit_record(actor=actor, action="value.create" if creating else "value.update", target=value)
     return value
+
+
+# --- The organisation's name and logo ---------------------------------------------------------
+
+LOGO_MAX_BYTES = 200 * 1024
+# Only raster images: an SVG can carry script. The type is read from the file's first bytes,
+# never from its name or the type the browser claims.
+_LOGO_SIGNATURES = {
+    b"\x89PNG\r\n\x1a\n": "image/png",
+    b"\xff\xd8\xff": "image/jpeg",
+}
+
+
+def logo_type(data: bytes) -> str | None:
+    """The image type of a logo's bytes, or None when they are not a PNG or a JPEG."""
+    for signature, content_type in _LOGO_SIGNATURES.items():
+        if data.startswith(signature):
+            return content_type
+    return None
+
+
+@transaction.atomic
+def organisation_settings_update(
+    *, actor: User, name: str, logo: bytes | None = None, remove_logo: bool = False
+) -> OrganisationSettings:
+    """Saves the name shown in the header and, when given, a new logo (or removes it). A logo
+    that is not a PNG or JPEG of at most 200 KB changes nothing."""
+    content_type = logo_type(logo) if logo is not None else None
+    if logo is not None:
+        if len(logo) > LOGO_MAX_BYTES:
+            raise OrganisationError(_("The logo is larger than 200 KB. Choose a smaller image."))
+        if content_type is None:
+            raise OrganisationError(
+                _("The logo must be a PNG or JPEG image. Other files, SVG too, are not accepted.")
+            )
+    current = (
+        OrganisationSettings.objects.select_for_update()
+        .filter(pk=OrganisationSettings.SINGLETON)
+        .first()
+    ) or OrganisationSettings(pk=OrganisationSettings.SINGLETON)
+    changed = {"name": current.name != name, "logo": "unchanged"}
+    current.name = name
+    if logo is not None and content_type is not None:
+        current.logo = logo
+        current.logo_type = content_type
+        current.logo_digest = hashlib.sha256(logo).hexdigest()
+        changed["logo"] = "replaced"
+    elif remove_logo and current.has_logo:
+        current.logo, current.logo_type, current.logo_digest = b"", "", ""
+        changed["logo"] = "removed"
+    current.save()
+    audit_record(actor=actor, action="organisation_settings.update", target=current, data=changed)
+    # Forgotten now for this request's next page, and again once committed, in case another
+    # request put the old settings back in the cache in between.
+    branding_forget()
+    transaction.on_commit(branding_forget)
+    return current

@@ -656,3 +656,24 @@ def survey_audience_size(unit_ids: Iterable[int]) -> int:
         .distinct()
         .count()
     )
+
+
+@dataclass(frozen=True)
+class AdministratorsStartPulse:
+    # A wellbeing survey has opened a round: people have been asked.
+    has_round: bool
+    # Otherwise, when the first running survey opens its first round, if one is set up.
+    first_opens_on: date | None
+
+
+def for_administrators_start() -> AdministratorsStartPulse:
+    """The administrator's start: whether the first wellbeing survey is under way."""
+    if Round.objects.exists():
+        return AdministratorsStartPulse(has_round=True, first_opens_on=None)
+    first = (
+        Survey.objects.filter(is_active=True)
+        .order_by("starts_on")
+        .values_list("starts_on", flat=True)
+        .first()
+    )
+    return AdministratorsStartPulse(has_round=False, first_opens_on=first)

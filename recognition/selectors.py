@@ -9,6 +9,14 @@ from core.access import get_visible_or_404
 from organisation.models import Unit
 from recognition.models import Reaction, Recognition
 
+# Each reaction's icon from the design system's set, which has no heart or clapping hands: the
+# nearest in meaning. The word is always written beside it.
+REACTION_ICONS = {
+    Reaction.Kind.APPLAUSE: "how-to-reg",
+    Reaction.Kind.HEART: "trainee",  # a smiling face
+    Reaction.Kind.CELEBRATE: "star",
+}
+
 
 @dataclass(frozen=True)
 class ReactionCount:
@@ -16,6 +24,7 @@ class ReactionCount:
     label: str
     count: int
     mine: bool
+    icon: str
 
 
 def with_reactions(recognitions: list[Recognition], user: Any) -> list[Recognition]:
@@ -28,6 +37,7 @@ def with_reactions(recognitions: list[Recognition], user: Any) -> list[Recogniti
                 label=str(label),
                 count=sum(1 for reaction in reactions if reaction.kind == kind),
                 mine=any(r.kind == kind and r.user_id == user.pk for r in reactions),
+                icon=REACTION_ICONS[Reaction.Kind(kind)],
             )
             for kind, label in Reaction.Kind.choices
         ]

@@ -86,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.sparring",
                 "notifications.context_processors.unread",
+                "organisation.context_processors.branding",
             ],
         },
     },

@@ -1,5 +1,7 @@
 from django.urls import include, path
 
+from organisation.branding_views import logo
+
 urlpatterns = [
     path("", include("core.urls")),
     path("", include("accounts.urls")),
@@ -15,6 +17,8 @@ urlpatterns = [
     path("administration/pulse/", include("pulse.admin_urls")),
     path("administration/", include("organisation.admin_urls")),
     path("administration/chat/", include("notifications.admin_urls")),
+    path("organisation/logo/", logo, name="organisation_logo"),
+    path("administration/email/", include("notifications.email_admin_urls")),
     path("oidc/", include("mozilla_django_oidc.urls")),
 ]
 

@@ -34,6 +34,8 @@ PUBLIC = {
     "accounts:language",
     "core:health_live",
     "core:health_ready",
+    # The organisation's logo, shown on the login page beside the organisation's name.
+    "organisation_logo",
     "oidc_authentication_init",
     "oidc_authentication_callback",
     "oidc_logout",
@@ -52,7 +54,7 @@ def walk(resolvers: list[Any], namespace: str = "") -> Iterator[tuple[str, list[
 
 ROUTES = sorted({(name, tuple(params)) for name, params in walk(get_resolver().url_patterns)})
 # The administration's namespaces: every page in them is for administrators only.
-ADMINISTRATION = ("administration:", "chat_admin:", "pulse_admin:")
+ADMINISTRATION = ("administration:", "chat_admin:", "email_admin:", "pulse_admin:")
 
 
 def alice_objects(cast: Any) -> dict[str, Callable[[], Any]]:

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django import template
 from django.templatetags.static import static
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from core.dates import week_label
@@ -68,3 +69,32 @@ def bar(value: int, largest: int, width: int = 120) -> SafeString:
 def week(day: date | None) -> str:
     """{{ checkin.week|week }}: "uge 49, 2026", the one way a week is written."""
     return week_label(day) if day else ""
+
+
+# Avatar backgrounds, each with white text at a contrast of at least 5:1 (WCAG AA asks 4.5:1).
+# The class names, not the colours, are chosen here: the page's CSP allows no inline style.
+AVATAR_COLOURS = 8
+
+
+def initials(name: str) -> str:
+    """The first letters of a name's first and last word: "Anne Marie Holm" gives "AH"."""
+    words = [word for word in name.replace("-", " ").split() if word[:1].isalnum()]
+    if not words:
+        return "?"
+    if len(words) == 1:
+        return words[0][:2].upper()
+    return (words[0][0] + words[-1][0]).upper()
+
+
+@register.simple_tag
+def avatar(person: Any) -> SafeString:
+    """A circle with a person's initials in a colour that follows their id, not their name, so it
+    stays when they change it. Decorative: the name is always written beside it. Someone
+    whose account is gone (None) gets a neutral circle."""
+    if person is None:
+        return mark_safe('<span class="avatar avatar-gone" aria-hidden="true">?</span>')
+    return format_html(
+        '<span class="avatar avatar-{}" aria-hidden="true">{}</span>',
+        (person.pk or 0) % AVATAR_COLOURS,
+        initials(person.display_name),
+    )

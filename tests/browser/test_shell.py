@@ -36,9 +36,16 @@ def test_member_logs_in_writes_a_note_and_finds_her_team(page, live_server, cast
     expect(page.get_by_role("heading", level=1)).to_contain_text("Alice")
     expect(menu_link(page, "home:index")).to_have_attribute("aria-current", "page")
 
-    follow(page, lambda: menu_link(page, "profiles:list").click())
+    # Her own writing is in one place: "Skriv" opens on check-ins, notes are one tab away, and
+    # the main menu's "Skriv" stays marked on every page of it.
+    follow(page, lambda: menu_link(page, "checkins:list").click())
+    writing = page.get_by_role("navigation", name="Skriv")
+    expect(writing.locator(f'a[href="{reverse("checkins:list")}"]')).to_have_attribute(
+        "aria-current", "page"
+    )
+    follow(page, lambda: writing.locator(f'a[href="{reverse("profiles:list")}"]').click())
     assert path_of(page) == reverse("profiles:list")
-    expect(menu_link(page, "profiles:list")).to_have_attribute("aria-current", "page")
+    expect(menu_link(page, "checkins:list")).to_have_attribute("aria-current", "page")
 
     follow(page, lambda: page.locator(f'main a[href="{reverse("profiles:new")}"]').click())
     page.locator("#id_title").fill("Hvordan jeg kan lide at arbejde")
