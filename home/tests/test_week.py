@@ -81,6 +81,20 @@ def test_every_empty_state_says_what_to_do_next(cast, client_for):
         assert f'href="{link}"' in html, link
 
 
+def test_every_empty_state_of_the_leaders_week_says_what_to_do_next(cast, client_for):
+    html = _html(client_for, cast.lena)
+    week = html.split('id="leaders-week-heading"')[1].split('id="checkins-heading"')[0]
+    unit = cast.team.pk
+    for link in (
+        "/checkins/shared/",
+        "/pulse/",
+        f"/teams/{unit}/help/",
+        f"/teams/{unit}/goals/",
+        f"/teams/{unit}/agreements/",
+    ):
+        assert f'href="{link}"' in week, link
+
+
 def test_the_leaders_week_is_for_leaders_only(cast, client_for, clock):
     _goal(cast, "Teamets mål", owner=cast.bob, days=5, clock=clock)
     HelpRequest.objects.create(asker=cast.bob, unit=cast.team, text="Hjælp med budgettet")
