@@ -16,8 +16,11 @@ from playwright.sync_api import expect
 from checkins.models import Reply, current_week
 from checkins.services import checkin_write
 from core.access import Visibility
+from organisation.models import Value
 from pulse.models import OpenParticipation, Question, Survey
 from pulse.services import round_open
+from recognition.models import Recognition
+from teamwork.models import Goal, Team
 from tests.browser.conftest import PHONE, check, follow, login, path_of, visit
 
 WORDS = {
@@ -95,6 +98,17 @@ def test_a_leader_replies_from_her_week_and_the_owner_sees_it(
         visibility=Visibility.LEADER,
     )
 
+    # A goal of alice's due this week, and thanks from bob: her week has them too.
+    Goal.objects.create(
+        team=Team.objects.for_unit(cast.team),
+        title="Ny version af notatet",
+        owner=cast.alice,
+        due_date=timezone.localdate() + timedelta(days=3),
+    )
+    thanks = Recognition.objects.create(author=cast.bob, text="Tak for workshoppen!")
+    thanks.recipients.set([cast.alice])
+    thanks.values.set([Value.objects.create(name="Åbenhed")])
+
     # Lena's Min side opens on the week in her unit, with the check-in and all it says.
     lena = new_page(**options)
     login(lena, live_server, cast.lena)
@@ -122,6 +136,8 @@ def test_a_leader_replies_from_her_week_and_the_owner_sees_it(
     expect(waiting).to_be_visible()
     follow(alice, lambda: waiting.click())
     expect(alice.locator("main .thread .reply")).to_contain_text("Skal vi kigge på notatet")
-    # Back on Min side, her own check-in of the week reads as she wrote it.
+    # Back on Min side, her own check-in of the week reads as she wrote it, with her goal due
+    # and bob's thanks.
     visit(alice, live_server.url + reverse("home:index"))
-    expect(alice.locator("main")).to_contain_text("Workshoppen gik godt.")
+    for text in ("Workshoppen gik godt.", "Ny version af notatet", "Tak for workshoppen!"):
+        expect(alice.locator("main")).to_contain_text(text)
