@@ -6,9 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
+from django.db import DatabaseError
 from django.urls import reverse
 
+from core.failures import is_unavailable
 from organisation.models import OrganisationSettings
 
 CACHE_KEY = "organisation-branding"
@@ -32,7 +35,14 @@ def branding_for_header() -> Branding:
     found = cache.get(CACHE_KEY)
     if isinstance(found, Branding):
         return found
-    current = OrganisationSettings.objects.for_header()
+    try:
+        current = OrganisationSettings.objects.for_header()
+    except DatabaseError as error:
+        # A page that needs no database (the accessibility statement) still renders while the
+        # database is out of reach, with the configured name; a page that does gives the 503.
+        if not is_unavailable(error):
+            raise
+        return Branding(name=settings.SPARRING_ORGANISATION_NAME, logo_digest="")
     branding = Branding(name=current.display_name, logo_digest=current.logo_digest)
     cache.set(CACHE_KEY, branding, CACHE_SECONDS)
     return branding
