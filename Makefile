@@ -107,8 +107,10 @@ templates-check: install
 static: install
 	$(MANAGE) collectstatic --noinput --verbosity 0
 
+# One test process per core (TEST_WORKERS=0 for one process, e.g. to use a debugger).
+TEST_WORKERS ?= auto
 unit: install static chromium
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 # Everything CI runs. With DATABASE_URL set, the tests run against that database.
 test: lint types migrations-check templates-check unit

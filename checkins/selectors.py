@@ -154,6 +154,7 @@ def shared_with_me_this_week(user: User, now: datetime) -> list[SharedCheckIn]:
 @dataclass(frozen=True)
 class ReplyView:
     reply_id: int
+    author: User
     author_name: str
     text: str
     written_at: datetime
@@ -200,6 +201,7 @@ def threads_on_checkin(user: User, checkin: CheckIn) -> list[ThreadView]:
 def _reply_view(user: User, reply: Reply) -> ReplyView:
     return ReplyView(
         reply_id=reply.pk,
+        author=reply.owner,
         author_name=reply.owner.display_name,
         text=reply.text,
         written_at=reply.created_at,

@@ -133,7 +133,7 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 def _screenshot_folder() -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for old in SCREENSHOTS.glob("*.png"):
-        old.unlink()
+        old.unlink(missing_ok=True)
 
 
 @dataclass
