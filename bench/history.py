@@ -452,3 +452,87 @@ def _in_time_order(rows: list[Any], details: list[Any]) -> tuple[list[Any], list
     time as they would in a real database."""
     order = sorted(range(len(rows)), key=lambda i: rows[i].created_at)
     return [rows[i] for i in order], [details[i] for i in order]
+
+
+# --- This week, in one unit -------------------------------------------------------------------
+
+
+@transaction.atomic
+def this_week_create(*, unit_id: int, seed: int = 2026) -> dict[str, int]:
+    """This week in one unit, for its leader's week on Min side: every member's check-in (most
+    private, some shared with the leader, some with the team), the leader's replies to half of
+    the shared ones with the owner's answer to half of those, goals due within two weeks and
+    agreements to revisit. The history above stops at last week."""
+    from checkins.models import Reply, Thread
+
+    rng = random.Random(seed)
+    today = timezone.localdate()
+    monday = today - timedelta(days=today.weekday())
+    people = list(
+        Membership.objects.filter(unit_id=unit_id).values_list("user_id", "role").order_by("pk")
+    )
+    leaders = [user for user, role in people if role == Membership.Role.LEADER]
+    members = [user for user, role in people if role != Membership.Role.LEADER]
+    CheckIn.objects.filter(owner_id__in=members, week=monday).delete()
+    checkins = []
+    for user_id in members:
+        roll = rng.random()
+        checkins.append(
+            CheckIn(
+                owner_id=user_id,
+                week=monday,
+                energy=rng.randint(1, 5),
+                went_well="Et godt møde med borgerne.",
+                is_hard="For mange sager på én gang.",
+                priorities="Få styr på indbakken.",
+                help_needed="En hånd med et notat." if roll < 0.2 else "",
+                visibility=(
+                    Visibility.PRIVATE
+                    if roll < 0.5
+                    else Visibility.SHARED
+                    if roll < 0.85
+                    else Visibility.TEAM
+                ),
+            )
+        )
+    CheckIn.objects.bulk_create(checkins)
+    shared = [c for c in checkins if c.visibility == Visibility.SHARED]
+    through = CheckIn.shared_with.through
+    through.objects.bulk_create(
+        [through(checkin_id=c.pk, user_id=leader) for c in shared for leader in leaders]
+    )
+    replies = 0
+    if leaders:
+        for i, checkin in enumerate(shared[::2]):
+            thread = Thread.objects.create(checkin=checkin, reader_id=leaders[0])
+            Reply.objects.create(
+                owner_id=leaders[0],
+                thread=thread,
+                text="Tak, lad os tage det på mandag.",
+                visibility=Visibility.SHARED,
+            )
+            replies += 1
+            if i % 2 == 0:
+                Reply.objects.create(
+                    owner_id=checkin.owner_id,
+                    thread=thread,
+                    text="Det lyder godt.",
+                    visibility=Visibility.SHARED,
+                )
+                replies += 1
+    team, _created = Team.objects.get_or_create(unit_id=unit_id)
+    team.agreements_revisit_on = today + timedelta(days=5)
+    team.save(update_fields=["agreements_revisit_on"])
+    goals = Goal.objects.bulk_create(
+        [
+            Goal(
+                team=team,
+                title=f"Mål {n + 1}",
+                owner_id=members[n % len(members)],
+                due_date=today + timedelta(days=n * 3 - 2),
+            )
+            for n in range(6)
+            if members
+        ]
+    )
+    return {"check-ins this week": len(checkins), "replies": replies, "goals due": len(goals)}

@@ -1,6 +1,7 @@
 """Build the municipality demo in a fresh database and time the main pages on it.
 
     python -m bench.run [--database sqlite|postgres|both] [--people 25000] [--requests 200]
+                        [--pages TEXT ...]
 
 Each database is measured in its own child process, so that Django reads a fresh DATABASE_URL
 and nothing of one run (connections, caches, imported settings) leaks into the next. The child
@@ -42,6 +43,10 @@ from bench.common import load as load_average
 
 MANIFEST = BASE_DIR / "staticfiles" / "staticfiles.json"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+# A run of some of the pages (--pages) writes here, so the full run's figures stay as they were.
+SOME_START, SOME_END = "<!-- bench-pages:start -->", "<!-- bench-pages:end -->"
+# Min side's leader leads a unit of about this many people.
+WEEK_LEADER_PEOPLE = 30
 
 PAGE_TARGET_MS = 100.0
 REPORT_TARGET_MS = 1000.0
@@ -72,7 +77,9 @@ The targets in the product specification: every page renders server-side in unde
 Run `make bench` to measure SQLite and PostgreSQL, or `make bench BENCH_ARGS="--database
 sqlite"` for one database (the same options work with `python -m bench.run`): `--database
 sqlite|postgres|both`, `--people` (default 25,000) and `--requests` (timed requests per page,
-default 200). PostgreSQL runs use the database in `--postgres-url` or `BENCH_POSTGRES_URL`
+default 200); `--pages TEXT` (repeatable) times only the pages whose label contains TEXT,
+without the wellbeing report, and writes them to a section of their own below. PostgreSQL
+runs use the database in `--postgres-url` or `BENCH_POSTGRES_URL`
 (default `sparring_bench` on 127.0.0.1), which is dropped and created afresh and dropped again
 at the end; SQLite runs use a temporary file that is removed afterwards.
 
@@ -83,7 +90,9 @@ recognition, dated over the period; 26 closed wellbeing rounds of 10 questions f
 organisation, each answered by about three in four people, and six weeks of check-in energy
 counted), then requests each page with Django's test client in the
 same process, logged in as the person named in the table (a leader of a level-2 unit, a member
-of a leaf team, the leader of that team, or the administrator). The feedback pages are opened by
+of a leaf team, the leader of that team, or the administrator; Min side's leader leads the
+unit of about 30 people named in the table, which gets this week's check-ins, some shared with
+her, replies, goals due and agreements to revisit). The feedback pages are opened by
 that member if they received feedback, otherwise by the member of the same team who received the
 most; the figures in brackets say how much the page has to show. The time is the wall time of
 one request from the client's call to the finished response: middleware, session, view, database
@@ -162,7 +171,9 @@ class DatabaseResult:
 # --- Child: one database ----------------------------------------------------------------------
 
 
-def _measure(database: str, people: int, requests: int) -> DatabaseResult:
+def _measure(
+    database: str, people: int, requests: int, only: list[str] | None = None
+) -> DatabaseResult:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sparring.settings")
     import django
 
@@ -170,7 +181,7 @@ def _measure(database: str, people: int, requests: int) -> DatabaseResult:
 
     from django.core.management import call_command
     from django.db import connection
-    from django.db.models import Count, Max
+    from django.db.models import Count, Max, Q
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
@@ -235,6 +246,25 @@ def _measure(database: str, people: int, requests: int) -> DatabaseResult:
         memberships__unit=leaf_unit, memberships__role=Membership.Role.LEADER
     )
 
+    # Min side's leader: the leader of the unit with one leader whose number of people comes
+    # nearest WEEK_LEADER_PEOPLE (the deepest such unit), with this week in it.
+    week_unit = min(
+        Unit.objects.annotate(
+            people=Count("memberships"),
+            leaders=Count("memberships", filter=Q(memberships__role=Membership.Role.LEADER)),
+        )
+        .filter(leaders=1)
+        .order_by("-depth", "path")[:2000],
+        key=lambda unit: abs(unit.people - WEEK_LEADER_PEOPLE),  # type: ignore[attr-defined]
+    )
+    week_leader = User.objects.get(
+        memberships__unit=week_unit, memberships__role=Membership.Role.LEADER
+    )
+    from bench.history import this_week_create
+
+    this_week = this_week_create(unit_id=week_unit.pk)
+    print(f"  this week in {week_unit.name}: {this_week}", flush=True)
+
     # The feedback pages are opened by the demo member if they received feedback, otherwise by
     # the member of the same leaf team who received the most.
     received = dict(
@@ -261,7 +291,13 @@ def _measure(database: str, people: int, requests: int) -> DatabaseResult:
 
     results = f"/pulse/units/{leaf_unit.pk}/"
     pages = [
-        ("Min side (/)", "leader", leader, "/"),
+        (
+            f"Min side (/), the leader's week ({describe(week_unit)}; "
+            f"{this_week['check-ins this week']} check-ins this week)",
+            "leader",
+            week_leader,
+            "/",
+        ),
         ("Min side (/)", "member", member, "/"),
         (
             f"Team page, leaf team ({describe(leaf_unit)})",
@@ -345,6 +381,8 @@ def _measure(database: str, people: int, requests: int) -> DatabaseResult:
             f"/pulse/units/{leader_unit.pk}/",
         ),
     ]
+    if only:
+        pages = [page for page in pages if any(text.lower() in page[0].lower() for text in only)]
     clients: dict[int, Client] = {}
     for _label, _who, user, _url in pages:
         if user.pk not in clients:
@@ -413,8 +451,17 @@ def _measure(database: str, people: int, requests: int) -> DatabaseResult:
         status = max(statuses[i])
         result.pages.append(PageResult(label, who, url, requests, p50, p95, low, high, status))
         print(f"  {label} as {who}: p50 {p50:.1f} ms, p95 {p95:.1f} ms", flush=True)
-    result.report = _measure_report(clients[admin.pk], admin)
+    if not only:
+        result.report = _measure_report(clients.get(admin.pk) or _client(admin), admin)
     return result
+
+
+def _client(user: Any) -> Any:
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)
+    client.force_login(user)
+    return client
 
 
 def _measure_report(client: Any, admin: Any) -> ReportResult:
@@ -502,6 +549,8 @@ def _run_child(database: str, url: str, args: argparse.Namespace) -> DatabaseRes
             "--people", str(args.people), "--requests", str(args.requests),
             "--child-output", str(output),
         ]  # fmt: skip
+        for text in args.pages or []:
+            command += ["--pages", text]
         subprocess.run(command, env=env, cwd=BASE_DIR, check=True, timeout=CHILD_TIMEOUT_S)
         data = json.loads(output.read_text())
     except subprocess.CalledProcessError as error:
@@ -628,13 +677,20 @@ def main(argv: list[str] | None = None) -> None:
         default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL),
         help="PostgreSQL database to drop, create and measure (default: %(default)s)",
     )
+    parser.add_argument(
+        "--pages",
+        action="append",
+        metavar="TEXT",
+        help="time only the pages whose label contains TEXT (repeatable; no wellbeing report); "
+        "the figures go to a section of their own",
+    )
     parser.add_argument("--child-output", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.requests < 2:
         parser.error("--requests must be at least 2")
 
     if args.child_output:
-        result = _measure(args.database, args.people, args.requests)
+        result = _measure(args.database, args.people, args.requests, args.pages)
         args.child_output.write_text(json.dumps(asdict(result)))
         return
 
@@ -651,7 +707,13 @@ def main(argv: list[str] | None = None) -> None:
             result = _run_child(database, url, args)
         print(f"{database}: demo created in {result.demo_seconds:.1f} s", flush=True)
         results.append(result)
-    _write_docs(_section(results, args, load))
+    section = _section(results, args, load)
+    if args.pages:
+        chosen = ", ".join(f"“{text}”" for text in args.pages)
+        section = section.replace("\n", f"\n\nOnly the pages whose label contains {chosen}.\n", 1)
+        write_section(section, start=SOME_START, end=SOME_END, intro=INTRO)
+    else:
+        _write_docs(section)
     print(f"Figures written to {DOCS.relative_to(BASE_DIR)}.")
 
 

@@ -12,7 +12,7 @@ from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from accounts.models import User
-from checkins.models import CheckIn, Reply, Thread, current_week, week_of
+from checkins.models import CheckIn, Reply, Thread, week_of
 from core.access import colleague_ids
 from organisation.models import HOME_UNIT_ORDER, Membership, Unit
 
@@ -46,13 +46,21 @@ def home_unit_of(person: Any) -> Unit | None:
 class MinSideCheckins:
     latest_checkins: list[CheckIn]
     this_weeks_checkin: CheckIn | None
+    # Whether this week's check-in may still be changed at `now`.
+    this_week_editable: bool
 
 
-def for_min_side(user: Any) -> MinSideCheckins:
-    """Min side: the latest check-ins, and whether this week's is written, in one query."""
+def for_min_side(user: Any, now: datetime) -> MinSideCheckins:
+    """Min side: the latest check-ins, and whether the check-in for the week of `now` is
+    written (and may still be changed), in one query."""
     latest = list(CheckIn.objects.owned_by(user).select_related("help_request")[:3])
-    this_week = latest[0] if latest and latest[0].week == current_week() else None
-    return MinSideCheckins(latest_checkins=latest, this_weeks_checkin=this_week)
+    week = week_of(timezone.localdate(now))
+    this_week = latest[0] if latest and latest[0].week == week else None
+    return MinSideCheckins(
+        latest_checkins=latest,
+        this_weeks_checkin=this_week,
+        this_week_editable=this_week is not None and this_week.is_editable(now),
+    )
 
 
 def shared_with_me(user: Any) -> models.QuerySet[CheckIn]:
@@ -218,10 +226,24 @@ class WaitingReply:
 
 def replies_waiting_for(user: User, now: datetime) -> list[WaitingReply]:
     """Threads `user` may read whose last reply is the other person's, from the last four
-    weeks, newest first: one query."""
+    weeks, newest first: one query for someone with no recent reply in any thread, two for
+    someone with."""
+    # Most people have no recent reply in a thread of theirs. One plain query says so before
+    # the access layer's conditions are put together, which costs more than running them.
+    recent = list(
+        Thread.objects.filter(
+            Q(reader=user) | Q(checkin__owner=user),
+            replies__created_at__gte=now - WAITING_FOR,
+        )
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    if not recent:
+        return []
     last = Reply.objects.filter(thread=OuterRef("pk")).order_by("-created_at", "-pk")
     threads = (
         Thread.objects.visible_to(user)
+        .filter(pk__in=recent)
         .annotate(
             last_author=Subquery(last.values("owner_id")[:1]),
             last_reply_at=Subquery(last.values("created_at")[:1]),

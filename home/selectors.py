@@ -4,7 +4,7 @@ its template reads."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -28,34 +28,144 @@ from teamwork.models import Goal, HelpRequest, Team, WorkingAgreement
 
 
 @dataclass(frozen=True)
+class MemberWeek:
+    """Min side's first part, for everyone, in the order a person needs it."""
+
+    this_weeks_checkin: CheckIn | None
+    this_week_editable: bool
+    latest_checkins: list[CheckIn]
+    # Threads waiting for the person's answer: on their own check-ins (and, for someone who
+    # leads nothing, on colleagues' check-ins shared with them).
+    replies_waiting: list[checkins.WaitingReply]
+    # The wellbeing round open at `now` that asks the person, answered or not.
+    open_round: pulse.HomeRound | None
+    feedback_asks: list[FeedbackAsk]
+    sparring_waiting: list[SparringRequest]
+    colleague_requests: list[HelpRequest]
+    my_requests: list[HelpRequest]
+    goals_due: list[Goal]
+    recognitions: list[Recognition]
+
+
+def for_member_week(
+    user: Any, now: datetime, *, replies: list[checkins.WaitingReply] | None = None
+) -> MemberWeek:
+    """A member's week at `now`: their check-in, what others wait for them to answer, help
+    asked for in their teams, the goals they own that are due, and thanks received.
+    `replies` are the threads waiting for the person, when the caller has read them."""
+    checkins_ = checkins.for_min_side(user, now)
+    feedback_ = feedback.for_min_side(user)
+    teamwork_ = teamwork.for_member_week(user, now)
+    return MemberWeek(
+        this_weeks_checkin=checkins_.this_weeks_checkin,
+        this_week_editable=checkins_.this_week_editable,
+        latest_checkins=checkins_.latest_checkins,
+        replies_waiting=checkins.replies_waiting_for(user, now) if replies is None else replies,
+        open_round=pulse.open_round_for_home(user, now),
+        feedback_asks=feedback_.feedback_asks,
+        sparring_waiting=feedback_.sparring_waiting,
+        colleague_requests=teamwork_.colleague_requests,
+        my_requests=teamwork_.my_requests,
+        goals_due=teamwork_.goals_due,
+        recognitions=recognition.for_member_week(user),
+    )
+
+
+@dataclass(frozen=True)
+class LeadersWeek:
+    """What waits for a leader in the units they lead now: only what people shared with
+    them and what the anonymity engine shows of their units."""
+
+    units: list[Unit]
+    # Check-ins people shared with the leader (or with a team she is in) for this week.
+    shared_checkins: list[checkins.SharedCheckIn]
+    # Threads on others' check-ins where the owner answered and the leader has not.
+    replies_waiting: list[checkins.WaitingReply]
+    help_requests: list[HelpRequest]
+    goals_due: list[Goal]
+    agreements_to_revisit: list[Team]
+    # "N af M har svaret" per led unit of at least k people, for each open round asking them.
+    participation: list[pulse.RoundParticipation]
+    # Each led unit's latest energy and results, as far as the anonymity engine shows them.
+    team_pulse: list[pulse.TeamPulse]
+
+    @property
+    def has_pulse(self) -> bool:
+        """Whether the engine shows anything of the units' wellbeing at all."""
+        return any(open_.units for open_ in self.participation) or any(
+            team.energy or team.latest for team in self.team_pulse
+        )
+
+    @property
+    def is_quiet(self) -> bool:
+        """Nothing waits: the Monday e-mail says so rather than listing zeros."""
+        return not (
+            self.shared_checkins
+            or self.replies_waiting
+            or self.help_requests
+            or self.goals_due
+            or self.agreements_to_revisit
+        )
+
+
+def for_leaders_week(
+    user: Any,
+    now: datetime,
+    *,
+    led_units: list[Unit] | None = None,
+    replies: list[checkins.WaitingReply] | None = None,
+) -> LeadersWeek | None:
+    """The leader's week at `now`, or None for someone who leads no unit. `led_units` and
+    `replies` (all threads waiting for the person) save reading them again when the caller
+    has them (Min side reads the person's teams and replies anyway)."""
+    units = organisation.led_units_of(user) if led_units is None else led_units
+    if not units:
+        return None
+    if replies is None:
+        replies = checkins.replies_waiting_for(user, now)
+    teamwork_ = teamwork.for_leaders_week(user, now)
+    return LeadersWeek(
+        units=units,
+        shared_checkins=checkins.shared_with_me_this_week(user, now),
+        replies_waiting=[reply for reply in replies if not reply.on_my_checkin],
+        help_requests=teamwork_.help_requests,
+        goals_due=teamwork_.goals_due,
+        agreements_to_revisit=teamwork_.agreements_to_revisit,
+        participation=pulse.participation_for_leader(user, now),
+        team_pulse=pulse.team_pulse_for_leader(user, now),
+    )
+
+
+@dataclass(frozen=True)
 class MinSide:
     memberships: list[Membership]
     led_units: list[Unit]
     notes: list[ProfileNote]
-    latest_checkins: list[CheckIn]
-    this_weeks_checkin: CheckIn | None
-    colleague_requests: list[HelpRequest]
-    my_requests: list[HelpRequest]
-    feedback_asks: list[FeedbackAsk]
-    sparring_waiting: list[SparringRequest]
+    member: MemberWeek
+    leader: LeadersWeek | None
 
 
-def for_min_side(user: Any) -> MinSide:
+def for_min_side(user: Any, now: datetime) -> MinSide:
+    """Min side at `now`: the member's week, the leader's week for someone who leads, and
+    lower down their teams and notes."""
     teams = organisation.for_min_side(user)
-    notes = profiles.for_min_side(user)
-    checkins_ = checkins.for_min_side(user)
-    help_ = teamwork.for_min_side(user)
-    feedback_ = feedback.for_min_side(user)
+    replies = checkins.replies_waiting_for(user, now)
+    member = for_member_week(user, now, replies=replies)
+    leader = for_leaders_week(user, now, led_units=teams.led_units, replies=replies)
+    if leader is not None:
+        # What is in the leader's part is not shown again in the member's.
+        shown = {help_request.pk for help_request in leader.help_requests}
+        member = replace(
+            member,
+            colleague_requests=[r for r in member.colleague_requests if r.pk not in shown],
+            replies_waiting=[reply for reply in replies if reply.on_my_checkin],
+        )
     return MinSide(
         memberships=teams.memberships,
         led_units=teams.led_units,
-        notes=notes,
-        latest_checkins=checkins_.latest_checkins,
-        this_weeks_checkin=checkins_.this_weeks_checkin,
-        colleague_requests=help_.colleague_requests,
-        my_requests=help_.my_requests,
-        feedback_asks=feedback_.feedback_asks,
-        sparring_waiting=feedback_.sparring_waiting,
+        notes=profiles.for_min_side(user),
+        member=member,
+        leader=leader,
     )
 
 

@@ -22,12 +22,12 @@ from organisation.selectors import for_teams_page
 
 @require_GET
 def index(request: AuthenticatedRequest) -> HttpResponse:
-    """ "Min side": where a person starts; their week's check-in, colleagues who ask for help,
+    """ "Min side": where a person starts; their week, the leader's week for someone who leads,
     their teams and their own notes."""
-    context = _context(for_min_side(request.user))
-    context["administrators_start"] = for_administrators_start(
-        user=request.user, now=timezone.now()
-    )
+    # The view reads the clock once; everything on the page is as of this moment.
+    now = timezone.now()
+    context = _context(for_min_side(request.user, now))
+    context["administrators_start"] = for_administrators_start(user=request.user, now=now)
     return render(request, "home/index.html", context)
 
 

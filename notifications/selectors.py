@@ -12,7 +12,13 @@ from django.db.models import Count, Q
 
 from accounts.models import User
 from notifications.kinds import Kind, all_kinds
-from notifications.models import ChatWebhook, EmailOff, NotificationSetting, OutgoingEmail
+from notifications.models import (
+    ChatWebhook,
+    EmailOff,
+    Notification,
+    NotificationSetting,
+    OutgoingEmail,
+)
 
 
 @dataclass(frozen=True)
@@ -117,4 +123,20 @@ def for_administrators_start(*, user: User) -> AdministratorsStartNotifications:
         emails_waiting=outbox["waiting"],
         emails_given_up=outbox["given_up"],
         chat_channels=ChatWebhook.objects.filter(is_active=True).count(),
+    )
+
+
+def chosen_by(kind: Kind, *, not_told_for: str) -> list[int]:
+    """Ids of the active people who turned on a kind that is off by default (in Sparring or by
+    e-mail), less those already told for the occasion `not_told_for` (a notify_once key), in
+    one query: who a digest one asks for still goes to."""
+    told_in_app = Notification.objects.filter(kind=kind.name, key=not_told_for)
+    told_by_email = OutgoingEmail.objects.filter(kind=kind.name, key=not_told_for)
+    return list(
+        NotificationSetting.objects.filter(kind=kind.name, user__is_active=True)
+        .filter(Q(in_app=True) | Q(email=True))
+        .exclude(user_id__in=told_in_app.values("recipient_id"))
+        .exclude(user_id__in=told_by_email.values("recipient_id"))
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
     )

@@ -28,6 +28,17 @@ def for_min_side(user: Any) -> MinSideTeams:
     )
 
 
+def led_units_of(user: Any) -> list[Unit]:
+    """The units in use that `user` leads now, by name."""
+    return list(
+        Unit.objects.filter(
+            memberships__user=user,
+            memberships__role=Membership.Role.LEADER,
+            archived_at__isnull=True,
+        ).order_by("name")
+    )
+
+
 def for_teams_page(user: Any) -> list[Membership]:
     """The teams list: the person's memberships of units in use, by name."""
     return list(

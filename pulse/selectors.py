@@ -241,13 +241,14 @@ def closed_rounds_for_unit(
 
 
 def results_for_unit(
-    unit_id: int, *, now: datetime, rounds: int = 6
+    unit_id: int, *, now: datetime, rounds: int = 6, with_comments: bool = True
 ) -> list[tuple[Survey, list[RoundResult]]]:
     """For each survey that asked the unit: its latest closed rounds, newest first, with the
-    comments of the newest, and each round's change since the previous one shown."""
+    comments of the newest (unless a page shows none), and each round's change since the
+    previous one shown."""
     by_survey = closed_rounds_for_unit(unit_id, now=now, rounds=rounds)
     chosen = [round_ for _survey, latest in by_survey for round_ in latest]
-    newest = frozenset(latest[0].pk for _survey, latest in by_survey)
+    newest = frozenset(latest[0].pk for _survey, latest in by_survey if with_comments)
     found = {r.round.pk: r for r in results_for(chosen, unit_id, comments_for=newest)}
     return [
         (survey, with_changes([found[round_.pk] for round_ in latest]))
@@ -629,7 +630,8 @@ def team_pulse_for_leader(user: Any, now: datetime) -> list[TeamPulse]:
         energy = [week for week in energy_trend(unit_id, weeks=1) if week.group is not None]
         latest = [
             shown[0]
-            for _survey, results in results_for_unit(unit_id, now=now)
+            # Min side shows figures, never comments: they are not read.
+            for _survey, results in results_for_unit(unit_id, now=now, with_comments=False)
             if (shown := [result for result in results if result.group is not None])
         ]
         teams.append(TeamPulse(unit_id, name, energy[-1] if energy else None, latest))

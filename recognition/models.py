@@ -38,6 +38,13 @@ class RecognitionQuerySet(models.QuerySet["Recognition"]):
             | models.Q(pk__in=received)
         )
 
+    def received_by(self, user: Any) -> RecognitionQuerySet:
+        """What `user` received: theirs to read whatever it was posted to (see visible_to),
+        without first reading the lists visible_to needs."""
+        if not can_read(user):
+            return self.none()
+        return self.filter(recipients=user)
+
     def for_feed(self) -> RecognitionQuerySet:
         """Everything a feed shows, loaded up front: author, recipients, values, unit."""
         return self.select_related("author", "unit").prefetch_related(

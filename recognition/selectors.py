@@ -57,3 +57,12 @@ def for_team_page(*, unit: Unit, user: Any) -> list[Recognition]:
     return with_reactions(
         list(Recognition.objects.visible_to(user).filter(unit=unit).for_feed()[:5]), user
     )
+
+
+def for_member_week(user: Any, *, limit: int = 3) -> list[Recognition]:
+    """The latest thanks `user` received, with their authors and values: two queries."""
+    return list(
+        Recognition.objects.received_by(user)
+        .select_related("author")
+        .prefetch_related("values")[:limit]
+    )

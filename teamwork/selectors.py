@@ -3,21 +3,36 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.utils import timezone
+
+from core.access import led_unit_ids
 from organisation.models import Unit
 from teamwork.models import Goal, HelpRequest, Team, WorkingAgreement
 
+# A goal or an agreement comes up on someone's week this long before its date, and stays
+# there once its date has passed until it is done or given a new date.
+DUE_WITHIN = timedelta(days=14)
+
+
+def _due_by(now: datetime) -> Any:
+    return timezone.localdate(now) + DUE_WITHIN
+
 
 @dataclass(frozen=True)
-class MinSideHelp:
+class MemberWeekTeamwork:
     colleague_requests: list[HelpRequest]
     my_requests: list[HelpRequest]
+    goals_due: list[Goal]
 
 
-def for_min_side(user: Any) -> MinSideHelp:
-    """Min side: colleagues' open requests the person may read, and their own open ones."""
-    return MinSideHelp(
+def for_member_week(user: Any, now: datetime) -> MemberWeekTeamwork:
+    """A member's week: colleagues' open requests the person may read, their own open ones,
+    and the team goals they own (team actions from wellbeing results among them) that are due
+    within two weeks of `now` or overdue. Three queries."""
+    return MemberWeekTeamwork(
         colleague_requests=list(
             HelpRequest.objects.visible_to(user)
             .open()
@@ -25,6 +40,47 @@ def for_min_side(user: Any) -> MinSideHelp:
             .select_related("asker", "unit")[:5]
         ),
         my_requests=list(HelpRequest.objects.asked_by(user).open()[:5]),
+        goals_due=list(
+            Goal.objects.visible_to(user)
+            .filter(owner=user, due_date__lte=_due_by(now))
+            .exclude(status=Goal.Status.DONE)
+            .select_related("owner", "team__unit")[:5]
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class LeadersWeekTeamwork:
+    help_requests: list[HelpRequest]
+    goals_due: list[Goal]
+    agreements_to_revisit: list[Team]
+
+
+def for_leaders_week(user: Any, now: datetime) -> LeadersWeekTeamwork:
+    """The leader's week in the units `user` leads now: open help requests (as far as the
+    leader may read them), goals and team actions due within two weeks of `now` or overdue,
+    whoever owns them, and teams whose agreements are to be revisited by then. Three
+    queries, however many units."""
+    led = led_unit_ids(user)
+    due_by = _due_by(now)
+    return LeadersWeekTeamwork(
+        help_requests=list(
+            HelpRequest.objects.visible_to(user)
+            .open()
+            .filter(unit_id__in=led)
+            .exclude(asker=user)
+            .select_related("asker", "unit")[:10]
+        ),
+        goals_due=list(
+            Goal.objects.filter(team__unit_id__in=led, due_date__lte=due_by)
+            .exclude(status=Goal.Status.DONE)
+            .select_related("owner", "team__unit")[:10]
+        ),
+        agreements_to_revisit=list(
+            Team.objects.filter(unit_id__in=led, agreements_revisit_on__lte=due_by)
+            .select_related("unit")
+            .order_by("agreements_revisit_on", "unit__name")[:10]
+        ),
     )
 
 

@@ -94,13 +94,16 @@ def test_query_counts_do_not_grow_with_the_team(cast, client_for):
     after = [_queries(client, url) for url in urls]
     assert before == after
     # Pinned so a new query per page is a conscious choice. Every page counts the person's
-    # unread notifications for the header. Min side: the week's check-ins, colleagues' and
-    # one's own help requests, feedback and sparring waiting for an answer; the team page:
-    # shared check-ins, help requests, goals, agreements (the team's settings come with the
-    # unit) and the team's recognition with its people, values and reactions (and the
-    # person's units and received recognition, which decide what of it they may read); the
-    # check-ins shared with one: the check-ins, their count and the replies to each.
-    assert after == [10, 21, 4, 5, 6, 6, 5], after
+    # unread notifications for the header. Min side: the week's check-ins, replies waiting,
+    # the open wellbeing round,
+    # colleagues' and one's own help requests, feedback and sparring waiting for an answer,
+    # goals due (with the units whose goals one may read) and thanks received with their
+    # values (more in test_week.py); the team page: shared check-ins, help requests, goals,
+    # agreements (the team's settings come with the unit) and the team's recognition with its
+    # people, values and reactions (and the person's units and received recognition, which
+    # decide what of it they may read); the check-ins shared with one: the check-ins, their
+    # count and the replies to each.
+    assert after == [16, 21, 4, 5, 6, 6, 5], after
 
 
 def test_team_page_shows_only_what_was_shared_with_the_team(cast, client_for):

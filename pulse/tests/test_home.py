@@ -96,9 +96,10 @@ def test_the_leader_reads_the_teams_latest_shown_results(
     round_, six, _four, _small, _five = pulse
     answer_all(round_, six, 4)
     close(round_)
-    # The units led, then per unit its energy (one week) and its latest rounds; nine queries a
-    # unit, so a leader of many units costs more (Min side may want to batch this later).
-    with django_assert_num_queries(10):
+    # The units led, then per unit its energy (one week) and its latest rounds, without their
+    # comments; seven queries a unit, so a leader of many units costs more (Min side may want
+    # to batch this later).
+    with django_assert_num_queries(8):
         [team] = team_pulse_for_leader(cast.lena, clock.now())
     assert team.unit_id == cast.team.pk and team.energy is None
     [latest] = team.latest
