@@ -27,7 +27,7 @@ def _client(user=None, language: str = "") -> Client:
 
 
 def _break_home(monkeypatch, error: Exception) -> None:
-    def fail(user):
+    def fail(*args, **kwargs):
         raise error
 
     monkeypatch.setattr("home.views.for_min_side", fail)

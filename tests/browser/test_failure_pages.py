@@ -13,7 +13,7 @@ from tests.browser.conftest import login, visit
 
 
 def _fail_home(monkeypatch, error: Exception) -> None:
-    def fail(user):
+    def fail(*args, **kwargs):
         raise error
 
     # The live server runs in this process, so the patch reaches its thread.
