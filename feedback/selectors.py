@@ -59,12 +59,12 @@ def feedback_list(queryset: Any) -> Any:
     return queryset.select_related("owner", "giver").prefetch_related("values")
 
 
-def for_feedback_page(user: Any) -> dict[str, Any]:
-    """The feedback page: what waits for the person, and the latest of what they received
-    and asked for."""
+def for_feedback_page(user: Any, now: datetime) -> dict[str, Any]:
+    """The feedback page: what waits for the person at `now`, and the latest of what they
+    received and asked for."""
     sparring = (
         SparringRequest.objects.visible_to(user)
-        .waiting_for(user, timezone.now())
+        .waiting_for(user, now)
         .select_related("asker", "partner")
     )
     return {
@@ -136,10 +136,10 @@ def _quarters_back(today: date, count: int) -> list[tuple[int, int]]:
 QUARTERS = 8
 
 
-def overview_for(user: Any, *, now: datetime | None = None) -> dict[str, Any]:
-    """What a person received over the last two years, by value, by theme and by quarter: their
-    own material for their development. Only their own received feedback and recognition."""
-    now = now or timezone.now()
+def overview_for(user: Any, *, now: datetime) -> dict[str, Any]:
+    """What a person received over the two years up to `now`, by value, by theme and by
+    quarter: their own material for their development. Only their own received feedback and
+    recognition."""
     today = timezone.localdate(now)
     quarters = _quarters_back(today, QUARTERS)
     first_year, first_quarter = quarters[0]

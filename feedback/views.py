@@ -36,7 +36,9 @@ def _form_page(request: AuthenticatedRequest, form: Any, **texts: str) -> HttpRe
 
 @require_GET
 def index(request: AuthenticatedRequest) -> HttpResponse:
-    return render(request, "feedback/index.html", selectors.for_feedback_page(request.user))
+    return render(
+        request, "feedback/index.html", selectors.for_feedback_page(request.user, timezone.now())
+    )
 
 
 def _paged(
@@ -302,7 +304,9 @@ def delete(request: AuthenticatedRequest, feedback_id: int) -> HttpResponse:
 
 @require_GET
 def overview(request: AuthenticatedRequest) -> HttpResponse:
-    return render(request, "feedback/overview.html", selectors.overview_for(request.user))
+    return render(
+        request, "feedback/overview.html", selectors.overview_for(request.user, now=timezone.now())
+    )
 
 
 @require_GET
