@@ -107,7 +107,7 @@ def test_a_leader_replies_from_her_week_and_the_owner_sees_it(
     )
     thanks = Recognition.objects.create(author=cast.bob, text="Tak for workshoppen!")
     thanks.recipients.set([cast.alice])
-    thanks.values.set([Value.objects.create(name="Åbenhed")])
+    thanks.values.set([Value.objects.get_or_create(name="Åbenhed")[0]])
 
     # Lena's Min side opens on the week in her unit, with the check-in and all it says.
     lena = new_page(**options)
