@@ -13,6 +13,7 @@ urlpatterns = [
     path("feedback/", include("feedback.urls")),
     path("recognition/", include("recognition.urls")),
     path("pulse/", include("pulse.urls")),
+    path("conversations/", include("conversations.urls")),
     path("notifications/", include("notifications.urls")),
     path("administration/pulse/", include("pulse.admin_urls")),
     path("administration/", include("organisation.admin_urls")),

@@ -86,6 +86,9 @@ def alice_objects(cast: Any) -> dict[str, Callable[[], Any]]:
         "round_id": lambda: _pulse_round(cast),
         "survey_id": lambda: Round.objects.get(pk=_pulse_round(cast)).survey_id,
         "question_id": lambda: Question.objects.create(theme="trust", text_da="x", text_en="x").pk,
+        "conversation_id": lambda: _conversation(cast).pk,
+        "conversation_thread_id": lambda: _conversation(cast).thread_id,
+        "plan_id": lambda: _conversation(cast).plan_id,
         # A password link of alice's whose token is not valid: the page says the link does not work.
         "purpose": lambda: "reset",
         "uidb64": lambda: urlsafe_base64_encode(force_bytes(cast.alice.pk)),
@@ -118,6 +121,36 @@ def _feedback(cast: Any) -> dict[str, Any]:
         duration_minutes=30,
     )
     return {"request": request, "feedback": feedback, "sparring": sparring}
+
+
+def _conversation(cast: Any) -> Any:
+    """A MUS that carl planned with alice: read by the two of them only,
+    not by lena (the leader above), bob, ada or eve."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.models import User
+    from conversations.models import Conversation, Plan
+    from conversations.services import conversation_plan
+
+    found = Conversation.objects.filter(thread__participants__user=cast.alice).first()
+    if found is not None:
+        return found
+    carl = User.objects.create(username="carl", first_name="Carl", last_name="Carlsen")
+    now = timezone.now()
+    plan = Plan.objects.create(
+        leader=carl, title="MUS", starts_on=now.date(), ends_on=now.date() + timedelta(days=30)
+    )
+    return conversation_plan(
+        by=carl,
+        people=[cast.alice],
+        kind="mus",
+        starts_at=now + timedelta(days=1),
+        duration_minutes=60,
+        now=now,
+        plan=plan,
+    )
 
 
 def _recognition(cast: Any) -> int:
@@ -230,7 +263,16 @@ def test_stranger_gets_404(name, params, cast, client_for):
 
 # Personal content: private notes, check-ins and reflections of alice's, and the replies to a
 # check-in she took back (tests in checkins/tests/test_replies.py cover a thread still shared).
-PERSONAL = {"note_id", "checkin_id", "reflection_id", "thread_id", "reply_id"}
+PERSONAL = {
+    "note_id",
+    "checkin_id",
+    "reflection_id",
+    "thread_id",
+    "reply_id",
+    "conversation_id",
+    "conversation_thread_id",
+    "plan_id",
+}
 PERSONAL_ROUTES = [r for r in ROUTES if PERSONAL & set(r[1])]
 
 

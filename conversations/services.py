@@ -1,0 +1,654 @@
+"""Writes about conversations. Each is atomic and checks that the person is a participant,
+even though views reach conversations only through `visible_to`: a rule lives here once.
+
+A held conversation is frozen: nothing of it changes but its items' fate in later
+conversations (recorded there) and dated addenda."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.utils.translation import gettext as _
+
+from accounts.models import PERSON_LEFT, User
+from conversations.defaults import DEFAULT_TEMPLATES
+from conversations.models import (
+    DURATIONS,
+    GROUP_SIZE,
+    RHYTHM_DAYS,
+    Addendum,
+    Approval,
+    Conversation,
+    ConversationThread,
+    Item,
+    Kind,
+    Participant,
+    Plan,
+    Preparation,
+    PrivateNote,
+    SharedNote,
+    Summary,
+    Template,
+    TemplateQuestion,
+    thread_key,
+)
+from conversations.selectors import agenda_of
+from core.access import Visibility, led_people_ids
+from core.dates import date_label
+
+# A thread is between two people or a leader and a group of at most GROUP_SIZE[1].
+MAX_PEOPLE = GROUP_SIZE[1] + 1
+
+
+class ConversationError(ValueError):
+    """A change that cannot be made; the message is for the person who tried."""
+
+
+# --- Templates ---------------------------------------------------------------------------------
+
+
+def template_current(kind: str) -> Template:
+    """The kind's current template; the first time, version 1 from the defaults."""
+    template = Template.objects.filter(kind=kind, is_current=True).first()
+    if template is not None:
+        return template
+    try:
+        with transaction.atomic():
+            return _template_make(
+                kind=kind,
+                version=1,
+                questions=[
+                    (s["title"]["da"], s["title"]["en"], q["da"], q["en"])
+                    for s in DEFAULT_TEMPLATES[kind]
+                    for q in s["questions"]
+                ],
+                by=None,
+            )
+    except IntegrityError:
+        # Another request made it at the same moment.
+        return Template.objects.get(kind=kind, is_current=True)
+
+
+def _template_make(
+    *, kind: str, version: int, questions: Sequence[tuple[str, str, str, str]], by: User | None
+) -> Template:
+    template = Template.objects.create(kind=kind, version=version, is_current=True, created_by=by)
+    TemplateQuestion.objects.bulk_create(
+        TemplateQuestion(
+            template=template,
+            position=position,
+            section_da=section_da.strip(),
+            section_en=section_en.strip(),
+            text_da=text_da.strip(),
+            text_en=text_en.strip(),
+        )
+        for position, (section_da, section_en, text_da, text_en) in enumerate(questions, 1)
+    )
+    return template
+
+
+@transaction.atomic
+def template_new_version(
+    *, kind: str, questions: Sequence[tuple[str, str, str, str]], by: User
+) -> Template:
+    """An administrator's edit: a new current version of the kind's template. Conversations
+    made before keep the version they have. `questions` are (section in Danish, section in
+    English, question in Danish, question in English)."""
+    if not by.is_administrator:
+        raise ConversationError(_("Only administrators edit templates."))
+    if kind not in Kind.values:
+        raise ConversationError(_("Choose a kind of conversation."))
+    questions = [q for q in questions if any(part.strip() for part in q)]
+    if not questions:
+        raise ConversationError(_("A template needs at least one question."))
+    for question in questions:
+        if not all(part.strip() for part in question):
+            raise ConversationError(
+                _("Every question needs its section and its text in Danish and in English.")
+            )
+    current = template_current(kind)
+    last = Template.objects.filter(kind=kind).aggregate(last=Max("version"))["last"] or 0
+    Template.objects.filter(pk=current.pk).update(is_current=False)
+    return _template_make(kind=kind, version=last + 1, questions=questions, by=by)
+
+
+# --- Threads ---------------------------------------------------------------------------------
+
+
+def _people_check(people: Iterable[User], *, by: User) -> list[User]:
+    everyone = {person.pk: person for person in [by, *people]}
+    if len(everyone) < 2:
+        raise ConversationError(_("Choose who the conversation is with."))
+    if len(everyone) > MAX_PEOPLE:
+        raise ConversationError(
+            _("A conversation is between at most %(count)d people.") % {"count": MAX_PEOPLE}
+        )
+    for person in everyone.values():
+        if not person.is_active:
+            raise ConversationError(str(PERSON_LEFT))
+    return list(everyone.values())
+
+
+def thread_between(*, people: Iterable[User], by: User) -> ConversationThread:
+    """The one thread of `by` and `people`, made the first time."""
+    everyone = _people_check(people, by=by)
+    key = thread_key([person.pk for person in everyone])
+    thread = ConversationThread.objects.filter(key=key).first()
+    if thread is not None:
+        return thread
+    try:
+        with transaction.atomic():
+            thread = ConversationThread.objects.create(key=key, created_by=by)
+            Participant.objects.bulk_create(
+                Participant(thread=thread, user=person) for person in everyone
+            )
+            return thread
+    except IntegrityError:
+        return ConversationThread.objects.get(key=key)
+
+
+def leader_among(people: Sequence[User], *, by: User) -> User | None:
+    """The participant who leads all the others now, if one does."""
+    for candidate in [by, *people]:
+        others = {p.pk for p in [by, *people] if p.pk != candidate.pk}
+        led = set(
+            led_people_ids(candidate).filter(user_id__in=others).values_list("user_id", flat=True)
+        )
+        if others and others <= led:
+            return candidate
+    return None
+
+
+def participant_check(conversation: Conversation, by: User) -> None:
+    if not Participant.objects.filter(thread_id=conversation.thread_id, user=by).exists():
+        raise ConversationError(_("Only the participants can change this conversation."))
+
+
+def _open_check(conversation: Conversation) -> None:
+    if conversation.is_held:
+        raise ConversationError(
+            _("The conversation was held on %(date)s and is frozen: add an addendum instead.")
+            % {"date": date_label(conversation.held_at or conversation.updated_at)}
+        )
+    if conversation.status == Conversation.Status.CANCELLED:
+        raise ConversationError(_("The conversation was cancelled."))
+
+
+def _open_for(conversation: Conversation, by: User) -> Conversation:
+    """The conversation read afresh and locked, if `by` takes part and it can still change."""
+    conversation = _locked(conversation)
+    participant_check(conversation, by)
+    _open_check(conversation)
+    return conversation
+
+
+def _changed(conversation: Conversation) -> None:
+    """Raise the revision, so the other participants' open pages fetch the agenda again."""
+    Conversation.objects.filter(pk=conversation.pk).update(revision=F("revision") + 1)
+
+
+def _time_check(starts_at: datetime | None, duration_minutes: int | None, now: datetime) -> None:
+    if starts_at is None:
+        raise ConversationError(_("Choose a time."))
+    if starts_at <= now:
+        raise ConversationError(_("Choose a time in the future."))
+    if duration_minutes not in DURATIONS:
+        raise ConversationError(_("Choose how long the conversation takes."))
+
+
+# --- Conversations ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def conversation_plan(
+    *,
+    by: User,
+    people: Sequence[User],
+    kind: str,
+    starts_at: datetime | None,
+    duration_minutes: int | None,
+    now: datetime,
+    place: str = "",
+    title: str = "",
+    plan: Plan | None = None,
+) -> Conversation:
+    """Plan a conversation of `kind` between `by` and `people` at a time in the future, in
+    their thread."""
+    if kind not in Kind.values:
+        raise ConversationError(_("Choose a kind of conversation."))
+    everyone = _people_check(people, by=by)
+    if kind == Kind.GRUS and not GROUP_SIZE[0] <= len(everyone) - 1 <= GROUP_SIZE[1]:
+        raise ConversationError(
+            _("A GRUS is a leader with a group of %(least)d to %(most)d people.")
+            % {"least": GROUP_SIZE[0], "most": GROUP_SIZE[1]}
+        )
+    _time_check(starts_at, duration_minutes, now)
+    others = [person for person in everyone if person.pk != by.pk]
+    leader = leader_among(others, by=by)
+    if kind == Kind.GRUS and leader is None:
+        raise ConversationError(_("A GRUS is held by the leader of everyone in the group."))
+    thread = thread_between(people=others, by=by)
+    conversation = Conversation.objects.create(
+        thread=thread,
+        kind=kind,
+        template=template_current(kind),
+        title=title.strip(),
+        status=Conversation.Status.PLANNED,
+        leader=leader,
+        plan=plan,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        place=place.strip(),
+        created_by=by,
+    )
+    return conversation
+
+
+@transaction.atomic
+def conversation_request(
+    *, by: User, other: User, kind: str, message: str, now: datetime
+) -> Conversation:
+    """`by` asks `other` for a conversation of `kind`, without a time: `other` plans it. An
+    employee may ask for an individual MUS even where the unit holds GRUS."""
+    if kind not in Kind.values or kind == Kind.GRUS:
+        raise ConversationError(_("Choose a kind of conversation."))
+    (person,) = [p for p in _people_check([other], by=by) if p.pk != by.pk]
+    thread = thread_between(people=[person], by=by)
+    return Conversation.objects.create(
+        thread=thread,
+        kind=kind,
+        template=template_current(kind),
+        status=Conversation.Status.REQUESTED,
+        leader=leader_among([person], by=by),
+        requested_by=by,
+        request_message=message.strip(),
+        created_by=by,
+    )
+
+
+def _locked(conversation: Conversation) -> Conversation:
+    return Conversation.objects.select_for_update().select_related("thread").get(pk=conversation.pk)
+
+
+@transaction.atomic
+def conversation_schedule(
+    *,
+    conversation: Conversation,
+    by: User,
+    starts_at: datetime | None,
+    duration_minutes: int | None,
+    place: str,
+    now: datetime,
+) -> Conversation:
+    """Give an asked-for conversation its time, or move a planned one."""
+    conversation = _open_for(conversation, by)
+    _time_check(starts_at, duration_minutes, now)
+    if conversation.starts_at is not None:
+        conversation.sequence += 1
+    conversation.status = Conversation.Status.PLANNED
+    conversation.starts_at, conversation.duration_minutes = starts_at, duration_minutes
+    conversation.place = place.strip()
+    conversation.revision += 1
+    conversation.save()
+    return conversation
+
+
+@transaction.atomic
+def conversation_cancel(*, conversation: Conversation, by: User, now: datetime) -> Conversation:
+    """Call off a conversation that was not held. What was written for it is kept."""
+    conversation = _open_for(conversation, by)
+    if conversation.starts_at is not None:
+        conversation.sequence += 1
+    conversation.status = Conversation.Status.CANCELLED
+    conversation.revision += 1
+    conversation.save()
+    return conversation
+
+
+@transaction.atomic
+def conversation_hold(*, conversation: Conversation, by: User, now: datetime) -> Conversation:
+    """Mark the conversation held and freeze it: the agenda is recorded as it stands, and the
+    open items carry over to the thread's next conversations. A recurring 1:1 gets its next
+    one, at the same time of day."""
+    conversation = _open_for(conversation, by)
+    if conversation.status == Conversation.Status.REQUESTED:
+        raise ConversationError(_("Plan a time before the conversation can be held."))
+    conversation.record = {"items": [item.as_record() for item in agenda_of(conversation)]}
+    conversation.status = Conversation.Status.HELD
+    conversation.held_at, conversation.held_by = now, by
+    conversation.revision += 1
+    conversation.save()
+    thread = conversation.thread
+    days = RHYTHM_DAYS.get(thread.rhythm)  # type: ignore[call-overload]
+    if conversation.kind == Kind.ONE_ON_ONE and days and conversation.starts_at is not None:
+        already = thread.conversations.filter(
+            kind=Kind.ONE_ON_ONE, status=Conversation.Status.PLANNED
+        ).exists()
+        if not already:
+            starts_at = conversation.starts_at + timedelta(days=days)
+            while starts_at <= now:
+                starts_at += timedelta(days=days)
+            Conversation.objects.create(
+                thread=thread,
+                kind=Kind.ONE_ON_ONE,
+                template=template_current(Kind.ONE_ON_ONE),
+                leader=conversation.leader,
+                starts_at=starts_at,
+                duration_minutes=conversation.duration_minutes,
+                place=conversation.place,
+                created_by=by,
+            )
+    return conversation
+
+
+@transaction.atomic
+def thread_set_rhythm(*, thread: ConversationThread, by: User, rhythm: str) -> ConversationThread:
+    if not Participant.objects.filter(thread=thread, user=by).exists():
+        raise ConversationError(_("Only the participants can change this conversation."))
+    if rhythm not in RHYTHM_DAYS and rhythm != "":
+        raise ConversationError(_("Choose how often you hold a 1:1."))
+    thread.rhythm = rhythm
+    thread.save(update_fields=["rhythm"])
+    return thread
+
+
+# --- Before: private preparation -------------------------------------------------------------
+
+
+@transaction.atomic
+def preparation_save(
+    *, conversation: Conversation, by: User, answers: dict[int, str], now: datetime
+) -> list[Preparation]:
+    """Keep `by`'s answers to the template's questions ({question id: text}). An answer that
+    was shared stays shared, with its new text."""
+    conversation = _open_for(conversation, by)
+    questions = set(conversation.template.questions.values_list("pk", flat=True))
+    if not set(answers) <= questions:
+        raise ConversationError(_("Answer the conversation's own questions."))
+    saved = []
+    for question_id, text in answers.items():
+        answer, _made = Preparation.objects.get_or_create(
+            owner=by, conversation=conversation, question_id=question_id
+        )
+        answer.text = text.strip()
+        answer.save(update_fields=["text", "updated_at"])
+        saved.append(answer)
+    if any(answer.shared_at for answer in saved):
+        _changed(conversation)
+    return saved
+
+
+@transaction.atomic
+def preparation_share(
+    *,
+    conversation: Conversation,
+    by: User,
+    now: datetime,
+    question_ids: Iterable[int] | None = None,
+) -> int:
+    """Share `by`'s answers into the conversation: those to `question_ids`, or all. Shared, an
+    answer is read by the conversation's other participants, and nobody else. Returns how many
+    were shared now."""
+    conversation = _open_for(conversation, by)
+    answers = Preparation.objects.filter(
+        owner=by, conversation=conversation, shared_at__isnull=True
+    ).exclude(text="")
+    if question_ids is not None:
+        answers = answers.filter(question_id__in=list(question_ids))
+    others = list(
+        Participant.objects.filter(thread_id=conversation.thread_id)
+        .exclude(user=by)
+        .values_list("user_id", flat=True)
+    )
+    shared = list(answers)
+    for answer in shared:
+        answer.visibility = Visibility.SHARED
+        answer.shared_at = now
+        answer.save(update_fields=["visibility", "shared_at", "updated_at"])
+        answer.shared_with.set(others)
+    if shared:
+        _changed(conversation)
+    return len(shared)
+
+
+@transaction.atomic
+def private_note_save(*, conversation: Conversation, by: User, text: str) -> PrivateNote:
+    """`by`'s own notes on the conversation, which only they ever read; they may keep
+    writing them after the conversation is held."""
+    participant_check(conversation, by)
+    note, _made = PrivateNote.objects.get_or_create(owner=by, conversation=conversation)
+    note.text = text.strip()
+    note.save(update_fields=["text", "updated_at"])
+    return note
+
+
+# --- During: the shared agenda -----------------------------------------------------------------
+
+
+def _next_position(thread: ConversationThread) -> int:
+    last = Item.objects.filter(thread=thread).aggregate(last=Max("position"))["last"]
+    return (last or 0) + 1
+
+
+def _item_check(item: Item, conversation: Conversation) -> Item:
+    """The item, read afresh, if it is on this conversation's agenda: raised in it, closed in
+    it, or carried over to it."""
+    item = Item.objects.select_for_update().select_related("raised_in").get(pk=item.pk)
+    carried = item.status == Item.Status.OPEN and item.raised_in.is_held
+    if item.thread_id != conversation.thread_id or not (
+        item.raised_in_id == conversation.pk or item.closed_in_id == conversation.pk or carried
+    ):
+        raise ConversationError(_("This item is not on the conversation's agenda."))
+    return item
+
+
+@transaction.atomic
+def item_add(
+    *,
+    conversation: Conversation,
+    by: User,
+    text: str,
+    type: str = Item.Type.POINT,
+    owner: User | None = None,
+    due_on: date | None = None,
+    now: datetime,
+    source: str = "",
+    source_id: int | None = None,
+    quote: str = "",
+) -> Item:
+    """Put a talking point or an action on the shared agenda. An action has an owner among
+    the participants, and may have a due date."""
+    conversation = _open_for(conversation, by)
+    text = " ".join(text.split())
+    if not text:
+        raise ConversationError(_("Write the talking point."))
+    if type not in Item.Type.values:
+        raise ConversationError(_("Choose a talking point or an action."))
+    if type == Item.Type.ACTION:
+        if owner is None:
+            raise ConversationError(_("Choose who does it."))
+        if not Participant.objects.filter(thread_id=conversation.thread_id, user=owner).exists():
+            raise ConversationError(_("The owner of an action takes part in the conversation."))
+        if due_on is not None and due_on < now.date():
+            raise ConversationError(_("Choose a due date that has not passed."))
+    else:
+        owner, due_on = None, None
+    item = Item.objects.create(
+        thread_id=conversation.thread_id,
+        raised_in=conversation,
+        type=type,
+        text=text,
+        author=by,
+        owner=owner,
+        due_on=due_on,
+        position=_next_position(conversation.thread),
+        source=source,
+        source_id=source_id,
+        quote=quote,
+    )
+    _changed(conversation)
+    return item
+
+
+@transaction.atomic
+def item_move(*, item: Item, conversation: Conversation, by: User, up: bool) -> None:
+    """Move an item one place up or down the agenda."""
+    conversation = _open_for(conversation, by)
+    item = _item_check(item, conversation)
+    order = [entry.id for entry in agenda_of(conversation)]
+    at = order.index(item.pk)
+    to = at - 1 if up else at + 1
+    if not 0 <= to < len(order):
+        return
+    order[at], order[to] = order[to], order[at]
+    positions = dict(
+        Item.objects.filter(pk__in=order).values_list("pk", "position").order_by("position")
+    )
+    slots = sorted(positions.values())
+    for pk, position in zip(order, slots, strict=True):
+        if positions[pk] != position:
+            Item.objects.filter(pk=pk).update(position=position)
+    if len(set(slots)) < len(slots):
+        # Equal positions (two items added at the same moment): number them afresh.
+        base = _next_position(conversation.thread)
+        for offset, pk in enumerate(order):
+            Item.objects.filter(pk=pk).update(position=base + offset)
+    _changed(conversation)
+
+
+@transaction.atomic
+def item_close(
+    *, item: Item, conversation: Conversation, by: User, status: str, now: datetime
+) -> Item:
+    """Mark a talking point discussed or an action done (`done`), drop it, or open it again
+    (`open`) while the conversation is not held."""
+    conversation = _open_for(conversation, by)
+    item = _item_check(item, conversation)
+    if status not in Item.Status.values:
+        raise ConversationError(_("Choose what became of the item."))
+    if status == Item.Status.OPEN:
+        item.status, item.closed_in, item.closed_at = status, None, None
+    else:
+        item.status, item.closed_in, item.closed_at = status, conversation, now
+    item.save(update_fields=["status", "closed_in", "closed_at", "updated_at"])
+    _changed(conversation)
+    return item
+
+
+# --- Notes, addenda and the summary ------------------------------------------------------------
+
+
+@transaction.atomic
+def shared_note_add(
+    *, conversation: Conversation, by: User, text: str, now: datetime
+) -> SharedNote:
+    conversation = _open_for(conversation, by)
+    if not text.strip():
+        raise ConversationError(_("Write the note."))
+    note = SharedNote.objects.create(conversation=conversation, author=by, text=text.strip())
+    _changed(conversation)
+    return note
+
+
+@transaction.atomic
+def shared_note_update(*, note: SharedNote, by: User, text: str, now: datetime) -> SharedNote:
+    conversation = note.conversation
+    conversation = _open_for(conversation, by)
+    if note.author_id != by.pk:
+        raise ConversationError(_("Only its author changes a note."))
+    if not text.strip():
+        raise ConversationError(_("Write the note."))
+    note.text = text.strip()
+    note.save(update_fields=["text", "updated_at"])
+    _changed(conversation)
+    return note
+
+
+@transaction.atomic
+def addendum_add(*, conversation: Conversation, by: User, text: str, now: datetime) -> Addendum:
+    """A dated addition to a held conversation."""
+    conversation = _locked(conversation)
+    participant_check(conversation, by)
+    if not conversation.is_held:
+        raise ConversationError(_("Addenda are for held conversations; write a note instead."))
+    if not text.strip():
+        raise ConversationError(_("Write the addendum."))
+    addendum = Addendum.objects.create(conversation=conversation, author=by, text=text.strip())
+    _changed(conversation)
+    return addendum
+
+
+def _summary_check(conversation: Conversation) -> None:
+    if conversation.kind != Kind.MUS:
+        raise ConversationError(_("A written summary is made for a MUS."))
+    if conversation.status == Conversation.Status.CANCELLED:
+        raise ConversationError(_("The conversation was cancelled."))
+
+
+@transaction.atomic
+def summary_save(*, conversation: Conversation, by: User, text: str, now: datetime) -> Summary:
+    """Write or change the MUS summary. A change is a new revision that all must approve."""
+    conversation = _locked(conversation)
+    participant_check(conversation, by)
+    _summary_check(conversation)
+    if not text.strip():
+        raise ConversationError(_("Write the summary."))
+    summary: Summary | None = (
+        Summary.objects.select_for_update().filter(conversation=conversation).first()
+    )
+    if summary is None:
+        summary = Summary.objects.create(conversation=conversation, text=text.strip(), edited_by=by)
+    else:
+        if summary.is_locked:
+            raise ConversationError(
+                _("The summary was approved by everyone and is locked: add an addendum instead.")
+            )
+        if summary.text != text.strip():
+            summary.text, summary.edited_by = text.strip(), by
+            summary.revision += 1
+            summary.save(update_fields=["text", "edited_by", "revision", "updated_at"])
+    _changed(conversation)
+    return summary
+
+
+@transaction.atomic
+def summary_approve(
+    *, conversation: Conversation, by: User, revision: int, now: datetime
+) -> Summary:
+    """`by` approves the revision they read. When every participant has approved the same
+    revision, the summary is locked."""
+    conversation = _locked(conversation)
+    participant_check(conversation, by)
+    _summary_check(conversation)
+    summary: Summary | None = (
+        Summary.objects.select_for_update().filter(conversation=conversation).first()
+    )
+    if summary is None:
+        raise ConversationError(_("Write the summary first."))
+    if summary.is_locked:
+        return summary
+    if revision != summary.revision:
+        raise ConversationError(
+            _("The summary was changed while you read it. Read it again before you approve.")
+        )
+    Approval.objects.get_or_create(
+        summary=summary, user=by, revision=revision, defaults={"approved_at": now}
+    )
+    everyone = Participant.objects.filter(thread_id=conversation.thread_id).count()
+    approved = Approval.objects.filter(summary=summary, revision=revision).count()
+    if approved >= everyone:
+        summary.locked_at = now
+        summary.save(update_fields=["locked_at", "updated_at"])
+    _changed(conversation)
+    return summary
+
+
+def participants_of(conversation: Conversation) -> list[User]:
+    return list(
+        User.objects.filter(conversation_threads__thread_id=conversation.thread_id).order_by(
+            "first_name", "last_name", "pk"
+        )
+    )
