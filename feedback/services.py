@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import PERSON_LEFT, User
 from core.access import Visibility, leader_ids_of, sharing_people_check
 from core.dates import datetime_label_lazy
-from feedback.calendar import sparring_ics, sparring_ics_filename
+from feedback.calendar import sparring_event
 from feedback.models import (
     FEEDBACK_VISIBILITIES,
     Feedback,
@@ -23,7 +23,8 @@ from feedback.models import (
     FeedbackRequest,
     SparringRequest,
 )
-from notifications.services import Attachment, notify
+from notifications.calendar import invitation as calendar_invitation
+from notifications.services import notify
 from organisation.models import Value
 
 EMPTY_FEEDBACK = gettext_lazy(
@@ -301,17 +302,6 @@ def feedback_delete(*, feedback: Feedback, by: User) -> None:
 # --- Sparring -------------------------------------------------------------------------------
 
 
-def _invitation(sparring: SparringRequest) -> Attachment:
-    """The invitation to e-mail: a REQUEST that puts (or moves) the time in the calendar, or a
-    CANCEL that takes it out."""
-    method = "CANCEL" if sparring.status == SparringRequest.Status.CANCELLED else "REQUEST"
-    return Attachment(
-        filename=sparring_ics_filename(sparring),
-        content=sparring_ics(sparring, method=method),
-        mimetype=f"text/calendar; method={method}",
-    )
-
-
 @transaction.atomic
 def sparring_request_create(
     *, asker: User, partner: User, topic: str, message: str = ""
@@ -352,6 +342,7 @@ def sparring_schedule(
     by: User,
     starts_at: datetime,
     duration_minutes: int,
+    now: datetime,
     place: str = "",
     reply: str = "",
 ) -> SparringRequest:
@@ -362,7 +353,7 @@ def sparring_schedule(
         raise FeedbackError(_("Only the person asked can propose a time."))
     if not sparring.is_open:
         raise FeedbackError(_("This sparring was declined or cancelled."))
-    if starts_at <= timezone.now():
+    if starts_at <= now:
         raise FeedbackError(_("The time must lie ahead."))
     if not sparring.asker.is_active:
         raise FeedbackError(
@@ -374,7 +365,7 @@ def sparring_schedule(
     sparring.starts_at, sparring.duration_minutes = starts_at, duration_minutes
     sparring.place, sparring.reply = place.strip(), reply.strip()
     sparring.save()
-    invitation = _invitation(sparring)
+    invitation = calendar_invitation(sparring_event(sparring), now=now)
     for person, other in ((sparring.asker, sparring.partner), (sparring.partner, sparring.asker)):
         notify(
             recipient=person,
@@ -420,7 +411,7 @@ def sparring_decline(*, sparring: SparringRequest, by: User, reply: str = "") ->
 
 
 @transaction.atomic
-def sparring_cancel(*, sparring: SparringRequest, by: User) -> SparringRequest:
+def sparring_cancel(*, sparring: SparringRequest, by: User, now: datetime) -> SparringRequest:
     """Either person calls it off. With a time agreed, both get a cancelled invitation that
     takes the time out of their calendars."""
     sparring = _locked(sparring)
@@ -439,7 +430,7 @@ def sparring_cancel(*, sparring: SparringRequest, by: User) -> SparringRequest:
         topic=_short(sparring.topic),
     )
     subject = format_lazy(gettext_lazy("{name} cancelled the sparring"), name=by.display_name)
-    invitation = _invitation(sparring) if had_time else None
+    invitation = calendar_invitation(sparring_event(sparring), now=now) if had_time else None
     for person in (sparring.asker, sparring.partner):
         if person.pk != by.pk or invitation is not None:
             notify(

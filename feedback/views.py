@@ -15,7 +15,7 @@ from core.access import SharingError
 from core.http import AuthenticatedRequest
 from core.spreadsheet import csv_response
 from feedback import selectors, services
-from feedback.calendar import sparring_ics, sparring_ics_filename
+from feedback.calendar import sparring_event
 from feedback.forms import (
     DeclineForm,
     FeedbackForm,
@@ -28,6 +28,7 @@ from feedback.forms import (
 )
 from feedback.models import Feedback, FeedbackRequest, SparringRequest
 from feedback.services import FeedbackError
+from notifications import calendar
 
 
 def _form_page(request: AuthenticatedRequest, form: Any, **texts: str) -> HttpResponse:
@@ -425,6 +426,7 @@ def sparring_schedule(request: AuthenticatedRequest, sparring_id: int) -> HttpRe
             by=request.user,
             starts_at=form.cleaned_data["starts_at"],
             duration_minutes=form.cleaned_data["duration"],
+            now=timezone.now(),
             place=form.cleaned_data["place"],
             reply=form.cleaned_data["reply"],
         )
@@ -462,7 +464,7 @@ def sparring_decline(request: AuthenticatedRequest, sparring_id: int) -> HttpRes
 def sparring_cancel(request: AuthenticatedRequest, sparring_id: int) -> HttpResponse:
     sparring = selectors.sparring_or_404(request.user, sparring_id)
     try:
-        services.sparring_cancel(sparring=sparring, by=request.user)
+        services.sparring_cancel(sparring=sparring, by=request.user, now=timezone.now())
     except FeedbackError as error:
         messages.error(request, str(error))
     else:
@@ -475,6 +477,4 @@ def sparring_invitation(request: AuthenticatedRequest, sparring_id: int) -> Http
     sparring = selectors.sparring_or_404(request.user, sparring_id)
     if not sparring.has_invitation:
         raise Http404
-    response = HttpResponse(sparring_ics(sparring), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{sparring_ics_filename(sparring)}"'
-    return response
+    return calendar.download(sparring_event(sparring), now=timezone.now())

@@ -119,6 +119,7 @@ def _feedback(cast: Any) -> dict[str, Any]:
         by=cast.bob,
         starts_at=timezone.now() + timedelta(days=2),
         duration_minutes=30,
+        now=timezone.now(),
     )
     return {"request": request, "feedback": feedback, "sparring": sparring}
 

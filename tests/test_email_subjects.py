@@ -158,8 +158,9 @@ def test_each_event_has_its_own_subject_in_the_recipients_language(cast, languag
         by=cast.bob,
         starts_at=datetime(2026, 12, 8, 13, 0, tzinfo=UTC),
         duration_minutes=30,
+        now=FROZEN_AT,
     )
-    sparring_cancel(sparring=sparring, by=cast.alice)
+    sparring_cancel(sparring=sparring, by=cast.alice, now=FROZEN_AT)
     sparring_decline(
         sparring=sparring_request_create(asker=cast.alice, partner=cast.bob, topic="arkitekturen"),
         by=cast.bob,
