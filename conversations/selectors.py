@@ -8,8 +8,15 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from accounts.models import User
+from checkins.selectors import (
+    ToBring,
+    checkins_to_bring,
+    reflections_to_bring,
+    talking_points_between,
+)
 from conversations.models import (
     Conversation,
     ConversationThread,
@@ -21,6 +28,8 @@ from conversations.models import (
     TemplateQuestion,
 )
 from core.access import get_visible_or_404
+from feedback.selectors import feedback_to_bring
+from pulse.selectors import team_actions_to_bring
 
 
 def thread_or_404(user: Any, thread_id: int) -> ConversationThread:
@@ -247,4 +256,68 @@ def threads_of(user: User) -> list[ConversationThread]:
         ConversationThread.objects.visible_to(user)
         .prefetch_related("participants__user")
         .order_by("-pk")
+    )
+
+
+# --- What a participant may bring in -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BringChoices:
+    """What `user` may bring into an open conversation, less what is on its agenda already:
+    the talking points from the check-ins of the two (only in a conversation between two),
+    their check-ins, reflections, kept feedback and team actions."""
+
+    conversation: Conversation
+    talking_points: list[ToBring]
+    checkins: list[ToBring]
+    reflections: list[ToBring]
+    feedback: list[ToBring]
+    team_actions: list[ToBring]
+
+    @property
+    def sources(self) -> list[tuple[str, str, list[ToBring]]]:
+        """The kinds as the page lists them: (source, heading, choices)."""
+        return [
+            (Item.Source.CHECKIN, str(_("Check-ins")), self.checkins),
+            (Item.Source.FEEDBACK, str(_("Feedback kept for my development")), self.feedback),
+            (Item.Source.REFLECTION, str(_("Reflections")), self.reflections),
+            (Item.Source.TEAM_ACTION, str(_("Team actions")), self.team_actions),
+        ]
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(choices for _source, _heading, choices in self.sources)
+
+
+def for_bring(user: User, conversation: Conversation) -> BringChoices:
+    """The choices of what `user`, a participant, may bring into `conversation`."""
+    on_agenda = {
+        (source, source_id)
+        for source, source_id in Item.objects.filter(thread_id=conversation.thread_id)
+        .filter(Q(raised_in=conversation) | Q(status=Item.Status.OPEN))
+        .exclude(source="")
+        .values_list("source", "source_id")
+    }
+
+    def fresh(source: str, choices: list[ToBring]) -> list[ToBring]:
+        return [choice for choice in choices if (source, choice.id) not in on_agenda]
+
+    others = list(
+        User.objects.filter(conversation_threads__thread_id=conversation.thread_id).exclude(
+            pk=user.pk
+        )[:2]
+    )
+    talking_points = (
+        [point.to_bring() for point in talking_points_between(user, others[0])]
+        if len(others) == 1
+        else []
+    )
+    return BringChoices(
+        conversation=conversation,
+        talking_points=talking_points,
+        checkins=fresh(Item.Source.CHECKIN, checkins_to_bring(user)),
+        reflections=fresh(Item.Source.REFLECTION, reflections_to_bring(user)),
+        feedback=fresh(Item.Source.FEEDBACK, feedback_to_bring(user)),
+        team_actions=fresh(Item.Source.TEAM_ACTION, team_actions_to_bring(user)),
     )

@@ -3,12 +3,16 @@ a person may read comes through the access layer in `selectors`."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
-from conversations import selectors
+from conversations import selectors, services
 from conversations.models import Plan
+from conversations.services import ConversationError
 from core.access import get_visible_or_404
 from core.http import AuthenticatedRequest
 
@@ -39,6 +43,32 @@ def conversation(request: AuthenticatedRequest, conversation_id: int) -> HttpRes
     found = selectors.conversation_or_404(request.user, conversation_id)
     page = selectors.for_conversation_page(request.user, found)
     return render(request, "conversations/conversation.html", {"page": page})
+
+
+@require_http_methods(["GET", "POST"])
+def bring(request: AuthenticatedRequest, conversation_id: int) -> HttpResponse:
+    """What the participant may bring into the conversation (the agenda loads it with htmx;
+    without JavaScript it is a page of its own), and, posted, one of them brought in."""
+    found = selectors.conversation_or_404(request.user, conversation_id)
+    if request.method == "POST":
+        source_id = request.POST.get("source_id", "")
+        try:
+            item = services.item_bring(
+                conversation=found,
+                by=request.user,
+                source=request.POST.get("source", ""),
+                source_id=int(source_id) if source_id.isdigit() else 0,
+                now=timezone.now(),
+            )
+        except ConversationError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("“%(text)s” is on the agenda.") % {"text": item.text})
+        return redirect(f"{found.get_absolute_url()}#agenda")
+    choices = selectors.for_bring(request.user, found)
+    fragment = bool(request.headers.get("HX-Request"))
+    template = "conversations/_bring_choices.html" if fragment else "conversations/bring.html"
+    return render(request, template, {"choices": choices, "level": 3 if fragment else 2})
 
 
 # --- Planning, requests and calendar invitations ----------------------------------------------
