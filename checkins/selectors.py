@@ -319,7 +319,7 @@ def talking_points_between(person: User, other: User) -> list[TalkingPoint]:
     ]
 
 
-# --- What a person may bring into a conversation -------------------------------------------------
+# --- What a person may bring into a conversation -----------------------------------------------
 # The conversations app offers these to a participant and reads them again, by id, when they
 # bring one in: each goes through the access layer for that person, so what cannot be read
 # cannot be brought.

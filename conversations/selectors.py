@@ -259,7 +259,7 @@ def threads_of(user: User) -> list[ConversationThread]:
     )
 
 
-# --- What a participant may bring in -------------------------------------------------------------
+# --- What a participant may bring in -----------------------------------------------------------
 
 
 @dataclass(frozen=True)

@@ -546,7 +546,7 @@ def item_close(
     return item
 
 
-# --- Bringing in what a participant owns or was shared with them -----------------------------
+# --- Bringing in what a participant owns or was shared with them -------------------------------
 
 
 def other_of_pair(conversation: Conversation, by: User) -> User | None:

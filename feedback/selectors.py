@@ -244,7 +244,7 @@ def export_rows(user: Any) -> list[list[str]]:
     ]
 
 
-# --- What a person may bring into a conversation -------------------------------------------------
+# --- What a person may bring into a conversation -----------------------------------------------
 
 
 def _feedback_to_bring(feedback: Feedback) -> ToBring:

@@ -682,7 +682,7 @@ def for_administrators_start() -> AdministratorsStartPulse:
     return AdministratorsStartPulse(has_round=False, first_opens_on=first)
 
 
-# --- What a person may bring into a conversation -------------------------------------------------
+# --- What a person may bring into a conversation -----------------------------------------------
 
 
 def _action_to_bring(action: Action) -> ToBring:
