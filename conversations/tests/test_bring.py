@@ -373,3 +373,22 @@ def test_the_choices_take_the_same_queries_however_many_there_are(
         page = alice.get(url)
     assert page.status_code == 200
     assert "Det, du tager med, kan de andre deltagere i samtalen læse." in page.content.decode()
+
+
+def test_the_agenda_partial_loads_the_choices_and_links_to_them_without_javascript(cast, rf):
+    from django.template.loader import render_to_string
+
+    from conversations.selectors import for_conversation_page
+
+    conversation = _plan(cast)
+    request = rf.get(conversation.get_absolute_url())
+    request.user = cast.alice
+    html = render_to_string(
+        "conversations/_bring.html",
+        {"page": for_conversation_page(cast.alice, conversation)},
+        request=request,
+    )
+    url = reverse("conversations:bring", args=[conversation.pk])
+    assert f'hx-get="{url}"' in html and 'hx-trigger="load"' in html
+    assert f'<a href="{url}">' in html
+    assert "Det, du tager med, kan de andre deltagere i samtalen læse." in html
