@@ -68,7 +68,7 @@ def bring(request: AuthenticatedRequest, conversation_id: int) -> HttpResponse:
     choices = selectors.for_bring(request.user, found)
     fragment = bool(request.headers.get("HX-Request"))
     template = "conversations/_bring_choices.html" if fragment else "conversations/bring.html"
-    return render(request, template, {"choices": choices, "level": 3 if fragment else 2})
+    return render(request, template, {"choices": choices, "level": 4 if fragment else 2})
 
 
 # --- Planning, requests and calendar invitations ----------------------------------------------
