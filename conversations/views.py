@@ -3,8 +3,9 @@ a person may read comes through the access layer in `selectors`."""
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from conversations import selectors
@@ -51,3 +52,12 @@ def plan(request: AuthenticatedRequest, plan_id: int) -> HttpResponse:
 
 
 # --- Overviews for leaders and administrators -----------------------------------------------
+
+
+@require_GET
+def people(request: AuthenticatedRequest) -> HttpResponse:
+    """A leader's people: dates and counts of their conversations, never what was said."""
+    overview = selectors.for_leaders_overview(request.user, timezone.now())
+    if overview is None:
+        raise Http404
+    return render(request, "conversations/people.html", {"overview": overview})
