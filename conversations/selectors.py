@@ -428,60 +428,91 @@ class AdministratorsOverview:
     total: UnitOverview
 
 
-def _people_counts(now: datetime) -> dict[str, Count]:
-    """Aggregates over memberships: the distinct people, those who had a MUS or GRUS as an
-    employee (not as its leader) in the 365 days up to `now`, and those of them with an
-    approved MUS summary."""
-    had = _development_held(now) & ~Q(leader_id=OuterRef("user_id"))
-    held_people = Participant.objects.filter(
-        Exists(Conversation.objects.filter(had, thread_id=OuterRef("thread_id")))
-    ).values("user_id")
-    approved_people = Participant.objects.filter(
-        Exists(
-            Conversation.objects.filter(
-                had,
-                kind=Kind.MUS,
-                summary__locked_at__isnull=False,
-                thread_id=OuterRef("thread_id"),
-            )
+def _employees_with_development(now: datetime) -> tuple[set[int], set[int]]:
+    """Who had a MUS or GRUS as an employee (not as its leader) in the 365 days up to `now`,
+    and who of them has a MUS summary approved by all. One query, from the year's
+    conversations (an index holds what it reads), however many years the table holds."""
+    held: set[int] = set()
+    approved: set[int] = set()
+    conversation = "thread__conversations__"
+    window = Q(
+        **{
+            f"{conversation}kind__in": DEVELOPMENT_KINDS,
+            f"{conversation}status": Conversation.Status.HELD,
+            f"{conversation}held_at__gt": now - DEVELOPMENT_WINDOW,
+            f"{conversation}held_at__lte": now,
+        }
+    )
+    rows = (
+        # One filter() and annotations on the same join: each row is a participant and one
+        # of the conversations of their thread.
+        Participant.objects.filter(window)
+        .annotate(
+            conversation_leader=F(f"{conversation}leader_id"),
+            conversation_kind=F(f"{conversation}kind"),
+            summary_locked_at=F(f"{conversation}summary__locked_at"),
         )
-    ).values("user_id")
-    return {
-        "people": Count("user", distinct=True),
-        "held": Count("user", distinct=True, filter=Q(user_id__in=held_people)),
-        "approved": Count("user", distinct=True, filter=Q(user_id__in=approved_people)),
-    }
+        .filter(Q(conversation_leader__isnull=True) | ~Q(user_id=F("conversation_leader")))
+        .order_by()
+        .values_list("user_id", "conversation_kind", "summary_locked_at")
+        .distinct()
+    )
+    for user_id, kind, locked_at in rows:
+        held.add(user_id)
+        if kind == Kind.MUS and locked_at is not None:
+            approved.add(user_id)
+    return held, approved
 
 
 def _unit_overview(
-    unit_id: int, name: str, depth: int, archived: bool, counts: dict[str, int]
+    unit_id: int,
+    name: str,
+    depth: int,
+    archived: bool,
+    people: set[int],
+    held: set[int],
+    approved: set[int],
 ) -> UnitOverview:
     return UnitOverview(
         unit_id=unit_id,
         name=name,
         depth=depth,
         archived=archived,
-        people=counts.get("people", 0),
-        development_held=counts.get("held", 0),
-        approved=counts.get("approved", 0),
+        people=len(people),
+        development_held=len(people & held),
+        approved=len(people & approved),
     )
 
 
 def for_administrators_overview(now: datetime) -> AdministratorsOverview:
     """Per unit of the whole tree, in tree order: counts and shares only, never who. Three
-    queries however many units: the units, the counts per unit, and the organisation's total
-    (a person in two units counts once)."""
-    memberships = Membership.objects.filter(user__is_active=True).order_by()
-    rows: Any = memberships.values("unit").annotate(**_people_counts(now))
-    counts: dict[int, dict[str, int]] = {row["unit"]: row for row in rows}
+    queries however many units: the units, who is in each, and who had a MUS or GRUS. The
+    counting is done here rather than in the database: a count per unit of a subquery over
+    years of conversations is what planners get wrong."""
+    held, approved = _employees_with_development(now)
+    people: dict[int, set[int]] = {}
+    for unit_id, user_id in Membership.objects.filter(user__is_active=True).values_list(
+        "unit_id", "user_id"
+    ):
+        people.setdefault(unit_id, set()).add(user_id)
     units = [
-        _unit_overview(unit_id, name, depth, archived_at is not None, counts.get(unit_id, {}))
+        _unit_overview(
+            unit_id,
+            name,
+            depth,
+            archived_at is not None,
+            people.get(unit_id, set()),
+            held,
+            approved,
+        )
         for unit_id, name, depth, archived_at in Unit.objects.order_by("path").values_list(
             "pk", "name", "depth", "archived_at"
         )
     ]
-    total = memberships.aggregate(**_people_counts(now))
-    return AdministratorsOverview(units=units, total=_unit_overview(0, "", 0, False, total))
+    everyone = set().union(*people.values()) if people else set()
+    return AdministratorsOverview(
+        units=units, total=_unit_overview(0, "", 0, False, everyone, held, approved)
+    )
 
 
 # --- Min side ---------------------------------------------------------------------------------
