@@ -4,8 +4,6 @@ An administrator never reads a conversation here: nothing of what was said, and 
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,6 +16,7 @@ from conversations.selectors import QuestionRow
 from conversations.services import ConversationError, template_new_version
 from core.access import administrator_required
 from core.http import AuthenticatedRequest
+from core.spreadsheet import as_text, csv_response
 
 
 @administrator_required
@@ -32,9 +31,7 @@ def overview(request: AuthenticatedRequest) -> HttpResponse:
 def overview_csv(request: AuthenticatedRequest) -> HttpResponse:
     """The same counts as the overview, for a spreadsheet."""
     page = selectors.for_administrators_overview(timezone.now())
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="conversations-per-unit.csv"'
-    writer = csv.writer(response)
+    response, writer = csv_response("conversations-per-unit.csv")
     writer.writerow(
         [
             _("Unit"),
@@ -46,7 +43,7 @@ def overview_csv(request: AuthenticatedRequest) -> HttpResponse:
     )
     for unit in page.units:
         writer.writerow(
-            [unit.name, unit.depth + 1, unit.people, unit.development_held, unit.approved]
+            [as_text(unit.name), unit.depth + 1, unit.people, unit.development_held, unit.approved]
         )
     return response
 

@@ -29,7 +29,7 @@ from conversations.models import (
     TemplateQuestion,
     thread_key,
 )
-from core.access import get_visible_or_404, led_people_ids, led_unit_ids
+from core.access import get_visible_or_404, led_unit_ids
 from organisation.models import Membership, Unit
 
 
@@ -276,6 +276,14 @@ def _development_held(now: datetime) -> Q:
     )
 
 
+def _my_people(leader: User) -> Any:
+    """Ids of the members of the units `leader` leads, as a subquery: not a unit's other
+    leaders, who are no one's people there."""
+    return Membership.objects.filter(
+        unit_id__in=led_unit_ids(leader), role=Membership.Role.MEMBER
+    ).values("user_id")
+
+
 def _had_development_with(leader: User, now: datetime) -> Exists:
     """For a query of people: whether `leader` held a MUS or GRUS with the person (whom the
     query names as `pk`) in the 365 days up to `now`."""
@@ -332,7 +340,7 @@ def for_leaders_overview(user: User, now: datetime) -> LeadersOverview | None:
     if not led_unit_ids(user).exists():
         return None
     people = list(
-        User.objects.filter(pk__in=led_people_ids(user), is_active=True)
+        User.objects.filter(pk__in=_my_people(user), is_active=True)
         .exclude(pk=user.pk)
         .annotate(development_held=_had_development_with(user, now))
         .order_by("first_name", "last_name", "pk")
@@ -389,7 +397,7 @@ def without_development_count(user: User, now: datetime) -> int:
     """How many of the people in the units `user` leads had no MUS or GRUS with `user` in the
     last 365 days. One query."""
     return (
-        User.objects.filter(pk__in=led_people_ids(user), is_active=True)
+        User.objects.filter(pk__in=_my_people(user), is_active=True)
         .exclude(pk=user.pk)
         .exclude(_had_development_with(user, now))
         .count()

@@ -121,8 +121,9 @@ def test_a_grus_counts_and_a_mus_with_another_leader_does_not(cast: Cast) -> Non
     held = {row.name: row.development_held for row in overview.people}
     assert held["Alice Andersen"] and held["Bob Bertelsen"] and held["Carol 0"]
     assert not held["Dave 0"]
-    # A 1:1 is no development conversation.
-    assert without_development_count(cast.lena, NOW) == 2  # dave and otto
+    # Otto is no one's employee in the team he leads with lena.
+    assert "Otto" not in held
+    assert without_development_count(cast.lena, NOW) == 1
 
 
 def test_the_year_is_365_days_up_to_now(cast: Cast) -> None:
@@ -246,10 +247,14 @@ def test_the_csv_has_the_same_counts(cast: Cast, client_for, clock) -> None:
     response = client_for(cast.ada).get(reverse("conversations_admin:overview_csv"))
 
     assert response["Content-Type"].startswith("text/csv")
-    lines = response.content.decode().splitlines()
-    assert lines[0].startswith("Enhed,Niveau,Personer,")
-    assert "Sekretariatet,2,3,1,0" in lines
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Enhed;Niveau;Personer;")
+    assert "Sekretariatet;2;3;1;0" in lines
     assert "Alice" not in response.content.decode()
+    # A unit's name is text in a spreadsheet, never a formula.
+    Unit.objects.filter(pk=cast.other_team.pk).update(name="=HYPERLINK(1)")
+    response = client_for(cast.ada).get(reverse("conversations_admin:overview_csv"))
+    assert "'=HYPERLINK(1);2;1;0;0" in response.content.decode("utf-8-sig").splitlines()
 
 
 def test_no_content_and_no_names_reach_the_overviews(cast: Cast, client_for, clock) -> None:
