@@ -65,6 +65,7 @@ def template_edit(request: AuthenticatedRequest, kind: str) -> HttpResponse:
     if editor is None:
         raise Http404
     rows, action = editor.rows, request.POST.get("action", "")
+    incomplete: list[int] = []
     if request.method == "POST":
         rows = _rows_edited(_posted_rows(request), action)
         if action == "save":
@@ -72,6 +73,12 @@ def template_edit(request: AuthenticatedRequest, kind: str) -> HttpResponse:
                 template = template_new_version(kind=kind, questions=rows, by=request.user)
             except ConversationError as error:
                 messages.error(request, str(error))
+                # Where to look: the questions begun but not filled in.
+                incomplete = [
+                    n
+                    for n, row in enumerate(rows)
+                    if any(p.strip() for p in row) and not all(p.strip() for p in row)
+                ]
             else:
                 messages.success(
                     request,
@@ -82,7 +89,12 @@ def template_edit(request: AuthenticatedRequest, kind: str) -> HttpResponse:
     return render(
         request,
         "conversations/admin/template_edit.html",
-        {"current": editor.current, "rows": rows, "unsaved": request.method == "POST"},
+        {
+            "current": editor.current,
+            "rows": rows,
+            "unsaved": request.method == "POST",
+            "incomplete": incomplete,
+        },
         status=400 if action == "save" else 200,
     )
 

@@ -133,6 +133,9 @@ def test_bad_input_says_why_in_danish_and_saves_nothing(
 
     assert response.status_code == 400
     assert message in response.content.decode()
+    # A question begun but not filled in is marked where a field is empty.
+    marked = response.content.decode().count('aria-invalid="true"')
+    assert marked == (1 if rows[0][0] and not rows[0][1] else 0)
     assert not Template.objects.filter(kind=Kind.ONE_ON_ONE).exists()
 
 

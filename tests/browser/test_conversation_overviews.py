@@ -127,6 +127,8 @@ def test_the_administrator_reads_counts_and_edits_a_template(device, new_page, l
         "Hvert spørgsmål skal have sit afsnit og sin tekst på dansk og på engelsk."
     )
     assert Template.objects.get(kind=Kind.ONE_ON_ONE).version == 1
+    missing = page.locator("fieldset.template-row").last.get_by_label("Spørgsmål (engelsk)")
+    expect(missing).to_have_attribute("aria-invalid", "true")
 
     last = page.locator("fieldset.template-row").last
     last.get_by_label("Spørgsmål (engelsk)").fill("What would you like to learn?")
