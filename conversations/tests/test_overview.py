@@ -298,3 +298,35 @@ def test_no_content_and_no_names_reach_the_overviews(cast: Cast, client_for, clo
         assert MARKER not in page
     for name in ("Alice", "Bob", "Lena", "Eve"):
         assert name not in administrators and name not in csv
+
+
+def test_the_pages_take_as_many_queries_for_many_people_as_for_few(
+    cast: Cast, client_for, clock
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    leader, administrator = client_for(cast.lena), client_for(cast.ada)
+    pages = [
+        (leader, reverse("conversations:people")),
+        (administrator, reverse("conversations_admin:overview")),
+    ]
+
+    def queries() -> list[int]:
+        counts = []
+        for client, url in pages:
+            client.get(url)  # the session's renewal is not the page's cost
+            with CaptureQueriesContext(connection) as context:
+                assert client.get(url).status_code == 200
+            counts.append(len(context.captured_queries))
+        return counts
+
+    before = queries()
+    for person in _people(cast.team, 30, "p"):
+        _held(cast, [person], Kind.MUS, NOW - timedelta(days=20))
+        _planned(cast, person, Kind.ONE_ON_ONE, NOW + timedelta(days=3))
+    after = queries()
+    # Both: the session, its user and the header's unread count. The leader's page: whether she
+    # leads, her people, their threads with her; the administrator's: who had a MUS or GRUS,
+    # who is in each unit, and the units.
+    assert before == after == [6, 6], after
