@@ -7,7 +7,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -457,17 +466,24 @@ def _employees_with_development(now: datetime) -> tuple[set[int], set[int]]:
         Participant.objects.filter(window)
         .annotate(
             conversation_leader=F(f"{conversation}leader_id"),
-            conversation_kind=F(f"{conversation}kind"),
-            summary_locked_at=F(f"{conversation}summary__locked_at"),
+            approved=ExpressionWrapper(
+                Q(
+                    **{
+                        f"{conversation}kind": Kind.MUS,
+                        f"{conversation}summary__locked_at__isnull": False,
+                    }
+                ),
+                output_field=BooleanField(),
+            ),
         )
         .filter(Q(conversation_leader__isnull=True) | ~Q(user_id=F("conversation_leader")))
         .order_by()
-        .values_list("user_id", "conversation_kind", "summary_locked_at")
+        .values_list("user_id", "approved")
         .distinct()
     )
-    for user_id, kind, locked_at in rows:
+    for user_id, is_approved in rows:
         held.add(user_id)
-        if kind == Kind.MUS and locked_at is not None:
+        if is_approved:
             approved.add(user_id)
     return held, approved
 
