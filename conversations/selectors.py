@@ -4,10 +4,22 @@ lets the user read; a view never filters by hand."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
-from typing import Any
+from datetime import date, datetime, timedelta
+from typing import Any, cast
 
-from django.db.models import Q
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -17,18 +29,25 @@ from checkins.selectors import (
     reflections_to_bring,
     talking_points_between,
 )
+from conversations.defaults import DEFAULT_TEMPLATES
 from conversations.models import (
+    DEVELOPMENT_KINDS,
     Conversation,
     ConversationThread,
     Item,
+    Kind,
+    Participant,
     Preparation,
     PrivateNote,
     SharedNote,
     Summary,
+    Template,
     TemplateQuestion,
+    thread_key,
 )
-from core.access import get_visible_or_404
+from core.access import get_visible_or_404, led_unit_ids
 from feedback.selectors import feedback_to_bring
+from organisation.models import Membership, Unit
 from pulse.selectors import team_actions_to_bring
 
 
@@ -321,3 +340,470 @@ def for_bring(user: User, conversation: Conversation) -> BringChoices:
         feedback=fresh(Item.Source.FEEDBACK, feedback_to_bring(user)),
         team_actions=fresh(Item.Source.TEAM_ACTION, team_actions_to_bring(user)),
     )
+
+
+# --- Overviews without content ----------------------------------------------------------------
+
+# A development conversation counts for a year: held in the 365 days up to now.
+DEVELOPMENT_WINDOW = timedelta(days=365)
+
+
+def _development_held(now: datetime) -> Q:
+    """A MUS or GRUS held in the 365 days up to `now`."""
+    return Q(
+        kind__in=DEVELOPMENT_KINDS,
+        status=Conversation.Status.HELD,
+        held_at__gt=now - DEVELOPMENT_WINDOW,
+        held_at__lte=now,
+    )
+
+
+def _my_people(leader: User) -> Any:
+    """Ids of the members of the units `leader` leads, as a subquery: not a unit's other
+    leaders, who are no one's people there."""
+    return Membership.objects.filter(
+        unit_id__in=led_unit_ids(leader), role=Membership.Role.MEMBER
+    ).values("user_id")
+
+
+def _had_development_with(leader: User, now: datetime) -> Exists:
+    """For a query of people: whether `leader` held a MUS or GRUS with the person (whom the
+    query names as `pk`) in the 365 days up to `now`."""
+    return Exists(
+        Conversation.objects.filter(
+            _development_held(now),
+            leader=leader,
+            thread__participants__user_id=OuterRef("pk"),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class PersonOverview:
+    """One of a leader's people: when they last talked, when they talk next, how many actions
+    are open between them, and whether they had a MUS or GRUS in the last year. Dates and
+    counts only, never what was said."""
+
+    person_id: int
+    name: str
+    job_title: str
+    thread_id: int | None
+    last_held_on: date | None
+    last_held_kind: str
+    next_at: datetime | None
+    next_kind: str
+    open_actions: int
+    development_held: bool
+
+    @property
+    def thread_url(self) -> str:
+        return reverse("conversations:thread", args=[self.thread_id]) if self.thread_id else ""
+
+
+@dataclass(frozen=True)
+class LeadersOverview:
+    people: list[PersonOverview]
+
+    @property
+    def without_development(self) -> int:
+        return sum(1 for person in self.people if not person.development_held)
+
+
+def _kind_label(kind: str | None) -> str:
+    return str(Kind(kind).label) if kind else ""
+
+
+def for_leaders_overview(user: User, now: datetime) -> LeadersOverview | None:
+    """Each person in the units `user` leads now, by name: the last conversation held in their
+    thread with `user` and the next one planned, the thread's open actions, and whether
+    `user` held a MUS or GRUS with them in the last 365 days. None for someone who leads no
+    unit. Three queries, however many people: whether `user` leads, the people, and the
+    threads with `user`."""
+    if not led_unit_ids(user).exists():
+        return None
+    people = list(
+        User.objects.filter(pk__in=_my_people(user), is_active=True)
+        .exclude(pk=user.pk)
+        .annotate(development_held=_had_development_with(user, now))
+        .order_by("first_name", "last_name", "pk")
+    )
+    keys = {thread_key([user.pk, person.pk]): person.pk for person in people}
+    held = Conversation.objects.filter(
+        thread=OuterRef("pk"), status=Conversation.Status.HELD
+    ).order_by("-held_at", "-pk")
+    planned = Conversation.objects.filter(
+        thread=OuterRef("pk"), status=Conversation.Status.PLANNED, starts_at__gte=now
+    ).order_by("starts_at", "pk")
+    actions = (
+        Item.objects.filter(thread=OuterRef("pk"), type=Item.Type.ACTION, status=Item.Status.OPEN)
+        .exclude(raised_in__status=Conversation.Status.CANCELLED)
+        .order_by()
+        .values("thread")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    # The key names exactly the two of them: a group's thread is not their 1:1.
+    threads = {
+        keys[thread.key]: thread
+        for thread in ConversationThread.objects.filter(key__in=list(keys)).annotate(
+            last_starts_at=Subquery(held.values("starts_at")[:1]),
+            last_held_at=Subquery(held.values("held_at")[:1]),
+            last_kind=Subquery(held.values("kind")[:1]),
+            next_at=Subquery(planned.values("starts_at")[:1]),
+            next_kind=Subquery(planned.values("kind")[:1]),
+            open_actions=Coalesce(Subquery(actions), 0),
+        )
+    }
+    rows = []
+    for person in people:
+        thread: Any = threads.get(person.pk)
+        last = (thread.last_starts_at or thread.last_held_at) if thread else None
+        rows.append(
+            PersonOverview(
+                person_id=person.pk,
+                name=person.display_name,
+                job_title=person.job_title,
+                thread_id=thread.pk if thread else None,
+                last_held_on=timezone.localtime(last).date() if last else None,
+                last_held_kind=_kind_label(thread.last_kind) if thread else "",
+                next_at=thread.next_at if thread else None,
+                next_kind=_kind_label(thread.next_kind) if thread else "",
+                open_actions=thread.open_actions if thread else 0,
+                development_held=person.development_held,
+            )
+        )
+    return LeadersOverview(people=rows)
+
+
+def without_development_count(user: User, now: datetime) -> int:
+    """How many of the people in the units `user` leads had no MUS or GRUS with `user` in the
+    last 365 days. One query."""
+    return (
+        User.objects.filter(pk__in=_my_people(user), is_active=True)
+        .exclude(pk=user.pk)
+        .exclude(_had_development_with(user, now))
+        .count()
+    )
+
+
+@dataclass(frozen=True)
+class UnitOverview:
+    """A unit's counts: its people, how many had a MUS or GRUS in the last 365 days, and how
+    many of those have a MUS summary approved by all. Never who."""
+
+    unit_id: int
+    name: str
+    depth: int
+    archived: bool
+    people: int
+    development_held: int
+    approved: int
+
+    @property
+    def held_share(self) -> int | None:
+        """Per cent of the people, rounded; None for a unit without people."""
+        return round(100 * self.development_held / self.people) if self.people else None
+
+    @property
+    def approved_share(self) -> int | None:
+        """Per cent of those who had one."""
+        if not self.development_held:
+            return None
+        return round(100 * self.approved / self.development_held)
+
+
+@dataclass(frozen=True)
+class AdministratorsOverview:
+    units: list[UnitOverview]
+    total: UnitOverview
+
+
+def _employees_with_development(now: datetime) -> tuple[set[int], set[int]]:
+    """Who had a MUS or GRUS as an employee (not as its leader) in the 365 days up to `now`,
+    and who of them has a MUS summary approved by all. One query, from the year's
+    conversations (an index holds what it reads), however many years the table holds."""
+    held: set[int] = set()
+    approved: set[int] = set()
+    conversation = "thread__conversations__"
+    window = Q(
+        **{
+            f"{conversation}kind__in": DEVELOPMENT_KINDS,
+            f"{conversation}status": Conversation.Status.HELD,
+            f"{conversation}held_at__gt": now - DEVELOPMENT_WINDOW,
+            f"{conversation}held_at__lte": now,
+        }
+    )
+    rows = (
+        # One filter() and annotations on the same join: each row is a participant and one
+        # of the conversations of their thread.
+        Participant.objects.filter(window)
+        .annotate(
+            conversation_leader=F(f"{conversation}leader_id"),
+            approved=ExpressionWrapper(
+                Q(
+                    **{
+                        f"{conversation}kind": Kind.MUS,
+                        f"{conversation}summary__locked_at__isnull": False,
+                    }
+                ),
+                output_field=BooleanField(),
+            ),
+        )
+        .filter(Q(conversation_leader__isnull=True) | ~Q(user_id=F("conversation_leader")))
+        .order_by()
+        .values_list("user_id", "approved")
+        .distinct()
+    )
+    for user_id, is_approved in rows:
+        held.add(user_id)
+        if is_approved:
+            approved.add(user_id)
+    return held, approved
+
+
+def _unit_overview(
+    unit_id: int,
+    name: str,
+    depth: int,
+    archived: bool,
+    people: set[int],
+    held: set[int],
+    approved: set[int],
+) -> UnitOverview:
+    return UnitOverview(
+        unit_id=unit_id,
+        name=name,
+        depth=depth,
+        archived=archived,
+        people=len(people),
+        development_held=len(people & held),
+        approved=len(people & approved),
+    )
+
+
+def for_administrators_overview(now: datetime) -> AdministratorsOverview:
+    """Per unit of the whole tree, in tree order: counts and shares only, never who. Three
+    queries however many units: the units, who is in each, and who had a MUS or GRUS. The
+    counting is done here rather than in the database: a count per unit of a subquery over
+    years of conversations is what planners get wrong."""
+    held, approved = _employees_with_development(now)
+    people: dict[int, set[int]] = {}
+    for unit_id, user_id in Membership.objects.filter(user__is_active=True).values_list(
+        "unit_id", "user_id"
+    ):
+        people.setdefault(unit_id, set()).add(user_id)
+    units = [
+        _unit_overview(
+            unit_id,
+            name,
+            depth,
+            archived_at is not None,
+            people.get(unit_id, set()),
+            held,
+            approved,
+        )
+        for unit_id, name, depth, archived_at in Unit.objects.order_by("path").values_list(
+            "pk", "name", "depth", "archived_at"
+        )
+    ]
+    everyone = set().union(*people.values()) if people else set()
+    return AdministratorsOverview(
+        units=units, total=_unit_overview(0, "", 0, False, everyone, held, approved)
+    )
+
+
+# --- Min side ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MinSideConversation:
+    """A conversation on Min side: what, when, with whom, and how many of the template's
+    questions the person has not answered yet."""
+
+    id: int
+    kind: str
+    title: str
+    status: str
+    starts_at: datetime | None
+    with_name: str
+    with_others: int
+    unanswered: int
+
+    @property
+    def url(self) -> str:
+        return reverse("conversations:conversation", args=[self.id])
+
+    @property
+    def label(self) -> str:
+        return self.title or _kind_label(self.kind)
+
+
+@dataclass(frozen=True)
+class MinSideAction:
+    id: int
+    text: str
+    due_on: date | None
+    thread_id: int
+
+    @property
+    def url(self) -> str:
+        return reverse("conversations:thread", args=[self.thread_id])
+
+
+@dataclass(frozen=True)
+class MinSideConversations:
+    upcoming: list[MinSideConversation]
+    # Conversations others asked `user` for, waiting for a time.
+    requests: list[MinSideConversation]
+    # The open actions from conversations that `user` owns, the earliest due first.
+    actions: list[MinSideAction]
+
+    def __bool__(self) -> bool:
+        return bool(self.upcoming or self.requests or self.actions)
+
+
+# How many upcoming conversations Min side lists.
+MIN_SIDE_UPCOMING = 3
+
+
+def for_min_side(user: User, now: datetime) -> MinSideConversations:
+    """The person's next conversations, those others asked them for, and the actions they own.
+    Two queries."""
+    others = Participant.objects.filter(thread_id=OuterRef("thread_id")).exclude(user=user)
+    first_other = others.order_by("user__first_name", "user__last_name", "user_id")
+    questions = (
+        TemplateQuestion.objects.filter(template_id=OuterRef("template_id"))
+        .order_by()
+        .values("template_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    answered = (
+        Preparation.objects.filter(conversation_id=OuterRef("pk"), owner=user)
+        .exclude(text="")
+        .order_by()
+        .values("conversation_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    found = (
+        Conversation.objects.visible_to(user)
+        .filter(
+            Q(status=Conversation.Status.PLANNED, starts_at__gte=now)
+            | (Q(status=Conversation.Status.REQUESTED) & ~Q(requested_by=user))
+        )
+        .annotate(
+            other_first=Subquery(first_other.values("user__first_name")[:1]),
+            other_last=Subquery(first_other.values("user__last_name")[:1]),
+            other_username=Subquery(first_other.values("user__username")[:1]),
+            other_count=Coalesce(
+                Subquery(others.order_by().values("thread_id").annotate(n=Count("pk")).values("n")),
+                0,
+            ),
+            questions=Coalesce(Subquery(questions), 0),
+            answered=Coalesce(Subquery(answered), 0),
+        )
+        .order_by("starts_at", "pk")
+    )
+    entries = [
+        MinSideConversation(
+            id=conversation.pk,
+            kind=conversation.kind,
+            title=conversation.title,
+            status=conversation.status,
+            starts_at=conversation.starts_at,
+            with_name=(f"{row.other_first} {row.other_last}".strip() or row.other_username or ""),
+            with_others=max(row.other_count - 1, 0),
+            unanswered=max(row.questions - row.answered, 0),
+        )
+        for conversation in found
+        for row in [cast(Any, conversation)]
+    ]
+    actions = (
+        Item.objects.visible_to(user)
+        .filter(owner=user, type=Item.Type.ACTION, status=Item.Status.OPEN)
+        .exclude(raised_in__status=Conversation.Status.CANCELLED)
+        .order_by(F("due_on").asc(nulls_last=True), "pk")
+    )
+    return MinSideConversations(
+        upcoming=[e for e in entries if e.status == Conversation.Status.PLANNED][
+            :MIN_SIDE_UPCOMING
+        ],
+        requests=[e for e in entries if e.status == Conversation.Status.REQUESTED],
+        actions=[
+            MinSideAction(id=item.pk, text=item.text, due_on=item.due_on, thread_id=item.thread_id)
+            for item in actions
+        ],
+    )
+
+
+# --- The template editor -----------------------------------------------------------------------
+
+# A question as the editor shows it: (section in Danish, section in English, question in
+# Danish, question in English), the shape `services.template_new_version` takes.
+QuestionRow = tuple[str, str, str, str]
+
+
+@dataclass(frozen=True)
+class TemplateVersion:
+    """A kind's current template: its version and how many conversations use it. Before
+    anyone used or edited it, the kind has no template yet: version 1 will be the defaults."""
+
+    kind: str
+    version: int
+    conversations: int
+
+    @property
+    def label(self) -> str:
+        return _kind_label(self.kind)
+
+
+def for_templates_page() -> list[TemplateVersion]:
+    """Every kind with its current version. One query."""
+    in_use = (
+        Conversation.objects.filter(template_id=OuterRef("pk"))
+        .order_by()
+        .values("template_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    current = {
+        template.kind: template
+        for template in Template.objects.filter(is_current=True).annotate(
+            in_use=Coalesce(Subquery(in_use), 0)
+        )
+    }
+    return [
+        TemplateVersion(
+            kind=kind,
+            version=current[kind].version if kind in current else 1,
+            conversations=current[kind].in_use if kind in current else 0,
+        )
+        for kind in Kind.values
+    ]
+
+
+@dataclass(frozen=True)
+class TemplateEditor:
+    current: TemplateVersion
+    rows: list[QuestionRow]
+
+
+def for_template_editor(kind: str) -> TemplateEditor | None:
+    """The kind's current questions to edit, or the defaults before there is a template; None
+    for a kind that does not exist."""
+    if kind not in Kind.values:
+        return None
+    current = next(version for version in for_templates_page() if version.kind == kind)
+    template = Template.objects.filter(kind=kind, is_current=True).first()
+    if template is None:
+        rows = [
+            (s["title"]["da"], s["title"]["en"], q["da"], q["en"])
+            for s in DEFAULT_TEMPLATES[kind]
+            for q in s["questions"]
+        ]
+    else:
+        rows = list(
+            template.questions.values_list("section_da", "section_en", "text_da", "text_en")
+        )
+    return TemplateEditor(current=current, rows=rows)

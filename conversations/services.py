@@ -44,6 +44,10 @@ from core.dates import date_label
 from feedback.selectors import one_feedback_to_bring
 from pulse.selectors import team_action_to_bring
 
+# The longest a template's section title and question may be (TemplateQuestion's fields).
+SECTION_LENGTH = TemplateQuestion._meta.get_field("section_da").max_length or 200
+QUESTION_LENGTH = TemplateQuestion._meta.get_field("text_da").max_length or 500
+
 # A thread is between two people or a leader and a group of at most GROUP_SIZE[1].
 MAX_PEOPLE = GROUP_SIZE[1] + 1
 
@@ -114,7 +118,21 @@ def template_new_version(
             raise ConversationError(
                 _("Every question needs its section and its text in Danish and in English.")
             )
+        section_da, section_en, text_da, text_en = (part.strip() for part in question)
+        if max(len(section_da), len(section_en)) > SECTION_LENGTH:
+            raise ConversationError(
+                _("A section's title is at most %(count)d characters.") % {"count": SECTION_LENGTH}
+            )
+        if max(len(text_da), len(text_en)) > QUESTION_LENGTH:
+            raise ConversationError(
+                _("A question is at most %(count)d characters.") % {"count": QUESTION_LENGTH}
+            )
     current = template_current(kind)
+    given = [tuple(part.strip() for part in question) for question in questions]
+    if given == list(
+        current.questions.values_list("section_da", "section_en", "text_da", "text_en")
+    ):
+        raise ConversationError(_("Nothing was changed: the template keeps its version."))
     last = Template.objects.filter(kind=kind).aggregate(last=Max("version"))["last"] or 0
     Template.objects.filter(pk=current.pk).update(is_current=False)
     return _template_make(kind=kind, version=last + 1, questions=questions, by=by)

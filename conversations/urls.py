@@ -14,4 +14,5 @@ urlpatterns = [
     # Planning, requests and calendar invitations.
     path("plans/<int:plan_id>/", views.plan, name="plan"),
     # Overviews for leaders and administrators.
+    path("people/", views.people, name="people"),
 ]

@@ -4,7 +4,7 @@ a person may read comes through the access layer in `selectors`."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -81,3 +81,12 @@ def plan(request: AuthenticatedRequest, plan_id: int) -> HttpResponse:
 
 
 # --- Overviews for leaders and administrators -----------------------------------------------
+
+
+@require_GET
+def people(request: AuthenticatedRequest) -> HttpResponse:
+    """A leader's people: dates and counts of their conversations, never what was said."""
+    overview = selectors.for_leaders_overview(request.user, timezone.now())
+    if overview is None:
+        raise Http404
+    return render(request, "conversations/people.html", {"overview": overview})

@@ -12,6 +12,7 @@ from accounts import selectors as accounts
 from accounts.models import User
 from checkins import selectors as checkins
 from checkins.models import CheckIn
+from conversations import selectors as conversations
 from core import selectors as core
 from feedback import selectors as feedback
 from feedback.models import FeedbackAsk, SparringRequest
@@ -88,6 +89,8 @@ class LeadersWeek:
     participation: list[pulse.RoundParticipation]
     # Each led unit's latest energy and results, as far as the anonymity engine shows them.
     team_pulse: list[pulse.TeamPulse]
+    # How many of the leader's people had no MUS or GRUS with them in the last 12 months.
+    without_development: int = 0
 
     @property
     def has_pulse(self) -> bool:
@@ -133,6 +136,7 @@ def for_leaders_week(
         agreements_to_revisit=teamwork_.agreements_to_revisit,
         participation=pulse.participation_for_leader(user, now),
         team_pulse=pulse.team_pulse_for_leader(user, now),
+        without_development=conversations.without_development_count(user, now),
     )
 
 
@@ -143,6 +147,7 @@ class MinSide:
     notes: list[ProfileNote]
     member: MemberWeek
     leader: LeadersWeek | None
+    my_conversations: conversations.MinSideConversations
 
 
 def for_min_side(user: Any, now: datetime) -> MinSide:
@@ -166,6 +171,7 @@ def for_min_side(user: Any, now: datetime) -> MinSide:
         notes=profiles.for_min_side(user),
         member=member,
         leader=leader,
+        my_conversations=conversations.for_min_side(user, now),
     )
 
 

@@ -54,7 +54,13 @@ def walk(resolvers: list[Any], namespace: str = "") -> Iterator[tuple[str, list[
 
 ROUTES = sorted({(name, tuple(params)) for name, params in walk(get_resolver().url_patterns)})
 # The administration's namespaces: every page in them is for administrators only.
-ADMINISTRATION = ("administration:", "chat_admin:", "email_admin:", "pulse_admin:")
+ADMINISTRATION = (
+    "administration:",
+    "chat_admin:",
+    "email_admin:",
+    "pulse_admin:",
+    "conversations_admin:",
+)
 
 
 def alice_objects(cast: Any) -> dict[str, Callable[[], Any]]:
@@ -89,6 +95,7 @@ def alice_objects(cast: Any) -> dict[str, Callable[[], Any]]:
         "conversation_id": lambda: _conversation(cast).pk,
         "conversation_thread_id": lambda: _conversation(cast).thread_id,
         "plan_id": lambda: _conversation(cast).plan_id,
+        "kind": lambda: "mus",
         # A password link of alice's whose token is not valid: the page says the link does not work.
         "purpose": lambda: "reset",
         "uidb64": lambda: urlsafe_base64_encode(force_bytes(cast.alice.pk)),
