@@ -42,7 +42,8 @@ class PreparationForm(DesignSystemForm, forms.Form):
                 required=False,
                 max_length=4000,
                 initial=answer.mine.text if answer.mine else "",
-                widget=wide_textarea(3),
+                # Made after the design system's classes were given out: its own here.
+                widget=forms.Textarea(attrs={"rows": 3, "class": "input-width-xl form-input"}),
             )
 
     @staticmethod
@@ -73,6 +74,7 @@ class PointForm(DesignSystemForm, forms.Form):
     text = forms.CharField(
         label=_("Talking point"),
         max_length=500,
+        widget=forms.TextInput(attrs={"class": "input-width-xl"}),
         error_messages={"required": _("Write the talking point.")},
     )
 
@@ -83,6 +85,7 @@ class ActionForm(DesignSystemForm, forms.Form):
     text = forms.CharField(
         label=_("Action"),
         max_length=500,
+        widget=forms.TextInput(attrs={"class": "input-width-xl"}),
         error_messages={"required": _("Write the action.")},
     )
     owner = forms.TypedChoiceField(
@@ -117,8 +120,10 @@ class PrivateNoteForm(DesignSystemForm, forms.Form):
         label=_("My private notes"),
         max_length=10000,
         required=False,
-        widget=wide_textarea(5),
-        help_text=_("Only you can see your private notes."),
+        # Described by the notice above it on the page: only you can see your private notes.
+        widget=forms.Textarea(
+            attrs={"rows": 5, "class": "input-width-xl", "aria-describedby": "private-notice"}
+        ),
     )
 
 
