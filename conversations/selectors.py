@@ -204,7 +204,12 @@ def for_conversation_page(user: User, conversation: Conversation) -> Conversatio
         )
         for question in questions
     ]
-    summary = Summary.objects.visible_to(user).filter(conversation=conversation).first()
+    summary = (
+        Summary.objects.visible_to(user)
+        .filter(conversation=conversation)
+        .select_related("edited_by")
+        .first()
+    )
     approvals = (
         list(
             summary.approvals.filter(revision=summary.revision)

@@ -301,6 +301,19 @@ def test_shared_notes_are_added_and_changed_by_their_author_only(cast, mus, clie
     assert SharedNote.objects.count() == 2
 
 
+def test_the_private_note_is_saved_with_htmx_and_stays_after_held(cast, mus, client_for):
+    alice = client_for(cast.alice)
+    response = alice.post(_url("private_note", mus), {"private-text": "Mit eget"}, headers=HTMX)
+    html = response.content.decode()
+    assert 'id="private-form"' in html and 'hx-swap-oob="true"' in html
+    assert "Dine private noter er gemt." in html and "Mit eget" in html
+    _hold(mus, cast)
+    response = alice.post(_url("private_note", mus), {"private-text": "Efter samtalen"})
+    assert response.status_code == 302
+    assert PrivateNote.objects.get().text == "Efter samtalen"
+    assert "Efter samtalen" not in _page(client_for(cast.lena), mus)
+
+
 # --- Live ---------------------------------------------------------------------------------------
 
 
@@ -445,10 +458,19 @@ def test_the_summary_is_approved_by_both_then_locked_and_shown_with_the_dates(
     assert Summary.objects.get().text == "Alice tager et kursus i UX i foråret."
 
 
-def test_an_empty_summary_is_refused(cast, mus, client_for):
-    response = client_for(cast.alice).post(_url("summary", mus), {"summary-text": ""}, follow=True)
+def test_an_empty_summary_or_addendum_is_refused(cast, mus, client_for):
+    alice = client_for(cast.alice)
+    response = alice.post(_url("summary", mus), {"summary-text": ""}, follow=True)
     assert _messages(response) == ["Skriv referatet."]
+    html = alice.post(_url("summary", mus), {"summary-text": ""}, headers=HTMX).content.decode()
+    assert 'id="summary-form"' in html and "Skriv referatet." in html
     assert not Summary.objects.exists()
+    response = alice.post(_url("addendum_add", mus), {"addendum-text": "For tidligt"}, follow=True)
+    assert _messages(response) == ["Tilføjelser er til afholdte samtaler; skriv en note i stedet."]
+    _hold(mus, cast)
+    response = alice.post(_url("addendum_add", mus), {"addendum-text": " "}, follow=True)
+    assert _messages(response) == ["Skriv tilføjelsen."]
+    assert not Addendum.objects.exists()
 
 
 # --- Who may open it, and what it costs ---------------------------------------------------------
@@ -513,7 +535,15 @@ def test_the_page_reads_in_a_fixed_number_of_queries(
         services.preparation_share(conversation=mus, by=person, now=NOW)
     services.summary_save(conversation=mus, by=cast.lena, text="Referat", now=NOW)
     alice = client_for(cast.alice)
+    # The session, alice, the conversation, its participants, the answers, the questions, the
+    # summary and its approvals, the agenda, the notes, the private note; the page's frame
+    # (unread notifications, the organisation); the session saved once.
     with django_assert_max_num_queries(16):
         _page(alice, mus)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(12):
         assert alice.get(_url("live", mus) + "?revision=0").status_code == 200
+    # Polled every 5 seconds by every open page: unchanged, it reads the session, alice and
+    # the conversation, and nothing more.
+    revision = Conversation.objects.get(pk=mus.pk).revision
+    with django_assert_max_num_queries(3):
+        assert alice.get(f"{_url('live', mus)}?revision={revision}&open=1").status_code == 204

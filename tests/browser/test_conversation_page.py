@@ -82,12 +82,23 @@ def test_a_talking_point_lena_adds_appears_on_alices_page_without_a_reload(
     follow(alice, lambda: alice.locator("main form button[type=submit]").click())
     expect(alice.locator("#notes-list")).to_contain_text("Færdig note")
 
-    # alice marks it discussed with the keyboard; lena sees that too.
-    alice.locator(f"#item-{Item.objects.get().pk}-done").focus()
+    # With the keyboard, alice moves lena's point below a second one (the button keeps the
+    # focus) and marks it discussed; lena sees both changes.
+    first = Item.objects.get()
+    alice.locator("#id_point-text").fill("Kompetenceudvikling")
+    alice.locator("#id_point-text").press("Enter")
+    expect(alice.locator("#agenda-list")).to_contain_text("Kompetenceudvikling")
+    alice.locator(f"#item-{first.pk}-down").focus()
+    alice.keyboard.press("Enter")
+    expect(alice.locator("#agenda-list li").last).to_contain_text("Hvordan går det")
+    assert alice.evaluate("document.activeElement.id") == f"item-{first.pk}-down"
+    expect(lena.locator("#agenda-list li").last).to_contain_text("Hvordan går", timeout=10_000)
+    alice.locator(f"#item-{first.pk}-done").focus()
     alice.keyboard.press("Enter")
     expect(alice.locator("#agenda-list")).to_contain_text("Drøftet")
     expect(lena.locator("#agenda-list")).to_contain_text("Drøftet", timeout=10_000)
     check(alice)
+    check(lena)
 
 
 def _prepare(cast, mus: Conversation) -> None:
