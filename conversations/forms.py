@@ -61,12 +61,14 @@ class PreparationForm(DesignSystemForm, forms.Form):
         return sections
 
     def texts(self) -> dict[int, str]:
-        """{question id: answer} of the valid form: those written, and those written before
-        (so an answer can be emptied); a question never answered makes no empty answer."""
+        """{question id: answer} of the valid form: those sent and written, and those written
+        before (so an answer can be emptied); a question never answered makes no empty answer,
+        and an answer not sent is left as it is."""
         return {
             answer.question.pk: self.cleaned_data[self.name_of(answer)]
             for answer in self.answers
-            if answer.mine is not None or self.cleaned_data[self.name_of(answer)].strip()
+            if self.name_of(answer) in self.data
+            and (answer.mine is not None or self.cleaned_data[self.name_of(answer)].strip())
         }
 
 

@@ -165,35 +165,34 @@ def preparation_save(request: AuthenticatedRequest, conversation_id: int) -> Htt
             bound={"preparation": form},
         )
     now = timezone.now()
+    shared: int | None = None
     try:
         services.preparation_save(
             conversation=found, by=request.user, answers=form.texts(), now=now
         )
-        shared = (
-            services.preparation_share(
+        if share == "all" or share.isdigit():
+            shared = services.preparation_share(
                 conversation=found,
                 by=request.user,
                 now=now,
                 question_ids=None if share == "all" else [int(share)],
             )
-            if share == "all" or share.isdigit()
-            else None
-        )
     except ConversationError as error:
         return _after(request, found, anchor="preparation", error=str(error))
+    return _after(request, found, anchor="preparation", notice=_shared_notice(shared))
+
+
+def _shared_notice(shared: int | None) -> str:
+    """What saving one's preparation says: how many answers were shared now, if asked to."""
+    if shared is None:
+        return _("Your answers were saved. Only you can see them until you share them.")
     if shared == 0:
-        notice = _(
-            "Your answers were saved. There was nothing new to share: write an answer first."
-        )
-    elif shared:
-        notice = ngettext(
-            "Your answers were saved, and %(count)d answer was shared in the conversation.",
-            "Your answers were saved, and %(count)d answers were shared in the conversation.",
-            shared,
-        ) % {"count": shared}
-    else:
-        notice = _("Your answers were saved. Only you can see them until you share them.")
-    return _after(request, found, anchor="preparation", notice=notice)
+        return _("Your answers were saved. There was nothing new to share: write an answer first.")
+    return ngettext(
+        "Your answers were saved, and %(count)d answer was shared in the conversation.",
+        "Your answers were saved, and %(count)d answers were shared in the conversation.",
+        shared,
+    ) % {"count": shared}
 
 
 @require_POST

@@ -129,6 +129,17 @@ def test_preparation_shows_the_questions_by_section_each_answer_private_until_sh
     assert Conversation.objects.get(pk=mus.pk).revision > revision
     assert "Travlt" in _page(client_for(cast.lena), mus)
 
+    # An unanswered question has nothing to share.
+    third = _questions(mus)[2]
+    response = alice.post(
+        _url("preparation", mus), {f"answer_{third.pk}": "", "share": str(third.pk)}, follow=True
+    )
+    assert "Der var ikke noget nyt at dele" in _messages(response)[-1]
+    assert sorted(mine.values_list("text", flat=True)) == [
+        "Jeg vil lære brugerundersøgelser i år",
+        "Travlt",
+    ]
+
 
 def test_private_note_and_unshared_answers_never_reach_the_other_participant(cast, mus, client_for):
     first, second, *_rest = _questions(mus)
@@ -137,7 +148,9 @@ def test_private_note_and_unshared_answers_never_reach_the_other_participant(cas
         _url("preparation", mus),
         {f"answer_{first.pk}": "HEMMELIGT-SVAR", f"answer_{second.pk}": "DELT-SVAR"},
     )
-    alice.post(_url("preparation", mus), {f"answer_{second.pk}": "DELT-SVAR", "share": "all"})
+    alice.post(
+        _url("preparation", mus), {f"answer_{second.pk}": "DELT-SVAR", "share": str(second.pk)}
+    )
     response = alice.post(_url("private_note", mus), {"private-text": "PRIVAT-NOTE om Lena"})
     assert response.status_code == 302
     assert PrivateNote.objects.get(owner=cast.alice, conversation=mus).text == "PRIVAT-NOTE om Lena"
