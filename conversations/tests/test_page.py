@@ -560,3 +560,18 @@ def test_the_page_reads_in_a_fixed_number_of_queries(
     revision = Conversation.objects.get(pk=mus.pk).revision
     with django_assert_max_num_queries(3):
         assert alice.get(f"{_url('live', mus)}?revision={revision}&open=1").status_code == 204
+
+
+def test_the_page_speaks_english_to_who_chose_it(cast, mus, client_for):
+    cast.alice.language = "en"
+    cast.alice.save(update_fields=["language"])
+    question = _questions(mus)[0]
+    html = _page(client_for(cast.alice), mus)
+    assert question.section_en in html and question.text_en in html
+    assert question.text_da not in html
+    for words in ("Only you", "Share all", "Agenda", "Only you can see your private notes."):
+        assert words in html
+    response = client_for(cast.alice).post(
+        _url("item_add", mus), {"type": "point", "point-text": ""}, follow=True
+    )
+    assert _messages(response) == ["Write the talking point."]

@@ -100,6 +100,14 @@ def test_a_talking_point_lena_adds_appears_on_alices_page_without_a_reload(
     check(alice)
     check(lena)
 
+    # lena marks it held: alice's page loads afresh as the record, without the forms.
+    services.conversation_hold(conversation=mus, by=cast.lena, now=timezone.now())
+    expect(alice.locator("#agenda")).to_contain_text(
+        "Dagsordenen som den så ud, da samtalen blev afholdt.", timeout=10_000
+    )
+    expect(alice.locator("#id_point-text")).to_have_count(0)
+    check(alice)
+
 
 def _prepare(cast, mus: Conversation) -> None:
     """alice and lena answer some questions; alice shares two, lena one."""
