@@ -335,6 +335,8 @@ def hold(request: AuthenticatedRequest, conversation_id: int) -> HttpResponse:
     """Mark the conversation held, after a confirmation: it is frozen from then on."""
     found = selectors.conversation_or_404(request.user, conversation_id)
     if request.method == "GET":
+        if not found.is_open:
+            return redirect(found.get_absolute_url())
         return render(request, "conversations/hold_confirm.html", {"conversation": found})
     try:
         services.conversation_hold(conversation=found, by=request.user, now=timezone.now())

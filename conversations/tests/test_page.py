@@ -427,6 +427,7 @@ def test_any_change_after_held_is_refused_in_danish_and_changes_nothing(cast, mu
     assert Conversation.objects.get(pk=mus.pk).revision == revision
     response = alice.post(_url("hold", mus), follow=True)
     assert _messages(response) == [HELD_MESSAGE]
+    assert alice.get(_url("hold", mus))["Location"] == mus.get_absolute_url()
 
 
 # --- The MUS summary ------------------------------------------------------------------------------
