@@ -74,6 +74,8 @@ def _forms(page: selectors.ConversationPage, bound: dict[str, Form]) -> dict[str
 
 # The regions of an open conversation only.
 _OPEN_ONLY = {"preparation", "point", "action", "agenda", "note"}
+# Where the page opens after a plain form: the section of the form sent.
+_SECTION_OF = {"point": "agenda", "action": "agenda", "note": "notes", "addendum": "addenda"}
 
 
 def _first_error(form: Form) -> str:
@@ -96,7 +98,7 @@ def _after(
             messages.error(request, error)
         elif notice:
             messages.success(request, notice)
-        return redirect(f"{found.get_absolute_url()}#{anchor}")
+        return redirect(f"{found.get_absolute_url()}#{_SECTION_OF.get(anchor, anchor)}")
     # Read afresh: the change raised the revision.
     found = selectors.conversation_or_404(request.user, found.pk)
     if error and not found.is_open and anchor in _OPEN_ONLY:

@@ -172,7 +172,7 @@ def test_talking_points_and_actions_are_added_plain_and_with_htmx(cast, mus, cli
     alice = client_for(cast.alice)
     response = alice.post(_url("item_add", mus), {"type": "point", "point-text": "For mange møder"})
     assert response.status_code == 302
-    assert response["Location"] == f"{mus.get_absolute_url()}#point"
+    assert response["Location"] == f"{mus.get_absolute_url()}#agenda"
     response = alice.post(
         _url("item_add", mus),
         {
