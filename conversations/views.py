@@ -377,6 +377,7 @@ def summary_save(request: AuthenticatedRequest, conversation_id: int) -> HttpRes
     """Write or change the MUS summary; a change must be approved by all again."""
     found = selectors.conversation_or_404(request.user, conversation_id)
     form = SummaryForm(request.POST, prefix="summary")
+    revision = request.POST.get("revision", "")
     if form.is_valid():
         try:
             services.summary_save(
@@ -384,6 +385,7 @@ def summary_save(request: AuthenticatedRequest, conversation_id: int) -> HttpRes
                 by=request.user,
                 text=form.cleaned_data["text"],
                 now=timezone.now(),
+                revision=int(revision) if revision.isdigit() else None,
             )
         except ConversationError as error:
             form.add_error(None, str(error))

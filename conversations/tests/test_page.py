@@ -472,6 +472,25 @@ def test_the_summary_is_approved_by_both_then_locked_and_shown_with_the_dates(
     assert Summary.objects.get().text == "Alice tager et kursus i UX i foråret."
 
 
+def test_a_summary_changed_meanwhile_is_not_overwritten(cast, mus, client_for):
+    alice, lena = client_for(cast.alice), client_for(cast.lena)
+    lena.post(_url("summary", mus), {"summary-text": "Første udkast", "revision": "0"})
+    lena.post(_url("summary", mus), {"summary-text": "Lenas rettelse", "revision": "1"})
+    # alice began from the first draft.
+    html = alice.post(
+        _url("summary", mus),
+        {"summary-text": "Alices udgave", "revision": "1"},
+        headers=HTMX,
+    ).content.decode()
+    assert "Referatet blev ændret af en anden, mens du skrev." in html
+    assert "Alices udgave" in html and 'name="revision" value="2"' in html
+    assert Summary.objects.get().text == "Lenas rettelse"
+    # Having read it, she saves from the new revision.
+    alice.post(_url("summary", mus), {"summary-text": "Alices udgave", "revision": "2"})
+    summary = Summary.objects.get()
+    assert (summary.text, summary.revision, summary.edited_by) == ("Alices udgave", 3, cast.alice)
+
+
 def test_an_empty_summary_or_addendum_is_refused(cast, mus, client_for):
     alice = client_for(cast.alice)
     response = alice.post(_url("summary", mus), {"summary-text": ""}, follow=True)
