@@ -32,6 +32,8 @@ from checkins.selectors import (
 from conversations.defaults import DEFAULT_TEMPLATES
 from conversations.models import (
     DEVELOPMENT_KINDS,
+    Addendum,
+    Approval,
     Conversation,
     ConversationThread,
     Item,
@@ -90,6 +92,11 @@ class AgendaEntry:
     @property
     def is_open(self) -> bool:
         return self.status == Item.Status.OPEN
+
+    @property
+    def source_label(self) -> str:
+        """Where a brought-in item came from, in the reader's language."""
+        return str(Item.Source(self.source).label) if self.source in Item.Source.values else ""
 
     def as_record(self) -> dict[str, Any]:
         return {
@@ -184,6 +191,15 @@ class ConversationPage:
     private_note: PrivateNote | None
     summary: Summary | None
     approved_by: list[int]
+    # The approvals of the summary's current revision, with who and when.
+    approvals: list[Approval]
+    addenda: list[Addendum]
+
+    @property
+    def approval_rows(self) -> list[tuple[User, Approval | None]]:
+        """Each participant with their approval of the summary's current revision, if given."""
+        given = {approval.user_id: approval for approval in self.approvals}
+        return [(person, given.get(person.pk)) for person in self.participants]
 
 
 def for_conversation_page(user: User, conversation: Conversation) -> ConversationPage:
@@ -216,9 +232,18 @@ def for_conversation_page(user: User, conversation: Conversation) -> Conversatio
         )
         for question in questions
     ]
-    summary = Summary.objects.visible_to(user).filter(conversation=conversation).first()
-    approved_by = (
-        list(summary.approvals.filter(revision=summary.revision).values_list("user_id", flat=True))
+    summary = (
+        Summary.objects.visible_to(user)
+        .filter(conversation=conversation)
+        .select_related("edited_by")
+        .first()
+    )
+    approvals = (
+        list(
+            summary.approvals.filter(revision=summary.revision)
+            .select_related("user")
+            .order_by("approved_at", "pk")
+        )
         if summary
         else []
     )
@@ -234,7 +259,17 @@ def for_conversation_page(user: User, conversation: Conversation) -> Conversatio
         ),
         private_note=PrivateNote.objects.visible_to(user).filter(conversation=conversation).first(),
         summary=summary,
-        approved_by=approved_by,
+        approved_by=[approval.user_id for approval in approvals],
+        approvals=approvals,
+        addenda=(
+            list(
+                Addendum.objects.visible_to(user)
+                .filter(conversation=conversation)
+                .select_related("author")
+            )
+            if conversation.is_held
+            else []
+        ),
     )
 
 

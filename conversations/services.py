@@ -696,8 +696,12 @@ def _summary_check(conversation: Conversation) -> None:
 
 
 @transaction.atomic
-def summary_save(*, conversation: Conversation, by: User, text: str, now: datetime) -> Summary:
-    """Write or change the MUS summary. A change is a new revision that all must approve."""
+def summary_save(
+    *, conversation: Conversation, by: User, text: str, now: datetime, revision: int | None = None
+) -> Summary:
+    """Write or change the MUS summary. A change is a new revision that all must approve.
+    `revision` is the one the writer started from (0: none yet), if known: when another
+    participant saved one since, nothing is overwritten."""
     conversation = _locked(conversation)
     participant_check(conversation, by)
     _summary_check(conversation)
@@ -706,6 +710,13 @@ def summary_save(*, conversation: Conversation, by: User, text: str, now: dateti
     summary: Summary | None = (
         Summary.objects.select_for_update().filter(conversation=conversation).first()
     )
+    if revision is not None and revision != (summary.revision if summary else 0):
+        raise ConversationError(
+            _(
+                "The summary was changed by someone else while you wrote. Read it above, "
+                "then save your text again."
+            )
+        )
     if summary is None:
         summary = Summary.objects.create(conversation=conversation, text=text.strip(), edited_by=by)
     else:

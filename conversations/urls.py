@@ -11,6 +11,24 @@ urlpatterns = [
     # One conversation: preparation, agenda, notes, summary.
     path("<int:conversation_id>/", views.conversation, name="conversation"),
     path("<int:conversation_id>/bring/", views.bring, name="bring"),
+    path("<int:conversation_id>/live/", views.live, name="live"),
+    path("<int:conversation_id>/preparation/", views.preparation_save, name="preparation"),
+    path("<int:conversation_id>/items/", views.item_add, name="item_add"),
+    path("<int:conversation_id>/items/<int:item_id>/move/", views.item_move, name="item_move"),
+    path(
+        "<int:conversation_id>/items/<int:item_id>/status/", views.item_status, name="item_status"
+    ),
+    path("<int:conversation_id>/notes/", views.shared_note_add, name="shared_note_add"),
+    path(
+        "<int:conversation_id>/notes/<int:shared_note_id>/",
+        views.shared_note_edit,
+        name="shared_note_edit",
+    ),
+    path("<int:conversation_id>/private-note/", views.private_note_save, name="private_note"),
+    path("<int:conversation_id>/hold/", views.hold, name="hold"),
+    path("<int:conversation_id>/addenda/", views.addendum_add, name="addendum_add"),
+    path("<int:conversation_id>/summary/", views.summary_save, name="summary"),
+    path("<int:conversation_id>/summary/approve/", views.summary_approve, name="summary_approve"),
     # Planning, requests and calendar invitations.
     path("plans/<int:plan_id>/", views.plan, name="plan"),
     # Overviews for leaders and administrators.

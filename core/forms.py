@@ -38,7 +38,7 @@ class DesignSystemForm:
                 css = "form-input"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
             if field.help_text:
-                widget.attrs["aria-describedby"] = f"id_{name}-hint"
+                widget.attrs["aria-describedby"] = f"{self._id_of(name)}-hint"
 
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]
@@ -48,8 +48,12 @@ class DesignSystemForm:
             attrs = self.fields[name].widget.attrs
             attrs["aria-invalid"] = "true"
             attrs["aria-describedby"] = (
-                f"{attrs.get('aria-describedby', '')} id_{name}-error".strip()
+                f"{attrs.get('aria-describedby', '')} {self._id_of(name)}-error".strip()
             )
+
+    def _id_of(self, name: str) -> str:
+        """The field's id as the template writes it, with the form's prefix if it has one."""
+        return str(self[name].auto_id)  # type: ignore[index]
 
 
 def wide_textarea(rows: int) -> forms.Textarea:

@@ -96,6 +96,8 @@ def alice_objects(cast: Any) -> dict[str, Callable[[], Any]]:
         "conversation_thread_id": lambda: _conversation(cast).thread_id,
         "plan_id": lambda: _conversation(cast).plan_id,
         "kind": lambda: "mus",
+        "item_id": lambda: _conversation_content(cast)["item"].pk,
+        "shared_note_id": lambda: _conversation_content(cast)["note"].pk,
         # A password link of alice's whose token is not valid: the page says the link does not work.
         "purpose": lambda: "reset",
         "uidb64": lambda: urlsafe_base64_encode(force_bytes(cast.alice.pk)),
@@ -145,7 +147,10 @@ def _conversation(cast: Any) -> Any:
     found = Conversation.objects.filter(thread__participants__user=cast.alice).first()
     if found is not None:
         return found
-    carl = User.objects.create(username="carl", first_name="Carl", last_name="Carlsen")
+    # A test may have its own carl already (feedback's privacy test has him in the team).
+    carl, _made = User.objects.get_or_create(
+        username="carl", defaults={"first_name": "Carl", "last_name": "Carlsen"}
+    )
     now = timezone.now()
     plan = Plan.objects.create(
         leader=carl, title="MUS", starts_on=now.date(), ends_on=now.date() + timedelta(days=30)
@@ -159,6 +164,23 @@ def _conversation(cast: Any) -> Any:
         now=now,
         plan=plan,
     )
+
+
+def _conversation_content(cast: Any) -> dict[str, Any]:
+    """A talking point and a shared note of carl's and alice's conversation, written by alice."""
+    from django.utils import timezone
+
+    from conversations.models import Item, SharedNote
+    from conversations.services import item_add, shared_note_add
+
+    conversation = _conversation(cast)
+    item = Item.objects.filter(raised_in=conversation).first() or item_add(
+        conversation=conversation, by=cast.alice, text="Punkt", now=timezone.now()
+    )
+    note = SharedNote.objects.filter(conversation=conversation).first() or shared_note_add(
+        conversation=conversation, by=cast.alice, text="Note", now=timezone.now()
+    )
+    return {"item": item, "note": note}
 
 
 def _recognition(cast: Any) -> int:
@@ -280,6 +302,8 @@ PERSONAL = {
     "conversation_id",
     "conversation_thread_id",
     "plan_id",
+    "item_id",
+    "shared_note_id",
 }
 PERSONAL_ROUTES = [r for r in ROUTES if PERSONAL & set(r[1])]
 

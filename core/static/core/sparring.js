@@ -5,3 +5,27 @@ document.addEventListener("DOMContentLoaded", function () {
     window.DKFDS.init();
   }
 });
+
+// A region htmx replaces out of band (the agenda after "Flyt op", or after the other
+// participant's change) is new elements: give the focus back to the one with the same id, so
+// a keyboard user stays where they were.
+(function () {
+  var pending = null;
+  document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    var active = document.activeElement;
+    var target = event.detail && event.detail.target;
+    if (active && active.id && target && target.contains(active)) {
+      pending = active.id;
+    }
+  });
+  document.addEventListener("htmx:oobAfterSwap", function () {
+    if (pending === null) {
+      return;
+    }
+    var again = document.getElementById(pending);
+    pending = null;
+    if (again && again !== document.activeElement) {
+      again.focus({ preventScroll: true });
+    }
+  });
+})();
