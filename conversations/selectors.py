@@ -4,23 +4,27 @@ lets the user read; a view never filters by hand."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
+from django.utils.text import get_text_list
+from django.utils.translation import gettext
 
 from accounts.models import User
 from conversations.models import (
     Conversation,
     ConversationThread,
     Item,
+    Participant,
+    Plan,
     Preparation,
     PrivateNote,
     SharedNote,
     Summary,
     TemplateQuestion,
 )
-from core.access import get_visible_or_404
+from core.access import get_visible_or_404, led_people_ids
 
 
 def thread_or_404(user: Any, thread_id: int) -> ConversationThread:
@@ -247,4 +251,168 @@ def threads_of(user: User) -> list[ConversationThread]:
         ConversationThread.objects.visible_to(user)
         .prefetch_related("participants__user")
         .order_by("-pk")
+    )
+
+
+# --- The list of one's conversations -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConversationLine:
+    """A conversation on the list, with the other participants' names."""
+
+    conversation: Conversation
+    others: str
+
+
+@dataclass(frozen=True)
+class ThreadLine:
+    thread: ConversationThread
+    others: str
+    last_held: datetime | None
+    next: Conversation | None
+
+
+@dataclass(frozen=True)
+class ConversationsPage:
+    upcoming: list[ConversationLine]
+    asked_of_me: list[ConversationLine]
+    asked_by_me: list[ConversationLine]
+    threads: list[ThreadLine]
+    plans: list[Plan]
+    leads_people: bool
+
+
+def _others(thread: ConversationThread, user: User) -> str:
+    return get_text_list(
+        [p.user.display_name for p in thread.participants.all() if p.user_id != user.pk],
+        gettext("and"),
+    )
+
+
+def for_conversations_page(user: User) -> ConversationsPage:
+    """`user`'s planned conversations soonest first (those not yet marked held stay until they
+    are), the requests waiting for them and their own, their threads with the last held and
+    the next planned conversation, and the plans they made. A fixed number of queries."""
+    threads = list(
+        ConversationThread.objects.visible_to(user)
+        .annotate(
+            last_held=Max(
+                "conversations__held_at",
+                filter=Q(conversations__status=Conversation.Status.HELD),
+            )
+        )
+        .prefetch_related(
+            Prefetch(
+                "participants",
+                queryset=Participant.objects.select_related("user").order_by(
+                    "user__first_name", "user__last_name", "user_id"
+                ),
+            )
+        )
+    )
+    others = {thread.pk: _others(thread, user) for thread in threads}
+    open_ones = list(
+        Conversation.objects.visible_to(user)
+        .filter(status__in=[Conversation.Status.PLANNED, Conversation.Status.REQUESTED])
+        .order_by(F("starts_at").asc(nulls_last=True), "created_at", "pk")
+    )
+    planned = [c for c in open_ones if c.status == Conversation.Status.PLANNED]
+    asked = [c for c in open_ones if c.status == Conversation.Status.REQUESTED]
+    following: dict[int, Conversation] = {}
+    for conversation in planned:
+        following.setdefault(conversation.thread_id, conversation)
+    lines = [
+        ThreadLine(
+            thread=thread,
+            others=others[thread.pk],
+            last_held=thread.last_held,  # type: ignore[attr-defined]
+            next=following.get(thread.pk),
+        )
+        for thread in threads
+    ]
+    # Threads with something coming first, then those most recently held.
+    lines.sort(
+        key=lambda line: (
+            line.next is None,
+            line.next.starts_at.timestamp() if line.next and line.next.starts_at else 0,
+            -(line.last_held.timestamp() if line.last_held else 0),
+        )
+    )
+    return ConversationsPage(
+        upcoming=[ConversationLine(c, others[c.thread_id]) for c in planned],
+        asked_of_me=[
+            ConversationLine(c, others[c.thread_id]) for c in asked if c.requested_by_id != user.pk
+        ],
+        asked_by_me=[
+            ConversationLine(c, others[c.thread_id]) for c in asked if c.requested_by_id == user.pk
+        ],
+        threads=lines,
+        plans=list(Plan.objects.visible_to(user)),
+        leads_people=people_led_by(user).exists(),
+    )
+
+
+def people_led_by(user: User) -> QuerySet[User]:
+    """The active people in the units `user` leads, but not `user`: whom a leader's plan is
+    for."""
+    return (
+        User.objects.filter(is_active=True, pk__in=led_people_ids(user))
+        .exclude(pk=user.pk)
+        .order_by("first_name", "last_name", "pk")
+    )
+
+
+# --- A leader's plan ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanLine:
+    """One person's conversation in a plan: when, and how far it got; never what was said."""
+
+    person: str
+    conversation: Conversation
+    summary_approved: bool
+
+
+@dataclass(frozen=True)
+class PlanPage:
+    plan: Plan
+    lines: list[PlanLine]
+    held: int
+
+
+def for_plan_page(user: User, plan: Plan) -> PlanPage:
+    """The plan's conversations, by time, each with the person it is with, its status and
+    whether the summary was approved by all. Three queries."""
+    conversations = list(
+        Conversation.objects.visible_to(user)
+        .filter(plan=plan)
+        .annotate(
+            approved=Exists(
+                Summary.objects.filter(conversation=OuterRef("pk"), locked_at__isnull=False)
+            )
+        )
+        .order_by(F("starts_at").asc(nulls_last=True), "pk")
+    )
+    names: dict[int, list[str]] = {}
+    for participant in (
+        Participant.objects.filter(thread_id__in={c.thread_id for c in conversations})
+        .exclude(user_id=plan.leader_id)
+        .select_related("user")
+        .order_by("user__first_name", "user__last_name")
+    ):
+        names.setdefault(participant.thread_id, []).append(participant.user.display_name)
+    lines = [
+        PlanLine(
+            person=get_text_list(names.get(c.thread_id, []), gettext("and")),
+            conversation=c,
+            summary_approved=c.approved,  # type: ignore[attr-defined]
+        )
+        for c in conversations
+    ]
+    return PlanPage(
+        plan=plan,
+        lines=lines,
+        held=sum(1 for line in lines if line.conversation.is_held),
     )

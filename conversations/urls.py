@@ -11,6 +11,13 @@ urlpatterns = [
     # One conversation: preparation, agenda, notes, summary.
     path("<int:conversation_id>/", views.conversation, name="conversation"),
     # Planning, requests and calendar invitations.
+    path("new/", views.new, name="new"),
+    path("ask/", views.ask, name="ask"),
+    path("plans/new/", views.plan_new, name="plan_new"),
     path("plans/<int:plan_id>/", views.plan, name="plan"),
+    path("<int:conversation_id>/time/", views.schedule, name="schedule"),
+    path("<int:conversation_id>/cancel/", views.cancel, name="cancel"),
+    path("<int:conversation_id>/invitation.ics", views.invitation, name="invitation"),
+    path("with/<int:conversation_thread_id>/rhythm/", views.rhythm, name="rhythm"),
     # Overviews for leaders and administrators.
 ]
