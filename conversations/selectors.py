@@ -16,6 +16,7 @@ from conversations.models import (
     Conversation,
     ConversationThread,
     Item,
+    Kind,
     Participant,
     Plan,
     Preparation,
@@ -24,7 +25,8 @@ from conversations.models import (
     Summary,
     TemplateQuestion,
 )
-from core.access import get_visible_or_404, led_people_ids
+from core.access import get_visible_or_404, led_people_ids, led_unit_ids
+from organisation.models import Unit
 
 
 def thread_or_404(user: Any, thread_id: int) -> ConversationThread:
@@ -364,6 +366,20 @@ def people_led_by(user: User) -> QuerySet[User]:
 
 
 # --- A leader's plan ---------------------------------------------------------------------------
+
+
+def plan_title(user: User, *, kind: str, year: int) -> str:
+    """A title to start from, such as "MUS 2027 i Sekretariatet" for the leader of one unit,
+    in the active language."""
+    units = list(Unit.objects.filter(pk__in=led_unit_ids(user)).values_list("name", flat=True)[:2])
+    label = Kind(kind).label
+    if len(units) == 1:
+        return gettext("%(kind)s %(year)s in %(unit)s") % {
+            "kind": label,
+            "year": year,
+            "unit": units[0],
+        }
+    return f"{label} {year}"
 
 
 @dataclass(frozen=True)

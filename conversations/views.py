@@ -134,12 +134,13 @@ def ask(request: AuthenticatedRequest) -> HttpResponse:
 def plan_new(request: AuthenticatedRequest) -> HttpResponse:
     """A leader plans a conversation with each of their people in a period."""
     people = list(selectors.people_led_by(request.user))
-    today = timezone.localdate()
-    forms = PlanForms(
-        request.POST or None,
-        people=people,
-        initial={"starts_on": today + timedelta(days=14), "ends_on": today + timedelta(days=56)},
-    )
+    starts_on = timezone.localdate() + timedelta(days=14)
+    initial = {
+        "title": selectors.plan_title(request.user, kind=Kind.MUS, year=starts_on.year),
+        "starts_on": starts_on,
+        "ends_on": starts_on + timedelta(days=42),
+    }
+    forms = PlanForms(request.POST or None, people=people, initial=initial)
     if request.method == "POST" and people and forms.is_valid():
         data = forms.plan.cleaned_data
         try:
