@@ -23,12 +23,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from conversations.models import Conversation, Item, Kind, Participant
-from core.access import leader_ids_of
 from core.dates import date_label_lazy, datetime_label_lazy
 from notifications.models import Notification, OutgoingEmail
 from notifications.scheduler import periodic
 from notifications.services import notify_once
-from organisation.models import ImportJob
+from organisation.models import ImportJob, Membership
 
 # The reminder to prepare: this long before the conversation starts.
 PREPARE_AHEAD = timedelta(hours=24)
@@ -223,14 +222,27 @@ def remind_of_follow_up(now: datetime) -> None:
         )
         .order_by("pk")
     )
+    if not newcomers:
+        return
+    # Their leaders, read whole: the leaders of each unit they are in, themselves aside
+    # (core.access.leader_ids_of, for all of them at once).
+    units: dict[int, set[int]] = defaultdict(set)
+    for user_id, unit_id in Membership.objects.filter(
+        user_id__in=[person.pk for person in newcomers]
+    ).values_list("user_id", "unit_id"):
+        units[user_id].add(unit_id)
+    leaders_of_unit: dict[int, set[int]] = defaultdict(set)
+    for unit_id, user_id in Membership.objects.filter(
+        unit_id__in=set().union(*units.values()), role=Membership.Role.LEADER
+    ).values_list("unit_id", "user_id"):
+        leaders_of_unit[unit_id].add(user_id)
+    keys = {person.pk: f"follow-up-{person.pk}" for person in newcomers}
+    told = _told("conversation_follow_up", set(keys.values()))
     for person in newcomers:
-        key = f"follow-up-{person.pk}"
-        leaders = list(leader_ids_of(person).values_list("user_id", flat=True))
-        if not leaders:
-            continue
-        told = {pk for pk, _key in _told("conversation_follow_up", {key})}
-        for leader_id in leaders:
-            if leader_id in told:
+        key = keys[person.pk]
+        leaders = set().union(*(leaders_of_unit[unit] for unit in units[person.pk])) - {person.pk}
+        for leader_id in sorted(leaders):
+            if (leader_id, key) in told:
                 continue
             notify_once(
                 recipient=User(pk=leader_id),

@@ -507,16 +507,17 @@ def conversation_cancel(
             name=by.display_name,
         )
         return conversation
-    # Asked for, without a time: the others hear that it will not be held.
+    # Asked for, without a time: the others hear that it will not be held, or that the one
+    # who asked no longer asks.
     message = Truncator(" ".join(message.split())).chars(200)
+    if by.pk == conversation.requested_by_id:
+        said = gettext_lazy("{name} no longer asks for the conversation: {kind}")
+    else:
+        said = gettext_lazy("{name} cannot hold the conversation: {kind}")
+    subject = format_lazy(said, name=by.display_name, kind=_kind_label(conversation))
     for person in participants:
         if person.pk == by.pk:
             continue
-        subject = format_lazy(
-            gettext_lazy("{name} cannot hold the conversation: {kind}"),
-            name=by.display_name,
-            kind=_kind_label(conversation),
-        )
         notify(
             recipient=person,
             kind="conversation_request",
@@ -556,7 +557,7 @@ def conversation_hold(*, conversation: Conversation, by: User, now: datetime) ->
             starts_at = conversation.starts_at + timedelta(days=days)
             while starts_at <= now:
                 starts_at += timedelta(days=days)
-            Conversation.objects.create(
+            following = Conversation.objects.create(
                 thread=thread,
                 kind=Kind.ONE_ON_ONE,
                 template=template_current(Kind.ONE_ON_ONE),
@@ -565,6 +566,13 @@ def conversation_hold(*, conversation: Conversation, by: User, now: datetime) ->
                 duration_minutes=conversation.duration_minutes,
                 place=conversation.place,
                 created_by=by,
+            )
+            _invite(
+                following,
+                participants=participants_of(following),
+                text=gettext_lazy("{kind} with {names} is planned: {when}"),
+                subject=gettext_lazy("{kind} with {names}: {when}"),
+                now=now,
             )
     return conversation
 

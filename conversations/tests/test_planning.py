@@ -575,3 +575,96 @@ def test_the_plan_page_shows_how_far_each_got_and_no_content(
     assert html.count("Efter samtalen") == 1
     for content in ("Hemmeligt punkt", "fortroligt", "Udkast"):
         assert content not in html
+
+
+@pytest.mark.parametrize(
+    ("data", "danish"),
+    [
+        ({"kind": "mus"}, "Vælg, hvem du spørger."),
+        ({"other": "me", "kind": "mus"}, "Vælg, hvem samtalen er med."),
+        ({"other": "left", "kind": "mus"}, "er fratrådt og kan ikke længere vælges"),
+        ({"other": "lena", "kind": "grus"}, "Marker en gyldig valgmulighed."),
+    ],
+)
+def test_bad_requests_say_why_and_make_nothing(
+    cast: Cast, client_for: Any, data: dict[str, str], danish: str
+) -> None:
+    people = {"me": cast.alice.pk, "left": cast.bob.pk, "lena": cast.lena.pk}
+    cast.bob.is_active = False
+    cast.bob.save(update_fields=["is_active"])
+    if "other" in data:
+        data = {**data, "other": str(people[data["other"]])}
+    response = client_for(cast.alice).post(reverse("conversations:ask"), data)
+    assert response.status_code == 200
+    assert danish in response.content.decode()
+    _nothing_made()
+
+
+def test_a_bad_new_time_changes_nothing(cast: Cast, client_for: Any) -> None:
+    conversation = services.conversation_plan(
+        by=cast.lena,
+        people=[cast.alice],
+        kind=Kind.MUS,
+        starts_at=NOW + timedelta(days=3),
+        duration_minutes=60,
+        now=NOW,
+    )
+    OutgoingEmail.objects.all().delete()
+    client = client_for(cast.alice)
+    url = reverse("conversations:schedule", args=[conversation.pk])
+    for data, danish in (
+        ({"day": "2026-11-30", "start": "09:00", "duration": "60"}, "der ikke er passeret"),
+        (
+            {"day": "2027-01-05", "start": "25:00", "duration": "60"},
+            "Indtast en gyldig tid.",
+        ),
+        ({"day": "2027-01-05", "start": "09:00", "duration": "5"}, "Marker en gyldig valgmulighed"),
+    ):
+        response = client.post(url, data)
+        assert response.status_code == 200 and danish in response.content.decode()
+    # Held, it can be neither moved nor cancelled.
+    services.conversation_hold(conversation=conversation, by=cast.lena, now=NOW + timedelta(days=3))
+    assert client.get(url).status_code == 404
+    response = client.post(reverse("conversations:cancel", args=[conversation.pk]), follow=True)
+    assert "og er låst: skriv en tilføjelse i stedet." in response.content.decode()
+    conversation.refresh_from_db()
+    assert conversation.status == Conversation.Status.HELD
+    assert (conversation.starts_at, conversation.sequence) == (NOW + timedelta(days=3), 0)
+    assert not OutgoingEmail.objects.exists()
+
+
+def test_the_next_one_on_one_comes_with_its_invitation(cast: Cast) -> None:
+    conversation = services.conversation_plan(
+        by=cast.lena,
+        people=[cast.alice],
+        kind=Kind.ONE_ON_ONE,
+        starts_at=datetime(2026, 12, 2, 9, 30, tzinfo=COPENHAGEN),
+        duration_minutes=30,
+        now=NOW,
+    )
+    services.thread_set_rhythm(thread=conversation.thread, by=cast.alice, rhythm="fortnightly")
+    OutgoingEmail.objects.all().delete()
+    services.conversation_hold(
+        conversation=conversation, by=cast.lena, now=datetime(2026, 12, 2, 10, tzinfo=COPENHAGEN)
+    )
+    following = Conversation.objects.get(status=Conversation.Status.PLANNED)
+    mails = OutgoingEmail.objects.filter(kind="conversation_invitation")
+    assert sorted(mails.values_list("recipient__username", flat=True)) == ["alice", "lena"]
+    _calendar, event = _event(mails[0].attachment_content)
+    assert event["UID"].startswith(f"conversation-{following.pk}@")
+    assert event.decoded("DTSTART").astimezone(COPENHAGEN) == datetime(
+        2026, 12, 16, 9, 30, tzinfo=COPENHAGEN
+    )
+
+
+def test_withdrawing_a_request_tells_the_other(cast: Cast, client_for: Any) -> None:
+    conversation = services.conversation_request(
+        by=cast.alice, other=cast.lena, kind=Kind.MUS, message="", now=NOW
+    )
+    client_for(cast.alice).post(reverse("conversations:cancel", args=[conversation.pk]))
+    told = Notification.objects.filter(kind="conversation_request", recipient=cast.lena)
+    assert list(told.values_list("text", flat=True).order_by("pk")) == [
+        "Alice Andersen beder dig om en samtale: MUS",
+        "Alice Andersen beder ikke længere om samtalen: MUS",
+    ]
+    assert not Notification.objects.filter(recipient=cast.alice).exists()
