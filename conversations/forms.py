@@ -128,7 +128,7 @@ class CancelForm(DesignSystemForm, forms.Form):
 
 class RhythmForm(DesignSystemForm, forms.Form):
     rhythm = forms.ChoiceField(
-        label=_("Rhythm of 1:1s"),
+        label=_("How often?"),
         choices=Rhythm.choices,
         required=False,
         help_text=_("When a 1:1 is marked held, the next one is planned at the same time of day."),

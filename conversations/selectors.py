@@ -292,6 +292,21 @@ def _others(thread: ConversationThread, user: User) -> str:
     )
 
 
+def others_in(conversation: Conversation, user: User) -> str:
+    """The names of the conversation's participants other than `user`."""
+    return get_text_list(
+        [
+            person.display_name
+            for person in User.objects.filter(
+                conversation_threads__thread_id=conversation.thread_id
+            )
+            .exclude(pk=user.pk)
+            .order_by("first_name", "last_name", "pk")
+        ],
+        gettext("and"),
+    )
+
+
 def for_conversations_page(user: User) -> ConversationsPage:
     """`user`'s planned conversations soonest first (those not yet marked held stay until they
     are), the requests waiting for them and their own, their threads with the last held and

@@ -204,7 +204,12 @@ def schedule(request: AuthenticatedRequest, conversation_id: int) -> HttpRespons
     return render(
         request,
         "conversations/schedule.html",
-        {"conversation": found, "form": form, "cancel_form": CancelForm(prefix="cancel")},
+        {
+            "conversation": found,
+            "others": selectors.others_in(found, request.user),
+            "form": form,
+            "cancel_form": CancelForm(prefix="cancel"),
+        },
     )
 
 

@@ -101,6 +101,13 @@ def test_a_leader_plans_mus_for_three_and_an_employee_asks(new_page, live_server
     assert path_of(leader) == asked.get_absolute_url()
     visit(leader, live_server.url + reverse("conversations:index"))
 
+    # On the thread with alice, lena sets a weekly rhythm of 1:1s.
+    visit(leader, live_server.url + asked.thread.get_absolute_url())
+    leader.locator("#id_rhythm").select_option("weekly")
+    submit(leader, 'main form[action$="/rhythm/"]')
+    asked.thread.refresh_from_db()
+    assert asked.thread.rhythm == "weekly"
+
     # A plan for someone else's people is not to be had: lena plans a conversation with eve
     # through the form for one, and a time in the past is refused.
     visit(leader, live_server.url + reverse("conversations:new"))
