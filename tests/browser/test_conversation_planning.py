@@ -15,7 +15,8 @@ from playwright.sync_api import Page, expect
 
 from conftest import _person
 from conversations.models import Conversation, Plan
-from notifications.models import OutgoingEmail
+from notifications.delivery import deliver_due
+from notifications.tests.conftest import mail_settings, smtp_server  # noqa: F401 (the SMTP server's fixtures)
 from organisation.models import Membership
 from tests.browser.conftest import PHONE, follow, login, path_of, visit
 from tests.browser.test_people_picker import pick
@@ -27,7 +28,10 @@ def submit(page: Page, form: str = "main form") -> None:
 
 @pytest.mark.browser
 @pytest.mark.parametrize("device", ["desktop", "phone"])
-def test_a_leader_plans_mus_for_three_and_an_employee_asks(new_page, live_server, cast, device):
+def test_a_leader_plans_mus_for_three_and_an_employee_asks(
+    new_page, live_server, cast, device, request
+):
+    inbox = request.getfixturevalue("smtp_server")
     options = {"viewport": PHONE, "is_mobile": True, "has_touch": True} if device == "phone" else {}
     carl = _person("carl", "Carl", "Carlsen", job_title="Jurist")
     Membership.objects.create(user=carl, unit=cast.team)
@@ -61,15 +65,23 @@ def test_a_leader_plans_mus_for_three_and_an_employee_asks(new_page, live_server
         expect(main).to_contain_text(name)
     expect(main).to_contain_text("0 af 3 samtaler afholdt")
 
-    # Each of the three, and the leader for each, has an invitation at 10:00 in Copenhagen.
-    mails = OutgoingEmail.objects.filter(kind="conversation_invitation")
-    assert sorted(mails.values_list("recipient__username", flat=True)) == sorted(
-        ["alice", "bob", "carl", "lena", "lena", "lena"]
+    # The worker delivers the invitations to a real SMTP server: each of the three, and the
+    # leader for each, has one at 10:00 in Copenhagen.
+    deliver_due(clock=timezone.now, limit=100)
+    received = inbox.received
+    assert sorted(r.rcpt_tos[0] for r in received) == sorted(
+        f"{name}@example.org" for name in ("alice", "bob", "carl", "lena", "lena", "lena")
     )
-    for mail in mails:
-        (event,) = icalendar.Calendar.from_ical(mail.attachment_content).walk("VEVENT")
+    for mail in received:
+        (part,) = mail.message.iter_attachments()
+        assert (
+            part.get_content_type() == "text/calendar"
+            and part["Content-Type"].params["method"] == "REQUEST"
+        )
+        (event,) = icalendar.Calendar.from_ical(part.get_content()).walk("VEVENT")
         start = event.decoded("DTSTART")
         assert str(start.tzinfo) == "Europe/Copenhagen" and (start.hour, start.minute) == (10, 0)
+        assert "MUS" in mail.message["Subject"]
 
     # Alice asks for a wellbeing conversation; her leader is suggested.
     alice = new_page(**options)
@@ -108,8 +120,8 @@ def test_a_leader_plans_mus_for_three_and_an_employee_asks(new_page, live_server
     asked.thread.refresh_from_db()
     assert asked.thread.rhythm == "weekly"
 
-    # A plan for someone else's people is not to be had: lena plans a conversation with eve
-    # through the form for one, and a time in the past is refused.
+    # A conversation of one's own with anyone, here eve from another unit: a time in the past
+    # is refused, and nothing is made.
     visit(leader, live_server.url + reverse("conversations:new"))
     pick(leader, "people", "eve", "Eve Eriksen")
     leader.locator("#id_day").fill((timezone.localdate() - timedelta(days=1)).isoformat())
