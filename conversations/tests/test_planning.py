@@ -668,3 +668,43 @@ def test_withdrawing_a_request_tells_the_other(cast: Cast, client_for: Any) -> N
         "Alice Andersen beder ikke længere om samtalen: MUS",
     ]
     assert not Notification.objects.filter(recipient=cast.alice).exists()
+
+
+def test_subjects_say_who_what_and_when_in_each_persons_language(cast: Cast) -> None:
+    cast.alice.language = "en"
+    cast.alice.save(update_fields=["language"])
+    asked = services.conversation_request(
+        by=cast.alice, other=cast.lena, kind=Kind.MUS, message="Min løn og min sygdom", now=NOW
+    )
+    services.conversation_schedule(
+        conversation=asked,
+        by=cast.lena,
+        starts_at=datetime(2026, 12, 8, 14, 0, tzinfo=COPENHAGEN),
+        duration_minutes=60,
+        place="",
+        now=NOW,
+    )
+    services.conversation_schedule(
+        conversation=asked,
+        by=cast.lena,
+        starts_at=datetime(2026, 12, 9, 9, 0, tzinfo=COPENHAGEN),
+        duration_minutes=60,
+        place="",
+        now=NOW,
+    )
+    services.conversation_cancel(conversation=asked, by=cast.alice, now=NOW)
+    subjects = [
+        (email.recipient.username, email.subject)
+        for email in OutgoingEmail.objects.select_related("recipient").order_by("pk")
+    ]
+    assert subjects == [
+        ("lena", "Alice Andersen beder dig om en samtale: MUS"),
+        ("alice", "MUS with Lena Lund: 8 Dec 2026, 14:00"),
+        ("lena", "MUS med Alice Andersen: 8. dec. 2026 kl. 14.00"),
+        ("alice", "MUS with Lena Lund is moved: 9 Dec 2026, 09:00"),
+        ("lena", "MUS med Alice Andersen er flyttet: 9. dec. 2026 kl. 09.00"),
+        ("alice", "Cancelled by Alice Andersen: MUS with Lena Lund"),
+        ("lena", "Aflyst af Alice Andersen: MUS med Alice Andersen"),
+    ]
+    for email in OutgoingEmail.objects.all():
+        assert "løn" not in email.subject + email.body
