@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from conversations.models import DURATIONS, Kind, Rhythm
+from conversations.selectors import proposed_times
 from conversations.services import PlanError, PlanRow
 from core.forms import (
     DateInput,
@@ -183,12 +184,49 @@ class PlanRowForm(forms.Form):
         return cleaned
 
 
+def _duration(row: PlanRowForm) -> int:
+    """The duration a row asks for, as posted; the usual hour when it names none."""
+    posted = str(row.data.get(row.add_prefix("duration"), ""))
+    return int(posted) if posted.isdigit() and int(posted) in DURATIONS else 60
+
+
 class PlanForms:
     """The plan and one row per person: the page's whole form."""
 
     def __init__(self, data: Any, *, people: list[User], initial: dict[str, Any]) -> None:
+        self.people, self.initial = people, initial
         self.plan = PlanForm(data, initial=initial)
         self.rows = [PlanRowForm(data, person=person) for person in people]
+        # After with_proposals: how many times were proposed, and for how many people the
+        # period had no room.
+        self.proposed: int | None = None
+        self.missing = 0
+
+    def with_proposals(self, *, now: datetime) -> PlanForms:
+        """The same forms, with a time proposed for each person who has none yet, one after
+        the other in the period (selectors.proposed_times); nothing is planned yet."""
+        if not self.plan.is_valid():
+            return self
+        empty = [
+            row
+            for row in self.rows
+            if not row.data.get(row.add_prefix("day")) and not row.data.get(row.add_prefix("start"))
+        ]
+        times = proposed_times(
+            starts_on=self.plan.cleaned_data["starts_on"],
+            ends_on=self.plan.cleaned_data["ends_on"],
+            count=len(empty),
+            duration_minutes=max([_duration(row) for row in empty] or [60]),
+            now=now,
+        )
+        data = dict(self.plan.data.items())
+        for row, at in zip(empty, times, strict=False):
+            data[row.add_prefix("day")] = at.date().isoformat()
+            data[row.add_prefix("start")] = at.strftime("%H:%M")
+        proposed = PlanForms(data, people=self.people, initial=self.initial)
+        proposed.proposed = len(times)
+        proposed.missing = len(empty) - len(times)
+        return proposed
 
     def is_valid(self) -> bool:
         return all([self.plan.is_valid(), *[row.is_valid() for row in self.rows]])

@@ -4,10 +4,13 @@ lets the user read; a view never filters by hand."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.text import get_text_list
 from django.utils.translation import gettext
 
@@ -381,6 +384,32 @@ def people_led_by(user: User) -> QuerySet[User]:
 
 
 # --- A leader's plan ---------------------------------------------------------------------------
+
+
+# Where a plan proposes times: weekdays, starting at 9 and ending by 15.30 in Copenhagen, with
+# half an hour between two conversations.
+PROPOSED_DAY = (time(9, 0), time(15, 30))
+PROPOSED_BREAK = timedelta(minutes=30)
+
+
+def proposed_times(
+    *, starts_on: date, ends_on: date, count: int, duration_minutes: int, now: datetime
+) -> list[datetime]:
+    """Up to `count` times in the period for a leader's plan to start from, one after the
+    other on weekdays, from tomorrow at the earliest. Fewer when the period has no more room."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    length = timedelta(minutes=duration_minutes)
+    day = max(starts_on, timezone.localtime(now).date() + timedelta(days=1))
+    times: list[datetime] = []
+    while len(times) < count and day <= ends_on:
+        if day.weekday() < 5:
+            at = datetime.combine(day, PROPOSED_DAY[0], tzinfo=zone)
+            until = datetime.combine(day, PROPOSED_DAY[1], tzinfo=zone)
+            while len(times) < count and at + length <= until:
+                times.append(at)
+                at += length + PROPOSED_BREAK
+        day += timedelta(days=1)
+    return times
 
 
 def plan_title(user: User, *, kind: str, year: int) -> str:

@@ -141,7 +141,9 @@ def plan_new(request: AuthenticatedRequest) -> HttpResponse:
         "ends_on": starts_on + timedelta(days=42),
     }
     forms = PlanForms(request.POST or None, people=people, initial=initial)
-    if request.method == "POST" and people and forms.is_valid():
+    if request.method == "POST" and "propose" in request.POST:
+        forms = forms.with_proposals(now=timezone.now())
+    elif request.method == "POST" and people and forms.is_valid():
         data = forms.plan.cleaned_data
         try:
             made = services.plan_create(

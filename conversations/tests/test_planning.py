@@ -19,6 +19,7 @@ from conftest import FROZEN_AT, Cast, _person
 from conversations import services
 from conversations.calendar import conversation_event
 from conversations.models import Conversation, ConversationThread, Kind, Plan
+from conversations.selectors import proposed_times
 from conversations.services import ConversationError, PlanError, PlanRow
 from notifications.delivery import deliver_due
 from notifications.models import Notification, OutgoingEmail
@@ -708,3 +709,57 @@ def test_subjects_say_who_what_and_when_in_each_persons_language(cast: Cast) -> 
     ]
     for email in OutgoingEmail.objects.all():
         assert "løn" not in email.subject + email.body
+
+
+def test_proposed_times_fill_weekdays_one_after_the_other() -> None:
+    times = proposed_times(
+        starts_on=date(2027, 1, 8),  # a Friday
+        ends_on=date(2027, 1, 11),
+        count=7,
+        duration_minutes=60,
+        now=NOW,
+    )
+    local = [(t.date().isoformat(), t.strftime("%H:%M")) for t in times]
+    # 9.00, 10.30, 12.00, 13.30 (ends 14.30; 15.00 would end after 15.30) on Friday and Monday.
+    assert local == [
+        ("2027-01-08", "09:00"),
+        ("2027-01-08", "10:30"),
+        ("2027-01-08", "12:00"),
+        ("2027-01-08", "13:30"),
+        ("2027-01-11", "09:00"),
+        ("2027-01-11", "10:30"),
+        ("2027-01-11", "12:00"),
+    ]
+    assert all(str(t.tzinfo) == "Europe/Copenhagen" for t in times)
+    # Never today or before, whatever the period says.
+    (first,) = proposed_times(
+        starts_on=date(2026, 11, 1),
+        ends_on=date(2026, 12, 31),
+        count=1,
+        duration_minutes=30,
+        now=NOW,
+    )
+    assert first.date() == date(2026, 12, 2)
+
+
+def test_propose_times_fills_in_the_form_and_plans_nothing(
+    cast: Cast, client_for: Any, carl: Any
+) -> None:
+    rows = {
+        **_row(cast.alice, date(2027, 1, 13), "13:00"),
+        **_row(cast.bob, "", "", ""),
+        **_row(carl, "", "", "45"),
+    }
+    client = client_for(cast.lena)
+    data = _plan_post(rows, starts_on="2027-01-11", ends_on="2027-01-11", propose="1")
+    html = client.post(reverse("conversations:plan_new"), data).content.decode()
+    assert "Der er foreslået tidspunkter for 2 personer." in html
+    assert f'name="person-{cast.alice.pk}-start" value="13:00"' in html
+    assert f'name="person-{cast.bob.pk}-start" value="09:00"' in html
+    assert f'name="person-{carl.pk}-start" value="10:30"' in html  # slots as long as the longest
+    _nothing_made()
+    # A period without room proposes what fits and says so.
+    data = _plan_post(rows, starts_on="2027-01-09", ends_on="2027-01-10", propose="1")
+    html = client.post(reverse("conversations:plan_new"), data).content.decode()
+    assert "Perioden har ikke plads til 2 mere." in html
+    _nothing_made()

@@ -51,6 +51,12 @@ def test_a_leader_plans_mus_for_three_and_an_employee_asks(
     )
     assert not Plan.objects.exists()
 
+    # "Propose times" fills in a time for each; lena then chooses her own.
+    follow(leader, lambda: leader.locator('main button[name="propose"]').click())
+    expect(leader.locator("main [role=status]")).to_contain_text("Der er foreslået tidspunkter")
+    expect(leader.locator(f"#id_person-{carl.pk}-start")).to_have_value("12:00")
+    assert not Plan.objects.exists()
+
     first = timezone.localdate() + timedelta(days=20)
     for offset, person in enumerate((cast.alice, cast.bob, carl)):
         prefix = f"#id_person-{person.pk}"
