@@ -10,10 +10,12 @@ from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
-from checkins.models import CheckIn, Reply, Thread, week_of
+from checkins.models import CheckIn, Reflection, Reply, Thread, week_of
 from core.access import colleague_ids
+from core.dates import date_label
 from organisation.models import HOME_UNIT_ORDER, Membership, Unit
 
 
@@ -278,6 +280,15 @@ class TalkingPoint:
     week_label: str
     url: str
 
+    def to_bring(self) -> ToBring:
+        """The point as a conversation's agenda takes it up: who wrote it, about which week."""
+        return ToBring(
+            id=self.reply_id,
+            label=_("Reply from %(name)s about the check-in, %(week)s")
+            % {"name": self.author_name, "week": self.week_label},
+            quote=self.text,
+        )
+
 
 def talking_points_between(person: User, other: User) -> list[TalkingPoint]:
     """Replies either of the two marked "take this up at our next 1:1" and no conversation has
@@ -306,3 +317,132 @@ def talking_points_between(person: User, other: User) -> list[TalkingPoint]:
         )
         for reply in replies
     ]
+
+
+# --- What a person may bring into a conversation -----------------------------------------------
+# The conversations app offers these to a participant and reads them again, by id, when they
+# bring one in: each goes through the access layer for that person, so what cannot be read
+# cannot be brought.
+
+BRING_LIMIT = 10
+
+
+@dataclass(frozen=True)
+class ToBring:
+    """Something a person may bring into a conversation: `label` names it in the list of
+    choices and on the agenda, `quote` is its text as it reads now."""
+
+    id: int
+    label: str
+    quote: str
+
+
+def _checkin_quote(checkin: CheckIn, threads: list[Thread]) -> str:
+    """A check-in's answers (never its energy, which is the owner's alone) and the replies in
+    the threads given, with their authors' names."""
+    parts = [
+        f"{label}: {text}"
+        for label, text in (
+            (_("What went well"), checkin.went_well),
+            (_("What is hard"), checkin.is_hard),
+            (_("My priorities this week"), checkin.priorities),
+            (_("I need help with"), checkin.help_needed),
+        )
+        if text
+    ]
+    for thread in threads:
+        replies = list(thread.replies.all())
+        if replies:
+            parts.append(str(_("Replies")) + ":")
+            parts.extend(f"{reply.owner.display_name}: {reply.text}" for reply in replies)
+    return "\n".join(parts)
+
+
+def _checkin_label(person: Any, checkin: CheckIn) -> str:
+    if checkin.owner_id == person.pk:
+        return _("Check-in, %(week)s") % {"week": checkin.week_label}
+    return _("Check-in from %(name)s, %(week)s") % {
+        "name": checkin.owner.display_name,
+        "week": checkin.week_label,
+    }
+
+
+def _checkins_to_bring(person: Any, checkins: models.QuerySet[CheckIn]) -> list[ToBring]:
+    found = list(checkins.select_related("owner"))
+    threads = (
+        Thread.objects.visible_to(person)
+        .filter(checkin__in=[checkin.pk for checkin in found])
+        .prefetch_related(
+            Prefetch(
+                "replies",
+                queryset=Reply.objects.select_related("owner").order_by("created_at", "pk"),
+            )
+        )
+        .order_by("created_at", "pk")
+    )
+    by_checkin: dict[int, list[Thread]] = {}
+    for thread in threads:
+        by_checkin.setdefault(thread.checkin_id, []).append(thread)
+    return [
+        ToBring(
+            id=checkin.pk,
+            label=_checkin_label(person, checkin),
+            quote=_checkin_quote(checkin, by_checkin.get(checkin.pk, [])),
+        )
+        for checkin in found
+    ]
+
+
+def _bringable_checkins(person: Any) -> models.QuerySet[CheckIn]:
+    """The person's own check-ins and those shared with them (by a colleague: a check-in is
+    shared with a team or the owner's leaders, who are colleagues), newest week first."""
+    return (
+        CheckIn.objects.visible_to(person)
+        .filter(Q(owner=person) | Q(owner_id__in=colleague_ids(person)))
+        .order_by("-week", "-pk")
+    )
+
+
+def checkins_to_bring(person: Any, *, limit: int = BRING_LIMIT) -> list[ToBring]:
+    """The latest check-ins `person` owns or that are shared with them, each with the replies
+    they may read: four queries."""
+    return _checkins_to_bring(person, _bringable_checkins(person)[:limit])
+
+
+def checkin_to_bring(person: Any, checkin_id: int) -> ToBring | None:
+    """One check-in `person` may bring, or None when they may not read it (or it is gone)."""
+    found = _checkins_to_bring(person, _bringable_checkins(person).filter(pk=checkin_id))
+    return found[0] if found else None
+
+
+def _reflection_to_bring(reflection: Reflection) -> ToBring:
+    return ToBring(
+        id=reflection.pk,
+        label=_("Reflection, %(date)s") % {"date": date_label(reflection.created_at)},
+        quote=reflection.text,
+    )
+
+
+def reflections_to_bring(person: Any, *, limit: int = BRING_LIMIT) -> list[ToBring]:
+    """The latest reflections `person` wrote."""
+    return [
+        _reflection_to_bring(reflection)
+        for reflection in Reflection.objects.visible_to(person).owned_by(person)[:limit]
+    ]
+
+
+def reflection_to_bring(person: Any, reflection_id: int) -> ToBring | None:
+    """One reflection of `person`'s own, or None."""
+    reflection = (
+        Reflection.objects.visible_to(person).owned_by(person).filter(pk=reflection_id).first()
+    )
+    return _reflection_to_bring(reflection) if reflection else None
+
+
+def talking_point_to_bring(person: User, other: User, reply_id: int) -> ToBring | None:
+    """A reply marked to take up at the next 1:1 between `person` and `other`, not yet taken
+    up, in a thread `person` may read; None otherwise."""
+    for point in talking_points_between(person, other):
+        if point.reply_id == reply_id:
+            return point.to_bring()
+    return None

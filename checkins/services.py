@@ -233,3 +233,16 @@ def reply_mark_talking_point(*, reply: Reply, by: User, marked: bool) -> Reply:
     reply.talking_point = marked
     reply.save(update_fields=["talking_point"])
     return reply
+
+
+@transaction.atomic
+def replies_taken_up(*, reply_ids: Iterable[int], by: User, now: datetime) -> int:
+    """A conversation took these talking points up: mark them talked about at `now`, so each
+    is offered once. Only replies in threads `by` may read, and not taken up before, are
+    marked; returns how many were."""
+    return (
+        Reply.objects.visible_to(by)
+        .talking_points()
+        .filter(pk__in=list(reply_ids))
+        .update(talked_about_at=now)
+    )

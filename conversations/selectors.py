@@ -13,8 +13,15 @@ from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import get_text_list
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from accounts.models import User
+from checkins.selectors import (
+    ToBring,
+    checkins_to_bring,
+    reflections_to_bring,
+    talking_points_between,
+)
 from conversations.models import (
     Conversation,
     ConversationThread,
@@ -29,7 +36,9 @@ from conversations.models import (
     TemplateQuestion,
 )
 from core.access import get_visible_or_404, led_people_ids, led_unit_ids
+from feedback.selectors import feedback_to_bring
 from organisation.models import Unit
+from pulse.selectors import team_actions_to_bring
 
 
 def thread_or_404(user: Any, thread_id: int) -> ConversationThread:
@@ -475,4 +484,68 @@ def for_plan_page(user: User, plan: Plan) -> PlanPage:
         plan=plan,
         lines=lines,
         held=sum(1 for line in lines if line.conversation.is_held),
+    )
+
+
+# --- What a participant may bring in -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BringChoices:
+    """What `user` may bring into an open conversation, less what is on its agenda already:
+    the talking points from the check-ins of the two (only in a conversation between two),
+    their check-ins, reflections, kept feedback and team actions."""
+
+    conversation: Conversation
+    talking_points: list[ToBring]
+    checkins: list[ToBring]
+    reflections: list[ToBring]
+    feedback: list[ToBring]
+    team_actions: list[ToBring]
+
+    @property
+    def sources(self) -> list[tuple[str, str, list[ToBring]]]:
+        """The kinds as the page lists them: (source, heading, choices)."""
+        return [
+            (Item.Source.CHECKIN, str(_("Check-ins")), self.checkins),
+            (Item.Source.FEEDBACK, str(_("Feedback kept for my development")), self.feedback),
+            (Item.Source.REFLECTION, str(_("Reflections")), self.reflections),
+            (Item.Source.TEAM_ACTION, str(_("Team actions")), self.team_actions),
+        ]
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(choices for _source, _heading, choices in self.sources)
+
+
+def for_bring(user: User, conversation: Conversation) -> BringChoices:
+    """The choices of what `user`, a participant, may bring into `conversation`."""
+    on_agenda = {
+        (source, source_id)
+        for source, source_id in Item.objects.filter(thread_id=conversation.thread_id)
+        .filter(Q(raised_in=conversation) | Q(status=Item.Status.OPEN))
+        .exclude(source="")
+        .values_list("source", "source_id")
+    }
+
+    def fresh(source: str, choices: list[ToBring]) -> list[ToBring]:
+        return [choice for choice in choices if (source, choice.id) not in on_agenda]
+
+    others = list(
+        User.objects.filter(conversation_threads__thread_id=conversation.thread_id).exclude(
+            pk=user.pk
+        )[:2]
+    )
+    talking_points = (
+        [point.to_bring() for point in talking_points_between(user, others[0])]
+        if len(others) == 1
+        else []
+    )
+    return BringChoices(
+        conversation=conversation,
+        talking_points=talking_points,
+        checkins=fresh(Item.Source.CHECKIN, checkins_to_bring(user)),
+        reflections=fresh(Item.Source.REFLECTION, reflections_to_bring(user)),
+        feedback=fresh(Item.Source.FEEDBACK, feedback_to_bring(user)),
+        team_actions=fresh(Item.Source.TEAM_ACTION, team_actions_to_bring(user)),
     )

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.functional import Promise, lazy
 from django.utils.text import Truncator, format_lazy, get_text_list
@@ -20,6 +20,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import PERSON_LEFT, User
+from checkins import selectors as checkin_selectors
+from checkins.selectors import ToBring
+from checkins.services import replies_taken_up
 from conversations.calendar import conversation_event
 from conversations.defaults import DEFAULT_TEMPLATES
 from conversations.models import (
@@ -45,8 +48,10 @@ from conversations.models import (
 from conversations.selectors import agenda_of
 from core.access import Visibility, led_people_ids, led_unit_ids
 from core.dates import date_label, datetime_label_lazy
+from feedback.selectors import one_feedback_to_bring
 from notifications.calendar import invitation as calendar_invitation
 from notifications.services import notify
+from pulse.selectors import team_action_to_bring
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
@@ -310,6 +315,9 @@ def conversation_plan(
         subject=gettext_lazy("{kind} with {names}: {when}"),
         now=now,
     )
+    if len(everyone) == 2:
+        (other,) = others
+        talking_points_add(conversation=conversation, by=by, other=other, now=now)
     return conversation
 
 
@@ -769,6 +777,87 @@ def item_close(
     item.save(update_fields=["status", "closed_in", "closed_at", "updated_at"])
     _changed(conversation)
     return item
+
+
+# --- Bringing in what a participant owns or was shared with them -------------------------------
+
+
+def other_of_pair(conversation: Conversation, by: User) -> User | None:
+    """The other participant of a conversation between two people; None in a group."""
+    others = list(
+        User.objects.filter(conversation_threads__thread_id=conversation.thread_id).exclude(
+            pk=by.pk
+        )[:2]
+    )
+    return others[0] if len(others) == 1 else None
+
+
+def _to_bring(*, conversation: Conversation, by: User, source: str, source_id: int) -> ToBring:
+    """The item read afresh through its own app's access layer for `by`: what `by` may not
+    read (or what is gone) cannot be brought, with one message for both."""
+    found: ToBring | None = None
+    if source == Item.Source.CHECKIN:
+        found = checkin_selectors.checkin_to_bring(by, source_id)
+    elif source == Item.Source.REFLECTION:
+        found = checkin_selectors.reflection_to_bring(by, source_id)
+    elif source == Item.Source.FEEDBACK:
+        found = one_feedback_to_bring(by, source_id)
+    elif source == Item.Source.TEAM_ACTION:
+        found = team_action_to_bring(by, source_id)
+    elif source == Item.Source.REPLY:
+        other = other_of_pair(conversation, by)
+        if other is not None:
+            found = checkin_selectors.talking_point_to_bring(by, other, source_id)
+    if found is None:
+        raise ConversationError(_("This is not among what you can bring into the conversation."))
+    return found
+
+
+@transaction.atomic
+def item_bring(
+    *, conversation: Conversation, by: User, source: str, source_id: int, now: datetime
+) -> Item:
+    """`by` brings something of theirs, or shared with them, into the conversation: a
+    check-in with its replies, a reflection, feedback they kept, a team action, or a reply
+    marked to take up at the next 1:1. The agenda item keeps a copy (`quote`) of it as it
+    reads now: that copy is what `by` chose to share, and every participant of the
+    conversation reads it, whoever could read the original."""
+    conversation = _open_for(conversation, by)
+    brought = _to_bring(conversation=conversation, by=by, source=source, source_id=source_id)
+    already = Item.objects.filter(
+        thread_id=conversation.thread_id, source=source, source_id=source_id
+    ).filter(Q(raised_in=conversation) | Q(status=Item.Status.OPEN))
+    if already.exists():
+        raise ConversationError(_("This is already on the agenda."))
+    item = item_add(
+        conversation=conversation,
+        by=by,
+        text=brought.label[:500],
+        now=now,
+        source=source,
+        source_id=source_id,
+        quote=brought.quote,
+    )
+    if source == Item.Source.REPLY:
+        replies_taken_up(reply_ids=[source_id], by=by, now=now)
+    return item
+
+
+def talking_points_add(
+    *, conversation: Conversation, by: User, other: User, now: datetime
+) -> list[Item]:
+    """Put the replies either of the two marked to take up at their next 1:1 on the agenda,
+    each once."""
+    return [
+        item_bring(
+            conversation=conversation,
+            by=by,
+            source=Item.Source.REPLY,
+            source_id=point.reply_id,
+            now=now,
+        )
+        for point in checkin_selectors.talking_points_between(by, other)
+    ]
 
 
 # --- Notes, addenda and the summary ------------------------------------------------------------

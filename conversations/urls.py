@@ -10,6 +10,7 @@ urlpatterns = [
     path("with/<int:conversation_thread_id>/", views.thread, name="thread"),
     # One conversation: preparation, agenda, notes, summary.
     path("<int:conversation_id>/", views.conversation, name="conversation"),
+    path("<int:conversation_id>/bring/", views.bring, name="bring"),
     # Planning, requests and calendar invitations.
     path("new/", views.new, name="new"),
     path("ask/", views.ask, name="ask"),

@@ -56,6 +56,32 @@ def conversation(request: AuthenticatedRequest, conversation_id: int) -> HttpRes
     return render(request, "conversations/conversation.html", {"page": page})
 
 
+@require_http_methods(["GET", "POST"])
+def bring(request: AuthenticatedRequest, conversation_id: int) -> HttpResponse:
+    """What the participant may bring into the conversation (the agenda loads it with htmx;
+    without JavaScript it is a page of its own), and, posted, one of them brought in."""
+    found = selectors.conversation_or_404(request.user, conversation_id)
+    if request.method == "POST":
+        source_id = request.POST.get("source_id", "")
+        try:
+            item = services.item_bring(
+                conversation=found,
+                by=request.user,
+                source=request.POST.get("source", ""),
+                source_id=int(source_id) if source_id.isdigit() else 0,
+                now=timezone.now(),
+            )
+        except ConversationError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("“%(text)s” is on the agenda.") % {"text": item.text})
+        return redirect(f"{found.get_absolute_url()}#agenda")
+    choices = selectors.for_bring(request.user, found)
+    fragment = bool(request.headers.get("HX-Request"))
+    template = "conversations/_bring_choices.html" if fragment else "conversations/bring.html"
+    return render(request, template, {"choices": choices, "level": 4 if fragment else 2})
+
+
 # --- Planning, requests and calendar invitations ----------------------------------------------
 
 

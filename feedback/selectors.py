@@ -13,7 +13,9 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from checkins.selectors import BRING_LIMIT, ToBring
 from core.access import get_owned_or_404, get_visible_or_404
+from core.dates import date_label
 from core.spreadsheet import as_text
 from feedback.models import Feedback, FeedbackAsk, FeedbackRequest, SparringRequest, Theme
 from organisation.models import Value
@@ -240,3 +242,46 @@ def export_rows(user: Any) -> list[list[str]]:
         [timezone.localtime(moment).strftime("%Y-%m-%d %H:%M"), *map(as_text, fields)]
         for moment, fields in rows
     ]
+
+
+# --- What a person may bring into a conversation -----------------------------------------------
+
+
+def _feedback_to_bring(feedback: Feedback) -> ToBring:
+    parts = [
+        f"{label}: {text}"
+        for label, text in (
+            (_("About"), feedback.about),
+            (_("What works"), feedback.works_well),
+            (_("What could be even better"), feedback.even_better),
+        )
+        if text
+    ]
+    return ToBring(
+        id=feedback.pk,
+        label=_("Feedback from %(name)s, %(date)s")
+        % {"name": feedback.giver_name, "date": date_label(feedback.created_at)},
+        quote="\n".join(parts),
+    )
+
+
+def _kept_feedback(person: Any) -> Any:
+    """Feedback `person` received and kept for their development: never feedback they gave,
+    nor what others shared with them."""
+    return (
+        Feedback.objects.visible_to(person)
+        .received_by(person)
+        .filter(kept=True)
+        .select_related("giver")
+    )
+
+
+def feedback_to_bring(person: Any, *, limit: int = BRING_LIMIT) -> list[ToBring]:
+    """The latest feedback `person` received and kept for their development."""
+    return [_feedback_to_bring(feedback) for feedback in _kept_feedback(person)[:limit]]
+
+
+def one_feedback_to_bring(person: Any, feedback_id: int) -> ToBring | None:
+    """One feedback `person` received and kept, or None."""
+    feedback = _kept_feedback(person).filter(pk=feedback_id).first()
+    return _feedback_to_bring(feedback) if feedback else None

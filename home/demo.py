@@ -227,6 +227,7 @@ def demo_create(
         _small_notes()
         _small_feedback()
         _small_pulse()
+        _small_conversations(now or timezone.now())
     else:
         leader = User.objects.get(username="p2")
         member = User.objects.filter(memberships__unit__depth=7, memberships__role="member")[0]
@@ -376,3 +377,84 @@ def _small_pulse() -> None:
     for person in people:
         CheckIn.objects.create(owner=person, week=last_week, energy=rng.choice([3, 4, 4, 5]))
     energy_count(week=last_week)
+
+
+def _small_conversations(now: datetime) -> None:
+    """Mette's conversations with her people: a monthly 1:1 with jonas held two weeks ago,
+    whose open action carries over to his MUS next week (which he has begun to prepare, one
+    answer shared), and the secretariat's MUS 2027 planned for three more."""
+    from datetime import timedelta
+
+    from conversations import services
+    from conversations.models import Item, Kind, Plan, Rhythm
+
+    people = {user.username: user for user in User.objects.filter(memberships__isnull=False)}
+    mette, jonas = people["mette"], people["jonas"]
+    earlier = now - timedelta(days=21)
+    at_ten = now.replace(hour=9, minute=0, second=0, microsecond=0)
+    one_on_one = services.conversation_plan(
+        by=mette,
+        people=[jonas],
+        kind=Kind.ONE_ON_ONE,
+        starts_at=at_ten - timedelta(days=14),
+        duration_minutes=30,
+        place="Mødelokale 2",
+        now=earlier,
+    )
+    services.thread_set_rhythm(thread=one_on_one.thread, by=mette, rhythm=Rhythm.MONTHLY)
+    services.item_add(
+        conversation=one_on_one,
+        by=mette,
+        text="Find et kursus i facilitering af workshops",
+        type=Item.Type.ACTION,
+        owner=jonas,
+        due_on=(now + timedelta(days=20)).date(),
+        now=earlier,
+    )
+    workload = services.item_add(
+        conversation=one_on_one, by=jonas, text="Arbejdsmængden før jul", now=earlier
+    )
+    services.item_close(
+        item=workload, conversation=one_on_one, by=mette, status="done", now=earlier
+    )
+    services.shared_note_add(
+        conversation=one_on_one,
+        by=mette,
+        text="Vi flytter nyhedsbrevet til januar, så Jonas får luft før jul.",
+        now=earlier,
+    )
+    services.conversation_hold(
+        conversation=one_on_one, by=mette, now=at_ten - timedelta(days=14, minutes=-30)
+    )
+    plan = Plan.objects.create(
+        leader=mette,
+        unit=Unit.objects.get(name="Sekretariatet"),
+        kind=Kind.MUS,
+        title="MUS 2027 i Sekretariatet",
+        starts_on=(now + timedelta(days=5)).date(),
+        ends_on=(now + timedelta(days=40)).date(),
+    )
+    for days, username in enumerate(["jonas", "sara", "anders", "louise"]):
+        mus = services.conversation_plan(
+            by=mette,
+            people=[people[username]],
+            kind=Kind.MUS,
+            title="MUS 2027",
+            starts_at=at_ten + timedelta(days=5 + 2 * days),
+            duration_minutes=90,
+            place="Mettes kontor",
+            now=now,
+            plan=plan,
+        )
+        if username == "jonas":
+            first, second = list(mus.template.questions.all()[:2])
+            services.preparation_save(
+                conversation=mus,
+                by=jonas,
+                answers={
+                    first.pk: "Workshoppen med kommunerne om OS2mo gik rigtig godt.",
+                    second.pk: "Jeg vil gerne tale om, hvordan jeg kan dele min tid bedre.",
+                },
+                now=now,
+            )
+            services.preparation_share(conversation=mus, by=jonas, now=now, question_ids=[first.pk])

@@ -13,8 +13,11 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Case, Exists, F, OuterRef, Q, When
 from django.http import Http404
+from django.utils.translation import gettext as _
 
+from checkins.selectors import BRING_LIMIT, ToBring
 from core.access import led_unit_ids
+from core.dates import date_label
 from organisation.models import HOME_UNIT_ORDER, Membership, Unit
 from pulse.anonymity import disclose, shuffled, subtree_totals
 from pulse.models import (
@@ -677,3 +680,59 @@ def for_administrators_start() -> AdministratorsStartPulse:
         .first()
     )
     return AdministratorsStartPulse(has_round=False, first_opens_on=first)
+
+
+# --- What a person may bring into a conversation -----------------------------------------------
+
+
+def _action_to_bring(action: Action) -> ToBring:
+    goal = action.goal
+    facts = [
+        _("Owner: %(name)s") % {"name": goal.owner.display_name},
+        str(goal.get_status_display()),
+    ]
+    if goal.due_date:
+        facts.insert(1, _("Due %(date)s") % {"date": date_label(goal.due_date)})
+    parts = [
+        goal.title,
+        _("From the question: %(question)s") % {"question": action.question.text},
+        " · ".join(facts),
+    ]
+    notes = list(goal.notes.all())
+    if notes:
+        parts.append(_("Latest progress note: %(text)s") % {"text": notes[0].text})
+    return ToBring(
+        id=action.pk,
+        label=_("Team action of %(unit)s: %(title)s")
+        % {"unit": goal.team.unit.name, "title": goal.title},
+        quote="\n".join(parts),
+    )
+
+
+def _team_actions(person: Any) -> Any:
+    """The actions from the wellbeing results of the units `person` belongs to (as member or
+    leader), as far as they may read them; open ones first, the nearest due date first."""
+    my_units = Membership.objects.filter(user=person).values("unit_id")
+    return (
+        Action.objects.filter(
+            goal__in=Goal.objects.visible_to(person).filter(team__unit_id__in=my_units)
+        )
+        .select_related("goal__owner", "goal__team__unit", "question")
+        .prefetch_related("goal__notes")
+        .order_by(
+            Case(When(goal__status=Goal.Status.DONE, then=1), default=0),
+            F("goal__due_date").asc(nulls_last=True),
+            "pk",
+        )
+    )
+
+
+def team_actions_to_bring(person: Any, *, limit: int = BRING_LIMIT) -> list[ToBring]:
+    """The team actions of `person`'s units they may bring into a conversation: two queries."""
+    return [_action_to_bring(action) for action in _team_actions(person)[:limit]]
+
+
+def team_action_to_bring(person: Any, action_id: int) -> ToBring | None:
+    """One team action of `person`'s units, or None."""
+    action = _team_actions(person).filter(pk=action_id).first()
+    return _action_to_bring(action) if action else None
