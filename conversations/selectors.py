@@ -4,22 +4,29 @@ lets the user read; a view never filters by hand."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, cast
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db.models import (
     BooleanField,
     Count,
     Exists,
     ExpressionWrapper,
     F,
+    Max,
     OuterRef,
+    Prefetch,
     Q,
+    QuerySet,
     Subquery,
 )
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import get_text_list
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -39,6 +46,7 @@ from conversations.models import (
     Item,
     Kind,
     Participant,
+    Plan,
     Preparation,
     PrivateNote,
     SharedNote,
@@ -47,7 +55,7 @@ from conversations.models import (
     TemplateQuestion,
     thread_key,
 )
-from core.access import get_visible_or_404, led_unit_ids
+from core.access import get_visible_or_404, led_people_ids, led_unit_ids
 from feedback.selectors import feedback_to_bring
 from organisation.models import Membership, Unit
 from pulse.selectors import team_actions_to_bring
@@ -310,6 +318,225 @@ def threads_of(user: User) -> list[ConversationThread]:
         ConversationThread.objects.visible_to(user)
         .prefetch_related("participants__user")
         .order_by("-pk")
+    )
+
+
+# --- The list of one's conversations -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConversationLine:
+    """A conversation on the list, with the other participants' names."""
+
+    conversation: Conversation
+    others: str
+
+
+@dataclass(frozen=True)
+class ThreadLine:
+    thread: ConversationThread
+    others: str
+    last_held: datetime | None
+    next: Conversation | None
+
+
+@dataclass(frozen=True)
+class ConversationsPage:
+    upcoming: list[ConversationLine]
+    asked_of_me: list[ConversationLine]
+    asked_by_me: list[ConversationLine]
+    threads: list[ThreadLine]
+    plans: list[Plan]
+    leads_people: bool
+
+
+def _others(thread: ConversationThread, user: User) -> str:
+    return get_text_list(
+        [p.user.display_name for p in thread.participants.all() if p.user_id != user.pk],
+        gettext("and"),
+    )
+
+
+def others_in(conversation: Conversation, user: User) -> str:
+    """The names of the conversation's participants other than `user`."""
+    return get_text_list(
+        [
+            person.display_name
+            for person in User.objects.filter(
+                conversation_threads__thread_id=conversation.thread_id
+            )
+            .exclude(pk=user.pk)
+            .order_by("first_name", "last_name", "pk")
+        ],
+        gettext("and"),
+    )
+
+
+def for_conversations_page(user: User) -> ConversationsPage:
+    """`user`'s planned conversations soonest first (those not yet marked held stay until they
+    are), the requests waiting for them and their own, their threads with the last held and
+    the next planned conversation, and the plans they made. A fixed number of queries."""
+    threads = list(
+        ConversationThread.objects.visible_to(user)
+        .annotate(
+            last_held=Max(
+                "conversations__held_at",
+                filter=Q(conversations__status=Conversation.Status.HELD),
+            )
+        )
+        .prefetch_related(
+            Prefetch(
+                "participants",
+                queryset=Participant.objects.select_related("user").order_by(
+                    "user__first_name", "user__last_name", "user_id"
+                ),
+            )
+        )
+    )
+    others = {thread.pk: _others(thread, user) for thread in threads}
+    open_ones = list(
+        Conversation.objects.visible_to(user)
+        .filter(status__in=[Conversation.Status.PLANNED, Conversation.Status.REQUESTED])
+        .order_by(F("starts_at").asc(nulls_last=True), "created_at", "pk")
+    )
+    planned = [c for c in open_ones if c.status == Conversation.Status.PLANNED]
+    asked = [c for c in open_ones if c.status == Conversation.Status.REQUESTED]
+    following: dict[int, Conversation] = {}
+    for conversation in planned:
+        following.setdefault(conversation.thread_id, conversation)
+    lines = [
+        ThreadLine(
+            thread=thread,
+            others=others[thread.pk],
+            last_held=thread.last_held,  # type: ignore[attr-defined]
+            next=following.get(thread.pk),
+        )
+        for thread in threads
+    ]
+    # Threads with something coming first, then those most recently held.
+    lines.sort(
+        key=lambda line: (
+            line.next is None,
+            line.next.starts_at.timestamp() if line.next and line.next.starts_at else 0,
+            -(line.last_held.timestamp() if line.last_held else 0),
+        )
+    )
+    return ConversationsPage(
+        upcoming=[ConversationLine(c, others[c.thread_id]) for c in planned],
+        asked_of_me=[
+            ConversationLine(c, others[c.thread_id]) for c in asked if c.requested_by_id != user.pk
+        ],
+        asked_by_me=[
+            ConversationLine(c, others[c.thread_id]) for c in asked if c.requested_by_id == user.pk
+        ],
+        threads=lines,
+        plans=list(Plan.objects.visible_to(user)),
+        leads_people=people_led_by(user).exists(),
+    )
+
+
+def people_led_by(user: User) -> QuerySet[User]:
+    """The active people in the units `user` leads, but not `user`: whom a leader's plan is
+    for."""
+    return (
+        User.objects.filter(is_active=True, pk__in=led_people_ids(user))
+        .exclude(pk=user.pk)
+        .order_by("first_name", "last_name", "pk")
+    )
+
+
+# --- A leader's plan ---------------------------------------------------------------------------
+
+
+# Where a plan proposes times: weekdays, starting at 9 and ending by 15.30 in Copenhagen, with
+# half an hour between two conversations.
+PROPOSED_DAY = (time(9, 0), time(15, 30))
+PROPOSED_BREAK = timedelta(minutes=30)
+
+
+def proposed_times(
+    *, starts_on: date, ends_on: date, count: int, duration_minutes: int, now: datetime
+) -> list[datetime]:
+    """Up to `count` times in the period for a leader's plan to start from, one after the
+    other on weekdays, from tomorrow at the earliest. Fewer when the period has no more room."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    length = timedelta(minutes=duration_minutes)
+    day = max(starts_on, timezone.localtime(now).date() + timedelta(days=1))
+    times: list[datetime] = []
+    while len(times) < count and day <= ends_on:
+        if day.weekday() < 5:
+            at = datetime.combine(day, PROPOSED_DAY[0], tzinfo=zone)
+            until = datetime.combine(day, PROPOSED_DAY[1], tzinfo=zone)
+            while len(times) < count and at + length <= until:
+                times.append(at)
+                at += length + PROPOSED_BREAK
+        day += timedelta(days=1)
+    return times
+
+
+def plan_title(user: User, *, kind: str, year: int) -> str:
+    """A title to start from, such as "MUS 2027 i Sekretariatet" for the leader of one unit,
+    in the active language."""
+    units = list(Unit.objects.filter(pk__in=led_unit_ids(user)).values_list("name", flat=True)[:2])
+    label = Kind(kind).label
+    if len(units) == 1:
+        return gettext("%(kind)s %(year)s in %(unit)s") % {
+            "kind": label,
+            "year": year,
+            "unit": units[0],
+        }
+    return f"{label} {year}"
+
+
+@dataclass(frozen=True)
+class PlanLine:
+    """One person's conversation in a plan: when, and how far it got; never what was said."""
+
+    person: str
+    conversation: Conversation
+    summary_approved: bool
+
+
+@dataclass(frozen=True)
+class PlanPage:
+    plan: Plan
+    lines: list[PlanLine]
+    held: int
+
+
+def for_plan_page(user: User, plan: Plan) -> PlanPage:
+    """The plan's conversations, by time, each with the person it is with, its status and
+    whether the summary was approved by all. Three queries."""
+    conversations = list(
+        Conversation.objects.visible_to(user)
+        .filter(plan=plan)
+        .annotate(
+            approved=Exists(
+                Summary.objects.filter(conversation=OuterRef("pk"), locked_at__isnull=False)
+            )
+        )
+        .order_by(F("starts_at").asc(nulls_last=True), "pk")
+    )
+    names: dict[int, list[str]] = {}
+    for participant in (
+        Participant.objects.filter(thread_id__in={c.thread_id for c in conversations})
+        .exclude(user_id=plan.leader_id)
+        .select_related("user")
+        .order_by("user__first_name", "user__last_name")
+    ):
+        names.setdefault(participant.thread_id, []).append(participant.user.display_name)
+    lines = [
+        PlanLine(
+            person=get_text_list(names.get(c.thread_id, []), gettext("and")),
+            conversation=c,
+            summary_approved=c.approved,  # type: ignore[attr-defined]
+        )
+        for c in conversations
+    ]
+    return PlanPage(
+        plan=plan,
+        lines=lines,
+        held=sum(1 for line in lines if line.conversation.is_held),
     )
 
 

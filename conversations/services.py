@@ -7,16 +7,23 @@ conversations (recorded there) and dated addenda."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
+from django.utils import timezone
+from django.utils.functional import Promise, lazy
+from django.utils.text import Truncator, format_lazy, get_text_list
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import PERSON_LEFT, User
 from checkins import selectors as checkin_selectors
 from checkins.selectors import ToBring
 from checkins.services import replies_taken_up
+from conversations.calendar import conversation_event
 from conversations.defaults import DEFAULT_TEMPLATES
 from conversations.models import (
     DURATIONS,
@@ -39,14 +46,21 @@ from conversations.models import (
     thread_key,
 )
 from conversations.selectors import agenda_of
-from core.access import Visibility, led_people_ids
-from core.dates import date_label
+from core.access import Visibility, led_people_ids, led_unit_ids
+from core.dates import date_label, datetime_label_lazy
 from feedback.selectors import one_feedback_to_bring
+from notifications.calendar import invitation as calendar_invitation
+from notifications.services import notify
 from pulse.selectors import team_action_to_bring
 
 # The longest a template's section title and question may be (TemplateQuestion's fields).
 SECTION_LENGTH = TemplateQuestion._meta.get_field("section_da").max_length or 200
 QUESTION_LENGTH = TemplateQuestion._meta.get_field("text_da").max_length or 500
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+else:
+    StrOrPromise = object
 
 # A thread is between two people or a leader and a group of at most GROUP_SIZE[1].
 MAX_PEOPLE = GROUP_SIZE[1] + 1
@@ -225,6 +239,51 @@ def _time_check(starts_at: datetime | None, duration_minutes: int | None, now: d
 # --- Conversations ---------------------------------------------------------------------------
 
 
+def _names(people: Sequence[User]) -> str:
+    return get_text_list([person.display_name for person in people], _("and"))
+
+
+# Rendered in each recipient's language, like the rest of the notification.
+_names_lazy = lazy(_names, str)
+
+
+def _kind_label(conversation: Conversation) -> Promise:
+    label: Promise = Kind(conversation.kind).label
+    return label
+
+
+def _invite(
+    conversation: Conversation,
+    *,
+    participants: Sequence[User],
+    text: StrOrPromise,
+    subject: StrOrPromise,
+    now: datetime,
+    **values: object,
+) -> None:
+    """Tell every participant, with the calendar invitation: a REQUEST that puts the time in
+    (or moves it), or a CANCEL that takes it out. `text` and `subject` are lazy formats with
+    {kind}, {names} (the other participants) and {when}; they name who, what kind and when,
+    never what anyone wrote (PRODUCT.md, privacy rule 8), and any other `values`."""
+    attachment = calendar_invitation(conversation_event(conversation, participants), now=now)
+    assert conversation.starts_at is not None
+    when = datetime_label_lazy(conversation.starts_at)
+    for person in participants:
+        others = _names_lazy([p for p in participants if p.pk != person.pk])
+        notify(
+            recipient=person,
+            kind="conversation_invitation",
+            text=format_lazy(
+                text, kind=_kind_label(conversation), names=others, when=when, **values
+            ),
+            subject=format_lazy(
+                subject, kind=_kind_label(conversation), names=others, when=when, **values
+            ),
+            url=conversation.get_absolute_url(),
+            attachment=attachment,
+        )
+
+
 @transaction.atomic
 def conversation_plan(
     *,
@@ -239,7 +298,7 @@ def conversation_plan(
     plan: Plan | None = None,
 ) -> Conversation:
     """Plan a conversation of `kind` between `by` and `people` at a time in the future, in
-    their thread."""
+    their thread. Every participant gets the calendar invitation."""
     if kind not in Kind.values:
         raise ConversationError(_("Choose a kind of conversation."))
     everyone = _people_check(people, by=by)
@@ -267,10 +326,111 @@ def conversation_plan(
         place=place.strip(),
         created_by=by,
     )
+    _invite(
+        conversation,
+        participants=participants_of(conversation),
+        text=gettext_lazy("{kind} with {names} is planned: {when}"),
+        subject=gettext_lazy("{kind} with {names}: {when}"),
+        now=now,
+    )
     if len(everyone) == 2:
         (other,) = others
         talking_points_add(conversation=conversation, by=by, other=other, now=now)
     return conversation
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """One person's conversation in a leader's plan: the time proposed for it."""
+
+    person: User
+    starts_at: datetime | None
+    duration_minutes: int | None
+    place: str = ""
+
+
+class PlanError(ConversationError):
+    """A plan that cannot be made as it stands: the message, and what is wrong with each
+    person's row ({person id: message})."""
+
+    def __init__(self, message: str, rows: dict[int, str] | None = None) -> None:
+        super().__init__(message)
+        self.rows = rows or {}
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    by: User,
+    title: str,
+    kind: str,
+    starts_on: date | None,
+    ends_on: date | None,
+    rows: Sequence[PlanRow],
+    now: datetime,
+) -> Plan:
+    """A leader plans one conversation of `kind` (a MUS, as a rule) with each of their people
+    in a period, such as "MUS 2027 i Sekretariatet": the plan, and each conversation through
+    conversation_plan, so each participant gets an invitation. All or nothing: when a row is
+    wrong, nothing is made, and PlanError says what is wrong with each row."""
+    title = " ".join(title.split())
+    if not title:
+        raise PlanError(_("Give the plan a title."))
+    if kind not in Kind.values:
+        raise PlanError(_("Choose a kind of conversation."))
+    if kind == Kind.GRUS:
+        raise PlanError(
+            _("A plan holds one conversation with each person; plan a GRUS on its own.")
+        )
+    if starts_on is None or ends_on is None:
+        raise PlanError(_("Choose the period the conversations are held in."))
+    if ends_on < starts_on:
+        raise PlanError(_("The period ends after it starts."))
+    if ends_on < timezone.localtime(now).date():
+        raise PlanError(_("Choose a period that has not passed."))
+    if not rows:
+        raise PlanError(_("Propose a time for at least one person."))
+    led = set(led_people_ids(by).values_list("user_id", flat=True)) - {by.pk}
+    units = list(led_unit_ids(by).values_list("unit_id", flat=True))
+    plan = Plan.objects.create(
+        leader=by,
+        unit_id=units[0] if len(units) == 1 else None,
+        kind=kind,
+        title=title,
+        starts_on=starts_on,
+        ends_on=ends_on,
+    )
+    errors: dict[int, str] = {}
+    for row in rows:
+        person = row.person
+        if person.pk in errors:
+            continue
+        if person.pk not in led:
+            errors[person.pk] = _("%(name)s is not one of the people you lead.") % {
+                "name": person.display_name
+            }
+            continue
+        if row.starts_at is not None and not (
+            starts_on <= timezone.localtime(row.starts_at).date() <= ends_on
+        ):
+            errors[person.pk] = _("Choose a time within the plan's period.")
+            continue
+        try:
+            conversation_plan(
+                by=by,
+                people=[person],
+                kind=kind,
+                starts_at=row.starts_at,
+                duration_minutes=row.duration_minutes,
+                now=now,
+                place=row.place,
+                plan=plan,
+            )
+        except ConversationError as error:
+            errors[person.pk] = str(error)
+    if errors:
+        raise PlanError(_("Nothing was planned: correct the times marked below."), errors)
+    return plan
 
 
 @transaction.atomic
@@ -283,7 +443,7 @@ def conversation_request(
         raise ConversationError(_("Choose a kind of conversation."))
     (person,) = [p for p in _people_check([other], by=by) if p.pk != by.pk]
     thread = thread_between(people=[person], by=by)
-    return Conversation.objects.create(
+    conversation = Conversation.objects.create(
         thread=thread,
         kind=kind,
         template=template_current(kind),
@@ -293,6 +453,19 @@ def conversation_request(
         request_message=message.strip(),
         created_by=by,
     )
+    text = format_lazy(
+        gettext_lazy("{name} asks you for a conversation: {kind}"),
+        name=by.display_name,
+        kind=_kind_label(conversation),
+    )
+    notify(
+        recipient=person,
+        kind="conversation_request",
+        text=text,
+        subject=text,
+        url=conversation.get_absolute_url(),
+    )
+    return conversation
 
 
 def _locked(conversation: Conversation) -> Conversation:
@@ -309,28 +482,81 @@ def conversation_schedule(
     place: str,
     now: datetime,
 ) -> Conversation:
-    """Give an asked-for conversation its time, or move a planned one."""
+    """Give an asked-for conversation its time, or move a planned one: every participant gets
+    the invitation, a moved one with its SEQUENCE raised so calendars replace the entry."""
     conversation = _open_for(conversation, by)
     _time_check(starts_at, duration_minutes, now)
-    if conversation.starts_at is not None:
+    participants = participants_of(conversation)
+    for person in participants:
+        if not person.is_active:
+            raise ConversationError(str(PERSON_LEFT))
+    moved = conversation.starts_at is not None
+    if moved:
         conversation.sequence += 1
     conversation.status = Conversation.Status.PLANNED
     conversation.starts_at, conversation.duration_minutes = starts_at, duration_minutes
     conversation.place = place.strip()
     conversation.revision += 1
     conversation.save()
+    if moved:
+        text = gettext_lazy("{kind} with {names} is moved to {when}")
+        subject = gettext_lazy("{kind} with {names} is moved: {when}")
+    else:
+        text = gettext_lazy("{kind} with {names} is planned: {when}")
+        subject = gettext_lazy("{kind} with {names}: {when}")
+    _invite(conversation, participants=participants, text=text, subject=subject, now=now)
     return conversation
 
 
 @transaction.atomic
-def conversation_cancel(*, conversation: Conversation, by: User, now: datetime) -> Conversation:
-    """Call off a conversation that was not held. What was written for it is kept."""
+def conversation_cancel(
+    *, conversation: Conversation, by: User, now: datetime, message: str = ""
+) -> Conversation:
+    """Call off a conversation that was not held, or decline one asked for (with a word to
+    the one who asked, `message`). What was written for it is kept. With a time planned, every
+    participant gets a cancellation that takes it out of their calendar."""
     conversation = _open_for(conversation, by)
-    if conversation.starts_at is not None:
+    had_time = conversation.starts_at is not None
+    if had_time:
         conversation.sequence += 1
     conversation.status = Conversation.Status.CANCELLED
     conversation.revision += 1
     conversation.save()
+    participants = participants_of(conversation)
+    if had_time:
+        _invite(
+            conversation,
+            participants=participants,
+            text=gettext_lazy("{name} cancelled the conversation: {kind} on {when}"),
+            subject=gettext_lazy("Cancelled by {name}: {kind} with {names}"),
+            now=now,
+            name=by.display_name,
+        )
+        return conversation
+    # Asked for, without a time: the others hear that it will not be held, or that the one
+    # who asked no longer asks.
+    message = Truncator(" ".join(message.split())).chars(200)
+    if by.pk == conversation.requested_by_id:
+        said = gettext_lazy("{name} no longer asks for the conversation: {kind}")
+    else:
+        said = gettext_lazy("{name} cannot hold the conversation: {kind}")
+    subject = format_lazy(said, name=by.display_name, kind=_kind_label(conversation))
+    for person in participants:
+        if person.pk == by.pk:
+            continue
+        notify(
+            recipient=person,
+            kind="conversation_request",
+            text=(
+                format_lazy(
+                    gettext_lazy("{subject}. “{message}”"), subject=subject, message=message
+                )
+                if message
+                else subject
+            ),
+            subject=subject,
+            url=conversation.get_absolute_url(),
+        )
     return conversation
 
 
@@ -357,7 +583,7 @@ def conversation_hold(*, conversation: Conversation, by: User, now: datetime) ->
             starts_at = conversation.starts_at + timedelta(days=days)
             while starts_at <= now:
                 starts_at += timedelta(days=days)
-            Conversation.objects.create(
+            following = Conversation.objects.create(
                 thread=thread,
                 kind=Kind.ONE_ON_ONE,
                 template=template_current(Kind.ONE_ON_ONE),
@@ -366,6 +592,13 @@ def conversation_hold(*, conversation: Conversation, by: User, now: datetime) ->
                 duration_minutes=conversation.duration_minutes,
                 place=conversation.place,
                 created_by=by,
+            )
+            _invite(
+                following,
+                participants=participants_of(following),
+                text=gettext_lazy("{kind} with {names} is planned: {when}"),
+                subject=gettext_lazy("{kind} with {names}: {when}"),
+                now=now,
             )
     return conversation
 

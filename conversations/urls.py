@@ -30,7 +30,14 @@ urlpatterns = [
     path("<int:conversation_id>/summary/", views.summary_save, name="summary"),
     path("<int:conversation_id>/summary/approve/", views.summary_approve, name="summary_approve"),
     # Planning, requests and calendar invitations.
+    path("new/", views.new, name="new"),
+    path("ask/", views.ask, name="ask"),
+    path("plans/new/", views.plan_new, name="plan_new"),
     path("plans/<int:plan_id>/", views.plan, name="plan"),
+    path("<int:conversation_id>/time/", views.schedule, name="schedule"),
+    path("<int:conversation_id>/cancel/", views.cancel, name="cancel"),
+    path("<int:conversation_id>/invitation.ics", views.invitation, name="invitation"),
+    path("with/<int:conversation_thread_id>/rhythm/", views.rhythm, name="rhythm"),
     # Overviews for leaders and administrators.
     path("people/", views.people, name="people"),
 ]

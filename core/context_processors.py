@@ -23,6 +23,7 @@ _MENU = [
     (_("My page"), "home:index", {"home:index"}, "home"),
     (_("Write"), "checkins:list", {"checkins", "reflections", "profiles"}, "edit"),
     (_("Feedback"), "feedback:index", {"feedback"}, "forum"),
+    (_("Conversations"), "conversations:index", {"conversations"}, "chat"),
     (_("Recognition"), "recognition:feed", {"recognition"}, "star"),
     (_("Wellbeing"), "pulse:index", {"pulse"}, "analytics"),
     (_("My teams"), "home:teams", {"home:teams", "home:team", "teamwork"}, "groups"),
