@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from django.apps import apps
+from django.db.models import Model
 from django.test import Client
 from django.urls import reverse
 
@@ -103,7 +104,7 @@ def world(cast: Cast) -> World:
 def _snapshot() -> dict[str, list[dict[str, Any]]]:
     """Every row of every conversations table (the sharing tables too), and the notifications
     and e-mail waiting to go: what bad input must leave as it was."""
-    models = [
+    models: list[type[Model]] = [
         *apps.get_app_config("conversations").get_models(include_auto_created=True),
         Notification,
         OutgoingEmail,
