@@ -564,7 +564,7 @@ def conversation_cancel(
 def conversation_hold(*, conversation: Conversation, by: User, now: datetime) -> Conversation:
     """Mark the conversation held and freeze it: the agenda is recorded as it stands, and the
     open items carry over to the thread's next conversations. A recurring 1:1 gets its next
-    one, at the same time of day."""
+    one, at the same time of day, while both are still in the organisation."""
     conversation = _open_for(conversation, by)
     if conversation.status == Conversation.Status.REQUESTED:
         raise ConversationError(_("Plan a time before the conversation can be held."))
@@ -579,7 +579,9 @@ def conversation_hold(*, conversation: Conversation, by: User, now: datetime) ->
         already = thread.conversations.filter(
             kind=Kind.ONE_ON_ONE, status=Conversation.Status.PLANNED
         ).exists()
-        if not already:
+        participants = participants_of(conversation)
+        # A person who left gets no new conversations (issue 12), nor an invitation to one.
+        if not already and all(person.is_active for person in participants):
             starts_at = conversation.starts_at + timedelta(days=days)
             while starts_at <= now:
                 starts_at += timedelta(days=days)
@@ -595,7 +597,7 @@ def conversation_hold(*, conversation: Conversation, by: User, now: datetime) ->
             )
             _invite(
                 following,
-                participants=participants_of(following),
+                participants=participants,
                 text=gettext_lazy("{kind} with {names} is planned: {when}"),
                 subject=gettext_lazy("{kind} with {names}: {when}"),
                 now=now,
@@ -731,7 +733,7 @@ def item_add(
             raise ConversationError(_("Choose who does it."))
         if not Participant.objects.filter(thread_id=conversation.thread_id, user=owner).exists():
             raise ConversationError(_("The owner of an action takes part in the conversation."))
-        if due_on is not None and due_on < now.date():
+        if due_on is not None and due_on < timezone.localtime(now).date():
             raise ConversationError(_("Choose a due date that has not passed."))
     else:
         owner, due_on = None, None
