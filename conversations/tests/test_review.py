@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from django.urls import reverse
 
 from conftest import FROZEN_AT, Cast
@@ -17,6 +18,9 @@ from notifications.models import Notification, OutgoingEmail
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 NOW = FROZEN_AT
+# The thread page: the session and its user, the thread, its participants, its conversations
+# and its open agreements with their owners and where they were raised.
+QUERIES_THREAD = 7
 
 
 def _one_on_one(cast: Cast, starts_at: datetime) -> Conversation:
@@ -64,3 +68,61 @@ def test_no_next_one_on_one_is_planned_with_a_person_who_left(cast: Cast) -> Non
 
     assert list(conversation.thread.conversations.values_list("status", flat=True)) == ["held"]
     assert (Notification.objects.count(), OutgoingEmail.objects.count()) == (notifications, emails)
+
+
+@pytest.mark.usefixtures("clock")
+def test_the_thread_shows_its_open_agreements(cast: Cast, client_for: Any) -> None:
+    """The thread is "every conversation, newest first, with its agreements" (issue 12), and
+    Min side's open actions link to it: the open points and actions carried over are there,
+    with who does them and when, and not those done, nor those of a conversation not held."""
+    held = _one_on_one(cast, NOW + timedelta(hours=1))
+    services.item_add(
+        conversation=held,
+        by=cast.lena,
+        text="Book kurset",
+        type=Item.Type.ACTION,
+        owner=cast.alice,
+        due_on=datetime(2027, 1, 15).date(),
+        now=NOW,
+    )
+    services.item_add(conversation=held, by=cast.alice, text="Hjemmearbejde", now=NOW)
+    done = services.item_add(conversation=held, by=cast.alice, text="Ferieplan", now=NOW)
+    services.item_close(item=done, conversation=held, by=cast.alice, status="done", now=NOW)
+    services.conversation_hold(conversation=held, by=cast.lena, now=NOW)
+    following = _one_on_one(cast, NOW + timedelta(days=7))
+    services.item_add(conversation=following, by=cast.alice, text="Ikke afholdt endnu", now=NOW)
+
+    response = client_for(cast.alice).get(held.thread.get_absolute_url())
+
+    html = response.content.decode()
+    assert "Åbne aftaler" in html
+    assert "Book kurset" in html and "Alice Andersen" in html and "15. januar 2027" in html
+    assert "Hjemmearbejde" in html
+    assert "Videreført fra 1. december 2026" in html
+    assert "Ferieplan" not in html and "Ikke afholdt endnu" not in html
+
+
+@pytest.mark.usefixtures("clock")
+@pytest.mark.parametrize("held", [1, 6])
+def test_the_thread_reads_in_a_fixed_number_of_queries(
+    cast: Cast, client_for: Any, django_assert_num_queries: Any, held: int
+) -> None:
+    """However many conversations a thread holds, and agreements it carries."""
+    for day in range(held):
+        conversation = _one_on_one(cast, NOW + timedelta(days=day, hours=1))
+        services.item_add(
+            conversation=conversation,
+            by=cast.lena,
+            text=f"Handling {day}",
+            type=Item.Type.ACTION,
+            owner=cast.alice,
+            now=NOW,
+        )
+        services.item_add(conversation=conversation, by=cast.alice, text=f"Punkt {day}", now=NOW)
+        services.conversation_hold(conversation=conversation, by=cast.lena, now=NOW)
+    alice = client_for(cast.alice)
+    url = conversation.thread.get_absolute_url()
+    alice.get(url)
+    with django_assert_num_queries(QUERIES_THREAD):
+        html = alice.get(url).content.decode()
+    assert all(f"Handling {day}" in html and f"Punkt {day}" in html for day in range(held))
