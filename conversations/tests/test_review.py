@@ -126,3 +126,22 @@ def test_the_thread_reads_in_a_fixed_number_of_queries(
     with django_assert_num_queries(QUERIES_THREAD):
         html = alice.get(url).content.decode()
     assert all(f"Handling {day}" in html and f"Punkt {day}" in html for day in range(held))
+
+
+@pytest.mark.usefixtures("clock")
+def test_a_held_conversations_note_offers_no_form_to_change_it(cast: Cast, client_for: Any) -> None:
+    """Held, a shared note is frozen: its own page leads back to the conversation's notes,
+    like the confirmation to mark it held does, rather than offer a form that is refused."""
+    conversation = _one_on_one(cast, NOW + timedelta(hours=1))
+    note = services.shared_note_add(conversation=conversation, by=cast.alice, text="Ja", now=NOW)
+    url = reverse("conversations:shared_note_edit", args=[conversation.pk, note.pk])
+    alice = client_for(cast.alice)
+    assert 'name="note-text"' in alice.get(url).content.decode()
+
+    services.conversation_hold(conversation=conversation, by=cast.lena, now=NOW)
+
+    response = alice.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == f"{conversation.get_absolute_url()}#notes"
+    # Another participant's note is no page of theirs, held or not.
+    assert client_for(cast.lena).get(url).status_code == 404
