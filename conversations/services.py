@@ -10,7 +10,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
@@ -582,7 +584,9 @@ def conversation_hold(*, conversation: Conversation, by: User, now: datetime) ->
         participants = participants_of(conversation)
         # A person who left gets no new conversations (issue 12), nor an invitation to one.
         if not already and all(person.is_active for person in participants):
-            starts_at = conversation.starts_at + timedelta(days=days)
+            # Days on the wall clock in Copenhagen: the same time of day across summer time.
+            local = conversation.starts_at.astimezone(ZoneInfo(settings.TIME_ZONE))
+            starts_at = local + timedelta(days=days)
             while starts_at <= now:
                 starts_at += timedelta(days=days)
             following = Conversation.objects.create(

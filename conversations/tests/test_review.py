@@ -145,3 +145,22 @@ def test_a_held_conversations_note_offers_no_form_to_change_it(cast: Cast, clien
     assert response["Location"] == f"{conversation.get_absolute_url()}#notes"
     # Another participant's note is no page of theirs, held or not.
     assert client_for(cast.lena).get(url).status_code == 404
+
+
+def test_the_next_one_on_one_keeps_the_time_of_day_across_summer_time(cast: Cast) -> None:
+    """A weekly 1:1 on Thursday at 10 the week before the clocks go forward is next at 10 in
+    Copenhagen, not at 11 (the same moment in UTC)."""
+    conversation = _one_on_one(cast, datetime(2027, 3, 25, 10, 0, tzinfo=COPENHAGEN))
+    services.thread_set_rhythm(thread=conversation.thread, by=cast.lena, rhythm="weekly")
+
+    services.conversation_hold(
+        conversation=conversation,
+        by=cast.lena,
+        now=datetime(2027, 3, 25, 10, 30, tzinfo=COPENHAGEN),
+    )
+
+    following = Conversation.objects.get(status=Conversation.Status.PLANNED)
+    assert following.starts_at is not None
+    assert following.starts_at.astimezone(COPENHAGEN) == datetime(
+        2027, 4, 1, 10, 0, tzinfo=COPENHAGEN
+    )
