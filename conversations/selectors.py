@@ -597,7 +597,15 @@ def for_bring(user: User, conversation: Conversation) -> BringChoices:
     return BringChoices(
         conversation=conversation,
         talking_points=talking_points,
-        checkins=fresh(Item.Source.CHECKIN, checkins_to_bring(user)),
+        checkins=fresh(
+            Item.Source.CHECKIN,
+            checkins_to_bring(
+                user,
+                owners=Participant.objects.filter(thread_id=conversation.thread_id).values(
+                    "user_id"
+                ),
+            ),
+        ),
         reflections=fresh(Item.Source.REFLECTION, reflections_to_bring(user)),
         feedback=fresh(Item.Source.FEEDBACK, feedback_to_bring(user)),
         team_actions=fresh(Item.Source.TEAM_ACTION, team_actions_to_bring(user)),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -816,12 +816,19 @@ def other_of_pair(conversation: Conversation, by: User) -> User | None:
     return others[0] if len(others) == 1 else None
 
 
+def _participant_ids(conversation: Conversation) -> Any:
+    """The conversation's people, as a subquery."""
+    return Participant.objects.filter(thread_id=conversation.thread_id).values("user_id")
+
+
 def _to_bring(*, conversation: Conversation, by: User, source: str, source_id: int) -> ToBring:
     """The item read afresh through its own app's access layer for `by`: what `by` may not
     read (or what is gone) cannot be brought, with one message for both."""
     found: ToBring | None = None
     if source == Item.Source.CHECKIN:
-        found = checkin_selectors.checkin_to_bring(by, source_id)
+        found = checkin_selectors.checkin_to_bring(
+            by, source_id, owners=_participant_ids(conversation)
+        )
     elif source == Item.Source.REFLECTION:
         found = checkin_selectors.reflection_to_bring(by, source_id)
     elif source == Item.Source.FEEDBACK:

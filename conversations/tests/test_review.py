@@ -14,6 +14,7 @@ from django.urls import reverse
 from conftest import FROZEN_AT, Cast
 from conversations import services
 from conversations.models import Conversation, Item, Kind
+from core.access import Visibility
 from notifications.models import Notification, OutgoingEmail
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
@@ -164,3 +165,36 @@ def test_the_next_one_on_one_keeps_the_time_of_day_across_summer_time(cast: Cast
     assert following.starts_at.astimezone(COPENHAGEN) == datetime(
         2027, 4, 1, 10, 0, tzinfo=COPENHAGEN
     )
+
+
+@pytest.mark.usefixtures("clock")
+def test_a_checkin_shared_with_one_is_brought_only_into_a_conversation_with_its_owner(
+    cast: Cast, client_for: Any
+) -> None:
+    """bob shared his check-in with his leader; lena may take it up with bob, but not carry it
+    into her conversation with alice, nor alice hers (shared with the team) into one with
+    eve: what is brought in, every participant reads, and bob chose who reads his."""
+    from conversations.selectors import for_bring
+    from conversations.tests.test_bring import _bring, _checkin, _plan
+
+    bobs = _checkin(cast.bob, Visibility.LEADER, text="Bobs uge")
+    alices = _checkin(cast.alice, Visibility.TEAM, text="Alices uge")
+    with_alice = _plan(cast, cast.alice)
+    with_bob = _plan(cast, cast.bob)
+    bob_with_eve = _plan(cast, cast.eve, by=cast.bob)
+
+    assert [c.id for c in for_bring(cast.lena, with_alice).checkins] == [alices.pk]
+    assert [c.id for c in for_bring(cast.lena, with_bob).checkins] == [bobs.pk]
+    # bob's own check-in he may take anywhere; alice's, shared with the team, not to eve.
+    assert [c.id for c in for_bring(cast.bob, bob_with_eve).checkins] == [bobs.pk]
+    response = _bring(client_for(cast.lena), with_alice, Item.Source.CHECKIN, bobs.pk)
+    assert [str(m) for m in response.context["messages"]] == [
+        "Det er ikke blandt det, du kan tage med ind i samtalen."
+    ]
+    _bring(client_for(cast.bob), bob_with_eve, Item.Source.CHECKIN, alices.pk)
+    assert not Item.objects.exists()
+
+    _bring(client_for(cast.lena), with_bob, Item.Source.CHECKIN, bobs.pk)
+    assert list(Item.objects.values_list("raised_in", "quote")) == [
+        (with_bob.pk, "Det gik godt: Bobs uge")
+    ]
