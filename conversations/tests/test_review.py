@@ -198,3 +198,21 @@ def test_a_checkin_shared_with_one_is_brought_only_into_a_conversation_with_its_
     assert list(Item.objects.values_list("raised_in", "quote")) == [
         (with_bob.pk, "Det gik godt: Bobs uge")
     ]
+
+
+@pytest.mark.usefixtures("clock")
+def test_a_cancelled_conversation_carries_nothing_over(cast: Cast, client_for: Any) -> None:
+    """A cancelled conversation was never held: its page shows what was raised in it, not
+    the thread's open agreements, which carry over to the conversations still to come."""
+    held = _one_on_one(cast, NOW + timedelta(hours=1))
+    services.item_add(conversation=held, by=cast.alice, text="Hjemmearbejde", now=NOW)
+    services.conversation_hold(conversation=held, by=cast.lena, now=NOW)
+    cancelled = _one_on_one(cast, NOW + timedelta(days=7))
+    services.item_add(conversation=cancelled, by=cast.alice, text="Ferieplan", now=NOW)
+    services.conversation_cancel(conversation=cancelled, by=cast.lena, now=NOW)
+    coming = _one_on_one(cast, NOW + timedelta(days=14))
+
+    html = client_for(cast.alice).get(cancelled.get_absolute_url()).content.decode()
+    assert "Ferieplan" in html and "Hjemmearbejde" not in html
+    html = client_for(cast.alice).get(coming.get_absolute_url()).content.decode()
+    assert "Hjemmearbejde" in html
