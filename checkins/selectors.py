@@ -393,25 +393,31 @@ def _checkins_to_bring(person: Any, checkins: models.QuerySet[CheckIn]) -> list[
     ]
 
 
-def _bringable_checkins(person: Any) -> models.QuerySet[CheckIn]:
+def _bringable_checkins(person: Any, owners: Any) -> models.QuerySet[CheckIn]:
     """The person's own check-ins and those shared with them (by a colleague: a check-in is
-    shared with a team or the owner's leaders, who are colleagues), newest week first."""
+    shared with a team or the owner's leaders, who are colleagues), newest week first; of
+    these, only those whose owner is among `owners` (ids, or a query of them): the people
+    of the conversation it would be brought into. Who the owner shared it with is who reads
+    it: brought in, it is read by everyone in the conversation, so another's check-in goes
+    only into a conversation its owner takes part in."""
     return (
         CheckIn.objects.visible_to(person)
         .filter(Q(owner=person) | Q(owner_id__in=colleague_ids(person)))
+        .filter(owner_id__in=owners)
         .order_by("-week", "-pk")
     )
 
 
-def checkins_to_bring(person: Any, *, limit: int = BRING_LIMIT) -> list[ToBring]:
-    """The latest check-ins `person` owns or that are shared with them, each with the replies
-    they may read: four queries."""
-    return _checkins_to_bring(person, _bringable_checkins(person)[:limit])
+def checkins_to_bring(person: Any, *, owners: Any, limit: int = BRING_LIMIT) -> list[ToBring]:
+    """The latest check-ins `person` owns or that are shared with them, of the people in
+    `owners` (see _bringable_checkins), each with the replies they may read: four queries."""
+    return _checkins_to_bring(person, _bringable_checkins(person, owners)[:limit])
 
 
-def checkin_to_bring(person: Any, checkin_id: int) -> ToBring | None:
-    """One check-in `person` may bring, or None when they may not read it (or it is gone)."""
-    found = _checkins_to_bring(person, _bringable_checkins(person).filter(pk=checkin_id))
+def checkin_to_bring(person: Any, checkin_id: int, *, owners: Any) -> ToBring | None:
+    """One check-in `person` may bring into a conversation of `owners`, or None when they may
+    not read it, its owner is not among them (or it is gone)."""
+    found = _checkins_to_bring(person, _bringable_checkins(person, owners).filter(pk=checkin_id))
     return found[0] if found else None
 
 

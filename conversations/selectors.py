@@ -144,17 +144,17 @@ def conversation_day(conversation: Conversation) -> date | None:
 
 def agenda_of(conversation: Conversation) -> list[AgendaEntry]:
     """The agenda: as recorded when the conversation was held; before that, the items raised
-    in it, those closed in it, and the open items carried over from the thread's held
-    conversations. One query."""
+    in it, those closed in it, and while it is open, the open items carried over from the
+    thread's held conversations. One query."""
     if conversation.is_held and conversation.record is not None:
         return [AgendaEntry.from_record(entry) for entry in conversation.record["items"]]
+    on_agenda = Q(raised_in=conversation) | Q(closed_in=conversation)
+    if conversation.is_open:
+        # A cancelled one carries nothing over: it was never held.
+        on_agenda |= Q(status=Item.Status.OPEN, raised_in__status=Conversation.Status.HELD)
     items = (
         Item.objects.filter(thread_id=conversation.thread_id)
-        .filter(
-            Q(raised_in=conversation)
-            | Q(closed_in=conversation)
-            | Q(status=Item.Status.OPEN, raised_in__status=Conversation.Status.HELD)
-        )
+        .filter(on_agenda)
         .select_related("author", "owner", "raised_in")
         .order_by("position", "pk")
     )
@@ -597,7 +597,15 @@ def for_bring(user: User, conversation: Conversation) -> BringChoices:
     return BringChoices(
         conversation=conversation,
         talking_points=talking_points,
-        checkins=fresh(Item.Source.CHECKIN, checkins_to_bring(user)),
+        checkins=fresh(
+            Item.Source.CHECKIN,
+            checkins_to_bring(
+                user,
+                owners=Participant.objects.filter(thread_id=conversation.thread_id).values(
+                    "user_id"
+                ),
+            ),
+        ),
         reflections=fresh(Item.Source.REFLECTION, reflections_to_bring(user)),
         feedback=fresh(Item.Source.FEEDBACK, feedback_to_bring(user)),
         team_actions=fresh(Item.Source.TEAM_ACTION, team_actions_to_bring(user)),

@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
@@ -564,7 +566,7 @@ def conversation_cancel(
 def conversation_hold(*, conversation: Conversation, by: User, now: datetime) -> Conversation:
     """Mark the conversation held and freeze it: the agenda is recorded as it stands, and the
     open items carry over to the thread's next conversations. A recurring 1:1 gets its next
-    one, at the same time of day."""
+    one, at the same time of day, while both are still in the organisation."""
     conversation = _open_for(conversation, by)
     if conversation.status == Conversation.Status.REQUESTED:
         raise ConversationError(_("Plan a time before the conversation can be held."))
@@ -579,8 +581,12 @@ def conversation_hold(*, conversation: Conversation, by: User, now: datetime) ->
         already = thread.conversations.filter(
             kind=Kind.ONE_ON_ONE, status=Conversation.Status.PLANNED
         ).exists()
-        if not already:
-            starts_at = conversation.starts_at + timedelta(days=days)
+        participants = participants_of(conversation)
+        # A person who left gets no new conversations (issue 12), nor an invitation to one.
+        if not already and all(person.is_active for person in participants):
+            # Days on the wall clock in Copenhagen: the same time of day across summer time.
+            local = conversation.starts_at.astimezone(ZoneInfo(settings.TIME_ZONE))
+            starts_at = local + timedelta(days=days)
             while starts_at <= now:
                 starts_at += timedelta(days=days)
             following = Conversation.objects.create(
@@ -595,7 +601,7 @@ def conversation_hold(*, conversation: Conversation, by: User, now: datetime) ->
             )
             _invite(
                 following,
-                participants=participants_of(following),
+                participants=participants,
                 text=gettext_lazy("{kind} with {names} is planned: {when}"),
                 subject=gettext_lazy("{kind} with {names}: {when}"),
                 now=now,
@@ -731,7 +737,7 @@ def item_add(
             raise ConversationError(_("Choose who does it."))
         if not Participant.objects.filter(thread_id=conversation.thread_id, user=owner).exists():
             raise ConversationError(_("The owner of an action takes part in the conversation."))
-        if due_on is not None and due_on < now.date():
+        if due_on is not None and due_on < timezone.localtime(now).date():
             raise ConversationError(_("Choose a due date that has not passed."))
     else:
         owner, due_on = None, None
@@ -810,12 +816,19 @@ def other_of_pair(conversation: Conversation, by: User) -> User | None:
     return others[0] if len(others) == 1 else None
 
 
+def _participant_ids(conversation: Conversation) -> Any:
+    """The conversation's people, as a subquery."""
+    return Participant.objects.filter(thread_id=conversation.thread_id).values("user_id")
+
+
 def _to_bring(*, conversation: Conversation, by: User, source: str, source_id: int) -> ToBring:
     """The item read afresh through its own app's access layer for `by`: what `by` may not
     read (or what is gone) cannot be brought, with one message for both."""
     found: ToBring | None = None
     if source == Item.Source.CHECKIN:
-        found = checkin_selectors.checkin_to_bring(by, source_id)
+        found = checkin_selectors.checkin_to_bring(
+            by, source_id, owners=_participant_ids(conversation)
+        )
     elif source == Item.Source.REFLECTION:
         found = checkin_selectors.reflection_to_bring(by, source_id)
     elif source == Item.Source.FEEDBACK:

@@ -303,6 +303,9 @@ def shared_note_edit(
     note: SharedNote = get_visible_or_404(
         SharedNote.objects, request.user, pk=shared_note_id, conversation=found, author=request.user
     )
+    if request.method == "GET" and not found.is_open:
+        # Held or cancelled, the note is as it stands: no form to change it.
+        return redirect(f"{found.get_absolute_url()}#notes")
     form = SharedNoteForm(request.POST or None, prefix="note", initial={"text": note.text})
     if request.method == "POST" and form.is_valid():
         try:
