@@ -6,7 +6,8 @@ server at 10:30 in Copenhagen; alice prepares privately, and lena reads her answ
 alice shares it; alice brings in her check-in (with its replies) and feedback she kept; the
 agenda gets a talking point, a shared note and an action, and alice a private note lena never
 sees; lena marks the MUS held, and it is frozen; both approve the summary, which locks it; and
-the next 1:1, planned from their conversations together, carries the open action over.
+the next 1:1, planned from their conversations together, carries the open action over (and
+only it: the points talked through stay with the MUS).
 Every page and swap is checked with axe-core."""
 
 from __future__ import annotations
@@ -167,7 +168,7 @@ def test_a_mus_from_plan_to_summary_and_the_next_one_to_one(
     # --- alice prepares privately; lena reads her answer only once it is shared ---------------
     login(alice, live_server, cast.alice)
     visit(alice, live_server.url + mus.get_absolute_url())
-    question = mus.template.questions.order_by("position", "pk").first()
+    question = mus.template.questions.order_by("position", "pk")[0]
     alice.locator(f"#id_answer_{question.pk}").fill(ANSWER)
     alice.locator("#preparation-save").click()
     expect(alice.locator("#preparation")).to_contain_text("Kun du kan se dem, indtil du deler dem.")
@@ -236,6 +237,13 @@ def test_a_mus_from_plan_to_summary_and_the_next_one_to_one(
     assert PrivateNote.objects.get(conversation=mus).owner == cast.alice
     shot(lena, SHOTS, f"05-lena-agenda-{device}")
 
+    # They talk the points through (the talking point, the check-in, the feedback); the action
+    # stays open.
+    for item in Item.objects.filter(raised_in=mus, type=Item.Type.POINT):
+        lena.locator(f"#item-{item.pk}-done").click()
+        expect(lena.locator(f"#item-{item.pk}")).to_contain_text("Drøftet")
+    check(lena)
+
     # --- after the conversation, lena marks it held: it is frozen -----------------------------
     clock.move_to(HELD_AT)
     visit(lena, live_server.url + mus.get_absolute_url())
@@ -296,7 +304,10 @@ def test_a_mus_from_plan_to_summary_and_the_next_one_to_one(
     following = Conversation.objects.get(kind=Kind.ONE_ON_ONE)
     assert following.thread_id == mus.thread_id
     assert path_of(lena) == following.get_absolute_url()
+    # Only the open action: what was discussed stays with the MUS.
+    expect(lena.locator("#agenda-list li")).to_have_count(1)
     action = lena.locator("#agenda-list li", has_text=ACTION)
     expect(action).to_contain_text("Videreført fra 1. december 2026")
+    expect(action).to_contain_text("Ansvarlig: Alice Andersen · Frist 26. februar 2027")
     expect(lena.locator("body")).not_to_contain_text(PRIVATE)
     shot(lena, SHOTS, f"09-next-one-to-one-{device}")
