@@ -52,8 +52,12 @@ class DesignSystemForm:
             )
 
     def _id_of(self, name: str) -> str:
-        """The field's id as the template writes it, with the form's prefix if it has one."""
-        return str(self[name].auto_id)  # type: ignore[index]
+        """The field's id as the template writes it, with the form's prefix if it has one.
+        Worked out as BoundField.auto_id does, without making the bound field: made now, it
+        would keep a help text a form's __init__ changes after this."""
+        auto_id = str(self.auto_id)  # type: ignore[attr-defined]
+        html_name = self.add_prefix(name)  # type: ignore[attr-defined]
+        return str(auto_id % html_name if "%s" in auto_id else html_name)
 
 
 def wide_textarea(rows: int) -> forms.Textarea:
