@@ -41,6 +41,15 @@ CHROMIUM_ARGS = [
 ]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def device_options(device: str) -> dict[str, Any]:
+    """new_page's options for a "desktop" (1280x900) or a "phone" (390x844, touch)."""
+    if device == "phone":
+        return {"viewport": PHONE, "is_mobile": True, "has_touch": True}
+    return {"viewport": DESKTOP}
+
 
 # Chromium reports violations of the page's policy on the console too, but the event also
 # names the directive, which makes the failure easier to read.
@@ -256,6 +265,25 @@ def follow(page: Page, action: Callable[[], Any], *, status: int = 200) -> Respo
     with page.expect_navigation() as navigation:
         action()
     return _checked(page, navigation.value, status)
+
+
+def submit(page: Page, form: str = "main form") -> None:
+    """Send the first form `form` finds with its first submit button, and check where it ends."""
+    follow(page, lambda: page.locator(f"{form} button[type=submit]").first.click())
+
+
+def shot(page: Page, folder: Path, name: str) -> None:
+    """Pictures of the whole page for a person to look at, besides those every check takes:
+    in pieces of a screen and a half, small enough to read."""
+    folder.mkdir(parents=True, exist_ok=True)
+    width, height = page.evaluate("[document.body.scrollWidth, document.body.scrollHeight]")
+    piece = int(page.viewport_size["height"] * 1.5) if page.viewport_size else 1350
+    for number, top in enumerate(range(0, height, piece), 1):
+        page.screenshot(
+            path=folder / f"{name}-{number}.png",
+            full_page=True,
+            clip={"x": 0, "y": top, "width": width, "height": min(piece, height - top)},
+        )
 
 
 def path_of(page: Page) -> str:

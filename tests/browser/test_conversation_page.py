@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from conversations import services
 from conversations.models import Conversation, Item, Kind
-from tests.browser.conftest import PHONE, check, follow, login, visit
+from tests.browser.conftest import PHONE, check, follow, login, shot, visit
 
 # Pictures for a person to look at, besides those every check takes.
 SHOTS = Path(os.environ.get("CONVERSATION_SHOTS", "test-artifacts/screenshots/conversation"))
@@ -32,19 +32,6 @@ def _plan(cast, *, kind: str = Kind.MUS, days: int = 1) -> Conversation:
         now=now,
         place="Mødelokale 2",
     )
-
-
-def _shot(page: Page, name: str) -> None:
-    """The whole page, in pieces of a screen and a half, small enough to read."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    width, height = page.evaluate("[document.body.scrollWidth, document.body.scrollHeight]")
-    piece = int(page.viewport_size["height"] * 1.5) if page.viewport_size else 1350
-    for number, top in enumerate(range(0, height, piece), 1):
-        page.screenshot(
-            path=SHOTS / f"{name}-{number}.png",
-            full_page=True,
-            clip={"x": 0, "y": top, "width": width, "height": min(piece, height - top)},
-        )
 
 
 @pytest.mark.browser
@@ -196,13 +183,13 @@ def test_the_page_planned_during_and_held_with_its_summary(device, new_page, liv
     expect(alice.locator("#preparation")).to_contain_text("Delt i samtalen")
     expect(alice.locator("#preparation")).to_contain_text("Kun dig")
     expect(alice.locator("#preparation")).to_contain_text("Lena Lund delte:")
-    _shot(alice, f"planned-preparation-{device}")
+    shot(alice, SHOTS, f"planned-preparation-{device}")
 
     _agenda(cast, mus)
     visit(alice, live_server.url + mus.get_absolute_url())
     expect(alice.locator("#agenda-list")).to_contain_text("Videreført fra")
     alice.locator("#agenda").scroll_into_view_if_needed()
-    _shot(alice, f"during-agenda-{device}")
+    shot(alice, SHOTS, f"during-agenda-{device}")
 
     # Marked held after the confirmation; the summary written and approved by both.
     follow(alice, lambda: alice.get_by_role("link", name="Markér som afholdt").click())
@@ -221,7 +208,7 @@ def test_the_page_planned_during_and_held_with_its_summary(device, new_page, liv
     alice.get_by_role("button", name="Godkend").click()
     expect(alice.locator("#summary-status")).to_contain_text("Godkendt af alle")
     check(alice)
-    _shot(alice, f"held-summary-{device}")
+    shot(alice, SHOTS, f"held-summary-{device}")
     alice.emulate_media(media="print")
-    _shot(alice, f"held-summary-print-{device}")
+    shot(alice, SHOTS, f"held-summary-print-{device}")
     alice.emulate_media(media="screen")

@@ -11,19 +11,15 @@ import icalendar
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from conftest import _person
 from conversations.models import Conversation, Plan
 from notifications.delivery import deliver_due
 from notifications.tests.conftest import mail_settings, smtp_server  # noqa: F401 (the SMTP server's fixtures)
 from organisation.models import Membership
-from tests.browser.conftest import PHONE, follow, login, path_of, visit
+from tests.browser.conftest import PHONE, follow, login, path_of, submit, visit
 from tests.browser.test_people_picker import pick
-
-
-def submit(page: Page, form: str = "main form") -> None:
-    follow(page, lambda: page.locator(f"{form} button[type=submit]").first.click())
 
 
 @pytest.mark.browser

@@ -8,19 +8,15 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from checkins.models import CheckIn, current_week
 from notifications.models import Notification
 from organisation.models import Value
 from teamwork.models import HelpOffer, HelpRequest
-from tests.browser.conftest import PHONE, follow, login, path_of, visit
+from tests.browser.conftest import PHONE, follow, login, path_of, submit, visit
 
 PRIVATE_TEXT = "En privat uge, kun for mig"
-
-
-def submit(page: Page, form: str = "main form") -> None:
-    follow(page, lambda: page.locator(f"{form} button[type=submit]").first.click())
 
 
 @pytest.mark.browser

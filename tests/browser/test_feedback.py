@@ -9,20 +9,16 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from feedback.models import Feedback, FeedbackRequest, SparringRequest
 from feedback.services import feedback_give
 from organisation.models import Value
 from recognition.models import Reaction, Recognition
-from tests.browser.conftest import PHONE, follow, login, path_of, visit
+from tests.browser.conftest import PHONE, follow, login, path_of, submit, visit
 from tests.browser.test_people_picker import pick
 
 PRIVATE_TEXT = "Et privat råd, kun til Alice"
-
-
-def submit(page: Page, form: str = "main form") -> None:
-    follow(page, lambda: page.locator(f"{form} button[type=submit]").first.click())
 
 
 @pytest.mark.browser
