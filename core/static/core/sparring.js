@@ -18,14 +18,20 @@ document.addEventListener("DOMContentLoaded", function () {
       pending = active.id;
     }
   });
-  document.addEventListener("htmx:oobAfterSwap", function () {
+  function giveBack() {
     if (pending === null) {
       return;
     }
     var again = document.getElementById(pending);
-    pending = null;
     if (again && again !== document.activeElement) {
       again.focus({ preventScroll: true });
     }
+  }
+  // Back at once, and again once every swap of the answer has settled: a response swaps
+  // several regions, and a poll's answer may come in between.
+  document.addEventListener("htmx:oobAfterSwap", giveBack);
+  document.addEventListener("htmx:afterSettle", function () {
+    giveBack();
+    pending = null;
   });
 })();
