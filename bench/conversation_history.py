@@ -488,7 +488,7 @@ def _bulk_insert(objects: list[Any]) -> None:
     if database.vendor == "postgresql":
         import psycopg
 
-        arrays = ", ".join(f"%s::{field.db_type(database)}[]" for field in fields)
+        arrays = ", ".join(f"%b::{field.db_type(database)}[]" for field in fields)
         statement = f"{head}SELECT * FROM unnest({arrays}){tail}"
         batch = 5000
         database.ensure_connection()
@@ -503,7 +503,11 @@ def _bulk_insert(objects: list[Any]) -> None:
         for start in range(0, len(objects), batch):
             part = objects[start : start + batch]
             if database.vendor == "postgresql":
-                execute(statement, [values(part, attname, convert) for attname, convert in plan])
+                execute(
+                    statement,
+                    [values(part, attname, convert) for attname, convert in plan],
+                    binary=True,
+                )
             else:
                 params = [
                     value if convert is None else convert(value)
@@ -615,19 +619,26 @@ def _records_write(chunk: _Chunk, names: dict[int, str]) -> None:
         records.append({"items": entries})
         ids.append(conversation.pk)
     table = connection.ops.quote_name(Conversation._meta.db_table)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
+    if connection.vendor == "postgresql":
+        # One statement from two arrays, bound on the server in binary.
+        import psycopg
+
+        database = connections[DEFAULT_DB_ALIAS]
+        database.ensure_connection()
+        with psycopg.Cursor(database.connection) as raw:
+            raw.execute(
                 f"UPDATE {table} SET record = v.record::jsonb "
-                "FROM unnest(%s::bigint[], %s::text[]) AS v(id, record) "
+                "FROM unnest(%b::bigint[], %b::text[]) AS v(id, record) "
                 f"WHERE {table}.id = v.id",
                 [ids, [json.dumps(record) for record in records]],
+                binary=True,
             )
-        else:
-            cursor.executemany(
-                f"UPDATE {table} SET record = %s WHERE id = %s",
-                [
-                    (record_field.get_db_prep_save(record, connection), pk)
-                    for record, pk in zip(records, ids, strict=True)
-                ],
-            )
+        return
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET record = %s WHERE id = %s",
+            [
+                (record_field.get_db_prep_save(record, connection), pk)
+                for record, pk in zip(records, ids, strict=True)
+            ],
+        )
