@@ -122,9 +122,13 @@ its agenda as `conversation_hold` records it (`record`). Shared notes on every M
 quarter of the 1:1s; the leader's private note on every MUS and the person's on one
 conversation in ten; for each MUS two preparation answers from the person (one shared with the
 leader) and one private from the leader, and two private answers for the next conversation;
-97 % of the held MUS have a summary, 92 % of those approved by both and locked. A 1:1 every
-quarter rather than every month keeps the build at about two minutes of the benchmark's time
-(monthly would triple the conversations and items). The rows are written with one
+97 % of the held MUS have a summary, 92 % of those approved by both and locked. That is about
+650,000 conversations, 1.1 million items and 3.1 million rows in all. A 1:1 every quarter rather
+than every month bounds the build (monthly would triple the conversations and items): it costs
+about 115 s of CPU in the benchmark's process on SQLite (11.2 s measured for a tenth, 2,499
+threads), and its wall time rises with other work on the machine (345 s on SQLite and 257 s on
+PostgreSQL in the run of 09:33 below, at a load of 4 to 15 on 2 cores, when the unchanged
+wellbeing history took 158 s against 38 s in the quiet full run). The rows are written with one
 `INSERT ... RETURNING` per 500 rows (SQLite) or per 5,000 rows from one array per column
 (PostgreSQL) instead of Django's `bulk_create`, whose preparation of every value through its
 field took more than half the build time. The conversation pages are opened
