@@ -88,7 +88,7 @@ def test_summaries_preparation_and_private_notes(cast: Cast, clock: Any) -> None
             summary.approvals.filter(revision=summary.revision).values_list("user_id", flat=True)
         )
         assert summary.conversation.kind == Kind.MUS
-        assert summary.is_locked == (approvers == {cast.lena.pk, summary_person(summary)})
+        assert summary.is_locked == (approvers == {cast.lena.pk, _person_of(summary)})
     alice_answers = Preparation.objects.filter(owner=cast.alice)
     assert alice_answers.filter(shared_at__isnull=False).exists()
     assert alice_answers.filter(shared_at__isnull=True).exists()
@@ -100,8 +100,9 @@ def test_summaries_preparation_and_private_notes(cast: Cast, clock: Any) -> None
     assert not PrivateNote.objects.visible_to(cast.alice).filter(owner=cast.lena).exists()
 
 
-def summary_person(summary: Summary) -> int:
-    (person,) = summary.conversation.thread.participants.exclude(
-        user_id=summary.conversation.leader_id
-    ).values_list("user_id", flat=True)
+def _person_of(summary: Summary) -> int:
+    """The participant the MUS was with: the one who is not its leader."""
+    (person,) = summary.conversation.thread.participants.values_list("user_id", flat=True).exclude(
+        user_id=summary.conversation.leader_id or 0
+    )
     return int(person)
