@@ -333,7 +333,9 @@ class Conversation(models.Model):
         indexes = [
             models.Index(fields=["thread", "status"]),
             models.Index(fields=["status", "starts_at"]),
-            models.Index(fields=["kind", "status", "held_at"]),
+            # Who had a MUS this year, read from the index alone: the thread and the leader are
+            # in it (the overview per unit reads a year of these among many years).
+            models.Index(fields=["kind", "status", "held_at", "thread", "leader"]),
         ]
 
     def __str__(self) -> str:

@@ -636,16 +636,14 @@ def _my_people(leader: User) -> Any:
     ).values("user_id")
 
 
-def _had_development_with(leader: User, now: datetime) -> Exists:
-    """For a query of people: whether `leader` held a MUS or GRUS with the person (whom the
-    query names as `pk`) in the 365 days up to `now`."""
-    return Exists(
-        Conversation.objects.filter(
-            _development_held(now),
-            leader=leader,
-            thread__participants__user_id=OuterRef("pk"),
-        )
+def _had_development_with(leader: User, now: datetime) -> Q:
+    """For a query of people: whether `leader` held a MUS or GRUS with the person in the 365
+    days up to `now`. From the leader's own conversations (the index on `leader` finds them),
+    not from every held MUS of the year, which a query per person would scan."""
+    led_threads = Conversation.objects.filter(_development_held(now), leader=leader).values(
+        "thread_id"
     )
+    return Q(pk__in=Participant.objects.filter(thread_id__in=led_threads).values("user_id"))
 
 
 @dataclass(frozen=True)
@@ -694,7 +692,11 @@ def for_leaders_overview(user: User, now: datetime) -> LeadersOverview | None:
     people = list(
         User.objects.filter(pk__in=_my_people(user), is_active=True)
         .exclude(pk=user.pk)
-        .annotate(development_held=_had_development_with(user, now))
+        .annotate(
+            development_held=ExpressionWrapper(
+                _had_development_with(user, now), output_field=BooleanField()
+            )
+        )
         .order_by("first_name", "last_name", "pk")
     )
     keys = {thread_key([user.pk, person.pk]): person.pk for person in people}
