@@ -202,6 +202,8 @@ class ConversationPage:
     # The approvals of the summary's current revision, with who and when.
     approvals: list[Approval]
     addenda: list[Addendum]
+    # Who the reader talks with: the names the page is headed with.
+    others: str
 
     @property
     def approval_rows(self) -> list[tuple[User, Approval | None]]:
@@ -258,6 +260,7 @@ def for_conversation_page(user: User, conversation: Conversation) -> Conversatio
     return ConversationPage(
         conversation=conversation,
         participants=participants,
+        others=", ".join(p.display_name for p in participants if p.pk != user.pk),
         answers=page_answers,
         agenda=agenda_of(conversation),
         notes=list(
