@@ -331,7 +331,9 @@ class Conversation(models.Model):
         verbose_name_plural = _("conversations")
         ordering = [models.F("starts_at").desc(nulls_first=True), "-created_at", "-pk"]
         indexes = [
-            models.Index(fields=["thread", "status"]),
+            # A thread's last held and next planned conversation, by the index alone: with
+            # (status, starts_at) only, the next one was searched among everyone's.
+            models.Index(fields=["thread", "status", "starts_at"]),
             models.Index(fields=["status", "starts_at"]),
             # Who had a MUS this year, read from the index alone: the thread and the leader are
             # in it (the overview per unit reads a year of these among many years).
