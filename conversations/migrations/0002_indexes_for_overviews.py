@@ -5,27 +5,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('conversations', '0001_initial'),
+        ("conversations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='conversation',
-            name='conversatio_thread__e41f65_idx',
+            model_name="conversation",
+            name="conversatio_thread__e41f65_idx",
         ),
         migrations.RemoveIndex(
-            model_name='conversation',
-            name='conversatio_kind_b786a2_idx',
+            model_name="conversation",
+            name="conversatio_kind_b786a2_idx",
         ),
         migrations.AddIndex(
-            model_name='conversation',
-            index=models.Index(fields=['thread', 'status', 'starts_at'], name='conversatio_thread__9500e5_idx'),
+            model_name="conversation",
+            index=models.Index(
+                fields=["thread", "status", "starts_at"], name="conversatio_thread__9500e5_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='conversation',
-            index=models.Index(fields=['kind', 'status', 'held_at', 'thread', 'leader'], name='conversatio_kind_52f0d6_idx'),
+            model_name="conversation",
+            index=models.Index(
+                fields=["kind", "status", "held_at", "thread", "leader"],
+                name="conversatio_kind_52f0d6_idx",
+            ),
         ),
     ]
