@@ -20,7 +20,15 @@ import pytest
 from django.conf import settings
 from django.test.testcases import LiveServerThread
 from django.urls import reverse
-from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, Response, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    ConsoleMessage,
+    Page,
+    Playwright,
+    Response,
+    sync_playwright,
+)
+from playwright.sync_api import Error as PlaywrightError
 from pytest_django.live_server_helper import LiveServer
 
 from conftest import PASSWORD
@@ -236,10 +244,26 @@ def check(page: Page) -> None:
     # A full-page picture resizes the window for a moment, and the design system closes its
     # menu drawer on resize; with the drawer open, the window is all there is to see anyway.
     drawer_open = page.evaluate("document.body.classList.contains('mobile-nav-active')")
-    page.screenshot(path=SCREENSHOTS / f"{watch.name}-{watch.shots}.png", full_page=not drawer_open)
+    _picture(page, SCREENSHOTS / f"{watch.name}-{watch.shots}.png", full_page=not drawer_open)
     problems, watch.problems[:] = list(watch.problems), []
     assert not problems, f"on {page.url}:\n" + "\n".join(problems)
     axe_check(page)
+
+
+def _picture(page: Page, path: Path, *, full_page: bool) -> None:
+    """A screenshot, to look at afterwards. Chromium now and then answers a full-page capture
+    with "Unable to capture screenshot" while it resizes the window: the picture is taken
+    again, and then of the window alone, since a picture is a record and not what is tested."""
+    try:
+        page.screenshot(path=path, full_page=full_page)
+    except PlaywrightError as error:
+        if "Unable to capture screenshot" not in str(error):
+            raise
+        page.wait_for_timeout(200)
+        try:
+            page.screenshot(path=path, full_page=full_page)
+        except PlaywrightError:
+            page.screenshot(path=path)
 
 
 def _checked(page: Page, response: Response | None, status: int) -> Response:
