@@ -24,6 +24,10 @@ from pulse.models import Action, Question
 from teamwork.services import goal_create
 from tests.browser.conftest import PHONE, check, follow, login, path_of, visit
 
+# The frozen clock, in the live server too: the conversations are planned from its moment, not
+# from the day the suite happens to run.
+pytestmark = pytest.mark.usefixtures("clock")
+
 
 @pytest.mark.browser
 @pytest.mark.parametrize("device", ["desktop", "phone"])

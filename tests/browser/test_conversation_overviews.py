@@ -17,6 +17,10 @@ from conversations import services
 from conversations.models import Item, Kind, Template
 from tests.browser.conftest import PHONE, follow, login, path_of, visit
 
+# The frozen clock, in the live server too: the conversations are planned from its moment, not
+# from the day the suite happens to run.
+pytestmark = pytest.mark.usefixtures("clock")
+
 MARKER = "Hemmelig-7f3a"
 
 
