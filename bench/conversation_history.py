@@ -38,7 +38,7 @@ from conversations.models import (
     thread_key,
 )
 from conversations.selectors import AgendaEntry, conversation_day
-from conversations.services import template_current
+from conversations.services import development_records_rebuild, template_current
 from core.access import Visibility
 from organisation.models import Membership, Unit
 
@@ -183,6 +183,8 @@ def conversation_history_create(*, years: int = YEARS, seed: int = 2026) -> dict
         for person, boss in pairs:
             _thread_plan(chunk, rng, person, boss, now, years, templates, questions)
         _chunk_write(chunk, names, counts)
+    # Written around the services, so their development records are made as a whole.
+    counts["development records"] = development_records_rebuild()
     return {
         "threads": counts["threads"],
         "conversations": counts["conversations"],
@@ -195,6 +197,7 @@ def conversation_history_create(*, years: int = YEARS, seed: int = 2026) -> dict
         "preparation answers": counts["preparations"],
         "shared answers": counts["shared answers"],
         "private notes": counts["private notes"],
+        "development records": counts["development records"],
     }
 
 

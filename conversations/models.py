@@ -672,3 +672,27 @@ class Approval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.summary_id}/{self.user_id}@{self.revision}"
+
+
+class DevelopmentRecord(models.Model):
+    """When a person last had a MUS or GRUS as an employee (not as its leader), and when the
+    last MUS was held whose summary everyone approved. Figures, never content: the services
+    that hold a conversation and lock a summary keep them up to date, and
+    `development_records_rebuild` makes them again from the conversations. They let the
+    administrator's overview count a municipality without reading a year of conversations."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="development_record",
+    )
+    held_at = models.DateTimeField(null=True)
+    approved_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = _("development record")
+        verbose_name_plural = _("development records")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.held_at}/{self.approved_at}"

@@ -3,6 +3,7 @@ lets the user read; a view never filters by hand."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, cast
@@ -763,8 +764,10 @@ def without_development_count(user: User, now: datetime) -> int:
 
 @dataclass(frozen=True)
 class UnitOverview:
-    """A unit's counts: its people, how many had a MUS or GRUS in the last 365 days, and how
-    many of those have a MUS summary approved by all. Never who."""
+    """A unit's counts: its own people (not those of the units below), how many had a MUS or
+    GRUS in the last 365 days, and how many of those have a MUS summary approved by all. Never
+    who. In the tree on the page, `children` says how many units are below it, `open` whether
+    they are shown, and `toggle` the units to open to show or hide them."""
 
     unit_id: int
     name: str
@@ -773,6 +776,9 @@ class UnitOverview:
     people: int
     development_held: int
     approved: int
+    children: int = 0
+    open: bool = False
+    toggle: str = ""
 
     @property
     def held_share(self) -> int | None:
@@ -791,99 +797,110 @@ class UnitOverview:
 class AdministratorsOverview:
     units: list[UnitOverview]
     total: UnitOverview
+    # How many units there are in all, shown or not.
+    count: int
 
 
-def _employees_with_development(now: datetime) -> tuple[set[int], set[int]]:
-    """Who had a MUS or GRUS as an employee (not as its leader) in the 365 days up to `now`,
-    and who of them has a MUS summary approved by all. One query, from the year's
-    conversations (an index holds what it reads), however many years the table holds."""
-    held: set[int] = set()
-    approved: set[int] = set()
-    conversation = "thread__conversations__"
-    window = Q(
-        **{
-            f"{conversation}kind__in": DEVELOPMENT_KINDS,
-            f"{conversation}status": Conversation.Status.HELD,
-            f"{conversation}held_at__gt": now - DEVELOPMENT_WINDOW,
-            f"{conversation}held_at__lte": now,
-        }
-    )
-    rows = (
-        # One filter() and annotations on the same join: each row is a participant and one
-        # of the conversations of their thread.
-        Participant.objects.filter(window)
-        .annotate(
-            conversation_leader=F(f"{conversation}leader_id"),
-            approved=ExpressionWrapper(
-                Q(
-                    **{
-                        f"{conversation}kind": Kind.MUS,
-                        f"{conversation}summary__locked_at__isnull": False,
-                    }
-                ),
-                output_field=BooleanField(),
-            ),
+# The tree opens on the top unit and the two levels below it.
+OVERVIEW_OPEN_DEPTH = 2
+
+
+def _development_counts(now: datetime, person: str) -> dict[str, Count]:
+    """People, those of them with a MUS or GRUS in the 365 days up to `now`, and those with an
+    approved MUS summary, counted from the development records the services keep, so that a
+    year of conversations is not read. `person` leads from the rows counted to the person
+    ("user" from a membership, "" from the person); each row is a different person (one
+    membership per person and unit), so nothing is counted twice."""
+    prefix = f"{person}__" if person else ""
+
+    def within(field: str) -> Q:
+        return Q(
+            **{
+                f"{prefix}development_record__{field}__gt": now - DEVELOPMENT_WINDOW,
+                f"{prefix}development_record__{field}__lte": now,
+            }
         )
-        .filter(Q(conversation_leader__isnull=True) | ~Q(user_id=F("conversation_leader")))
-        .order_by()
-        .values_list("user_id", "approved")
-        .distinct()
+
+    return {
+        "people": Count("pk"),
+        "held": Count("pk", filter=within("held_at")),
+        "approved": Count("pk", filter=within("approved_at")),
+    }
+
+
+def for_administrators_overview(
+    now: datetime, *, open_ids: set[int] | None = None, every_unit: bool = False
+) -> AdministratorsOverview:
+    """Per unit, in tree order: counts and shares only, never who. The page shows the units
+    whose parents are open (by default the top unit and two levels below); `every_unit` shows
+    them all (the CSV). Three queries however many units: the units, the counts of those
+    shown, and the whole organisation's."""
+    tree = list(
+        Unit.objects.order_by("path").values_list(
+            "pk", "parent_id", "name", "depth", "path", "archived_at"
+        )
     )
-    for user_id, is_approved in rows:
-        held.add(user_id)
-        if is_approved:
-            approved.add(user_id)
-    return held, approved
+    children: dict[int, int] = {}
+    for _pk, parent_id, *_rest in tree:
+        if parent_id is not None:
+            children[parent_id] = children.get(parent_id, 0) + 1
+    if open_ids is None:
+        open_ids = {pk for pk, _p, _n, depth, *_rest in tree if depth < OVERVIEW_OPEN_DEPTH}
+    open_ids = {pk for pk in open_ids if pk in children}
+    paths = {pk: path for pk, _p, _n, _d, path, _a in tree}
+    shown: list[tuple[int, str, int, bool]] = []
+    visible: set[int] = set()
+    for pk, parent_id, name, depth, _path, archived_at in tree:
+        if every_unit or parent_id is None or (parent_id in visible and parent_id in open_ids):
+            visible.add(pk)
+            shown.append((pk, name, depth, archived_at is not None))
 
+    def toggle(pk: int) -> str:
+        if pk in open_ids:
+            # Folding a unit folds the units below it too.
+            ids = {other for other in open_ids if not paths[other].startswith(paths[pk])}
+        else:
+            ids = open_ids | {pk}
+        return ",".join(str(other) for other in sorted(ids))
 
-def _unit_overview(
-    unit_id: int,
-    name: str,
-    depth: int,
-    archived: bool,
-    people: set[int],
-    held: set[int],
-    approved: set[int],
-) -> UnitOverview:
-    return UnitOverview(
-        unit_id=unit_id,
-        name=name,
-        depth=depth,
-        archived=archived,
-        people=len(people),
-        development_held=len(people & held),
-        approved=len(people & approved),
+    memberships = Membership.objects.filter(user__is_active=True)
+    if not every_unit:
+        memberships = memberships.filter(unit_id__in=visible)
+    rows: Iterable[Mapping[str, Any]] = (
+        memberships.values("unit_id").annotate(**_development_counts(now, "user")).order_by()
     )
-
-
-def for_administrators_overview(now: datetime) -> AdministratorsOverview:
-    """Per unit of the whole tree, in tree order: counts and shares only, never who. Three
-    queries however many units: the units, who is in each, and who had a MUS or GRUS. The
-    counting is done here rather than in the database: a count per unit of a subquery over
-    years of conversations is what planners get wrong."""
-    held, approved = _employees_with_development(now)
-    people: dict[int, set[int]] = {}
-    for unit_id, user_id in Membership.objects.filter(user__is_active=True).values_list(
-        "unit_id", "user_id"
-    ):
-        people.setdefault(unit_id, set()).add(user_id)
+    figures = {row["unit_id"]: (row["people"], row["held"], row["approved"]) for row in rows}
+    # Everyone in a unit, once: a person in two units is one row.
+    total = (
+        User.objects.filter(is_active=True)
+        .filter(Exists(Membership.objects.filter(user_id=OuterRef("pk"))))
+        .aggregate(**_development_counts(now, ""))
+    )
     units = [
-        _unit_overview(
-            unit_id,
+        UnitOverview(
+            pk,
             name,
             depth,
-            archived_at is not None,
-            people.get(unit_id, set()),
-            held,
-            approved,
+            archived,
+            *figures.get(pk, (0, 0, 0)),
+            children=children.get(pk, 0),
+            open=pk in open_ids,
+            toggle=toggle(pk) if pk in children else "",
         )
-        for unit_id, name, depth, archived_at in Unit.objects.order_by("path").values_list(
-            "pk", "name", "depth", "archived_at"
-        )
+        for pk, name, depth, archived in shown
     ]
-    everyone = set().union(*people.values()) if people else set()
     return AdministratorsOverview(
-        units=units, total=_unit_overview(0, "", 0, False, everyone, held, approved)
+        units=units,
+        total=UnitOverview(
+            unit_id=0,
+            name="",
+            depth=0,
+            archived=False,
+            people=total["people"],
+            development_held=total["held"],
+            approved=total["approved"],
+        ),
+        count=len(tree),
     )
 
 

@@ -28,6 +28,7 @@ from checkins.services import replies_taken_up
 from conversations.calendar import conversation_event
 from conversations.defaults import DEFAULT_TEMPLATES
 from conversations.models import (
+    DEVELOPMENT_KINDS,
     DURATIONS,
     GROUP_SIZE,
     RHYTHM_DAYS,
@@ -35,6 +36,7 @@ from conversations.models import (
     Approval,
     Conversation,
     ConversationThread,
+    DevelopmentRecord,
     Item,
     Kind,
     Participant,
@@ -575,6 +577,8 @@ def conversation_hold(*, conversation: Conversation, by: User, now: datetime) ->
     conversation.held_at, conversation.held_by = now, by
     conversation.revision += 1
     conversation.save()
+    if conversation.kind in DEVELOPMENT_KINDS:
+        _development_recorded(conversation, field="held_at")
     thread = conversation.thread
     days = RHYTHM_DAYS.get(thread.rhythm)  # type: ignore[call-overload]
     if conversation.kind == Kind.ONE_ON_ONE and days and conversation.starts_at is not None:
@@ -1006,8 +1010,69 @@ def summary_approve(
     if approved >= everyone:
         summary.locked_at = now
         summary.save(update_fields=["locked_at", "updated_at"])
+        if conversation.kind == Kind.MUS:
+            _development_recorded(conversation, field="approved_at")
     _changed(conversation)
     return summary
+
+
+# --- Development records: what the administrator's overview counts ------------------------------
+
+
+def _development_recorded(conversation: Conversation, *, field: str) -> None:
+    """The held MUS or GRUS (`held_at`), or the MUS whose summary was just locked
+    (`approved_at`), recorded for each of its employees (the participants but its leader), as
+    the moment it was held."""
+    held_at = conversation.held_at
+    employees = Participant.objects.filter(thread_id=conversation.thread_id)
+    if conversation.leader_id is not None:
+        employees = employees.exclude(user_id=conversation.leader_id)
+    for user_id in employees.values_list("user_id", flat=True):
+        record, _created = DevelopmentRecord.objects.select_for_update().get_or_create(
+            user_id=user_id
+        )
+        if getattr(record, field) is None or getattr(record, field) < held_at:
+            setattr(record, field, held_at)
+            record.save(update_fields=[field])
+
+
+@transaction.atomic
+def development_records_rebuild() -> int:
+    """The development records made again from every held MUS and GRUS: what the services keep
+    up to date one conversation at a time, for data written around them (an import, the
+    benchmark's history). Returns how many people have one."""
+    held: dict[int, datetime] = {}
+    approved: dict[int, datetime] = {}
+    people: dict[int, list[int]] = {}
+    for thread_id, user_id in (
+        Participant.objects.filter(
+            thread__conversations__kind__in=DEVELOPMENT_KINDS,
+            thread__conversations__status=Conversation.Status.HELD,
+        )
+        .distinct()
+        .values_list("thread_id", "user_id")
+    ):
+        people.setdefault(thread_id, []).append(user_id)
+    for thread_id, leader_id, kind, held_at, locked_at in Conversation.objects.filter(
+        kind__in=DEVELOPMENT_KINDS, status=Conversation.Status.HELD
+    ).values_list("thread_id", "leader_id", "kind", "held_at", "summary__locked_at"):
+        if held_at is None:  # a held conversation has its moment; the type does not say so
+            continue
+        for user_id in people[thread_id]:
+            if user_id == leader_id:
+                continue
+            held[user_id] = max(held.get(user_id, held_at), held_at)
+            if kind == Kind.MUS and locked_at is not None:
+                approved[user_id] = max(approved.get(user_id, held_at), held_at)
+    DevelopmentRecord.objects.all().delete()
+    DevelopmentRecord.objects.bulk_create(
+        (
+            DevelopmentRecord(user_id=user_id, held_at=at, approved_at=approved.get(user_id))
+            for user_id, at in held.items()
+        ),
+        batch_size=1000,
+    )
+    return len(held)
 
 
 def participants_of(conversation: Conversation) -> list[User]:

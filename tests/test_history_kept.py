@@ -21,6 +21,8 @@ NOT_CONTENT = {
     "notifications.OutgoingEmail": "the mail queue to a recipient who no longer exists",
     "notifications.ChatWebhook": "a unit's chat configuration, not content",
     "notifications.WebhookDelivery": "the delivery queue of that configuration",
+    "conversations.DevelopmentRecord": "two dates derived from the conversations a person "
+    "took part in, which stay; made again from them at will",
 }
 
 

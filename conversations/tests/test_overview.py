@@ -12,7 +12,7 @@ from django.urls import reverse
 from accounts.models import User
 from conftest import FROZEN_AT, Cast
 from conversations import services
-from conversations.models import Conversation, Item, Kind
+from conversations.models import Conversation, DevelopmentRecord, Item, Kind
 from conversations.selectors import (
     DEVELOPMENT_WINDOW,
     for_administrators_overview,
@@ -330,3 +330,149 @@ def test_the_pages_take_as_many_queries_for_many_people_as_for_few(
     # leads, her people, their threads with her; the administrator's: who had a MUS or GRUS,
     # who is in each unit, and the units.
     assert before == after == [6, 6], after
+
+
+# --- The development records the administrator's overview counts ------------------------------
+
+
+def _records() -> dict[int, tuple[datetime | None, datetime | None]]:
+    return {
+        record.user_id: (record.held_at, record.approved_at)
+        for record in DevelopmentRecord.objects.all()
+    }
+
+
+def test_the_services_keep_the_records_that_a_rebuild_makes_from_the_conversations(
+    cast: Cast,
+) -> None:
+    """A MUS approved by both, a later MUS without an approved summary, a GRUS, a 1:1 (which
+    is no development conversation) and a free conversation of three without a leader: what
+    the services recorded one by one is what a rebuild reads from the conversations."""
+    carol = _people(cast.team, 1, "carol")[0]
+    first = _held(cast, [cast.alice], Kind.MUS, NOW - timedelta(days=200))
+    services.summary_save(conversation=first, by=cast.lena, text="Plan", now=NOW)
+    for person in (cast.lena, cast.alice):
+        services.summary_approve(conversation=first, by=person, revision=1, now=NOW)
+    _held(cast, [cast.alice], Kind.MUS, NOW - timedelta(days=20))
+    _held(cast, [cast.alice, cast.bob, carol], Kind.GRUS, NOW - timedelta(days=50))
+    _held(cast, [cast.eve], Kind.ONE_ON_ONE, NOW - timedelta(days=2))
+
+    kept = _records()
+
+    alice_held = NOW - timedelta(days=20)
+    assert kept == {
+        cast.alice.pk: (alice_held, NOW - timedelta(days=200)),
+        cast.bob.pk: (NOW - timedelta(days=50), None),
+        carol.pk: (NOW - timedelta(days=50), None),
+    }
+    # The leader held them all: she had none as an employee.
+    assert cast.lena.pk not in kept
+    assert services.development_records_rebuild() == 3
+    assert _records() == kept
+
+
+def test_an_approved_summary_of_an_older_mus_does_not_move_the_record_back(cast: Cast) -> None:
+    older = _held(cast, [cast.alice], Kind.MUS, NOW - timedelta(days=300))
+    newer = _held(cast, [cast.alice], Kind.MUS, NOW - timedelta(days=30))
+    for conversation in (newer, older):
+        services.summary_save(conversation=conversation, by=cast.lena, text="Plan", now=NOW)
+        for person in (cast.lena, cast.alice):
+            services.summary_approve(conversation=conversation, by=person, revision=1, now=NOW)
+
+    assert _records() == {cast.alice.pk: (NOW - timedelta(days=30), NOW - timedelta(days=30))}
+    services.development_records_rebuild()
+    assert _records() == {cast.alice.pk: (NOW - timedelta(days=30), NOW - timedelta(days=30))}
+
+
+# --- The administrator's tree ------------------------------------------------------------------
+
+
+def _tree(cast: Cast) -> dict[str, Unit]:
+    """Kommunen › Sekretariatet › Projekter › Team A › Gruppe 1: five levels."""
+    projects = unit_create(actor=None, name="Projekter", parent=cast.team)
+    team_a = unit_create(actor=None, name="Team A", parent=projects)
+    group = unit_create(actor=None, name="Gruppe 1", parent=team_a)
+    return {"projects": projects, "team_a": team_a, "group": group}
+
+
+def test_the_tree_opens_on_the_top_unit_and_two_levels_below(cast: Cast) -> None:
+    units = _tree(cast)
+    [person] = _people(units["group"], 1, "g")
+    _held(cast, [person], Kind.MUS, NOW - timedelta(days=3))
+
+    overview = for_administrators_overview(NOW)
+
+    assert [unit.name for unit in overview.units] == [
+        "Kommunen",
+        "Sekretariatet",
+        "Projekter",
+        "Økonomi",
+    ]
+    rows = {unit.name: unit for unit in overview.units}
+    assert (rows["Kommunen"].children, rows["Kommunen"].open) == (2, True)
+    assert (rows["Sekretariatet"].children, rows["Sekretariatet"].open) == (1, True)
+    assert (rows["Projekter"].children, rows["Projekter"].open) == (1, False)
+    assert (rows["Økonomi"].children, rows["Økonomi"].toggle) == (0, "")
+    assert overview.count == 6
+    # The whole organisation counts everyone, shown or not. Lena does not lead the group, so
+    # the MUS had no leader and counts for both of them.
+    assert (overview.total.people, overview.total.development_held) == (5, 2)
+
+    opened = for_administrators_overview(
+        NOW, open_ids={int(pk) for pk in rows["Projekter"].toggle.split(",")}
+    )
+    assert [unit.name for unit in opened.units][2:5] == ["Projekter", "Team A", "Økonomi"]
+    deeper = for_administrators_overview(
+        NOW, open_ids={cast.organisation.pk, cast.team.pk, units["projects"].pk, units["team_a"].pk}
+    )
+    group = next(unit for unit in deeper.units if unit.name == "Gruppe 1")
+    assert (group.people, group.development_held, group.depth) == (1, 1, 4)
+
+
+def test_closing_a_unit_closes_the_units_below_it(cast: Cast) -> None:
+    units = _tree(cast)
+    everything = {cast.organisation.pk, cast.team.pk, units["projects"].pk, units["team_a"].pk}
+
+    overview = for_administrators_overview(NOW, open_ids=everything)
+
+    rows = {unit.name: unit for unit in overview.units}
+    assert rows["Sekretariatet"].toggle == str(cast.organisation.pk)
+    assert rows["Kommunen"].toggle == ""
+    # Nothing open: the top unit alone.
+    assert [unit.name for unit in for_administrators_overview(NOW, open_ids=set()).units] == [
+        "Kommunen"
+    ]
+
+
+def test_the_page_opens_and_closes_units_and_ignores_what_is_no_unit(
+    cast: Cast, client_for, clock
+) -> None:
+    units = _tree(cast)
+    client = client_for(cast.ada)
+    url = reverse("conversations_admin:overview")
+
+    page = client.get(url).content.decode()
+    assert "Projekter" in page and "Team A" not in page
+    assert 'aria-expanded="false"' in page
+    assert "Organisationen har 6 enheder." in page
+
+    opened = f"{cast.organisation.pk},{cast.team.pk},{units['projects'].pk}"
+    page = client.get(url, {"open": opened}).content.decode()
+    assert "Team A" in page and "Gruppe 1" not in page
+
+    for nonsense in ("x", "-1", "99999", f"{units['group'].pk}", ",,;DROP", "1.5"):
+        response = client.get(url, {"open": nonsense})
+        assert response.status_code == 200
+        assert "Sekretariatet" not in response.content.decode()
+
+
+def test_the_csv_holds_every_unit_however_the_page_is_opened(cast: Cast, client_for, clock) -> None:
+    units = _tree(cast)
+    [person] = _people(units["group"], 1, "g")
+    _held(cast, [person], Kind.MUS, NOW - timedelta(days=3))
+
+    response = client_for(cast.ada).get(reverse("conversations_admin:overview_csv"))
+
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert len(lines) == 1 + 6
+    assert "Gruppe 1;5;1;1;0" in lines

@@ -15,7 +15,8 @@ from playwright.sync_api import expect
 
 from conversations import services
 from conversations.models import Item, Kind, Template
-from tests.browser.conftest import PHONE, follow, login, path_of, visit
+from organisation.services import unit_create
+from tests.browser.conftest import PHONE, check, follow, login, path_of, visit
 
 # The frozen clock, in the live server too: the conversations are planned from its moment, not
 # from the day the suite happens to run.
@@ -141,3 +142,47 @@ def test_the_administrator_reads_counts_and_edits_a_template(device, new_page, l
     expect(page.locator("main")).to_contain_text("Version 2, 0 samtaler bruger den.")
     current = Template.objects.get(kind=Kind.ONE_ON_ONE, is_current=True)
     assert current.questions.last().text_en == "What would you like to learn?"  # type: ignore[union-attr]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_the_administrator_opens_and_closes_a_unit_by_keyboard(device, new_page, live_server, cast):
+    """The tree opens on two levels below the top; Enter on a unit shows the units below it in
+    place (htmx swaps the table, the focus stays on the unit), and Enter again hides them."""
+    projects = unit_create(actor=None, name="Projekter", parent=cast.team)
+    unit_create(actor=None, name="Team Aarhus", parent=projects)
+    page = new_page(**_options(device))
+    login(page, live_server, cast.ada)
+    visit(page, live_server.url + reverse("conversations_admin:overview"))
+    table = page.locator("table.unit-overview")
+    unit = table.get_by_role("link", name="Projekter")
+    expect(unit).to_have_attribute("aria-expanded", "false")
+    expect(table).not_to_contain_text("Team Aarhus")
+
+    unit.focus()
+    page.keyboard.press("Enter")
+
+    expect(table.get_by_role("link", name="Projekter")).to_have_attribute("aria-expanded", "true")
+    expect(table).to_contain_text("Team Aarhus")
+    assert page.evaluate("document.activeElement.textContent").strip().endswith("Projekter")
+    assert f"open={cast.organisation.pk}" in page.url
+    check(page)
+
+    page.keyboard.press("Enter")
+    expect(table.get_by_role("link", name="Projekter")).to_have_attribute("aria-expanded", "false")
+    expect(table).not_to_contain_text("Team Aarhus")
+
+
+@pytest.mark.browser
+def test_the_tree_opens_without_javascript(new_page, live_server, cast):
+    projects = unit_create(actor=None, name="Projekter", parent=cast.team)
+    unit_create(actor=None, name="Team Aarhus", parent=projects)
+    page = new_page(java_script_enabled=False)
+    login(page, live_server, cast.ada, checked=False)
+    # Without JavaScript there is no axe-core to run: the pages are checked in the test above.
+    page.goto(live_server.url + reverse("conversations_admin:overview"))
+
+    with page.expect_navigation():
+        page.get_by_role("link", name="Projekter").click()
+
+    expect(page.locator("table.unit-overview")).to_contain_text("Team Aarhus")

@@ -10,7 +10,6 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from conftest import PASSWORD
 from feedback.models import FeedbackAsk, FeedbackRequest
 from organisation.models import Unit
 from tests.browser.conftest import PHONE, SCREENSHOTS, check, follow, login, path_of, visit
@@ -143,11 +142,7 @@ def test_the_picker_on_the_other_forms(page, live_server, cast, url):
 def test_without_javascript_the_picker_is_the_list_of_colleagues(new_page, live_server, cast):
     # Without JavaScript the page checks (which run in the page) cannot run: a picture only.
     page = new_page(java_script_enabled=False)
-    page.goto(live_server.url + reverse("accounts:login"))
-    page.locator("#id_username").fill(cast.alice.username)
-    page.locator("#id_password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.locator("main form button[type=submit]").click()
+    login(page, live_server, cast.alice, checked=False)
     page.goto(live_server.url + reverse("feedback:ask"))
     expect(page.locator('[role="combobox"]')).to_be_hidden()
     expect(page.locator("#id_people")).to_contain_text("Bob Bertelsen")
