@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "recognition",
     "pulse",
     "conversations",
+    "development",
     "home",
 ]
 
