@@ -21,6 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -229,6 +230,9 @@ class DevelopmentPlan(PersonalContent):
         verbose_name=_("agreed in"),
     )
     follow_up_reminded_at = models.DateTimeField(null=True, blank=True)
+    # For a plan made from a MUS: the summary everyone approved, as it stood then, the first
+    # draft to turn into goals. A copy, so the plan reads no conversation of anyone's.
+    draft = models.TextField(_("draft from the MUS"), blank=True, default="")
 
     class Meta:
         verbose_name = _("development plan")
@@ -237,6 +241,9 @@ class DevelopmentPlan(PersonalContent):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("development:plan", args=[self.pk])
 
 
 class PlanContentQuerySet(models.QuerySet[Any]):
@@ -295,7 +302,8 @@ class Activity(models.Model):
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        # History is never collateral: a person who is responsible is deactivated, not deleted.
+        on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("responsible"),
     )

@@ -4,14 +4,26 @@ language when the change cannot be made; nothing is changed then."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import PERSON_LEFT, User
+from core.access import SharingError, Visibility, sharing_people_check
 from development.defaults import DEFAULT_AREAS
-from development.models import Area, Framework
+from development.models import (
+    Activity,
+    ActivityKind,
+    ActivityStatus,
+    Area,
+    DevelopmentPlan,
+    Framework,
+    Goal,
+)
 
 
 class DevelopmentError(ValueError):
@@ -81,3 +93,268 @@ def _framework_make(*, version: int, areas: Sequence[AreaText], by: User | None)
         for position, area in enumerate(areas, 1)
     )
     return framework
+
+
+# --- Development plans ---------------------------------------------------------------------------
+# The plan is its owner's: only they change it, whoever else may read it. Every write checks
+# that, although the views reach a plan to change through `get_owned_or_404` already.
+
+TITLE_LENGTH = DevelopmentPlan._meta.get_field("title").max_length or 200
+TEXT_LENGTH = 4000
+# An estimate in whole kroner; a course of the Kompetencefond costs a few tens of thousands.
+COST_MAX = 10_000_000
+# The sharing a plan offers: like a self-assessment, only me, my leaders or people I choose.
+PLAN_SHARING = (Visibility.PRIVATE, Visibility.LEADER, Visibility.SHARED)
+
+
+def _owner_check(plan: DevelopmentPlan, by: User) -> None:
+    if plan.owner_id != by.pk:
+        raise DevelopmentError(_("Only the owner of a development plan can change it."))
+
+
+def _title_clean(title: str) -> str:
+    title = " ".join(title.split())
+    if not title:
+        raise DevelopmentError(_("Give the plan a title."))
+    if len(title) > TITLE_LENGTH:
+        raise DevelopmentError(
+            _("A title can be at most %(max)d characters.") % {"max": TITLE_LENGTH}
+        )
+    return title
+
+
+def _text_clean(text: str, *, empty: str) -> str:
+    text = text.strip()
+    if not text:
+        raise DevelopmentError(empty)
+    if len(text) > TEXT_LENGTH:
+        raise DevelopmentError(
+            _("A text can be at most %(max)d characters.") % {"max": TEXT_LENGTH}
+        )
+    return text
+
+
+def _sharing_clean(*, owner: User, visibility: str, shared_with: Iterable[User]) -> list[User]:
+    if visibility not in PLAN_SHARING:
+        raise DevelopmentError(_("Choose who can see the plan."))
+    if visibility != Visibility.SHARED:
+        return []
+    try:
+        people = sharing_people_check(owner=owner, people=shared_with)
+    except SharingError as error:
+        raise DevelopmentError(str(error)) from None
+    if not people:
+        raise DevelopmentError(_("Choose at least one person to share with."))
+    return people
+
+
+def _follow_up_check(follow_up_on: date | None, now: datetime) -> None:
+    if follow_up_on is not None and follow_up_on < timezone.localdate(now):
+        raise DevelopmentError(_("The follow-up date cannot be in the past."))
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    owner: User,
+    title: str,
+    follow_up_on: date | None,
+    now: datetime,
+    agreed_in: models.Model | None = None,
+    draft: str = "",
+    visibility: str = Visibility.PRIVATE,
+    shared_with: Iterable[User] = (),
+    by: User | None = None,
+) -> DevelopmentPlan:
+    """A development plan of `owner`'s, made by themselves (`by`, when given, must be the
+    owner: nobody makes a plan for someone else).
+
+    A plan agreed in a MUS names the conversation (`agreed_in`) and is shared with the owner's
+    leaders, whatever `visibility` says; `draft` is the MUS summary, the first draft of its
+    goals. The caller (the conversations app) has checked that the owner took part in it."""
+    if by is not None and by.pk != owner.pk:
+        raise DevelopmentError(_("You can only make a development plan for yourself."))
+    if not owner.is_active:
+        raise DevelopmentError(str(PERSON_LEFT))
+    title = _title_clean(title)
+    _follow_up_check(follow_up_on, now)
+    if agreed_in is not None:
+        visibility, shared_with = Visibility.LEADER, ()
+    people = _sharing_clean(owner=owner, visibility=visibility, shared_with=shared_with)
+    plan = DevelopmentPlan.objects.create(
+        owner=owner,
+        title=title,
+        follow_up_on=follow_up_on,
+        agreed_in_id=agreed_in.pk if agreed_in is not None else None,
+        draft=draft.strip(),
+        visibility=visibility,
+    )
+    plan.shared_with.set(people)
+    return plan
+
+
+@transaction.atomic
+def plan_update(
+    *,
+    plan: DevelopmentPlan,
+    by: User,
+    title: str,
+    follow_up_on: date | None,
+    visibility: str,
+    shared_with: Iterable[User] = (),
+    now: datetime,
+) -> DevelopmentPlan:
+    """The owner changes the title, the follow-up date or who can see the plan. A new
+    follow-up date is reminded of again."""
+    _owner_check(plan, by)
+    title = _title_clean(title)
+    if follow_up_on != plan.follow_up_on:
+        _follow_up_check(follow_up_on, now)
+        plan.follow_up_reminded_at = None
+    people = _sharing_clean(owner=plan.owner, visibility=visibility, shared_with=shared_with)
+    plan.title, plan.follow_up_on, plan.visibility = title, follow_up_on, visibility
+    plan.save()
+    plan.shared_with.set(people)
+    return plan
+
+
+def _area_keys_clean(area_keys: Iterable[str]) -> list[str]:
+    """The keys chosen, in the framework's order, each known to the current framework."""
+    chosen = list(dict.fromkeys(area_keys))
+    known = list(framework_current().areas.values_list("key", flat=True))
+    unknown = [key for key in chosen if key not in known]
+    if unknown:
+        raise DevelopmentError(
+            _("A focus area you chose is not in the competence framework. Choose again.")
+        )
+    return [key for key in known if key in chosen]
+
+
+@transaction.atomic
+def goal_add(*, plan: DevelopmentPlan, by: User, text: str, area_keys: Iterable[str]) -> Goal:
+    """A goal of the plan, linked to focus areas of the current framework by their keys."""
+    _owner_check(plan, by)
+    text = _text_clean(text, empty=_("Write the goal."))
+    keys = _area_keys_clean(area_keys)
+    last = plan.goals.aggregate(last=models.Max("position"))["last"] or 0
+    return Goal.objects.create(plan=plan, position=last + 1, text=text, area_keys=keys)
+
+
+@transaction.atomic
+def goal_update(*, goal: Goal, by: User, text: str, area_keys: Iterable[str]) -> Goal:
+    _owner_check(goal.plan, by)
+    goal.text = _text_clean(text, empty=_("Write the goal."))
+    goal.area_keys = _area_keys_clean(area_keys)
+    goal.save(update_fields=["text", "area_keys"])
+    return goal
+
+
+@dataclass(frozen=True)
+class ActivityText:
+    """What an activity is, as its form gives it."""
+
+    kind: str
+    title: str
+    expected_effect: str = ""
+    starts_on: date | None = None
+    ends_on: date | None = None
+    responsible: User | None = None
+    cost: int | None = None
+    goal: Goal | None = None
+
+
+def _activity_clean(plan: DevelopmentPlan, text: ActivityText) -> dict[str, object]:
+    if text.kind not in ActivityKind.values:
+        raise DevelopmentError(_("Choose a kind of activity from the list."))
+    title = " ".join(text.title.split())
+    if not title:
+        raise DevelopmentError(_("Write what the activity is."))
+    if len(title) > TITLE_LENGTH:
+        raise DevelopmentError(
+            _("A title can be at most %(max)d characters.") % {"max": TITLE_LENGTH}
+        )
+    if len(text.expected_effect) > TEXT_LENGTH:
+        raise DevelopmentError(
+            _("A text can be at most %(max)d characters.") % {"max": TEXT_LENGTH}
+        )
+    if text.starts_on and text.ends_on and text.ends_on < text.starts_on:
+        raise DevelopmentError(_("An activity cannot end before it starts."))
+    if text.cost is not None and text.cost < 0:
+        raise DevelopmentError(_("The estimated cost cannot be negative."))
+    if text.cost is not None and text.cost > COST_MAX:
+        raise DevelopmentError(
+            _("The estimated cost can be at most %(max)s kr.")
+            % {"max": f"{COST_MAX:,}".replace(",", ".")}
+        )
+    if text.responsible is not None and not text.responsible.is_active:
+        raise DevelopmentError(str(PERSON_LEFT))
+    if text.goal is not None and text.goal.plan_id != plan.pk:
+        raise DevelopmentError(_("Choose one of the plan's own goals."))
+    return {
+        "kind": text.kind,
+        "title": title,
+        "expected_effect": text.expected_effect.strip(),
+        "starts_on": text.starts_on,
+        "ends_on": text.ends_on,
+        "responsible": text.responsible,
+        "cost": text.cost,
+        "goal": text.goal,
+    }
+
+
+@transaction.atomic
+def activity_add(*, plan: DevelopmentPlan, by: User, activity: ActivityText) -> Activity:
+    """An activity of the plan, planned."""
+    _owner_check(plan, by)
+    return Activity.objects.create(plan=plan, **_activity_clean(plan, activity))
+
+
+@transaction.atomic
+def activity_update(*, activity: Activity, by: User, text: ActivityText) -> Activity:
+    _owner_check(activity.plan, by)
+    for field, value in _activity_clean(activity.plan, text).items():
+        setattr(activity, field, value)
+    activity.save()
+    return activity
+
+
+@transaction.atomic
+def activity_status_set(*, activity: Activity, by: User, status: str, now: datetime) -> Activity:
+    """Planned, under way, done or dropped. Done, it is dated by the day in Copenhagen, and
+    the person is asked for a reflection (at once on the page, and reminded later); done
+    again after being opened, it is asked for again."""
+    _owner_check(activity.plan, by)
+    if status not in ActivityStatus.values:
+        raise DevelopmentError(_("Choose a status from the list."))
+    if status == activity.status:
+        return activity
+    if status == ActivityStatus.DONE:
+        activity.done_on = timezone.localdate(now)
+        activity.reflection_reminded_at = None
+    else:
+        activity.done_on = None
+    activity.status = status
+    activity.save(update_fields=["status", "done_on", "reflection_reminded_at", "updated_at"])
+    return activity
+
+
+@transaction.atomic
+def activity_reflect(
+    *, activity: Activity, by: User, learned: str, use: str, for_others: str, now: datetime
+) -> Activity:
+    """The reflection on a finished activity: what I learned, how I use it, what others can
+    use. At least one of the three is written; it can be changed later."""
+    _owner_check(activity.plan, by)
+    if activity.status != ActivityStatus.DONE:
+        raise DevelopmentError(_("Mark the activity as done before you reflect on it."))
+    texts = [text.strip() for text in (learned, use, for_others)]
+    if not any(texts):
+        raise DevelopmentError(_("Write at least one of the three answers."))
+    if any(len(text) > TEXT_LENGTH for text in texts):
+        raise DevelopmentError(
+            _("A text can be at most %(max)d characters.") % {"max": TEXT_LENGTH}
+        )
+    activity.learned, activity.use, activity.for_others = texts
+    activity.reflected_at = now
+    activity.save(update_fields=["learned", "use", "for_others", "reflected_at", "updated_at"])
+    return activity
