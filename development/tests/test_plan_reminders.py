@@ -5,12 +5,17 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
+
 from conftest import FROZEN_AT, Cast
 from development import plan_reminders, services
 from development.models import Activity, ActivityKind, DevelopmentPlan
 from development.services import ActivityText
 from notifications.models import Notification, OutgoingEmail
 from notifications.scheduler import registered_tasks, run_periodic_tasks
+
+# The clock stands still at the cast's frozen moment: the pages read it, the services get it.
+pytestmark = pytest.mark.usefixtures("clock")
 
 NOW = FROZEN_AT
 TODAY = NOW.date()

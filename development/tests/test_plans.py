@@ -19,6 +19,9 @@ from development import services
 from development.models import Activity, ActivityKind, ActivityStatus, DevelopmentPlan, Goal
 from development.services import ActivityText, DevelopmentError
 
+# The clock stands still at the cast's frozen moment: the pages read it, the services get it.
+pytestmark = pytest.mark.usefixtures("clock")
+
 NOW = FROZEN_AT
 TODAY = NOW.date()
 # The plan's page: the session and its user, the plan, the framework and its areas, the
