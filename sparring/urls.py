@@ -14,6 +14,7 @@ urlpatterns = [
     path("recognition/", include("recognition.urls")),
     path("pulse/", include("pulse.urls")),
     path("conversations/", include("conversations.urls")),
+    path("development/", include("development.urls")),
     path("notifications/", include("notifications.urls")),
     path("administration/pulse/", include("pulse.admin_urls")),
     path("administration/conversations/", include("conversations.admin_urls")),

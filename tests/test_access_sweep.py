@@ -98,6 +98,7 @@ def alice_objects(cast: Any) -> dict[str, Callable[[], Any]]:
         "kind": lambda: "mus",
         "item_id": lambda: _conversation_content(cast)["item"].pk,
         "shared_note_id": lambda: _conversation_content(cast)["note"].pk,
+        "activity_id": lambda: _development_course(cast).pk,
         # A password link of alice's whose token is not valid: the page says the link does not work.
         "purpose": lambda: "reset",
         "uidb64": lambda: urlsafe_base64_encode(force_bytes(cast.alice.pk)),
@@ -181,6 +182,18 @@ def _conversation_content(cast: Any) -> dict[str, Any]:
         conversation=conversation, by=cast.alice, text="Note", now=timezone.now()
     )
     return {"item": item, "note": note}
+
+
+def _development_course(cast: Any) -> Any:
+    """A course in alice's private development plan: the competence fund's application
+    draft is read with it."""
+    from development.models import Activity, ActivityKind, DevelopmentPlan
+
+    found = Activity.objects.filter(plan__owner=cast.alice, kind=ActivityKind.COURSE).first()
+    if found is not None:
+        return found
+    plan = DevelopmentPlan.objects.create(owner=cast.alice, title="Min plan")
+    return Activity.objects.create(plan=plan, kind=ActivityKind.COURSE, title="Kursus")
 
 
 def _recognition(cast: Any) -> int:
@@ -304,6 +317,7 @@ PERSONAL = {
     "plan_id",
     "item_id",
     "shared_note_id",
+    "activity_id",
 }
 PERSONAL_ROUTES = [r for r in ROUTES if PERSONAL & set(r[1])]
 
