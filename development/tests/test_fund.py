@@ -443,8 +443,9 @@ def test_the_print_version_has_the_draft_and_three_signature_lines_but_no_form(
     assert text.count('class="fund-signature"') == 3
     for role in ("Medarbejder (ansøger)", "Leder", "Tillidsrepræsentant"):
         assert role in text
-    # The names Sparring knows: the applicant and her one leader.
-    assert "Navn: Alice Andersen" in text and "Navn: Lena Lund" in text
+    # The names Sparring knows, on their lines: the applicant and her one leader.
+    assert '<div class="fund-signature-line">Alice Andersen</div>' in text
+    assert '<div class="fund-signature-line">Lena Lund</div>' in text
 
 
 def test_the_page_reads_in_a_fixed_number_of_queries(
