@@ -124,8 +124,9 @@ def test_the_fund_pays_its_share_of_the_covered_costs_and_the_workplace_the_rest
         2700,
     )
     assert not shared.capped
-    # Never more than its share: 80 % of 999 kr. is 799,20 kr.
-    assert estimate(costs={"course_fee": 999}, terms=TERMS).fund_share == 799
+    # Never more than its share, in whole kroner: 80 % of 1.001 kr. is 800,80 kr.
+    assert estimate(costs={"course_fee": 1001}, terms=TERMS).fund_share == 800
+    assert estimate(costs={"course_fee": 1001}, terms=TERMS).workplace_share == 201
 
 
 def test_the_fund_pays_no_more_than_its_most() -> None:
@@ -459,3 +460,13 @@ def test_the_page_reads_in_a_fixed_number_of_queries(
     # header's count of unread notifications; the workplace is read only for a first draft.
     with django_assert_num_queries(6):
         assert client.get(url_of(course)).status_code == 200
+
+
+def test_in_english_the_amounts_read_as_kroner_too(cast: Cast, client_for: Any) -> None:
+    cast.alice.language = "en"
+    cast.alice.save(update_fields=["language"])
+    course = course_of(cast.alice)
+    text = text_of(client_for(cast.alice).get(url_of(course)))
+    assert "Application to Den Kommunale Kompetencefond" in text
+    assert "DKK 12,500" in text and "DKK 10,000" in text and "DKK 2,500" in text
+    assert "the fund pays 80 % of the course fee, transport and materials" in text
