@@ -341,3 +341,96 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- Den Kommunale Kompetencefond ----------------------------------------------------------------
+
+
+class EducationKind(models.TextChoices):
+    """The kinds of education the fund's application asks about."""
+
+    AMU = "amu", _("AMU course")
+    ACADEMY = "akademi", _("Academy programme (akademiuddannelse)")
+    DIPLOMA = "diplom", _("Diploma programme (diplomuddannelse)")
+    MASTER = "master", _("Master's programme")
+    COURSE = "kursus", _("Course or conference")
+    OTHER = "anden", _("Other education")
+
+
+class AgreementArea(models.TextChoices):
+    """The unions whose agreements with KL take part in the fund; someone covered by another
+    agreement cannot apply. Proper names, the same in every language."""
+
+    BUPL = "bupl", "BUPL"
+    DS = "ds", "Dansk Socialrådgiverforening"
+    FOA = "foa", "FOA – Fag og Arbejde"
+    FORHANDLINGSKARTELLET = "forhandlingskartellet", "Forhandlingskartellet"
+    HK = "hk", "HK Kommunal"
+    METAL = "metal", "Dansk Metal / håndværkerorganisationerne"
+    SL = "sl", "Socialpædagogernes Landsforbund"
+    TL = "tl", "Teknisk Landsforbund"
+    THREE_F = "3f", "3F – Fagligt Fælles Forbund"
+    AKADEMIKERNE = "akademikerne", "Akademikerne"
+
+
+class FundApplicationQuerySet(models.QuerySet["FundApplication"]):
+    def visible_to(self, user: Any) -> FundApplicationQuerySet:
+        """A draft is read with its course, and so with its plan."""
+        return self.filter(activity__in=Activity.objects.visible_to(user).values("pk"))
+
+
+class FundApplication(models.Model):
+    """The draft of an application to Den Kommunale Kompetencefond for a course in a person's
+    plan: what the fund's own form asks, kept here so the person, their leader and the union
+    representative can agree it on paper before it is sent. Read with its plan; only the
+    plan's owner changes it."""
+
+    activity = models.OneToOneField(
+        Activity,
+        on_delete=models.PROTECT,
+        related_name="fund_application",
+        verbose_name=_("activity"),
+    )
+    title = models.CharField(_("name of the education"), max_length=200)
+    education_kind = models.CharField(
+        _("kind of education"),
+        max_length=20,
+        choices=EducationKind.choices,
+        default=EducationKind.COURSE,
+    )
+    provider = models.CharField(_("provider"), max_length=200, blank=True, default="")
+    provider_url = models.URLField(_("web address of the education"), blank=True, default="")
+    starts_on = models.DateField(_("start date"), null=True, blank=True)
+    ends_on = models.DateField(_("end date"), null=True, blank=True)
+    # Whole kroner.
+    course_fee = models.PositiveIntegerField(_("course fee (kr.)"), default=0)
+    transport = models.PositiveIntegerField(_("transport (kr.)"), default=0)
+    materials = models.PositiveIntegerField(_("materials (kr.)"), default=0)
+    agreement_area = models.CharField(
+        _("agreement area"), max_length=30, choices=AgreementArea.choices, blank=True, default=""
+    )
+    position = models.CharField(_("job title"), max_length=200, blank=True, default="")
+    workplace = models.CharField(_("workplace"), max_length=200, blank=True, default="")
+    workplace_number = models.CharField(
+        _("EAN, CVR or P-number"), max_length=40, blank=True, default=""
+    )
+    notes = models.TextField(_("remarks"), blank=True, default="")
+    created_at = models.DateTimeField(_("created"))
+    updated_at = models.DateTimeField(_("updated"))
+
+    objects = FundApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("application draft for the competence fund")
+        verbose_name_plural = _("application drafts for the competence fund")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(starts_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="fund_application_ends_after_it_starts",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
