@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("development", "0001_initial"),
+        ("development", "0002_plans"),
     ]
 
     operations = [
