@@ -1,0 +1,17 @@
+from django.urls import path
+
+from development import views
+
+app_name = "development"
+
+urlpatterns = [
+    # A person's own development: self-assessments over time.
+    path("", views.index, name="index"),
+    path("assessments/new/", views.assess, name="assess"),
+    path("assessments/<int:assessment_id>/", views.assessment, name="assessment"),
+    path(
+        "assessments/<int:assessment_id>/sharing/",
+        views.assessment_sharing,
+        name="assessment_sharing",
+    ),
+]
