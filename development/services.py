@@ -10,13 +10,16 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils.text import slugify
+from django.urls import reverse
+from django.utils.text import format_lazy, slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from core.access import SharingError, Visibility, sharing_people_check
+from core.access import SharingError, Visibility, leader_ids_of, sharing_people_check
 from development.defaults import DEFAULT_AREAS
 from development.models import LEVELS, Area, Framework, Rating, SelfAssessment
+from notifications.services import notify_each_once
 
 
 class DevelopmentError(ValueError):
@@ -287,6 +290,7 @@ def assessment_save(
         )
         for area_id in areas
     )
+    _tell_readers(assessment, people)
     return assessment
 
 
@@ -306,7 +310,33 @@ def assessment_share(
     assessment.visibility = visibility
     assessment.save(update_fields=["visibility", "updated_at"])
     assessment.shared_with.set(people)
+    _tell_readers(assessment, people)
     return assessment
+
+
+def _tell_readers(assessment: SelfAssessment, people: Sequence[User]) -> None:
+    """Tell whoever can now read a self-assessment that it is shared with them: its owner's
+    leaders, or the people named. Once per assessment and person (sharing it again after
+    taking it back says nothing new), and never what it says."""
+    if assessment.visibility == Visibility.LEADER:
+        readers = list(
+            User.objects.filter(pk__in=leader_ids_of(assessment.owner), is_active=True)
+            .values_list("pk", flat=True)
+            .distinct()
+        )
+    else:
+        readers = [person.pk for person in people]
+    if not readers:
+        return
+    name = assessment.owner.display_name
+    notify_each_once(
+        recipients=readers,
+        kind="assessment_shared",
+        key=f"self-assessment-{assessment.pk}",
+        text=format_lazy(gettext_lazy("{name} shared a self-assessment with you."), name=name),
+        subject=format_lazy(gettext_lazy("{name} shared a self-assessment with you"), name=name),
+        url=reverse("development:assessment", args=[assessment.pk]),
+    )
 
 
 def _sharing_checked(*, owner: User, visibility: str, shared_with: Iterable[User]) -> list[User]:

@@ -124,3 +124,28 @@ def test_the_owner_reads_hers_and_her_leaders_the_shared_one(
         assert SHARED in _words(client_for(viewers[name]).get(shared)), name
     for name in ("olga", "bob", "ada"):
         assert client_for(viewers[name]).get(shared).status_code == 404, name
+
+
+def test_the_words_are_in_no_notification_or_email(cast: Cast, clock: Any) -> None:
+    from django.core import mail
+
+    from development.services import assessment_share
+    from notifications.delivery import deliver_due
+    from notifications.models import Notification
+
+    made = _assessments(cast, clock.now())
+    # Shared after all, with her leaders and then with bob: both are told, in words of its own.
+    assessment_share(assessment=made["unshared"], by=cast.alice, visibility=Visibility.LEADER)
+    assessment_share(
+        assessment=made["unshared"],
+        by=cast.alice,
+        visibility=Visibility.SHARED,
+        shared_with=[cast.bob],
+    )
+    deliver_due(clock=clock.now)
+    told = [n.text for n in Notification.objects.all()]
+    written = [f"{m.subject}\n{m.body}" for m in mail.outbox]
+    assert len(told) >= 2 and len(written) >= 2
+    for word in (*PRIVATE, SHARED):
+        assert not any(word in text for text in told)
+        assert not any(word in text for text in written)

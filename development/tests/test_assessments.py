@@ -443,3 +443,40 @@ def test_the_page_reads_the_same_number_of_queries_however_long_the_history(
     _save(cast.alice, when=NOW + timedelta(minutes=1))
     with django_assert_max_num_queries(twelve):
         client.get(reverse("development:index"))
+
+
+# --- Telling the readers ------------------------------------------------------------------------
+
+
+def test_who_can_now_read_it_is_told_once_and_never_what_it_says(
+    cast: Cast, client_for: Any
+) -> None:
+    from notifications.models import Notification, OutgoingEmail
+
+    framework = framework_current()
+    secret = "Det-her-er-kun-til-min-leder"
+    client = client_for(cast.alice)
+    client.post(URL, _form(framework, note=secret))
+    assessment = SelfAssessment.objects.get(owner=cast.alice)
+    assert not Notification.objects.filter(kind="assessment_shared").exists()
+    sharing = reverse("development:assessment_sharing", args=[assessment.pk])
+
+    client.post(sharing, {"visibility": "leader"})
+    client.post(sharing, {"visibility": "private"})
+    client.post(sharing, {"visibility": "leader"})
+
+    told = Notification.objects.get(kind="assessment_shared")
+    assert told.recipient == cast.lena
+    assert told.url == reverse("development:assessment", args=[assessment.pk])
+    assert "Alice Andersen" in told.text and secret not in told.text
+    email = OutgoingEmail.objects.get(kind="assessment_shared")
+    assert email.recipient == cast.lena
+    assert "Alice Andersen" in email.subject and secret not in email.subject + email.body
+
+    # Shared with bob by name, he is told too; lena is not told again.
+    client.post(sharing, {"visibility": "shared", "shared_with": [cast.bob.pk]})
+    assert sorted(
+        Notification.objects.filter(kind="assessment_shared").values_list(
+            "recipient__username", flat=True
+        )
+    ) == ["bob", "lena"]
