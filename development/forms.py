@@ -58,6 +58,7 @@ class _Sharing(PersonalContentForm):
 
     # The browser's own check would speak another language than the page.
     use_required_attribute = False
+    field_order = ["visibility", "shared_with"]
 
     visibility = forms.ChoiceField(
         label=_("Who can see this self-assessment"),

@@ -161,3 +161,30 @@ def test_the_administrator_adds_a_focus_area_and_is_told_what_is_missing(
     follow(page, lambda: save.last.click())
     expect(page.locator("main")).to_contain_text("Gemt som version 2.")
     assert [a.name_da for a in framework_current().areas.all()][-1] == "Økonomi og jura"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_alice_takes_back_what_she_shared(device, new_page, live_server, cast, clock):
+    framework = framework_current()
+    shared = assessment_save(
+        owner=cast.alice,
+        framework=framework,
+        ratings=[RatingGiven(area_id=area.pk, level=2) for area in framework.areas.all()],
+        note="",
+        visibility=Visibility.LEADER,
+        now=clock.now(),
+    )
+    url = live_server.url + reverse("development:assessment", args=[shared.pk])
+    page = new_page(**device_options(device))
+    login(page, live_server, cast.alice)
+    visit(page, url)
+    follow(page, page.get_by_role("link", name="Skift, hvem der kan se den").click)
+    expect(page.get_by_label("Mine ledere (Lena Lund)")).to_be_checked()
+    page.get_by_label("Kun mig").check()
+    follow(page, page.get_by_role("button", name="Gem").click)
+    expect(page.locator("main")).to_contain_text("Kun du ser denne selvvurdering.")
+
+    lena = new_page(**device_options(device))
+    login(lena, live_server, cast.lena)
+    visit(lena, url, status=404)
