@@ -480,3 +480,30 @@ def test_who_can_now_read_it_is_told_once_and_never_what_it_says(
             "recipient__username", flat=True
         )
     ) == ["bob", "lena"]
+
+
+def test_the_chart_has_a_point_per_level_a_gap_where_there_is_none_and_few_dates() -> None:
+    from django.utils import translation
+
+    from development.selectors import AreaHistory
+    from development.templatetags.development_charts import level_chart
+
+    dates = [NOW - timedelta(days=30 * n) for n in (6, 5, 4, 3, 2, 1)]
+    area = AreaHistory(
+        key="k",
+        name="Faglighed",
+        in_framework=True,
+        levels=[1, 2, None, 3, 3, 4],
+        wants_to_develop=False,
+    )
+    with translation.override("da"):
+        svg = str(level_chart(area, dates))
+
+    assert svg.count("<circle") == 5
+    # The line breaks where an assessment did not have the area.
+    assert svg.count("<polyline") == 2
+    # Six dates, four written under the line: the first, the last and two between.
+    assert svg.count('class="chart-label" text-anchor="start"') == 1
+    assert svg.count('class="chart-label" text-anchor="end">') == 5  # four levels, last date
+    assert "4. juni 2026" in svg and "1. nov. 2026" in svg
+    assert 'aria-label="Linjediagram over dit niveau i Faglighed' in svg
