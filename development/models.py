@@ -188,6 +188,12 @@ class Rating(models.Model):
     def __str__(self) -> str:
         return f"{self.area_id}: {self.level}"
 
+    @property
+    def level_text(self) -> str:
+        """The chosen level's description of behaviour, in the language of the request."""
+        levels = self.area.levels
+        return levels[self.level - 1] if 1 <= self.level <= len(levels) else ""
+
 
 # --- Development plans ---------------------------------------------------------------------------
 

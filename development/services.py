@@ -5,17 +5,22 @@ language when the change cannot be made; nothing is changed then."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from django.db import IntegrityError, models, transaction
+from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy, slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import PERSON_LEFT, User
-from core.access import SharingError, Visibility, sharing_people_check
+from core.access import SharingError, Visibility, leader_ids_of, sharing_people_check
 from development.defaults import DEFAULT_AREAS
 from development.models import (
+    LEVELS,
     Activity,
     ActivityKind,
     ActivityStatus,
@@ -23,7 +28,10 @@ from development.models import (
     DevelopmentPlan,
     Framework,
     Goal,
+    Rating,
+    SelfAssessment,
 )
+from notifications.services import notify_each_once
 
 
 class DevelopmentError(ValueError):
@@ -358,3 +366,265 @@ def activity_reflect(
     activity.reflected_at = now
     activity.save(update_fields=["learned", "use", "for_others", "reflected_at", "updated_at"])
     return activity
+
+
+# --- Editing the framework ----------------------------------------------------------------------
+
+# The longest an area's name may be (Area.name_da), and any description of it or of a level.
+NAME_LENGTH = Area._meta.get_field("name_da").max_length or 200
+TEXT_LENGTH = 1000
+KEY_LENGTH = Area._meta.get_field("key").max_length or 50
+
+
+def framework_new_version(*, areas: Sequence[AreaText], by: User) -> Framework:
+    """An administrator's edit: a new current version of the framework. Self-assessments made
+    before keep the version they were made with, so they keep their meaning. An area that is
+    empty in every field is left out; every other area needs every text in Danish and English.
+    An area without a key (a new one) gets one from its Danish name; an area keeps its key when
+    its words change, so a person's history follows it."""
+    if not by.is_administrator:
+        raise DevelopmentError(_("Only administrators edit the competence framework."))
+    given = [area for area in areas if any(text.strip() for text in _texts(area))]
+    if not given:
+        raise DevelopmentError(_("A competence framework needs at least one focus area."))
+    for area in given:
+        if len(area.levels_da) != len(LEVELS) or len(area.levels_en) != len(LEVELS):
+            raise DevelopmentError(
+                _("Every focus area has a description of each of the %(count)d levels.")
+                % {"count": len(LEVELS)}
+            )
+        if not all(text.strip() for text in _texts(area)):
+            raise DevelopmentError(
+                _(
+                    "Every focus area needs its name, its description and a description of "
+                    "each level, in Danish and in English."
+                )
+            )
+        if max(len(area.name_da.strip()), len(area.name_en.strip())) > NAME_LENGTH:
+            raise DevelopmentError(
+                _("A focus area's name is at most %(count)d characters.") % {"count": NAME_LENGTH}
+            )
+        if max(len(text.strip()) for text in _texts(area)) > TEXT_LENGTH:
+            raise DevelopmentError(
+                _("A description is at most %(count)d characters.") % {"count": TEXT_LENGTH}
+            )
+    keyed = _keys_given(given)
+    current = framework_current()
+    if [_comparable(area) for area in keyed] == [
+        _comparable(_area_text(area)) for area in current.areas.all()
+    ]:
+        raise DevelopmentError(_("Nothing was changed: the framework keeps its version."))
+    last = Framework.objects.aggregate(last=Max("version"))["last"] or 0
+    with transaction.atomic():
+        return _framework_make(version=last + 1, areas=keyed, by=by)
+
+
+def _texts(area: AreaText) -> list[str]:
+    return [
+        area.name_da,
+        area.name_en,
+        area.description_da,
+        area.description_en,
+        *area.levels_da,
+        *area.levels_en,
+    ]
+
+
+def _comparable(area: AreaText) -> tuple[str, ...]:
+    return (area.key, *(text.strip() for text in _texts(area)))
+
+
+def _area_text(area: Area) -> AreaText:
+    return AreaText(
+        key=area.key,
+        name_da=area.name_da,
+        name_en=area.name_en,
+        description_da=area.description_da,
+        description_en=area.description_en,
+        levels_da=list(area.levels_da),
+        levels_en=list(area.levels_en),
+    )
+
+
+def _keys_given(areas: Sequence[AreaText]) -> list[AreaText]:
+    """The areas, each with a key of its own: the one it has (an area kept from the version
+    before), else one made from its Danish name ("kommunikation-og-samarbejde"). A key that is
+    not a slug, or that an area above has taken already, is made anew."""
+    taken: set[str] = set()
+    keyed = []
+    for area in areas:
+        key = area.key.strip()
+        if not key or slugify(key) != key or len(key) > KEY_LENGTH or key in taken:
+            key = _new_key(area.name_da, taken)
+        taken.add(key)
+        keyed.append(replace(area, key=key))
+    return keyed
+
+
+def _new_key(name: str, taken: set[str]) -> str:
+    danish = name.lower().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+    base = slugify(danish)[: KEY_LENGTH - 4].strip("-") or "omraade"
+    key, number = base, 2
+    while key in taken:
+        key, number = f"{base}-{number}", number + 1
+    return key
+
+
+# --- Self-assessments ---------------------------------------------------------------------------
+
+NOTE_LENGTH = 4000
+# What a person may choose for a self-assessment: it is about themselves, not for the team.
+ASSESSMENT_VISIBILITIES = (Visibility.PRIVATE, Visibility.LEADER, Visibility.SHARED)
+
+
+class AssessmentError(DevelopmentError):
+    """A self-assessment that cannot be saved or shared. `area_id` names the area the message
+    is about, if one; `sharing` says it is about whom it is shared with."""
+
+    def __init__(self, message: str, *, area_id: int | None = None, sharing: bool = False) -> None:
+        super().__init__(message)
+        self.area_id = area_id
+        self.sharing = sharing
+
+
+@dataclass(frozen=True)
+class RatingGiven:
+    """What a person says of themselves on one area, as a form gives it: the level may be
+    missing or off the scale, and the service says so."""
+
+    area_id: int
+    level: int | None
+    wants_to_develop: bool = False
+    could_teach: bool = False
+    note: str = ""
+
+
+@transaction.atomic
+def assessment_save(
+    *,
+    owner: User,
+    framework: Framework,
+    ratings: Sequence[RatingGiven],
+    note: str,
+    visibility: str,
+    shared_with: Iterable[User] = (),
+    now: datetime,
+) -> SelfAssessment:
+    """`owner` assesses themselves on every area of the current framework, at `now`. Refused,
+    with nothing saved, for a framework that is no longer the current one, an area that is not
+    in it, an area without a level, a level off the 1–4 scale, or a note that is too long."""
+    if not framework.is_current:
+        raise AssessmentError(
+            _(
+                "The competence framework was changed while you filled in the form. Look at "
+                "the focus areas again and save once more."
+            )
+        )
+    areas = {area.pk: area for area in framework.areas.all()}
+    levels: dict[int, int] = {}
+    given: dict[int, RatingGiven] = {}
+    for rating in ratings:
+        if rating.area_id not in areas:
+            raise AssessmentError(_("A focus area you rated is not in the competence framework."))
+        given[rating.area_id] = rating
+    for area in areas.values():
+        rating_given = given.get(area.pk)
+        if rating_given is None or rating_given.level is None:
+            raise AssessmentError(
+                _("Choose your level in “%(area)s”.") % {"area": area.name}, area_id=area.pk
+            )
+        if rating_given.level not in LEVELS:
+            raise AssessmentError(
+                _("Choose a level from %(low)d to %(high)d in “%(area)s”.")
+                % {"low": LEVELS[0], "high": LEVELS[-1], "area": area.name},
+                area_id=area.pk,
+            )
+        levels[area.pk] = rating_given.level
+        if len(rating_given.note.strip()) > NOTE_LENGTH:
+            raise AssessmentError(
+                _("A note is at most %(count)d characters.") % {"count": NOTE_LENGTH},
+                area_id=area.pk,
+            )
+    if len(note.strip()) > NOTE_LENGTH:
+        raise AssessmentError(_("A note is at most %(count)d characters.") % {"count": NOTE_LENGTH})
+    people = _sharing_checked(owner=owner, visibility=visibility, shared_with=shared_with)
+    assessment = SelfAssessment.objects.create(
+        owner=owner,
+        framework=framework,
+        assessed_at=now,
+        note=note.strip(),
+        visibility=visibility,
+    )
+    assessment.shared_with.set(people)
+    Rating.objects.bulk_create(
+        Rating(
+            assessment=assessment,
+            area_id=area_id,
+            level=levels[area_id],
+            wants_to_develop=given[area_id].wants_to_develop,
+            could_teach=given[area_id].could_teach,
+            note=given[area_id].note.strip(),
+        )
+        for area_id in areas
+    )
+    _tell_readers(assessment, people)
+    return assessment
+
+
+@transaction.atomic
+def assessment_share(
+    *,
+    assessment: SelfAssessment,
+    by: User,
+    visibility: str,
+    shared_with: Iterable[User] = (),
+) -> SelfAssessment:
+    """The owner changes who reads a self-assessment: only them, their leaders (whoever leads
+    them now), or people they name."""
+    if assessment.owner_id != by.pk:
+        raise AssessmentError(_("Only the person who made a self-assessment can share it."))
+    people = _sharing_checked(owner=by, visibility=visibility, shared_with=shared_with)
+    assessment.visibility = visibility
+    assessment.save(update_fields=["visibility", "updated_at"])
+    assessment.shared_with.set(people)
+    _tell_readers(assessment, people)
+    return assessment
+
+
+def _tell_readers(assessment: SelfAssessment, people: Sequence[User]) -> None:
+    """Tell whoever can now read a self-assessment that it is shared with them: its owner's
+    leaders, or the people named. Once per assessment and person (sharing it again after
+    taking it back says nothing new), and never what it says."""
+    if assessment.visibility == Visibility.LEADER:
+        readers = list(
+            User.objects.filter(pk__in=leader_ids_of(assessment.owner), is_active=True)
+            .values_list("pk", flat=True)
+            .distinct()
+        )
+    else:
+        readers = [person.pk for person in people]
+    if not readers:
+        return
+    name = assessment.owner.display_name
+    notify_each_once(
+        recipients=readers,
+        kind="assessment_shared",
+        key=f"self-assessment-{assessment.pk}",
+        text=format_lazy(gettext_lazy("{name} shared a self-assessment with you."), name=name),
+        subject=format_lazy(gettext_lazy("{name} shared a self-assessment with you"), name=name),
+        url=reverse("development:assessment", args=[assessment.pk]),
+    )
+
+
+def _sharing_checked(*, owner: User, visibility: str, shared_with: Iterable[User]) -> list[User]:
+    if visibility not in ASSESSMENT_VISIBILITIES:
+        raise AssessmentError(_("Choose who can see your self-assessment."), sharing=True)
+    if visibility != Visibility.SHARED:
+        return []
+    try:
+        people = sharing_people_check(owner=owner, people=shared_with)
+    except SharingError as error:
+        raise AssessmentError(str(error), sharing=True) from None
+    if not people:
+        raise AssessmentError(_("Choose at least one person to share with."), sharing=True)
+    return people

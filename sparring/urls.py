@@ -18,6 +18,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("administration/pulse/", include("pulse.admin_urls")),
     path("administration/conversations/", include("conversations.admin_urls")),
+    path("administration/development/", include("development.admin_urls")),
     path("administration/", include("organisation.admin_urls")),
     path("administration/chat/", include("notifications.admin_urls")),
     path("organisation/logo/", logo, name="organisation_logo"),

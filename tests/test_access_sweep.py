@@ -60,6 +60,7 @@ ADMINISTRATION = (
     "email_admin:",
     "pulse_admin:",
     "conversations_admin:",
+    "development_admin:",
 )
 
 
@@ -101,6 +102,7 @@ def alice_objects(cast: Any) -> dict[str, Callable[[], Any]]:
         "development_plan_id": lambda: _development_plan(cast)["plan"].pk,
         "development_goal_id": lambda: _development_plan(cast)["goal"].pk,
         "activity_id": lambda: _development_plan(cast)["activity"].pk,
+        "assessment_id": lambda: _self_assessment(cast).pk,
         # A password link of alice's whose token is not valid: the page says the link does not work.
         "purpose": lambda: "reset",
         "uidb64": lambda: urlsafe_base64_encode(force_bytes(cast.alice.pk)),
@@ -203,6 +205,27 @@ def _development_plan(cast: Any) -> dict[str, Any]:
         plan=plan, by=cast.alice, activity=ActivityText(kind="kursus", title="Kursus")
     )
     return {"plan": plan, "goal": goal, "activity": activity}
+
+
+def _self_assessment(cast: Any) -> Any:
+    """alice's self-assessment, private as every self-assessment is until shared."""
+    from django.utils import timezone
+
+    from development.models import SelfAssessment
+    from development.services import RatingGiven, assessment_save, framework_current
+
+    found = SelfAssessment.objects.filter(owner=cast.alice).first()
+    if found is not None:
+        return found
+    framework = framework_current()
+    return assessment_save(
+        owner=cast.alice,
+        framework=framework,
+        ratings=[RatingGiven(area_id=area.pk, level=2) for area in framework.areas.all()],
+        note="Kun til mig",
+        visibility=Visibility.PRIVATE,
+        now=timezone.now(),
+    )
 
 
 def _recognition(cast: Any) -> int:
@@ -329,6 +352,7 @@ PERSONAL = {
     "development_plan_id",
     "development_goal_id",
     "activity_id",
+    "assessment_id",
 }
 PERSONAL_ROUTES = [r for r in ROUTES if PERSONAL & set(r[1])]
 
