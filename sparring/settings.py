@@ -349,3 +349,7 @@ SPARRING_ORGANISATION_NAME = env_str("SPARRING_ORGANISATION_NAME", "OS2")
 SPARRING_WORKER_STALE_SECONDS = env_int("SPARRING_WORKER_STALE_SECONDS", 300)
 # How many days after writing it a person may still change a check-in.
 SPARRING_CHECKIN_EDIT_DAYS = env_int("SPARRING_CHECKIN_EDIT_DAYS", 7)
+# The anonymity k of figures that are not a wellbeing survey's (each survey has its own): the
+# smallest group the team picture of self-assessments shows. At least 3 (PRODUCT.md,
+# anonymity rule 1); a lower value stops the count with an error rather than show less.
+SPARRING_ANONYMITY_K = env_int("SPARRING_ANONYMITY_K", 5)

@@ -60,6 +60,7 @@ ADMINISTRATION = (
     "email_admin:",
     "pulse_admin:",
     "conversations_admin:",
+    "development_admin:",
 )
 
 

@@ -1,0 +1,23 @@
+"""The development app in the worker. Imported at start-up by the notifications app."""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from datetime import datetime
+
+from django.db import IntegrityError
+
+from development.models import PictureCount
+from development.picture_services import picture_count, picture_month
+from notifications.scheduler import periodic
+
+
+@periodic("development_picture")
+def run_picture_count(now: datetime) -> None:
+    """Count the team picture once a month, on the first tick of the month: counted again as
+    people assess themselves, two counts could differ by what one person changed."""
+    if PictureCount.objects.filter(month=picture_month(now)).exists():
+        return
+    # Another worker may count the same month at the same moment; the unique month keeps one.
+    with suppress(IntegrityError):
+        picture_count(now=now)
