@@ -440,3 +440,57 @@ class FundApplication(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- The team picture ----------------------------------------------------------------------------
+
+
+class PictureCount(models.Model):
+    """One count of the team picture: once a month, from each person's latest self-assessment
+    of the twelve months before. Counted once and never again, like a wellbeing round or a
+    week's energy: counted again as each colleague assesses themselves, the difference between
+    two counts could show what one person changed."""
+
+    # The first day of the month the count is for: one count a month.
+    month = models.DateField(_("month"), unique=True)
+    counted_at = models.DateTimeField(_("counted"))
+    # The anonymity k the count was decided with.
+    k = models.PositiveSmallIntegerField()
+    # The framework whose areas were counted (areas of older versions by their key).
+    framework = models.ForeignKey(
+        Framework, on_delete=models.PROTECT, related_name="+", verbose_name=_("framework")
+    )
+
+    class Meta:
+        verbose_name = _("team picture count")
+        verbose_name_plural = _("team picture counts")
+        ordering = ["-month"]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}"
+
+
+class PictureUnit(models.Model):
+    """A unit as the count saw it: its place in the tree then, and the group whose figures its
+    people see (the unit itself, or the nearest shown unit above, or none). Only a shown group
+    has figures and a number of respondents: of a hidden one nothing is kept."""
+
+    count = models.ForeignKey(PictureCount, on_delete=models.PROTECT, related_name="units")
+    # Plain ids, not keys: a count keeps the tree as it was.
+    unit_id = models.PositiveBigIntegerField()
+    parent_id = models.PositiveBigIntegerField(null=True)
+    name = models.CharField(max_length=200)
+    group_id = models.PositiveBigIntegerField(null=True)
+    respondents = models.PositiveIntegerField(null=True)
+    # development.tally.Figures.as_json: per area key [level 1, 2, 3, 4, want to develop,
+    # could teach], and per kind of activity the number planned or under way.
+    figures = models.JSONField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["count", "unit_id"], name="picture_unit_once")
+        ]
+        indexes = [models.Index(fields=["count", "parent_id"])]
+
+    def __str__(self) -> str:
+        return self.name

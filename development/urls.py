@@ -1,6 +1,6 @@
 from django.urls import path
 
-from development import fund_urls, plan_urls, views
+from development import fund_urls, picture_urls, plan_urls, views
 
 app_name = "development"
 
@@ -16,4 +16,5 @@ urlpatterns = [
     ),
     *plan_urls.urlpatterns,
     *fund_urls.urlpatterns,
+    *picture_urls.urlpatterns,
 ]

@@ -378,3 +378,7 @@ if not set(SPARRING_FUND_COVERS) <= {"course_fee", "transport", "materials"}:
         "SPARRING_FUND_COVERS names costs among course_fee, transport and materials, "
         f"comma-separated, not {SPARRING_FUND_COVERS!r}."
     )
+# The anonymity k of figures that are not a wellbeing survey's (each survey has its own): the
+# smallest group the team picture of self-assessments shows. At least 3 (PRODUCT.md,
+# anonymity rule 1); a lower value stops the count with an error rather than show less.
+SPARRING_ANONYMITY_K = env_int("SPARRING_ANONYMITY_K", 5)
