@@ -138,6 +138,17 @@ the preparation). The leader's overview of their people (`/conversations/people/
 administrator's overview of all units (`/administration/conversations/`) are listed as "not on
 this branch" while their URL does not resolve, and timed once it does.
 
+Development (`bench/development_history.py`): four in five people assessed themselves one
+to four times in the last twelve months (one in ten of them once more, over a year ago, which
+does not count), in all six focus areas of the framework, about a third wanting to develop
+each area and half of those at level 4 willing to teach it; half of everyone has a
+development plan with one to three activities, most planned or under way. Then the month's
+team picture is counted once, as the worker does on the first tick of a month
+(`development.picture_services.picture_count`), and its time is in the line about the
+history. The team picture pages read only that count: the leader's picture of their level-2
+unit, and the administrator's picture of the whole organisation, which opens on the top of
+the tree.
+
 The wellbeing report is measured on its own: the newest round's report for the whole
 organisation as the administrator sees it, 20 timed requests after two warm-ups. Beside it,
 the report's figures are computed three ways, three times each: from the histograms kept per
@@ -200,6 +211,7 @@ class DatabaseResult:
     feedback_history: str = ""
     pulse_history: str = ""
     conversation_history: str = ""
+    development_history: str = ""
     pages: list[PageResult] = field(default_factory=list)
     report: ReportResult | None = None
 
@@ -254,6 +266,12 @@ def _measure(
     conversation_history = conversation_history_create(years=CONVERSATION_YEARS)
     conversation_seconds = time.perf_counter() - started
     print(f"  conversations: {conversation_history} in {conversation_seconds:.1f} s", flush=True)
+    from bench.development_history import development_history_create
+
+    started = time.perf_counter()
+    development_history = development_history_create()
+    development_seconds = time.perf_counter() - started
+    print(f"  development: {development_history} in {development_seconds:.1f} s", flush=True)
 
     # What loading left behind is not what a server process holds: freeze it, so that the
     # garbage collector does not walk it during the timed requests.
@@ -474,6 +492,19 @@ def _measure(
             admin,
             "/administration/conversations/",
         ),
+        (
+            f"Development: the team picture of the leader's unit ({describe(leader_unit)})",
+            "leader",
+            leader,
+            f"/development/team/{leader_unit.pk}/",
+        ),
+        (
+            f"Development: the administrator's team picture of the organisation "
+            f"({Unit.objects.count():,} units)",
+            "admin",
+            admin,
+            "/administration/development/picture/",
+        ),
     ]
     if only:
         pages = [page for page in pages if any(text.lower() in page[0].lower() for text in only)]
@@ -505,6 +536,10 @@ def _measure(
         conversation_history=(
             ", ".join(f"{n:,} {what}" for what, n in conversation_history.items())
             + f" added in {conversation_seconds:.1f} s"
+        ),
+        development_history=(
+            ", ".join(f"{n:,} {what}" for what, n in development_history.items())
+            + f" added in {development_seconds:.1f} s"
         ),
     )
     # Warm up and count queries page by page; a page that fails is reported as failed and the
@@ -720,6 +755,9 @@ def _section(results: list[DatabaseResult], args: argparse.Namespace, load: str)
             "",
             f"Conversations ({CONVERSATION_YEARS} years for everyone with their leader, a 1:1 "
             f"every quarter and a MUS every year): {result.conversation_history}.",
+            "",
+            f"Development (a year of self-assessments, plans with activities, the month's team "
+            f"picture counted): {result.development_history}.",
             "",
             "| Page | As | Requests | p50 ms | p95 ms | Queries/request | Target | Result |",
             "|---|---|--:|--:|--:|--:|---|---|",

@@ -57,6 +57,8 @@ from conversations.models import (
     thread_key,
 )
 from core.access import get_visible_or_404, led_people_ids, led_unit_ids
+from development.models import DevelopmentPlan
+from development.plan_selectors import plans_agreed_in
 from feedback.selectors import feedback_to_bring
 from organisation.models import Membership, Unit
 from pulse.selectors import team_actions_to_bring
@@ -205,12 +207,30 @@ class ConversationPage:
     addenda: list[Addendum]
     # Who the reader talks with: the names the page is headed with.
     others: str
+    # A held MUS whose summary everyone approved: the development plans agreed in it that the
+    # reader may read, and whether they may still make theirs (an employee without one).
+    development_plans: list[DevelopmentPlan]
+    can_make_development_plan: bool
 
     @property
     def approval_rows(self) -> list[tuple[User, Approval | None]]:
         """Each participant with their approval of the summary's current revision, if given."""
         given = {approval.user_id: approval for approval in self.approvals}
         return [(person, given.get(person.pk)) for person in self.participants]
+
+
+def development_plan_possible(
+    conversation: Conversation, summary: Summary | None, user: User
+) -> bool:
+    """Whether `user`, a participant, may make their development plan from the conversation:
+    a held MUS whose summary everyone approved, where they are an employee, not its leader."""
+    return (
+        conversation.kind == Kind.MUS
+        and conversation.is_held
+        and summary is not None
+        and summary.is_locked
+        and user.pk != conversation.leader_id
+    )
 
 
 def for_conversation_page(user: User, conversation: Conversation) -> ConversationPage:
@@ -258,8 +278,17 @@ def for_conversation_page(user: User, conversation: Conversation) -> Conversatio
         if summary
         else []
     )
+    development_plans: list[DevelopmentPlan] = []
+    can_make_plan = False
+    if conversation.is_held and summary is not None and summary.is_locked:
+        development_plans = plans_agreed_in(conversation.pk, user)
+        can_make_plan = development_plan_possible(conversation, summary, user) and not any(
+            plan.owner_id == user.pk for plan in development_plans
+        )
     return ConversationPage(
         conversation=conversation,
+        development_plans=development_plans,
+        can_make_development_plan=can_make_plan,
         participants=participants,
         others=", ".join(p.display_name for p in participants if p.pk != user.pk),
         answers=page_answers,

@@ -49,9 +49,13 @@ from conversations.models import (
     TemplateQuestion,
     thread_key,
 )
-from conversations.selectors import agenda_of
+from conversations.selectors import agenda_of, conversation_day, development_plan_possible
 from core.access import Visibility, led_people_ids, led_unit_ids
 from core.dates import date_label, datetime_label_lazy
+from development.models import DevelopmentPlan
+from development.plan_selectors import plans_agreed_in
+from development.services import DevelopmentError
+from development.services import plan_create as development_plan_create
 from feedback.selectors import one_feedback_to_bring
 from notifications.calendar import invitation as calendar_invitation
 from notifications.services import notify
@@ -1014,6 +1018,46 @@ def summary_approve(
             _development_recorded(conversation, field="approved_at")
     _changed(conversation)
     return summary
+
+
+# --- The development plan agreed in a MUS -------------------------------------------------------
+
+
+@transaction.atomic
+def development_plan_make(
+    *, conversation: Conversation, by: User, now: datetime
+) -> DevelopmentPlan:
+    """An employee of a held MUS whose summary everyone approved makes their development plan
+    from it: agreed in the MUS, so shared with their leaders, with the summary as the first
+    draft of its goals. Once made, it is the one returned."""
+    conversation = _locked(conversation)
+    participant_check(conversation, by)
+    summary = Summary.objects.filter(conversation=conversation).first()
+    if not development_plan_possible(conversation, summary, by):
+        raise ConversationError(
+            _(
+                "A development plan is made by the employee from a held MUS whose summary "
+                "everyone approved."
+            )
+        )
+    assert summary is not None  # checked above
+    own = [plan for plan in plans_agreed_in(conversation.pk, by) if plan.owner_id == by.pk]
+    if own:
+        return own[0]
+    day = conversation_day(conversation)
+    try:
+        return development_plan_create(
+            owner=by,
+            by=by,
+            title=_("Development plan from MUS %(date)s")
+            % {"date": date_label(day) if day else ""},
+            follow_up_on=None,
+            agreed_in=conversation,
+            draft=summary.text,
+            now=now,
+        )
+    except DevelopmentError as error:
+        raise ConversationError(str(error)) from None
 
 
 # --- Development records: what the administrator's overview counts ------------------------------

@@ -29,6 +29,11 @@ urlpatterns = [
     path("<int:conversation_id>/addenda/", views.addendum_add, name="addendum_add"),
     path("<int:conversation_id>/summary/", views.summary_save, name="summary"),
     path("<int:conversation_id>/summary/approve/", views.summary_approve, name="summary_approve"),
+    path(
+        "<int:conversation_id>/development-plan/",
+        views.development_plan,
+        name="development_plan",
+    ),
     # Planning, requests and calendar invitations.
     path("new/", views.new, name="new"),
     path("ask/", views.ask, name="ask"),

@@ -425,6 +425,27 @@ def summary_approve(request: AuthenticatedRequest, conversation_id: int) -> Http
     return _after(request, found, anchor="approval", notice=_("You approved the summary."))
 
 
+@require_POST
+def development_plan(request: AuthenticatedRequest, conversation_id: int) -> HttpResponse:
+    """An employee makes their development plan from the held MUS, or opens the one made."""
+    found = selectors.conversation_or_404(request.user, conversation_id)
+    try:
+        plan = services.development_plan_make(
+            conversation=found, by=request.user, now=timezone.now()
+        )
+    except ConversationError as error:
+        messages.error(request, str(error))
+        return redirect(f"{found.get_absolute_url()}#summary")
+    messages.success(
+        request,
+        _(
+            "Your development plan is made from the MUS and shared with your leader. Turn the "
+            "summary into goals and activities."
+        ),
+    )
+    return redirect(plan)
+
+
 @require_http_methods(["GET", "POST"])
 def bring(request: AuthenticatedRequest, conversation_id: int) -> HttpResponse:
     """What the participant may bring into the conversation (the agenda loads it with htmx;

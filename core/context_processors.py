@@ -24,6 +24,7 @@ _MENU = [
     (_("Write"), "checkins:list", {"checkins", "reflections", "profiles"}, "edit"),
     (_("Feedback"), "feedback:index", {"feedback"}, "forum"),
     (_("Conversations"), "conversations:index", {"conversations"}, "chat"),
+    (_("Development"), "development:index", {"development"}, "student"),
     (_("Recognition"), "recognition:feed", {"recognition"}, "star"),
     (_("Wellbeing"), "pulse:index", {"pulse"}, "analytics"),
     (_("My teams"), "home:teams", {"home:teams", "home:team", "teamwork"}, "groups"),
@@ -31,7 +32,7 @@ _MENU = [
 _ADMIN_MENU = (
     _("Administration"),
     "administration:index",
-    {"administration", "chat_admin", "pulse_admin"},
+    {"administration", "chat_admin", "pulse_admin", "development_admin"},
     "settings",
 )
 # A person's own writing, private until they share it, in one place under "Write": so a

@@ -228,6 +228,7 @@ def demo_create(
         _small_feedback()
         _small_pulse()
         _small_conversations(now or timezone.now())
+        _small_development(now or timezone.now())
     else:
         leader = User.objects.get(username="p2")
         member = User.objects.filter(memberships__unit__depth=7, memberships__role="member")[0]
@@ -458,3 +459,59 @@ def _small_conversations(now: datetime) -> None:
                 now=now,
             )
             services.preparation_share(conversation=mus, by=jonas, now=now, question_ids=[first.pk])
+
+
+def _small_development(now: datetime) -> None:
+    """The secretariat's self-assessments of the past year, some plans with activities, and
+    the month's team picture counted, so that Mette's picture of the secretariat is there.
+    The community's three have not assessed themselves: their picture would be too small."""
+    from datetime import timedelta
+
+    from development.models import Activity, ActivityKind, DevelopmentPlan, Rating, SelfAssessment
+    from development.picture_services import picture_count
+    from development.services import framework_current
+
+    rng = random.Random(2026)  # noqa: S311 - demo data, not security
+    framework = framework_current()
+    areas = list(framework.areas.order_by("position"))
+    people = User.objects.filter(username__in=[row[0] for row in SECRETARIAT]).order_by("pk")
+    for person in people:
+        base = [rng.choice([1, 2, 2, 3, 3, 4]) for _area in areas]
+        for months_ago in (9, 2):
+            assessment = SelfAssessment.objects.create(
+                owner=person, framework=framework, assessed_at=now - timedelta(days=30 * months_ago)
+            )
+            Rating.objects.bulk_create(
+                Rating(
+                    assessment=assessment,
+                    area=area,
+                    level=min(4, level + (months_ago == 2 and rng.random() < 0.3)),
+                    wants_to_develop=rng.random() < 0.4,
+                    could_teach=rng.random() < 0.6,
+                )
+                for area, level in zip(areas, base, strict=True)
+            )
+    for username, kinds in [
+        (
+            "jonas",
+            [
+                (ActivityKind.COURSE, "Kursus i facilitering"),
+                (ActivityKind.SPARRING, "Sparring med Louise om arkitektur"),
+            ],
+        ),
+        ("sara", [(ActivityKind.NETWORK, "Netværk for produktkonsulenter")]),
+        (
+            "louise",
+            [
+                (ActivityKind.CONFERENCE, "OS2-konferencen"),
+                (ActivityKind.SELF_STUDY, "Læse om gevinstrealisering"),
+            ],
+        ),
+        ("rasmus", [(ActivityKind.COURSE, "Kursus i porteføljestyring")]),
+    ]:
+        plan = DevelopmentPlan.objects.create(
+            owner=people.get(username=username), title="Min udviklingsplan"
+        )
+        for kind, title in kinds:
+            Activity.objects.create(plan=plan, kind=kind, title=title)
+    picture_count(now=now)

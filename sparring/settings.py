@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "recognition",
     "pulse",
     "conversations",
+    "development",
     "home",
 ]
 
@@ -348,3 +349,36 @@ SPARRING_ORGANISATION_NAME = env_str("SPARRING_ORGANISATION_NAME", "OS2")
 SPARRING_WORKER_STALE_SECONDS = env_int("SPARRING_WORKER_STALE_SECONDS", 300)
 # How many days after writing it a person may still change a check-in.
 SPARRING_CHECKIN_EDIT_DAYS = env_int("SPARRING_CHECKIN_EDIT_DAYS", 7)
+
+# Den Kommunale Kompetencefond: the terms a course's application draft estimates from. The
+# parties to the fund change them between agreements, so they are set here, not in code; the
+# draft calls its figures estimates to check with the fund.
+# The share of the covered costs the fund pays (the workplace pays the rest), in per cent.
+SPARRING_FUND_SHARE_PERCENT = env_int("SPARRING_FUND_SHARE_PERCENT", 80)
+# The most the fund pays one person within 12 months, in whole kroner.
+SPARRING_FUND_MAX_AMOUNT = env_int("SPARRING_FUND_MAX_AMOUNT", 30000)
+# Which costs the fund shares: course_fee, transport, materials.
+SPARRING_FUND_COVERS = env_list("SPARRING_FUND_COVERS", ["course_fee", "transport", "materials"])
+# The draft warns when the start is fewer days away than this (the application must reach the
+# fund before the start, and the fund answers within about two weeks) ...
+SPARRING_FUND_WARN_DAYS_BEFORE = env_int("SPARRING_FUND_WARN_DAYS_BEFORE", 14)
+# ... and when it is more months away than this (the fund takes applications at the earliest
+# nine months before the start).
+SPARRING_FUND_MONTHS_AHEAD = env_int("SPARRING_FUND_MONTHS_AHEAD", 9)
+if not 0 <= SPARRING_FUND_SHARE_PERCENT <= 100:
+    raise ImproperlyConfigured("SPARRING_FUND_SHARE_PERCENT must be between 0 and 100.")
+if SPARRING_FUND_MAX_AMOUNT < 0 or SPARRING_FUND_WARN_DAYS_BEFORE < 0:
+    raise ImproperlyConfigured(
+        "SPARRING_FUND_MAX_AMOUNT and SPARRING_FUND_WARN_DAYS_BEFORE cannot be negative."
+    )
+if SPARRING_FUND_MONTHS_AHEAD < 1:
+    raise ImproperlyConfigured("SPARRING_FUND_MONTHS_AHEAD must be 1 or more.")
+if not set(SPARRING_FUND_COVERS) <= {"course_fee", "transport", "materials"}:
+    raise ImproperlyConfigured(
+        "SPARRING_FUND_COVERS names costs among course_fee, transport and materials, "
+        f"comma-separated, not {SPARRING_FUND_COVERS!r}."
+    )
+# The anonymity k of figures that are not a wellbeing survey's (each survey has its own): the
+# smallest group the team picture of self-assessments shows. At least 3 (PRODUCT.md,
+# anonymity rule 1); a lower value stops the count with an error rather than show less.
+SPARRING_ANONYMITY_K = env_int("SPARRING_ANONYMITY_K", 5)

@@ -60,6 +60,7 @@ ADMINISTRATION = (
     "email_admin:",
     "pulse_admin:",
     "conversations_admin:",
+    "development_admin:",
 )
 
 
@@ -98,6 +99,10 @@ def alice_objects(cast: Any) -> dict[str, Callable[[], Any]]:
         "kind": lambda: "mus",
         "item_id": lambda: _conversation_content(cast)["item"].pk,
         "shared_note_id": lambda: _conversation_content(cast)["note"].pk,
+        "development_plan_id": lambda: _development_plan(cast)["plan"].pk,
+        "development_goal_id": lambda: _development_plan(cast)["goal"].pk,
+        "activity_id": lambda: _development_plan(cast)["activity"].pk,
+        "assessment_id": lambda: _self_assessment(cast).pk,
         # A password link of alice's whose token is not valid: the page says the link does not work.
         "purpose": lambda: "reset",
         "uidb64": lambda: urlsafe_base64_encode(force_bytes(cast.alice.pk)),
@@ -181,6 +186,46 @@ def _conversation_content(cast: Any) -> dict[str, Any]:
         conversation=conversation, by=cast.alice, text="Note", now=timezone.now()
     )
     return {"item": item, "note": note}
+
+
+def _development_plan(cast: Any) -> dict[str, Any]:
+    """alice's development plan, private, with a goal and a course she finished."""
+    from django.utils import timezone
+
+    from development.models import Activity, DevelopmentPlan, Goal
+    from development.services import ActivityText, activity_add, goal_add, plan_create
+
+    plan = DevelopmentPlan.objects.filter(owner=cast.alice).first() or plan_create(
+        owner=cast.alice, title="Kun min plan", follow_up_on=None, now=timezone.now()
+    )
+    goal = Goal.objects.filter(plan=plan).first() or goal_add(
+        plan=plan, by=cast.alice, text="Mål", area_keys=[]
+    )
+    activity = Activity.objects.filter(plan=plan).first() or activity_add(
+        plan=plan, by=cast.alice, activity=ActivityText(kind="kursus", title="Kursus")
+    )
+    return {"plan": plan, "goal": goal, "activity": activity}
+
+
+def _self_assessment(cast: Any) -> Any:
+    """alice's self-assessment, private as every self-assessment is until shared."""
+    from django.utils import timezone
+
+    from development.models import SelfAssessment
+    from development.services import RatingGiven, assessment_save, framework_current
+
+    found = SelfAssessment.objects.filter(owner=cast.alice).first()
+    if found is not None:
+        return found
+    framework = framework_current()
+    return assessment_save(
+        owner=cast.alice,
+        framework=framework,
+        ratings=[RatingGiven(area_id=area.pk, level=2) for area in framework.areas.all()],
+        note="Kun til mig",
+        visibility=Visibility.PRIVATE,
+        now=timezone.now(),
+    )
 
 
 def _recognition(cast: Any) -> int:
@@ -304,6 +349,10 @@ PERSONAL = {
     "plan_id",
     "item_id",
     "shared_note_id",
+    "development_plan_id",
+    "development_goal_id",
+    "activity_id",
+    "assessment_id",
 }
 PERSONAL_ROUTES = [r for r in ROUTES if PERSONAL & set(r[1])]
 

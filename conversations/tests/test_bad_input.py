@@ -26,6 +26,7 @@ from accounts.models import User
 from conftest import FROZEN_AT, Cast, _person
 from conversations import services
 from conversations.models import Conversation, Kind
+from development.models import DevelopmentPlan
 from notifications.models import Notification, OutgoingEmail
 from organisation.models import Membership
 
@@ -106,6 +107,7 @@ def _snapshot() -> dict[str, list[dict[str, Any]]]:
     and e-mail waiting to go: what bad input must leave as it was."""
     models: list[type[Model]] = [
         *apps.get_app_config("conversations").get_models(include_auto_created=True),
+        DevelopmentPlan,
         Notification,
         OutgoingEmail,
     ]
@@ -370,6 +372,25 @@ CASES: dict[str, Case] = {
         _data(revision="1", **{"summary-text": "Ændret"}),
         "Referatet er godkendt af alle og låst: skriv en tilføjelse i stedet.",
         "The summary was approved by everyone and is locked: add an addendum instead.",
+    ),
+    # The development plan agreed in a MUS: the employee's, from a held MUS everyone approved.
+    "a development plan from an open MUS": Case(
+        "alice",
+        _in("development_plan"),
+        _data(),
+        "En udviklingsplan laves af medarbejderen ud fra en afholdt MUS, hvis referat alle har "
+        "godkendt.",
+        "A development plan is made by the employee from a held MUS whose summary everyone "
+        "approved.",
+    ),
+    "a development plan made by the leader": Case(
+        "lena",
+        _in("development_plan", of="held_mus"),
+        _data(),
+        "En udviklingsplan laves af medarbejderen ud fra en afholdt MUS, hvis referat alle har "
+        "godkendt.",
+        "A development plan is made by the employee from a held MUS whose summary everyone "
+        "approved.",
     ),
     # A change to a held conversation, by every way in.
     "held: a talking point": Case(

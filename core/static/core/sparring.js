@@ -35,3 +35,14 @@ document.addEventListener("DOMContentLoaded", function () {
     pending = null;
   });
 })();
+
+// A "Print" button (`data-print`): the browser's print dialog. Hidden until this script shows
+// it, since without the script the page says to use the browser's own print command.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      window.print();
+    });
+  });
+});
