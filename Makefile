@@ -11,8 +11,8 @@ CHECKS := test types migrations-check static unit bench clock
 $(CHECKS): export SECRET_KEY ?= insecure-key-for-checks-only-0123456789abcdefghijklmnop
 $(CHECKS): export SECURE_SSL_REDIRECT ?= false
 
-.PHONY: install run worker test lint types migrations-check templates-check unit static messages \
-	chromium faketime clock bench demo-municipality demo-reset clean
+.PHONY: install run worker test test-database lint types migrations-check templates-check unit \
+	static messages chromium faketime clock bench demo-municipality demo-reset clean
 
 install: $(VENV)/.installed node_modules/.installed messages
 
@@ -112,6 +112,12 @@ static: install
 TEST_WORKERS ?= auto
 unit: install static chromium
 	$(BIN)/pytest -n $(TEST_WORKERS)
+
+# What depends on the database, for a second database: the migrations and every test but the
+# browser tests. Lint, types and templates read no database, and the browser tests drive pages
+# whose database work the other tests cover; CI runs those once, with `make test` on SQLite.
+test-database: migrations-check static
+	$(BIN)/pytest -n $(TEST_WORKERS) -m "not browser"
 
 # Everything CI runs. With DATABASE_URL set, the tests run against that database.
 test: lint types migrations-check templates-check unit

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from checkins.models import CheckIn, Reflection, Reply, Thread, current_week
 from checkins.services import checkin_write, replies_taken_up, reply_create
@@ -383,11 +383,13 @@ def test_the_agenda_partial_loads_the_choices_and_links_to_them_without_javascri
     conversation = _plan(cast)
     request = rf.get(conversation.get_absolute_url())
     request.user = cast.alice
-    html = render_to_string(
-        "conversations/_bring.html",
-        {"page": for_conversation_page(cast.alice, conversation)},
-        request=request,
-    )
+    # Rendered outside a request's middleware: in Danish, whatever an earlier test left active.
+    with translation.override("da"):
+        html = render_to_string(
+            "conversations/_bring.html",
+            {"page": for_conversation_page(cast.alice, conversation)},
+            request=request,
+        )
     url = reverse("conversations:bring", args=[conversation.pk])
     assert f'hx-get="{url}"' in html and 'hx-trigger="load"' in html
     assert f'<a href="{url}">' in html
