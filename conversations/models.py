@@ -483,6 +483,7 @@ class Item(models.Model):
         FEEDBACK = "feedback", _("Feedback")
         REFLECTION = "reflection", _("Reflection")
         TEAM_ACTION = "team_action", _("Team action")
+        ASSESSMENT = "assessment", _("Self-assessment")
 
     thread = models.ForeignKey(
         ConversationThread, on_delete=models.PROTECT, related_name="items", verbose_name=_("thread")

@@ -59,6 +59,7 @@ from conversations.models import (
 from core.access import get_visible_or_404, led_people_ids, led_unit_ids
 from development.models import DevelopmentPlan
 from development.plan_selectors import plans_agreed_in
+from development.selectors import assessments_to_bring
 from feedback.selectors import feedback_to_bring
 from organisation.models import Membership, Unit
 from pulse.selectors import team_actions_to_bring
@@ -580,7 +581,7 @@ def for_plan_page(user: User, plan: Plan) -> PlanPage:
 class BringChoices:
     """What `user` may bring into an open conversation, less what is on its agenda already:
     the talking points from the check-ins of the two (only in a conversation between two),
-    their check-ins, reflections, kept feedback and team actions."""
+    their check-ins, reflections, kept feedback, team actions and own self-assessments."""
 
     conversation: Conversation
     talking_points: list[ToBring]
@@ -588,6 +589,7 @@ class BringChoices:
     reflections: list[ToBring]
     feedback: list[ToBring]
     team_actions: list[ToBring]
+    assessments: list[ToBring]
 
     @property
     def sources(self) -> list[tuple[str, str, list[ToBring]]]:
@@ -597,6 +599,7 @@ class BringChoices:
             (Item.Source.FEEDBACK, str(_("Feedback kept for my development")), self.feedback),
             (Item.Source.REFLECTION, str(_("Reflections")), self.reflections),
             (Item.Source.TEAM_ACTION, str(_("Team actions")), self.team_actions),
+            (Item.Source.ASSESSMENT, str(_("My self-assessments")), self.assessments),
         ]
 
     @property
@@ -642,6 +645,7 @@ def for_bring(user: User, conversation: Conversation) -> BringChoices:
         reflections=fresh(Item.Source.REFLECTION, reflections_to_bring(user)),
         feedback=fresh(Item.Source.FEEDBACK, feedback_to_bring(user)),
         team_actions=fresh(Item.Source.TEAM_ACTION, team_actions_to_bring(user)),
+        assessments=fresh(Item.Source.ASSESSMENT, assessments_to_bring(user)),
     )
 
 

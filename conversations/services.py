@@ -54,6 +54,7 @@ from core.access import Visibility, led_people_ids, led_unit_ids
 from core.dates import date_label, datetime_label_lazy
 from development.models import DevelopmentPlan
 from development.plan_selectors import plans_agreed_in
+from development.selectors import one_assessment_to_bring
 from development.services import DevelopmentError
 from development.services import plan_create as development_plan_create
 from feedback.selectors import one_feedback_to_bring
@@ -843,6 +844,8 @@ def _to_bring(*, conversation: Conversation, by: User, source: str, source_id: i
         found = one_feedback_to_bring(by, source_id)
     elif source == Item.Source.TEAM_ACTION:
         found = team_action_to_bring(by, source_id)
+    elif source == Item.Source.ASSESSMENT:
+        found = one_assessment_to_bring(by, source_id)
     elif source == Item.Source.REPLY:
         other = other_of_pair(conversation, by)
         if other is not None:
@@ -857,10 +860,10 @@ def item_bring(
     *, conversation: Conversation, by: User, source: str, source_id: int, now: datetime
 ) -> Item:
     """`by` brings something of theirs, or shared with them, into the conversation: a
-    check-in with its replies, a reflection, feedback they kept, a team action, or a reply
-    marked to take up at the next 1:1. The agenda item keeps a copy (`quote`) of it as it
-    reads now: that copy is what `by` chose to share, and every participant of the
-    conversation reads it, whoever could read the original."""
+    check-in with its replies, a reflection, feedback they kept, a team action, their own
+    self-assessment, or a reply marked to take up at the next 1:1. The agenda item keeps a
+    copy (`quote`) of it as it reads now: that copy is what `by` chose to share, and every
+    participant of the conversation reads it, whoever could read the original."""
     conversation = _open_for(conversation, by)
     brought = _to_bring(conversation=conversation, by=by, source=source, source_id=source_id)
     already = Item.objects.filter(

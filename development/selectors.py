@@ -10,9 +10,12 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Count
+from django.utils.translation import gettext as _
 
 from accounts.models import User
+from checkins.selectors import BRING_LIMIT, ToBring
 from core.access import get_visible_or_404
+from core.dates import date_label
 from development.models import Area, Framework, Rating, SelfAssessment
 from development.services import AreaText, framework_current
 
@@ -225,3 +228,62 @@ def for_assessment_form(user: User) -> AssessmentStart:
             .select_related("area")
         }
     return AssessmentStart(framework, areas, previous, previous_ratings)
+
+
+# --- Into a conversation ------------------------------------------------------------------------
+
+
+def _assessment_quote(assessment: SelfAssessment) -> str:
+    """A self-assessment as it reads now: each area's level with its behaviour, whether the
+    person would like to develop it or could help others with it, and the notes."""
+    lines = []
+    for rating in assessment.ratings.all():
+        wishes = [
+            str(text)
+            for wanted, text in (
+                (rating.wants_to_develop, _("I would like to develop this")),
+                (rating.could_teach, _("I could help others with this")),
+            )
+            if wanted
+        ]
+        line = _("%(area)s: level %(level)d, %(behaviour)s") % {
+            "area": rating.area.name,
+            "level": rating.level,
+            "behaviour": rating.level_text,
+        }
+        lines.append(" ".join([line, *(f"({wish})" for wish in wishes)]))
+        if rating.note:
+            lines.append(f"  {rating.note}")
+    if assessment.note:
+        lines.append(assessment.note)
+    return "\n".join(lines)
+
+
+def _assessment_to_bring(assessment: SelfAssessment) -> ToBring:
+    return ToBring(
+        id=assessment.pk,
+        label=_("Self-assessment, %(date)s") % {"date": date_label(assessment.assessed_at)},
+        quote=_assessment_quote(assessment),
+    )
+
+
+def _own_assessments(person: User) -> Any:
+    """`person`'s own self-assessments, newest first, with what a quote reads. Only the owner
+    brings one into a conversation: one shared with them stays the owner's to share."""
+    return (
+        SelfAssessment.objects.visible_to(person)
+        .owned_by(person)
+        .prefetch_related("ratings__area")
+        .order_by("-assessed_at", "-pk")
+    )
+
+
+def assessments_to_bring(person: User, *, limit: int = BRING_LIMIT) -> list[ToBring]:
+    """`person`'s latest self-assessments, to bring into a conversation."""
+    return [_assessment_to_bring(assessment) for assessment in _own_assessments(person)[:limit]]
+
+
+def one_assessment_to_bring(person: User, assessment_id: int) -> ToBring | None:
+    """One of `person`'s own self-assessments, or None."""
+    assessment = _own_assessments(person).filter(pk=assessment_id).first()
+    return _assessment_to_bring(assessment) if assessment else None

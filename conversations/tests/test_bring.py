@@ -20,6 +20,8 @@ from conversations import services
 from conversations.models import Conversation, Item, Kind
 from conversations.selectors import for_bring
 from core.access import Visibility
+from development.models import Rating, SelfAssessment
+from development.services import framework_current
 from feedback.models import Feedback
 from feedback.services import feedback_give, feedback_keep
 from pulse.models import Action, Question
@@ -33,6 +35,7 @@ REPLY_TEXT = "Lad os tale om det-7e2d"
 FEEDBACK_TEXT = "Dit overblik på mødet-9a3f"
 REFLECTION_TEXT = "Jeg vil lære mere om brugerundersøgelser-2c8e"
 ACTION_TEXT = "Færre møder om fredagen-6d0a"
+ASSESSMENT_TEXT = "Jeg vil blive bedre til at lede workshops-5e1b"
 NOT_BRINGABLE = "Det er ikke blandt det, du kan tage med ind i samtalen."
 
 
@@ -74,6 +77,22 @@ def _action(unit: Any, owner: Any) -> Action:
     return Action.objects.create(goal=goal, question=question, round=None)
 
 
+def _assessment(owner: Any, visibility: str = Visibility.PRIVATE) -> SelfAssessment:
+    """A self-assessment of `owner` on the first area: level 2, would like to develop it."""
+    framework = framework_current()
+    assessment = SelfAssessment.objects.create(
+        owner=owner,
+        framework=framework,
+        assessed_at=timezone.now(),
+        note=ASSESSMENT_TEXT,
+        visibility=visibility,
+    )
+    Rating.objects.create(
+        assessment=assessment, area=framework.areas.all()[0], level=2, wants_to_develop=True
+    )
+    return assessment
+
+
 def _bring(client: Any, conversation: Conversation, source: str, source_id: int) -> Any:
     return client.post(
         reverse("conversations:bring", args=[conversation.pk]),
@@ -107,6 +126,12 @@ KINDS = {
         Item.Source.TEAM_ACTION,
         _action(cast.team, cast.bob).pk,
         ACTION_TEXT,
+    ),
+    # Private: bringing it in is how alice shares it into the conversation.
+    "assessment": lambda cast: (
+        Item.Source.ASSESSMENT,
+        _assessment(cast.alice).pk,
+        ASSESSMENT_TEXT,
     ),
 }
 
@@ -168,6 +193,12 @@ def _bobs_private_checkin(cast: Cast) -> tuple[str, int]:
     return Item.Source.CHECKIN, _checkin(cast.bob, Visibility.PRIVATE).pk
 
 
+def _shared_assessment(owner: Any, reader: Any) -> SelfAssessment:
+    assessment = _assessment(owner, Visibility.SHARED)
+    assessment.shared_with.add(reader)
+    return assessment
+
+
 CANNOT = {
     "someone else's private check-in": _bobs_private_checkin,
     "feedback alice gave": lambda cast: (
@@ -187,6 +218,10 @@ CANNOT = {
     "another unit's team action": lambda cast: (
         Item.Source.TEAM_ACTION,
         _action(cast.other_team, cast.eve).pk,
+    ),
+    "someone else's self-assessment, shared with her": lambda cast: (
+        Item.Source.ASSESSMENT,
+        _shared_assessment(cast.bob, cast.alice).pk,
     ),
     "something missing": lambda cast: (Item.Source.CHECKIN, 987654),
     "an unknown kind": lambda cast: ("recognition", 1),
@@ -366,10 +401,12 @@ def test_the_choices_take_the_same_queries_however_many_there_are(
         Reflection.objects.create(owner=cast.alice, text=f"Refleksion {week}")
         _feedback(cast.bob, cast.alice)
         _action(cast.team, cast.bob)
-    with django_assert_max_num_queries(19):
+        _assessment(cast.alice)
+    # Self-assessments: the assessments, their ratings and the ratings' areas.
+    with django_assert_max_num_queries(22):
         response = alice.get(url, headers=HTMX)
-    assert response.content.decode().count('name="source_id"') == 24
-    with django_assert_max_num_queries(17):
+    assert response.content.decode().count('name="source_id"') == 30
+    with django_assert_max_num_queries(20):
         page = alice.get(url)
     assert page.status_code == 200
     assert "Det, du tager med, kan de andre deltagere i samtalen læse." in page.content.decode()
