@@ -114,10 +114,11 @@ unit: install static chromium
 	$(BIN)/pytest -n $(TEST_WORKERS)
 
 # What depends on the database, for a second database: the migrations and every test but the
-# browser tests. Lint, types and templates read no database, and the browser tests drive pages
-# whose database work the other tests cover; CI runs those once, with `make test` on SQLite.
+# browser tests and the sweeps of every URL. Lint, types and templates read no database, and the
+# browser tests and the sweeps ask pages whose database work each app's own tests cover; CI
+# runs those once, with `make test` on SQLite.
 test-database: migrations-check static
-	$(BIN)/pytest -n $(TEST_WORKERS) -m "not browser"
+	$(BIN)/pytest -n $(TEST_WORKERS) -m "not browser and not sweep"
 
 # Everything CI runs. With DATABASE_URL set, the tests run against that database.
 test: lint types migrations-check templates-check unit

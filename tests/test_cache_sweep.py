@@ -9,6 +9,9 @@ import pytest
 
 from tests.test_access_sweep import ADMINISTRATION, ROUTES, url_for
 
+# Every URL, asked the same question: on SQLite in CI (`make test-database` leaves it out).
+pytestmark = pytest.mark.sweep
+
 
 def no_store(response) -> bool:
     directives = {d.strip().lower() for d in response.get("Cache-Control", "").split(",")}
