@@ -15,6 +15,7 @@ from conversations import selectors
 from conversations.selectors import QuestionRow
 from conversations.services import ConversationError, template_new_version
 from core.access import administrator_required
+from core.forms import rows_edited
 from core.http import AuthenticatedRequest
 from core.spreadsheet import as_text, csv_response
 
@@ -78,7 +79,10 @@ def template_edit(request: AuthenticatedRequest, kind: str) -> HttpResponse:
     rows, action = editor.rows, request.POST.get("action", "")
     incomplete: list[int] = []
     if request.method == "POST":
-        rows = _rows_edited(_posted_rows(request), action)
+        posted = _posted_rows(request)
+        # A new question starts in the section of the last one.
+        section = posted[-1][:2] if posted else ("", "")
+        rows = rows_edited(posted, action, new=(*section, "", ""))
         if action == "save":
             try:
                 template = template_new_version(kind=kind, questions=rows, by=request.user)
@@ -115,23 +119,3 @@ def _posted_rows(request: AuthenticatedRequest) -> list[QuestionRow]:
     count = max(len(values) for values in fields)
     padded = [values + [""] * (count - len(values)) for values in fields]
     return list(zip(*padded, strict=True))
-
-
-def _rows_edited(rows: list[QuestionRow], action: str) -> list[QuestionRow]:
-    """The rows after "add", "remove-<n>", "up-<n>" or "down-<n>" (n counts from 0)."""
-    if action == "add":
-        # A new question starts in the section of the last one.
-        section = rows[-1][:2] if rows else ("", "")
-        return [*rows, (*section, "", "")]
-    verb, _dash, number = action.partition("-")
-    if not number.isdigit() or int(number) >= len(rows):
-        return rows
-    index = int(number)
-    edited = list(rows)
-    if verb == "remove":
-        del edited[index]
-    elif verb == "up" and index > 0:
-        edited[index - 1], edited[index] = edited[index], edited[index - 1]
-    elif verb == "down" and index < len(rows) - 1:
-        edited[index + 1], edited[index] = edited[index], edited[index + 1]
-    return edited

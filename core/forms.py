@@ -4,7 +4,7 @@ with aria-describedby so a screen reader reads them with the field."""
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -16,6 +16,8 @@ from accounts.models import PERSON_LEFT
 
 if TYPE_CHECKING:
     from accounts.models import User
+
+Row = TypeVar("Row")
 
 
 class DesignSystemForm:
@@ -263,3 +265,23 @@ class PersonalContentForm(DesignSystemForm, forms.Form):
         if cleaned.get("visibility") == Visibility.SHARED and not cleaned.get("shared_with"):
             self.add_error("shared_with", _("Choose at least one person to share with."))
         return cleaned
+
+
+def rows_edited(rows: list[Row], action: str, *, new: Row) -> list[Row]:
+    """The rows of an editor of rows (a template's questions, a framework's areas) after the
+    button pressed: "add" appends `new`; "remove-<n>", "up-<n>" and "down-<n>" act on row n
+    (counting from 0). Anything else, or a row that is not there, leaves the rows as they are."""
+    if action == "add":
+        return [*rows, new]
+    verb, _dash, number = action.partition("-")
+    if not number.isdigit() or int(number) >= len(rows):
+        return rows
+    index = int(number)
+    edited = list(rows)
+    if verb == "remove":
+        del edited[index]
+    elif verb == "up" and index > 0:
+        edited[index - 1], edited[index] = edited[index], edited[index - 1]
+    elif verb == "down" and index < len(rows) - 1:
+        edited[index + 1], edited[index] = edited[index], edited[index + 1]
+    return edited

@@ -13,10 +13,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core.access import administrator_required
+from core.forms import rows_edited
 from core.http import AuthenticatedRequest
 from development import selectors
 from development.models import AREAS_ADVISED, LEVELS
 from development.services import AreaText, DevelopmentError, framework_new_version
+
+# The row "Add a focus area" adds.
+_EMPTY_AREA = AreaText("", "", "", "", "", [""] * len(LEVELS), [""] * len(LEVELS))
 
 # The texts of an area as the form posts them, each a list with one entry per area.
 _NAMES = ("name", "description", *(f"level_{level}" for level in LEVELS))
@@ -31,7 +35,7 @@ def framework_edit(request: AuthenticatedRequest) -> HttpResponse:
     rows, action = editor.rows, request.POST.get("action", "")
     incomplete: list[int] = []
     if request.method == "POST":
-        rows = _rows_edited(_posted_rows(request), action)
+        rows = rows_edited(_posted_rows(request), action, new=_EMPTY_AREA)
         if action == "save":
             try:
                 framework = framework_new_version(areas=rows, by=request.user)
@@ -106,25 +110,6 @@ def _posted_rows(request: AuthenticatedRequest) -> list[AreaText]:
         )
         for n in range(count)
     ]
-
-
-def _rows_edited(rows: list[AreaText], action: str) -> list[AreaText]:
-    """The rows after "add", "remove-<n>", "up-<n>" or "down-<n>" (n counts from 0)."""
-    if action == "add":
-        empty = [""] * len(LEVELS)
-        return [*rows, AreaText("", "", "", "", "", empty, empty)]
-    verb, _dash, number = action.partition("-")
-    if not number.isdigit() or int(number) >= len(rows):
-        return rows
-    index = int(number)
-    edited = list(rows)
-    if verb == "remove":
-        del edited[index]
-    elif verb == "up" and index > 0:
-        edited[index - 1], edited[index] = edited[index], edited[index - 1]
-    elif verb == "down" and index < len(rows) - 1:
-        edited[index + 1], edited[index] = edited[index], edited[index + 1]
-    return edited
 
 
 @dataclass(frozen=True)

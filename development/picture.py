@@ -10,7 +10,7 @@ reads every unit's."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from django.http import Http404
@@ -78,6 +78,9 @@ class TeamPicture:
     areas: list[AreaRow]
     activities: list[KindRow]
     below: list[UnitBelow]
+    # For the administrator at the top of the tree: the other units at the top, (id, name),
+    # when the organisation has more than one.
+    beside: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def rolled_up(self) -> bool:
@@ -184,7 +187,8 @@ def for_leaders_picture(user: User, unit_id: int) -> TeamPicture:
 
 def for_administrators_picture(open_id: int | None) -> TeamPicture:
     """The picture of the unit `open_id`, or without it of the top of the tree (the first
-    unit at the top); 404 for an id of no unit, and when there are no units."""
+    unit at the top, with links to the others if there are more); 404 for an id of no unit,
+    and when there are no units."""
     units = Unit.objects.all()
     unit = (
         units.filter(parent__isnull=True).order_by("path").first()
@@ -193,4 +197,8 @@ def for_administrators_picture(open_id: int | None) -> TeamPicture:
     )
     if unit is None:
         raise Http404
-    return picture_of(unit)
+    shown = picture_of(unit)
+    if unit.parent_id is not None:
+        return shown
+    beside = units.filter(parent__isnull=True).exclude(pk=unit.pk).order_by("name", "pk")
+    return replace(shown, beside=list(beside.values_list("pk", "name")))

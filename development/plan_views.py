@@ -70,31 +70,54 @@ def plan(request: AuthenticatedRequest, development_plan_id: int) -> HttpRespons
     )
 
 
-@require_http_methods(["GET", "POST"])
-def plan_new(request: AuthenticatedRequest) -> HttpResponse:
-    leaders = selectors.responsible_choices(request.user).leaders
+def _plan_page(request: AuthenticatedRequest, found: DevelopmentPlan | None) -> HttpResponse:
     form = PlanForm(
         request.POST or None,
         owner=request.user,
-        leaders=leaders,
-        initial={"visibility": "private"},
+        leaders=selectors.responsible_choices(request.user).leaders,
+        initial=(
+            {
+                "title": found.title,
+                "follow_up_on": found.follow_up_on,
+                "visibility": found.visibility,
+                "shared_with": list(found.shared_with.values_list("pk", flat=True)),
+            }
+            if found
+            else {"visibility": "private"}
+        ),
     )
     if request.method == "POST" and form.is_valid():
+        chosen = {
+            key: form.cleaned_data[key]
+            for key in ("title", "follow_up_on", "visibility", "shared_with")
+        }
         try:
-            made = services.plan_create(
-                owner=request.user,
-                by=request.user,
-                title=form.cleaned_data["title"],
-                follow_up_on=form.cleaned_data["follow_up_on"],
-                visibility=form.cleaned_data["visibility"],
-                shared_with=form.cleaned_data["shared_with"],
-                now=timezone.now(),
-            )
+            if found is None:
+                saved = services.plan_create(
+                    owner=request.user, by=request.user, now=timezone.now(), **chosen
+                )
+            else:
+                saved = services.plan_update(
+                    plan=found, by=request.user, now=timezone.now(), **chosen
+                )
         except DevelopmentError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("Your plan is made. Add a goal and an activity."))
-            return redirect(made)
+            messages.success(
+                request,
+                _("Your plan was saved.")
+                if found
+                else _("Your plan is made. Add a goal and an activity."),
+            )
+            return redirect(saved)
+    if found:
+        return _form_page(
+            request,
+            form,
+            heading=_("Change the plan"),
+            submit=_("Save"),
+            cancel=found.get_absolute_url(),
+        )
     return _form_page(
         request,
         form,
@@ -109,43 +132,13 @@ def plan_new(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+def plan_new(request: AuthenticatedRequest) -> HttpResponse:
+    return _plan_page(request, None)
+
+
+@require_http_methods(["GET", "POST"])
 def plan_edit(request: AuthenticatedRequest, development_plan_id: int) -> HttpResponse:
-    found = _owned_plan(request, development_plan_id)
-    leaders = selectors.responsible_choices(request.user).leaders
-    form = PlanForm(
-        request.POST or None,
-        owner=request.user,
-        leaders=leaders,
-        initial={
-            "title": found.title,
-            "follow_up_on": found.follow_up_on,
-            "visibility": found.visibility,
-            "shared_with": list(found.shared_with.values_list("pk", flat=True)),
-        },
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.plan_update(
-                plan=found,
-                by=request.user,
-                title=form.cleaned_data["title"],
-                follow_up_on=form.cleaned_data["follow_up_on"],
-                visibility=form.cleaned_data["visibility"],
-                shared_with=form.cleaned_data["shared_with"],
-                now=timezone.now(),
-            )
-        except DevelopmentError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Your plan was saved."))
-            return redirect(found)
-    return _form_page(
-        request,
-        form,
-        heading=_("Change the plan"),
-        submit=_("Save"),
-        cancel=found.get_absolute_url(),
-    )
+    return _plan_page(request, _owned_plan(request, development_plan_id))
 
 
 # --- Goals --------------------------------------------------------------------------------------

@@ -13,13 +13,11 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from accounts.models import User
 from conftest import Cast
 from conversations import services
 from conversations.models import Conversation, Item, Kind, Plan
 from notifications.models import Notification
-from organisation.models import Membership
-from tests.test_access_sweep import PUBLIC, ROUTES, alice_objects
+from tests.privacy_crawl import every_page, outsiders, words
 
 # The clock stands at the cast's frozen moment in every test here (the `clock` fixture).
 UNSHARED = "Forberedelse-som-kun-Alice-ser"
@@ -27,9 +25,6 @@ SHARED = "Forberedelse-som-Alice-har-delt"
 ALICE_PRIVATE = "Privat-note-som-kun-Alice-ser"
 LENA_PRIVATE = "Privat-note-som-kun-Lena-ser"
 PRIVATE = (UNSHARED, ALICE_PRIVATE)
-
-# GET on these would end the viewer's session, and every later page would be the login page.
-ENDS_SESSION = ("logout", "oidc_")
 
 
 def _conversations(cast: Cast, now: datetime) -> dict[str, Any]:
@@ -89,16 +84,6 @@ def _conversations(cast: Cast, now: datetime) -> dict[str, Any]:
     return {"held": held, "mus": mus, "plan": plan}
 
 
-def _viewers(cast: Cast) -> dict[str, User]:
-    """Everyone who must not read alice's private words, lena's the other way round."""
-    olga = User.objects.create(username="olga", first_name="Olga", last_name="Overgaard")
-    Membership.objects.create(user=olga, unit=cast.organisation, role=Membership.Role.LEADER)
-    nina = User.objects.create(username="nina", first_name="Nina", last_name="Nielsen")
-    # A new leader of alice's team, who came after the conversations.
-    Membership.objects.create(user=nina, unit=cast.team, role=Membership.Role.LEADER)
-    return {"lena": cast.lena, "olga": olga, "nina": nina, "bob": cast.bob, "ada": cast.ada}
-
-
 def _urls(cast: Cast, made: dict[str, Any]) -> list[str]:
     """Every GET-able page of the project, the conversations' pages pointed at ours."""
     ours = {
@@ -107,22 +92,7 @@ def _urls(cast: Cast, made: dict[str, Any]) -> list[str]:
         "plan_id": [made["plan"].pk],
         "item_id": list(Item.objects.values_list("pk", flat=True)),
     }
-    theirs = alice_objects(cast)
-    urls = []
-    for name, params in ROUTES:
-        if any(part in name for part in ENDS_SESSION) or (name in PUBLIC and params):
-            continue
-        choices: list[dict[str, Any]] = [{}]
-        for param in params:
-            values = ours.get(param) or [theirs[param]()]
-            choices = [{**kwargs, param: value} for kwargs in choices for value in values]
-        urls += [reverse(name, kwargs=kwargs) for kwargs in choices]
-    return urls
-
-
-def _words(response: Any) -> str:
-    content = b"".join(response.streaming_content) if response.streaming else response.content
-    return content.decode(errors="replace")
+    return every_page(cast, ours)
 
 
 @pytest.mark.parametrize("viewer", ["lena", "olga", "nina", "bob", "ada"])
@@ -130,15 +100,15 @@ def test_private_words_are_in_no_page_for_anyone_else(
     viewer: str, cast: Cast, client_for: Any, clock: Any
 ) -> None:
     made = _conversations(cast, clock.now())
-    person = _viewers(cast)[viewer]
+    person = outsiders(cast)[viewer]
     client = client_for(person)
     hidden = PRIVATE if viewer == "lena" else (*PRIVATE, LENA_PRIVATE, SHARED)
     pages = 0
     for url in _urls(cast, made):
         response = client.get(url)
-        words = _words(response)
+        text = words(response)
         for word in hidden:
-            assert word not in words, f"{viewer} read {word!r} on {url}"
+            assert word not in text, f"{viewer} read {word!r} on {url}"
         pages += 1
     # Still logged in at the end: every page above was read as the viewer.
     assert client.get(reverse("home:index")).status_code == 200
@@ -151,9 +121,9 @@ def test_the_author_reads_their_own_and_the_other_the_shared(
     """The other side of the test above, so that it can fail: the words are on the pages."""
     made = _conversations(cast, clock.now())
     url = made["mus"].get_absolute_url()
-    alices = _words(client_for(cast.alice).get(url))
+    alices = words(client_for(cast.alice).get(url))
     assert UNSHARED in alices and ALICE_PRIVATE in alices and LENA_PRIVATE not in alices
-    lenas = _words(client_for(cast.lena).get(url))
+    lenas = words(client_for(cast.lena).get(url))
     assert SHARED in lenas and LENA_PRIVATE in lenas
     assert UNSHARED not in lenas and ALICE_PRIVATE not in lenas
 

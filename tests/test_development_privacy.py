@@ -11,22 +11,17 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from accounts.models import User
 from conftest import Cast
 from core.access import Visibility
 from development.models import SelfAssessment
 from development.services import RatingGiven, assessment_save, framework_current
-from organisation.models import Membership
-from tests.test_access_sweep import PUBLIC, ROUTES, alice_objects
+from tests.privacy_crawl import every_page, outsiders, words
 
 # The clock stands at the cast's frozen moment in every test here (the `clock` fixture).
 UNSHARED = "Selvvurdering-som-kun-Alice-ser"
 UNSHARED_AREA = "Områdenote-som-kun-Alice-ser"
 SHARED = "Selvvurdering-som-Alice-har-delt-med-sine-ledere"
 PRIVATE = (UNSHARED, UNSHARED_AREA)
-
-# GET on these would end the viewer's session, and every later page would be the login page.
-ENDS_SESSION = ("logout", "oidc_")
 
 
 def _assessments(cast: Cast, now: datetime) -> dict[str, SelfAssessment]:
@@ -58,35 +53,10 @@ def _assessments(cast: Cast, now: datetime) -> dict[str, SelfAssessment]:
     return {"shared": shared, "unshared": unshared}
 
 
-def _viewers(cast: Cast) -> dict[str, User]:
-    """Everyone who must not read alice's unshared words."""
-    olga = User.objects.create(username="olga", first_name="Olga", last_name="Overgaard")
-    Membership.objects.create(user=olga, unit=cast.organisation, role=Membership.Role.LEADER)
-    nina = User.objects.create(username="nina", first_name="Nina", last_name="Nielsen")
-    # A new leader of alice's team, who came after the assessments.
-    Membership.objects.create(user=nina, unit=cast.team, role=Membership.Role.LEADER)
-    return {"bob": cast.bob, "lena": cast.lena, "olga": olga, "nina": nina, "ada": cast.ada}
-
-
 def _urls(cast: Cast, made: dict[str, SelfAssessment]) -> list[str]:
     """Every GET-able page of the project, the self-assessment pages pointed at ours."""
     ours = {"assessment_id": [made["unshared"].pk, made["shared"].pk]}
-    theirs = alice_objects(cast)
-    urls = []
-    for name, params in ROUTES:
-        if any(part in name for part in ENDS_SESSION) or (name in PUBLIC and params):
-            continue
-        choices: list[dict[str, Any]] = [{}]
-        for param in params:
-            values = ours.get(param) or [theirs[param]()]
-            choices = [{**kwargs, param: value} for kwargs in choices for value in values]
-        urls += [reverse(name, kwargs=kwargs) for kwargs in choices]
-    return urls
-
-
-def _words(response: Any) -> str:
-    content = b"".join(response.streaming_content) if response.streaming else response.content
-    return content.decode(errors="replace")
+    return every_page(cast, ours)
 
 
 @pytest.mark.parametrize("viewer", ["bob", "lena", "olga", "nina", "ada"])
@@ -94,13 +64,13 @@ def test_an_unshared_self_assessment_is_in_no_page_for_anyone_else(
     viewer: str, cast: Cast, client_for: Any, clock: Any
 ) -> None:
     made = _assessments(cast, clock.now())
-    person = _viewers(cast)[viewer]
+    person = outsiders(cast)[viewer]
     client = client_for(person)
     pages = 0
     for url in _urls(cast, made):
-        words = _words(client.get(url))
+        text = words(client.get(url))
         for word in PRIVATE:
-            assert word not in words, f"{viewer} read {word!r} on {url}"
+            assert word not in text, f"{viewer} read {word!r} on {url}"
         pages += 1
     # Still logged in at the end: every page above was read as the viewer.
     assert client.get(reverse("home:index")).status_code == 200
@@ -112,16 +82,16 @@ def test_the_owner_reads_hers_and_her_leaders_the_shared_one(
 ) -> None:
     """The other side of the test above, so that it can fail: the words are on the pages."""
     made = _assessments(cast, clock.now())
-    viewers = _viewers(cast)
+    viewers = outsiders(cast)
     unshared = reverse("development:assessment", args=[made["unshared"].pk])
     shared = reverse("development:assessment", args=[made["shared"].pk])
 
-    alices = _words(client_for(cast.alice).get(unshared))
+    alices = words(client_for(cast.alice).get(unshared))
     assert UNSHARED in alices and UNSHARED_AREA in alices
     # Leaders now, the new one too, read what is shared with "my leaders"; the leader above,
     # a colleague and the administrator do not.
     for name in ("lena", "nina"):
-        assert SHARED in _words(client_for(viewers[name]).get(shared)), name
+        assert SHARED in words(client_for(viewers[name]).get(shared)), name
     for name in ("olga", "bob", "ada"):
         assert client_for(viewers[name]).get(shared).status_code == 404, name
 

@@ -214,6 +214,22 @@ def test_the_administrators_picture_opens_on_the_top_and_any_unit_on_request(
     assert client_for(cast.lena).get(url).status_code == 404
 
 
+def test_the_administrator_reaches_every_unit_at_the_top(cast: Cast, client_for: Any) -> None:
+    _team(cast, 6, 6)
+    second = unit_create(actor=None, name="Forsyningen", parent=None)
+    picture_count(now=FROZEN_AT)
+    url = reverse("development_admin:picture")
+
+    top = _get(client_for(cast.ada), url, "en").content.decode()
+    assert "Other units at the top:" in top
+    assert f'href="?open={second.pk}"' in top
+    other = _get(client_for(cast.ada), url, "en", open=second.pk).content.decode()
+    assert f'href="?open={cast.organisation.pk}"' in other
+    # Below the top, the way up is the path of units above instead.
+    below = _get(client_for(cast.ada), url, open=cast.team.pk).content.decode()
+    assert "Other units at the top" not in below
+
+
 def test_the_pages_take_a_fixed_number_of_queries(
     cast: Cast, client_for: Any, django_assert_num_queries: Any
 ) -> None:
@@ -238,16 +254,16 @@ def test_the_pages_take_a_fixed_number_of_queries(
     # Session and user, the unit and the paths it is led from, its ancestors, the count,
     # the rows of the unit and its ancestors, the areas, the units below and whether they
     # have units below, and the header's unread notifications; the administrator's page
-    # asks no paths a unit is led from.
+    # asks no paths a unit is led from, and at the top asks for the other units at the top.
     with django_assert_num_queries(11):
         assert lena.get(leader_url).status_code == 200
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         assert ada.get(admin_url).status_code == 200
     # More units and people below change nothing.
     units_below(5)
     with django_assert_num_queries(11):
         assert lena.get(leader_url).status_code == 200
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         assert ada.get(admin_url).status_code == 200
 
 

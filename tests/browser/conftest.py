@@ -148,9 +148,17 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 
 @pytest.fixture(scope="session", autouse=True)
 def _screenshot_folder() -> None:
+    """The pictures of this run only: the last run's are removed once, by the first test
+    process of the run to start (with several processes, a later one must not remove the
+    pictures an earlier one has taken)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID", "")
+    marker = SCREENSHOTS / ".run"
+    if run and marker.exists() and marker.read_text() == run:
+        return
     for old in SCREENSHOTS.glob("*.png"):
         old.unlink(missing_ok=True)
+    marker.write_text(run)
 
 
 @dataclass

@@ -2,20 +2,15 @@
 standing still: alice opens her plans from her feedback overview, makes a plan shared with her
 leader, with a goal linked to a focus area and a course; she marks the course done, is asked
 for her reflection at once and writes it; lena, her leader, reads the shared plan and cannot
-change it. And from a held MUS whose summary both approved, alice makes her plan with one
-button, and the summary links to it for both. Every page is checked with axe-core."""
+change it. (The plan made from a MUS: tests/browser/test_development_loop.py.) Every page is
+checked with axe-core."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from conversations import services as conversations
-from conversations.models import Kind
 from development.models import Activity, DevelopmentPlan, Goal
 from tests.browser.conftest import device_options, follow, login, path_of, submit, visit
 
@@ -102,43 +97,3 @@ def test_alice_makes_a_plan_finishes_a_course_and_reflects_and_lena_reads_it(
     expect(lena.locator("main")).to_contain_text(LEARNED)
     expect(lena.locator("main")).to_contain_text("Alice Andersen")
     expect(lena.locator("main form")).to_have_count(0)
-
-
-@pytest.mark.browser
-@pytest.mark.parametrize("device", ["desktop", "phone"])
-def test_alice_makes_her_plan_from_the_mus_and_lena_follows_the_link(
-    new_page, live_server, cast, device
-):
-    now = timezone.now()
-    mus = conversations.conversation_plan(
-        by=cast.lena,
-        people=[cast.alice],
-        kind=Kind.MUS,
-        starts_at=now - timedelta(hours=1),
-        duration_minutes=60,
-        now=now - timedelta(days=1),
-    )
-    mus = conversations.conversation_hold(conversation=mus, by=cast.lena, now=now)
-    conversations.summary_save(conversation=mus, by=cast.lena, text=SUMMARY, now=now)
-    for person in (cast.lena, cast.alice):
-        conversations.summary_approve(conversation=mus, by=person, revision=1, now=now)
-
-    alice = new_page(**device_options(device))
-    login(alice, live_server, cast.alice)
-    visit(alice, live_server.url + mus.get_absolute_url())
-    make = alice.locator("#development-plan-make")
-    expect(make).to_have_text("Lav din udviklingsplan ud fra MUS'en")
-    follow(alice, make.click)
-    plan = DevelopmentPlan.objects.get()
-    assert path_of(alice) == plan.get_absolute_url()
-    assert (plan.agreed_in, plan.visibility) == (mus, "leader")
-    expect(alice.locator("main")).to_contain_text(SUMMARY)
-    expect(alice.locator("main")).to_contain_text("delt med dine ledere")
-
-    lena = new_page(**device_options(device))
-    login(lena, live_server, cast.lena)
-    visit(lena, live_server.url + mus.get_absolute_url())
-    expect(lena.locator("#development-plan-make")).to_have_count(0)
-    _click(lena, plan.get_absolute_url())
-    expect(lena.locator("main")).to_contain_text("Alice Andersen aftalte denne plan i en MUS")
-    _click(lena, mus.get_absolute_url())
