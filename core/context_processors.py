@@ -25,6 +25,7 @@ _MENU = [
     (_("Feedback"), "feedback:index", {"feedback"}, "forum"),
     (_("Conversations"), "conversations:index", {"conversations"}, "chat"),
     (_("Development"), "development:index", {"development"}, "student"),
+    (_("Learning"), "learning:index", {"learning"}, "bookmarks"),
     (_("Recognition"), "recognition:feed", {"recognition"}, "star"),
     (_("Wellbeing"), "pulse:index", {"pulse"}, "analytics"),
     (_("My teams"), "home:teams", {"home:teams", "home:team", "teamwork"}, "groups"),

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "pulse",
     "conversations",
     "development",
+    "learning",
     "home",
 ]
 
@@ -382,3 +383,8 @@ if not set(SPARRING_FUND_COVERS) <= {"course_fee", "transport", "materials"}:
 # smallest group the team picture of self-assessments shows. At least 3 (PRODUCT.md,
 # anonymity rule 1); a lower value stops the count with an error rather than show less.
 SPARRING_ANONYMITY_K = env_int("SPARRING_ANONYMITY_K", 5)
+# The host names of the organisation's handbook and Nextcloud, comma-separated (a host counts
+# with its subdomains): a learning entry's links there are shown as "Håndbog" / "Nextcloud".
+# A Nextcloud share link is known by its path wherever it is hosted.
+SPARRING_HANDBOOK_HOSTS = env_list("SPARRING_HANDBOOK_HOSTS", [])
+SPARRING_NEXTCLOUD_HOSTS = env_list("SPARRING_NEXTCLOUD_HOSTS", [])

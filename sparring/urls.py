@@ -15,6 +15,7 @@ urlpatterns = [
     path("pulse/", include("pulse.urls")),
     path("conversations/", include("conversations.urls")),
     path("development/", include("development.urls")),
+    path("learning/", include("learning.urls")),
     path("notifications/", include("notifications.urls")),
     path("administration/pulse/", include("pulse.admin_urls")),
     path("administration/conversations/", include("conversations.admin_urls")),

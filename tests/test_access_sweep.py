@@ -106,6 +106,7 @@ def alice_objects(cast: Any) -> dict[str, Callable[[], Any]]:
         "development_goal_id": lambda: _development_plan(cast)["goal"].pk,
         "activity_id": lambda: _development_plan(cast)["activity"].pk,
         "assessment_id": lambda: _self_assessment(cast).pk,
+        "learning_entry_id": lambda: _learning_entry(cast).pk,
         # A password link of alice's whose token is not valid: the page says the link does not work.
         "purpose": lambda: "reset",
         "uidb64": lambda: urlsafe_base64_encode(force_bytes(cast.alice.pk)),
@@ -208,6 +209,20 @@ def _development_plan(cast: Any) -> dict[str, Any]:
         plan=plan, by=cast.alice, activity=ActivityText(kind="kursus", title="Kursus")
     )
     return {"plan": plan, "goal": goal, "activity": activity}
+
+
+def _learning_entry(cast: Any) -> Any:
+    """An entry in alice's learning log that she keeps to herself."""
+    from learning.models import Entry
+
+    return Entry.objects.create(
+        owner=cast.alice,
+        kind="kursus",
+        title="Kun til mig",
+        happened_on=current_week(),
+        learned="Privat læring",
+        visibility=Visibility.PRIVATE,
+    )
 
 
 def _self_assessment(cast: Any) -> Any:
@@ -353,6 +368,7 @@ PERSONAL = {
     "development_goal_id",
     "activity_id",
     "assessment_id",
+    "learning_entry_id",
 }
 PERSONAL_ROUTES = [r for r in ROUTES if PERSONAL & set(r[1])]
 

@@ -133,7 +133,7 @@ BAD: dict[str, tuple[Callable[[Cast, DevelopmentPlan], object], str, str]] = {
         lambda cast, plan: services.goal_add(
             plan=plan, by=cast.alice, text="Mål", area_keys=["projekt-og-proces", "astrology"]
         ),
-        "Et fokusområde, du valgte, er ikke i kompetencemodellen. Vælg igen.",
+        "Et fokusområde, du valgte, er ikke i kompetencerammen. Vælg igen.",
         "A focus area you chose is not in the competence framework. Choose again.",
     ),
     "a plan for someone else": (

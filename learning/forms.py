@@ -1,0 +1,139 @@
+"""The form of a learning entry. It parses and labels; what an entry may be is for
+`learning.services` to decide, and its message is the one people see (a kind, a focus area
+or a visibility the form does not know goes through to the service)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from core.access import Visibility
+from core.forms import DateInput, PersonalContentForm, wide_textarea
+from development.models import Area
+from learning.models import EntryKind
+from learning.services import EntryText
+
+
+class _AnyChoice(forms.ChoiceField):
+    """A choice whose value the service checks: one the list does not have reaches it."""
+
+    def valid_value(self, value: Any) -> bool:
+        return True
+
+
+class _AnyChoices(forms.MultipleChoiceField):
+    def valid_value(self, value: Any) -> bool:
+        return True
+
+
+class EntryForm(PersonalContentForm):
+    field_order = [
+        "kind",
+        "title",
+        "happened_on",
+        "learned",
+        "for_others",
+        "links",
+        "area_keys",
+        "visibility",
+        "shared_with",
+    ]
+    # The browser's own checks would speak another language than the page.
+    use_required_attribute = False
+
+    kind = _AnyChoice(
+        label=_("Where did you learn it"),
+        choices=[("", _("Choose")), *EntryKind.choices],
+        error_messages={"required": _("Choose where you learned it.")},
+    )
+    title = forms.CharField(
+        label=_("Title"),
+        error_messages={"required": _("Give the entry a title.")},
+        widget=forms.TextInput(attrs={"class": "input-width-xl"}),
+        help_text=_("For example “Review of the new booking system” or “KL's GIS network”."),
+    )
+    happened_on = forms.DateField(
+        label=_("Date"),
+        widget=DateInput(),
+        error_messages={
+            "required": _("Write the date it happened."),
+            "invalid": _("Write a valid date."),
+        },
+    )
+    learned = forms.CharField(
+        label=_("What did I learn"),
+        widget=wide_textarea(5),
+        error_messages={"required": _("Write what you learned.")},
+    )
+    for_others = forms.CharField(
+        label=_("What can others use"),
+        required=False,
+        widget=wide_textarea(4),
+        help_text=_("A method, a template, a contact, a mistake to avoid."),
+    )
+    links = forms.CharField(
+        label=_("Links"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "input-width-xl", "spellcheck": "false"}),
+        help_text=_(
+            "One web address per line: where it is written down, in GitHub, the handbook or "
+            "Nextcloud."
+        ),
+    )
+    area_keys = _AnyChoices(
+        label=_("Focus areas"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The focus areas of the competence framework it is about."),
+    )
+    visibility = _AnyChoice(
+        label=_("Who can see it"),
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Learning is shared with your teams unless you choose otherwise: what you learned, "
+            "others can build on."
+        ),
+    )
+
+    def __init__(self, *args: Any, owner: User, areas: list[Area], **kwargs: Any) -> None:
+        super().__init__(*args, owner=owner, **kwargs)
+        areas_field: Any = self.fields["area_keys"]
+        areas_field.choices = [(area.key, area.name) for area in areas]
+        visibility: Any = self.fields["visibility"]
+        visibility.choices = [
+            (Visibility.TEAM, _("My teams")),
+            (Visibility.PRIVATE, _("Only me")),
+            (Visibility.SHARED, _("People I choose")),
+            (Visibility.ORGANISATION, _("Everyone in the organisation")),
+        ]
+
+    def text(self) -> EntryText:
+        data = self.cleaned_data
+        return EntryText(
+            kind=data["kind"],
+            title=data["title"],
+            happened_on=data["happened_on"],
+            learned=data["learned"],
+            for_others=data["for_others"],
+            links=data["links"],
+            area_keys=list(data["area_keys"]),
+            visibility=data["visibility"],
+            shared_with=list(data["shared_with"] or []),
+        )
+
+    @staticmethod
+    def initial_of(text: EntryText, shared_with: list[int] | None = None) -> dict[str, Any]:
+        return {
+            "kind": text.kind,
+            "title": text.title,
+            "happened_on": text.happened_on,
+            "learned": text.learned,
+            "for_others": text.for_others,
+            "links": text.links,
+            "area_keys": text.area_keys,
+            "visibility": text.visibility,
+            "shared_with": shared_with or [],
+        }

@@ -1,0 +1,115 @@
+"""Reads of the learning log, each through `Entry.objects.visible_to(user)`: a person's own
+log, one entry, a team's shared learning and the organisation's."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+
+from accounts.models import User
+from core.access import Visibility, get_owned_or_404, get_visible_or_404
+from development.models import Activity
+from development.plan_selectors import areas_current
+from learning.links import Link, link_of
+from learning.models import Entry
+from organisation.models import Membership, Unit
+from teamwork.access import readable_unit_or_404
+
+PAGE_SIZE = 20
+
+
+@dataclass(frozen=True)
+class EntryView:
+    """An entry as a page shows it: the entry, its links named by where they lead, and the
+    names of its focus areas in the reader's language."""
+
+    entry: Entry
+    links: list[Link]
+    areas: list[str]
+
+
+def _views(entries: list[Entry]) -> list[EntryView]:
+    names = {area.key: area.name for area in areas_current()}
+    return [
+        EntryView(
+            entry,
+            [link_of(url) for url in entry.links],
+            [names[key] for key in entry.area_keys if key in names],
+        )
+        for entry in entries
+    ]
+
+
+def _page(entries: QuerySet[Entry], number: str | None) -> tuple[Page[Entry], list[EntryView]]:
+    page = Paginator(entries.select_related("owner"), PAGE_SIZE).get_page(number)
+    return page, _views(list(page.object_list))
+
+
+@dataclass(frozen=True)
+class LogPage:
+    page: Page[Entry]
+    entries: list[EntryView]
+    # The units the person is in, for the links to their teams' shared learning.
+    units: list[Unit]
+
+
+def for_log_page(user: User, number: str | None) -> LogPage:
+    page, views = _page(Entry.objects.owned_by(user), number)
+    units = list(Unit.objects.filter(memberships__user=user).order_by("name").distinct())
+    return LogPage(page, views, units)
+
+
+def entry_or_404(user: User, entry_id: int) -> EntryView:
+    entry: Entry = get_visible_or_404(
+        Entry.objects.select_related("owner", "from_activity"), user, pk=entry_id
+    )
+    return _views([entry])[0]
+
+
+def owned_entry_or_404(user: User, entry_id: int) -> Entry:
+    entry: Entry = get_owned_or_404(Entry.objects, user, pk=entry_id)
+    return entry
+
+
+def activity_to_share_or_404(user: User, activity_id: int) -> Activity:
+    """An activity of `user`'s own development plan."""
+    activity: Activity = get_visible_or_404(
+        Activity.objects.select_related("plan", "goal"),
+        user,
+        pk=activity_id,
+        plan__owner=user,
+    )
+    return activity
+
+
+def entry_from(user: User, activity: Activity) -> Entry | None:
+    """The entry `user` already made from `activity`, if any."""
+    return Entry.objects.owned_by(user).filter(from_activity=activity).first()
+
+
+@dataclass(frozen=True)
+class SharedPage:
+    """Shared learning: of a team (`unit`), or of the whole organisation (`unit` None)."""
+
+    unit: Unit | None
+    page: Page[Entry]
+    entries: list[EntryView]
+
+
+def for_team_page(user: User, unit_id: int, number: str | None) -> SharedPage:
+    """What the people of a unit have learned, as far as `user` may read it; 404 for a unit
+    whose team page `user` may not open."""
+    unit = readable_unit_or_404(user, unit_id)
+    people = Membership.objects.filter(unit=unit).values("user_id")
+    entries = Entry.objects.visible_to(user).filter(owner_id__in=people)
+    page, views = _page(entries, number)
+    return SharedPage(unit, page, views)
+
+
+def for_organisation_page(user: User, number: str | None) -> SharedPage:
+    """What is shared with the whole organisation."""
+    entries = Entry.objects.visible_to(user).filter(visibility=Visibility.ORGANISATION)
+    page, views = _page(entries, number)
+    return SharedPage(None, page, views)
