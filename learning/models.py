@@ -14,6 +14,8 @@ words if the activity goes (SET_NULL).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -72,6 +74,10 @@ class Entry(PersonalContent):
         default=Visibility.TEAM,
     )
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
+    # What search reads (learning.search), kept by save(): the title and texts as written (for
+    # PostgreSQL's Danish full-text search), and their words stemmed (for SQLite's FTS5).
+    search_document = models.TextField(editable=False, default="")
+    search_stems = models.TextField(editable=False, default="")
 
     class Meta:
         verbose_name = _("learning entry")
@@ -84,3 +90,17 @@ class Entry(PersonalContent):
 
     def get_absolute_url(self) -> str:
         return reverse("learning:entry", kwargs={"learning_entry_id": self.pk})
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_fields_set()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_document", "search_stems"}
+        super().save(*args, **kwargs)
+
+    def search_fields_set(self) -> None:
+        """What search reads, from what the entry says now (also for bulk_create)."""
+        from learning.search import document_of, stems_of
+
+        self.search_document = document_of(self.title, self.learned, self.for_others)
+        self.search_stems = stems_of(self.search_document)

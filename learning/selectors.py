@@ -14,6 +14,7 @@ from development.models import Activity
 from development.plan_selectors import areas_current
 from learning.links import Link, link_of
 from learning.models import Entry
+from learning.search import entries_found
 from organisation.models import Membership, Unit
 from teamwork.access import readable_unit_or_404
 
@@ -87,6 +88,22 @@ def activity_to_share_or_404(user: User, activity_id: int) -> Activity:
 def entry_from(user: User, activity: Activity) -> Entry | None:
     """The entry `user` already made from `activity`, if any."""
     return Entry.objects.owned_by(user).filter(from_activity=activity).first()
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    query: str
+    page: Page[Entry] | None
+    entries: list[EntryView]
+
+
+def for_search_page(user: User, query: str, number: str | None) -> SearchPage:
+    """The entries `user` may read that match `query`; nothing asked before a query is given."""
+    query = query.strip()
+    if not query:
+        return SearchPage("", None, [])
+    page, views = _page(entries_found(user, query), number)
+    return SearchPage(query, page, views)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ app_name = "learning"
 urlpatterns = [
     path("", views.index, name="index"),
     path("new/", views.new, name="new"),
+    path("search/", views.search, name="search"),
     path("<int:learning_entry_id>/", views.entry, name="entry"),
     path("<int:learning_entry_id>/edit/", views.edit, name="edit"),
     path("<int:learning_entry_id>/delete/", views.delete, name="delete"),

@@ -124,6 +124,16 @@ def delete(request: AuthenticatedRequest, learning_entry_id: int) -> HttpRespons
 
 
 @require_GET
+def search(request: AuthenticatedRequest) -> HttpResponse:
+    page = selectors.for_search_page(
+        request.user, request.GET.get("q", ""), request.GET.get("page")
+    )
+    # The pages' links keep the query (core/_pagination.html reads `search.q.value`).
+    search = {"q": {"value": page.query}}
+    return render(request, "learning/search.html", {"found": page, "search": search})
+
+
+@require_GET
 def team(request: AuthenticatedRequest, unit_id: int) -> HttpResponse:
     page = selectors.for_team_page(request.user, unit_id, request.GET.get("page"))
     return render(request, "learning/shared.html", {"shared": page})

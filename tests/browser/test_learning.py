@@ -1,7 +1,8 @@
 """The learning log in Chromium, in Danish, desktop and phone: alice opens Læring from the
 menu, writes what she learned from a review with a link to GitHub (a link that is no web
 address is refused first), shared with her teams as the form says; bob, in her team, finds it
-on the team's page and sees the link named as GitHub. Every page is checked with axe-core."""
+by searching for another form of a word of its title and on the team's page, and sees the
+link named as GitHub. Every page is checked with axe-core."""
 
 from __future__ import annotations
 
@@ -54,6 +55,12 @@ def test_alice_shares_what_she_learned_and_bob_finds_it_in_the_team(
     bob = new_page(**device_options(device))
     login(bob, live_server, cast.bob)
     visit(bob, live_server.url + reverse("learning:index"))
+    # Another form of a word of the title finds it.
+    bob.get_by_label("Søg i det, du kan læse").fill("evalueringen")
+    follow(bob, bob.get_by_role("button", name="Søg").click)
+    expect(bob.locator("main")).to_contain_text("1 indlæg fundet for “evalueringen”")
+    expect(bob.get_by_role("link", name=TITLE)).to_be_visible()
+    follow(bob, bob.get_by_role("link", name="Din læringslog").click)
     follow(bob, bob.get_by_role("link", name="Læring i Sekretariatet").click)
     expect(bob.locator("main")).to_contain_text("Alice Andersen")
     follow(bob, bob.get_by_role("link", name=TITLE).click)

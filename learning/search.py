@@ -1,0 +1,63 @@
+"""Search in learning entries, in Danish, on both databases, and only through the access layer:
+a query never returns an entry its reader may not read.
+
+- PostgreSQL: full-text search with the `danish` configuration over `search_document` (the
+  entry's title and texts), with a GIN index on the same expression (migration 0002).
+- SQLite: FTS5 over `search_stems`, the same words stemmed by Snowball's Danish stemmer,
+  kept in step with the table by triggers (migration 0002).
+
+Both stem, so "samarbejdet" finds "samarbejde"."""
+
+from __future__ import annotations
+
+import re
+
+import snowballstemmer
+from django.db import connection
+from django.db.models import BooleanField, QuerySet
+from django.db.models.expressions import RawSQL
+
+from accounts.models import User
+from learning.models import Entry
+
+_STEMMER = snowballstemmer.stemmer("danish")
+_WORD = re.compile(r"\w+", re.UNICODE)
+# A query's longest part that is searched (a longer one is cut, not refused).
+QUERY_LENGTH = 200
+
+
+def words_of(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def stems_of(text: str) -> str:
+    """The text's words, lower-case and stemmed, separated by spaces."""
+    return " ".join(_STEMMER.stemWords(words_of(text)))
+
+
+def document_of(*texts: str) -> str:
+    return "\n".join(text for text in texts if text)
+
+
+def entries_found(user: User, query: str) -> QuerySet[Entry]:
+    """The entries `user` may read whose words match every word of `query`, newest first;
+    none for a query without words."""
+    query = query[:QUERY_LENGTH]
+    readable = Entry.objects.visible_to(user)
+    if not words_of(query):
+        return readable.none()
+    if connection.vendor == "postgresql":
+        matches = RawSQL(
+            'to_tsvector(\'danish\'::regconfig, "learning_entry"."search_document") '
+            "@@ plainto_tsquery('danish'::regconfig, %s)",
+            [query],
+            output_field=BooleanField(),
+        )
+        return readable.filter(matches)
+    # Each stem as a quoted FTS5 string, so no word is read as FTS5's own syntax (AND, NOT,
+    # NEAR, a column name), and all must be there.
+    expression = " ".join(f'"{stem}"' for stem in stems_of(query).split())
+    rows = RawSQL(
+        "SELECT rowid FROM learning_entry_fts WHERE learning_entry_fts MATCH %s", [expression]
+    )
+    return readable.filter(pk__in=rows)
