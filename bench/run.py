@@ -149,6 +149,12 @@ history. The team picture pages read only that count: the leader's picture of th
 unit, and the administrator's picture of the whole organisation, which opens on the top of
 the tree.
 
+Learning (`bench/learning_history.py`): three in five people keep a learning log, one to
+fifteen entries in two years, most shared with their teams, some with the whole organisation
+and some private, their words from a few dozen Danish sentences. The pages are a member's:
+search for "samarbejdet" (Danish stemming finds "samarbejde"; only what the member may read),
+their team's shared learning, what is shared with the whole organisation, and their own log.
+
 The wellbeing report is measured on its own: the newest round's report for the whole
 organisation as the administrator sees it, 20 timed requests after two warm-ups. Beside it,
 the report's figures are computed three ways, three times each: from the histograms kept per
@@ -212,6 +218,7 @@ class DatabaseResult:
     pulse_history: str = ""
     conversation_history: str = ""
     development_history: str = ""
+    learning_history: str = ""
     pages: list[PageResult] = field(default_factory=list)
     report: ReportResult | None = None
 
@@ -272,6 +279,12 @@ def _measure(
     development_history = development_history_create()
     development_seconds = time.perf_counter() - started
     print(f"  development: {development_history} in {development_seconds:.1f} s", flush=True)
+    from bench.learning_history import learning_history_create
+
+    started = time.perf_counter()
+    learning_history = learning_history_create()
+    learning_seconds = time.perf_counter() - started
+    print(f"  learning: {learning_history} in {learning_seconds:.1f} s", flush=True)
 
     # What loading left behind is not what a server process holds: freeze it, so that the
     # garbage collector does not walk it during the timed requests.
@@ -371,6 +384,9 @@ def _measure(
         return f"level {unit.depth + 1}, {people} people, {below} {units} below"
 
     results = f"/pulse/units/{leaf_unit.pk}/"
+    from learning.search import entries_found
+
+    found = entries_found(member, "samarbejdet").count()
     pages = [
         (
             f"Min side (/), the leader's week ({describe(week_unit)}; "
@@ -505,6 +521,25 @@ def _measure(
             admin,
             "/administration/development/picture/",
         ),
+        (
+            f"Learning: search for “samarbejdet” ({found:,} entries found)",
+            "member",
+            member,
+            "/learning/search/?q=samarbejdet",
+        ),
+        (
+            f"Learning: the team's shared learning ({describe(leaf_unit)})",
+            "member",
+            member,
+            f"/learning/team/{leaf_unit.pk}/",
+        ),
+        (
+            "Learning: shared with the whole organisation",
+            "member",
+            member,
+            "/learning/organisation/",
+        ),
+        ("Learning: the person's own learning log", "member", member, "/learning/"),
     ]
     if only:
         pages = [page for page in pages if any(text.lower() in page[0].lower() for text in only)]
@@ -540,6 +575,10 @@ def _measure(
         development_history=(
             ", ".join(f"{n:,} {what}" for what, n in development_history.items())
             + f" added in {development_seconds:.1f} s"
+        ),
+        learning_history=(
+            ", ".join(f"{n:,} {what}" for what, n in learning_history.items())
+            + f" added in {learning_seconds:.1f} s"
         ),
     )
     # Warm up and count queries page by page; a page that fails is reported as failed and the
@@ -758,6 +797,8 @@ def _section(results: list[DatabaseResult], args: argparse.Namespace, load: str)
             "",
             f"Development (a year of self-assessments, plans with activities, the month's team "
             f"picture counted): {result.development_history}.",
+            "",
+            f"Learning (two years of learning entries): {result.learning_history}.",
             "",
             "| Page | As | Requests | p50 ms | p95 ms | Queries/request | Target | Result |",
             "|---|---|--:|--:|--:|--:|---|---|",

@@ -236,6 +236,21 @@ class _ColleagueChoices:
             yield (colleague.pk, self.field.label_from_instance(colleague))
 
 
+class ServiceChoiceField(forms.ChoiceField):
+    """A choice whose value the service checks, so that its message is the one people see: a
+    value the list does not have reaches the service instead of the form's own error."""
+
+    def valid_value(self, value: Any) -> bool:
+        return True
+
+
+class ServiceMultipleChoiceField(forms.MultipleChoiceField):
+    """Choices whose values the service checks (see ServiceChoiceField)."""
+
+    def valid_value(self, value: Any) -> bool:
+        return True
+
+
 class PersonalContentForm(DesignSystemForm, forms.Form):
     """The sharing part of a form for personal content: anyone active in the organisation may
     be named in "People I choose" (the people picker), and naming nobody is an error. Whether

@@ -18,22 +18,12 @@ from core.forms import (
     PeopleChoice,
     PersonalContentForm,
     PersonField,
+    ServiceChoiceField,
+    ServiceMultipleChoiceField,
     wide_textarea,
 )
 from development.models import Activity, ActivityKind, ActivityStatus, Area, Goal
 from development.plan_selectors import Responsible
-
-
-class _AnyChoice(forms.ChoiceField):
-    """A choice whose value the service checks: one the list does not have reaches it."""
-
-    def valid_value(self, value: Any) -> bool:
-        return True
-
-
-class _AnyChoices(forms.MultipleChoiceField):
-    def valid_value(self, value: Any) -> bool:
-        return True
 
 
 class PlanForm(PersonalContentForm):
@@ -80,7 +70,7 @@ class GoalForm(DesignSystemForm, forms.Form):
         error_messages={"required": _("Write the goal.")},
         help_text=_("Concrete: what can you do, or do better, when you have reached it?"),
     )
-    area_keys = _AnyChoices(
+    area_keys = ServiceMultipleChoiceField(
         label=_("Focus areas"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -105,7 +95,7 @@ class ActivityForm(PeopleChoice, DesignSystemForm, forms.Form):
     # The browser's own checks would speak another language than the page.
     use_required_attribute = False
 
-    kind = _AnyChoice(
+    kind = ServiceChoiceField(
         label=_("Kind"),
         choices=[("", _("Choose")), *ActivityKind.choices],
         error_messages={"required": _("Choose a kind of activity from the list.")},
@@ -210,7 +200,7 @@ class ActivityForm(PeopleChoice, DesignSystemForm, forms.Form):
 
 
 class StatusForm(forms.Form):
-    status = _AnyChoice(choices=ActivityStatus.choices)
+    status = ServiceChoiceField(choices=ActivityStatus.choices)
 
 
 class ReflectionForm(DesignSystemForm, forms.Form):

@@ -11,22 +11,16 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core.access import Visibility
-from core.forms import DateInput, PersonalContentForm, wide_textarea
+from core.forms import (
+    DateInput,
+    PersonalContentForm,
+    ServiceChoiceField,
+    ServiceMultipleChoiceField,
+    wide_textarea,
+)
 from development.models import Area
 from learning.models import EntryKind
 from learning.services import EntryText
-
-
-class _AnyChoice(forms.ChoiceField):
-    """A choice whose value the service checks: one the list does not have reaches it."""
-
-    def valid_value(self, value: Any) -> bool:
-        return True
-
-
-class _AnyChoices(forms.MultipleChoiceField):
-    def valid_value(self, value: Any) -> bool:
-        return True
 
 
 class EntryForm(PersonalContentForm):
@@ -44,7 +38,7 @@ class EntryForm(PersonalContentForm):
     # The browser's own checks would speak another language than the page.
     use_required_attribute = False
 
-    kind = _AnyChoice(
+    kind = ServiceChoiceField(
         label=_("Where did you learn it"),
         choices=[("", _("Choose")), *EntryKind.choices],
         error_messages={"required": _("Choose where you learned it.")},
@@ -83,13 +77,13 @@ class EntryForm(PersonalContentForm):
             "Nextcloud."
         ),
     )
-    area_keys = _AnyChoices(
+    area_keys = ServiceMultipleChoiceField(
         label=_("Focus areas"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("The focus areas of the competence framework it is about."),
     )
-    visibility = _AnyChoice(
+    visibility = ServiceChoiceField(
         label=_("Who can see it"),
         widget=forms.RadioSelect,
         help_text=_(

@@ -83,7 +83,12 @@ class Entry(PersonalContent):
         verbose_name = _("learning entry")
         verbose_name_plural = _("learning entries")
         ordering = ["-happened_on", "-pk"]
-        indexes = [models.Index(fields=["owner", "-happened_on"])]
+        indexes = [
+            # A person's log, and a team's shared learning (the entries of its people).
+            models.Index(fields=["owner", "-happened_on"]),
+            # What is shared with the whole organisation, newest first.
+            models.Index(fields=["visibility", "-happened_on"]),
+        ]
 
     def __str__(self) -> str:
         return self.title

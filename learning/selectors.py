@@ -130,3 +130,57 @@ def for_organisation_page(user: User, number: str | None) -> SharedPage:
     entries = Entry.objects.visible_to(user).filter(visibility=Visibility.ORGANISATION)
     page, views = _page(entries, number)
     return SharedPage(None, page, views)
+
+
+@dataclass(frozen=True)
+class HandbookPage:
+    """A team's entries that may go into the handbook: those shared with the whole
+    organisation, of the people in the unit, as far as the reader may read them."""
+
+    unit: Unit
+    entries: list[Entry]
+
+
+def for_handbook_page(user: User, unit_id: int) -> HandbookPage:
+    unit = readable_unit_or_404(user, unit_id)
+    return HandbookPage(unit, list(_handbook_entries(user, unit)))
+
+
+def _handbook_entries(user: User, unit: Unit) -> QuerySet[Entry]:
+    people = Membership.objects.filter(unit=unit).values("user_id")
+    return (
+        Entry.objects.visible_to(user)
+        .filter(visibility=Visibility.ORGANISATION, owner_id__in=people)
+        .order_by("-happened_on", "-pk")
+    )
+
+
+def handbook_entries_chosen(user: User, unit: Unit, ids: list[int]) -> list[Entry]:
+    """Of the entries the handbook page offers, those chosen."""
+    return list(_handbook_entries(user, unit).filter(pk__in=ids))
+
+
+def handbook_units() -> list[tuple[Unit, list[Entry]]]:
+    """Every unit with entries shared with the whole organisation, and those entries: what an
+    operator's export writes (`manage.py handbook_export`). Only entries every person in the
+    organisation may read already, so no reader is needed to decide."""
+    entries = Entry.objects.filter(visibility=Visibility.ORGANISATION, owner__is_active=True)
+    by_owner: dict[int, list[Entry]] = {}
+    for entry in entries.order_by("happened_on", "pk"):
+        by_owner.setdefault(entry.owner_id, []).append(entry)
+    people_of: dict[int, list[int]] = {}
+    for unit_id, owner in Membership.objects.filter(user_id__in=list(by_owner)).values_list(
+        "unit_id", "user_id"
+    ):
+        people_of.setdefault(unit_id, []).append(owner)
+    units = Unit.objects.filter(pk__in=list(people_of)).order_by("path")
+    return [
+        (
+            unit,
+            sorted(
+                (entry for owner in people_of[unit.pk] for entry in by_owner[owner]),
+                key=lambda entry: (entry.happened_on, entry.pk),
+            ),
+        )
+        for unit in units
+    ]

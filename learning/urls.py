@@ -13,5 +13,6 @@ urlpatterns = [
     path("<int:learning_entry_id>/delete/", views.delete, name="delete"),
     path("from-activity/<int:activity_id>/", views.from_activity, name="from_activity"),
     path("team/<int:unit_id>/", views.team, name="team"),
+    path("team/<int:unit_id>/handbook/", views.handbook, name="handbook"),
     path("organisation/", views.organisation, name="organisation"),
 ]

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -17,6 +17,7 @@ from development.models import Activity
 from development.plan_selectors import areas_current
 from learning import selectors, services
 from learning.forms import EntryForm
+from learning.handbook import handbook_zip, slug_of, team_pages
 from learning.models import Entry
 from learning.services import EntryText, LearningError
 
@@ -131,6 +132,26 @@ def search(request: AuthenticatedRequest) -> HttpResponse:
     # The pages' links keep the query (core/_pagination.html reads `search.q.value`).
     search = {"q": {"value": page.query}}
     return render(request, "learning/search.html", {"found": page, "search": search})
+
+
+@require_http_methods(["GET", "POST"])
+def handbook(request: AuthenticatedRequest, unit_id: int) -> HttpResponse:
+    """A team's entries shared with the whole organisation, chosen and downloaded as pages
+    for its handbook (a zip of Markdown for Jekyll and just-the-docs)."""
+    page = selectors.for_handbook_page(request.user, unit_id)
+    if request.method == "POST":
+        ids = [int(value) for value in request.POST.getlist("entry") if value.isdigit()]
+        chosen = selectors.handbook_entries_chosen(request.user, page.unit, ids)
+        if not chosen:
+            messages.error(request, _("Choose at least one entry for the handbook."))
+            return redirect("learning:handbook", unit_id=page.unit.pk)
+        folder = slug_of(page.unit.name)
+        with translation.override("da"):
+            pages = team_pages(page.unit.name, page.unit.pk, chosen, folder)
+        response = HttpResponse(handbook_zip(pages), content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="haandbog-{folder}.zip"'
+        return response
+    return render(request, "learning/handbook.html", {"handbook": page})
 
 
 @require_GET

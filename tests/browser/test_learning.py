@@ -63,6 +63,10 @@ def test_alice_shares_what_she_learned_and_bob_finds_it_in_the_team(
     follow(bob, bob.get_by_role("link", name="Din læringslog").click)
     follow(bob, bob.get_by_role("link", name="Læring i Sekretariatet").click)
     expect(bob.locator("main")).to_contain_text("Alice Andersen")
+    # Shared with the team only, it cannot go into the handbook.
+    follow(bob, bob.get_by_role("link", name="Sider til teamets håndbog").click)
+    expect(bob.locator("main")).to_contain_text("Intet af det, teamet har lært, er delt med hele")
+    bob.go_back()
     follow(bob, bob.get_by_role("link", name=TITLE).click)
     expect(bob.locator(".learning-links")).to_contain_text("GitHub")
     expect(bob.locator("main form")).to_have_count(0)
