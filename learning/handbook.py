@@ -89,7 +89,7 @@ def team_pages(team: str, team_order: int, entries: Iterable[Entry], folder: str
     for entry in chosen:
         seen[entry.title] = seen.get(entry.title, 0) + 1
     names: set[str] = set()
-    pages = []
+    pages: list[Page] = []
     for entry in chosen:
         day = date_format(entry.happened_on, "DATE_FORMAT")
         title = entry.title if seen[entry.title] == 1 else f"{entry.title} ({day})"

@@ -4,9 +4,9 @@ log, one entry, a team's shared learning and the organisation's."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
-from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from accounts.models import User
 from core.access import Visibility, get_owned_or_404, get_visible_or_404
@@ -43,23 +43,50 @@ def _views(entries: list[Entry]) -> list[EntryView]:
     ]
 
 
-def _page(entries: QuerySet[Entry], number: str | None) -> tuple[Page[Entry], list[EntryView]]:
-    page = Paginator(entries.select_related("owner"), PAGE_SIZE).get_page(number)
-    return page, _views(list(page.object_list))
+@dataclass(frozen=True)
+class Slice:
+    """The newest entries from a point on, and the point the next older slice starts from
+    (`?older=`), or "" when there are no older ones. No count: a list of shared learning can
+    be long, and counting it costs as much again as the slice."""
+
+    entries: list[EntryView]
+    older: str = ""
+
+
+def _position(value: str | None) -> tuple[date, int] | None:
+    """`?older=` as (date, id); anything else is the start of the list."""
+    day, _sep, pk = (value or "").partition("_")
+    try:
+        return date.fromisoformat(day), int(pk)
+    except ValueError:
+        return None
+
+
+def _slice(entries: QuerySet[Entry], older: str | None) -> Slice:
+    after = _position(older)
+    if after is not None:
+        day, pk = after
+        entries = entries.filter(Q(happened_on__lt=day) | Q(happened_on=day, pk__lt=pk))
+    found = list(entries.select_related("owner").order_by("-happened_on", "-pk")[: PAGE_SIZE + 1])
+    shown = found[:PAGE_SIZE]
+    more = len(found) > PAGE_SIZE
+    last = shown[-1] if shown else None
+    return Slice(
+        _views(shown),
+        f"{last.happened_on.isoformat()}_{last.pk}" if more and last is not None else "",
+    )
 
 
 @dataclass(frozen=True)
 class LogPage:
-    page: Page[Entry]
-    entries: list[EntryView]
+    slice: Slice
     # The units the person is in, for the links to their teams' shared learning.
     units: list[Unit]
 
 
-def for_log_page(user: User, number: str | None) -> LogPage:
-    page, views = _page(Entry.objects.owned_by(user), number)
+def for_log_page(user: User, older: str | None) -> LogPage:
     units = list(Unit.objects.filter(memberships__user=user).order_by("name").distinct())
-    return LogPage(page, views, units)
+    return LogPage(_slice(Entry.objects.owned_by(user), older), units)
 
 
 def entry_or_404(user: User, entry_id: int) -> EntryView:
@@ -93,17 +120,15 @@ def entry_from(user: User, activity: Activity) -> Entry | None:
 @dataclass(frozen=True)
 class SearchPage:
     query: str
-    page: Page[Entry] | None
-    entries: list[EntryView]
+    slice: Slice
 
 
-def for_search_page(user: User, query: str, number: str | None) -> SearchPage:
+def for_search_page(user: User, query: str, older: str | None) -> SearchPage:
     """The entries `user` may read that match `query`; nothing asked before a query is given."""
     query = query.strip()
     if not query:
-        return SearchPage("", None, [])
-    page, views = _page(entries_found(user, query), number)
-    return SearchPage(query, page, views)
+        return SearchPage("", Slice([]))
+    return SearchPage(query, _slice(entries_found(user, query), older))
 
 
 @dataclass(frozen=True)
@@ -111,25 +136,22 @@ class SharedPage:
     """Shared learning: of a team (`unit`), or of the whole organisation (`unit` None)."""
 
     unit: Unit | None
-    page: Page[Entry]
-    entries: list[EntryView]
+    slice: Slice
 
 
-def for_team_page(user: User, unit_id: int, number: str | None) -> SharedPage:
+def for_team_page(user: User, unit_id: int, older: str | None) -> SharedPage:
     """What the people of a unit have learned, as far as `user` may read it; 404 for a unit
     whose team page `user` may not open."""
     unit = readable_unit_or_404(user, unit_id)
     people = Membership.objects.filter(unit=unit).values("user_id")
     entries = Entry.objects.visible_to(user).filter(owner_id__in=people)
-    page, views = _page(entries, number)
-    return SharedPage(unit, page, views)
+    return SharedPage(unit, _slice(entries, older))
 
 
-def for_organisation_page(user: User, number: str | None) -> SharedPage:
+def for_organisation_page(user: User, older: str | None) -> SharedPage:
     """What is shared with the whole organisation."""
     entries = Entry.objects.visible_to(user).filter(visibility=Visibility.ORGANISATION)
-    page, views = _page(entries, number)
-    return SharedPage(None, page, views)
+    return SharedPage(None, _slice(entries, older))
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from learning.services import EntryText, LearningError
 
 @require_GET
 def index(request: AuthenticatedRequest) -> HttpResponse:
-    page = selectors.for_log_page(request.user, request.GET.get("page"))
+    page = selectors.for_log_page(request.user, request.GET.get("older"))
     return render(request, "learning/index.html", {"log": page})
 
 
@@ -127,11 +127,9 @@ def delete(request: AuthenticatedRequest, learning_entry_id: int) -> HttpRespons
 @require_GET
 def search(request: AuthenticatedRequest) -> HttpResponse:
     page = selectors.for_search_page(
-        request.user, request.GET.get("q", ""), request.GET.get("page")
+        request.user, request.GET.get("q", ""), request.GET.get("older")
     )
-    # The pages' links keep the query (core/_pagination.html reads `search.q.value`).
-    search = {"q": {"value": page.query}}
-    return render(request, "learning/search.html", {"found": page, "search": search})
+    return render(request, "learning/search.html", {"found": page})
 
 
 @require_http_methods(["GET", "POST"])
@@ -156,11 +154,11 @@ def handbook(request: AuthenticatedRequest, unit_id: int) -> HttpResponse:
 
 @require_GET
 def team(request: AuthenticatedRequest, unit_id: int) -> HttpResponse:
-    page = selectors.for_team_page(request.user, unit_id, request.GET.get("page"))
+    page = selectors.for_team_page(request.user, unit_id, request.GET.get("older"))
     return render(request, "learning/shared.html", {"shared": page})
 
 
 @require_GET
 def organisation(request: AuthenticatedRequest) -> HttpResponse:
-    page = selectors.for_organisation_page(request.user, request.GET.get("page"))
+    page = selectors.for_organisation_page(request.user, request.GET.get("older"))
     return render(request, "learning/shared.html", {"shared": page})
