@@ -108,17 +108,19 @@ templates-check: install
 static: install
 	$(MANAGE) collectstatic --noinput --verbosity 0
 
-# One test process per core (TEST_WORKERS=0 for one process, e.g. to use a debugger).
+# One test process per core (TEST_WORKERS=0 for one process, e.g. to use a debugger). A process
+# that runs out of tests takes some of the other's (worksteal): the long browser tests would
+# otherwise leave one core idle at the end.
 TEST_WORKERS ?= auto
 unit: install static chromium
-	$(BIN)/pytest -n $(TEST_WORKERS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 
 # What depends on the database, for a second database: the migrations and every test but the
 # browser tests and the sweeps of every URL. Lint, types and templates read no database, and the
 # browser tests and the sweeps ask pages whose database work each app's own tests cover; CI
 # runs those once, with `make test` on SQLite.
 test-database: migrations-check static
-	$(BIN)/pytest -n $(TEST_WORKERS) -m "not browser and not sweep"
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal -m "not browser and not sweep"
 
 # Everything CI runs. With DATABASE_URL set, the tests run against that database.
 test: lint types migrations-check templates-check unit

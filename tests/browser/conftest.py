@@ -8,6 +8,7 @@ test-artifacts/screenshots/ for a person to look at.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -223,13 +224,19 @@ def phone_page(new_page: Callable[..., Page]) -> Page:
 # --- Checks on every page -------------------------------------------------------------------
 
 
+@functools.cache
+def _axe_source() -> str:
+    """axe-core's half a megabyte of script, read once per test process."""
+    return AXE_SOURCE.read_text(encoding="utf-8")
+
+
 def axe_check(page: Page) -> None:
     """Fail the test with every axe-core violation on the page as it is now.
 
     axe is evaluated through the browser's automation channel, which the page's policy does
     not govern; a script tag would be refused, as it should be."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.evaluate(AXE_SOURCE.read_text(encoding="utf-8"))
+        page.evaluate(_axe_source())
     violations = page.evaluate(_RUN_AXE, AXE_TAGS)
     if violations:
         lines = [
