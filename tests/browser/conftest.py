@@ -52,6 +52,12 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
+# Pages whose words and layout both matter are tried in both languages and on both sizes,
+# pairwise: each language once and each size once, Danish on one size and English on the
+# other. Half the tests take one pair and half the other, so every combination is seen.
+LANGUAGE_ON_DEVICE = [("da", "desktop"), ("en", "phone")]
+LANGUAGE_ON_DEVICE_TURNED = [("da", "phone"), ("en", "desktop")]
+
 
 def device_options(device: str) -> dict[str, Any]:
     """new_page's options for a "desktop" (1280x900) or a "phone" (390x844, touch)."""

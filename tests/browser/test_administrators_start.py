@@ -17,7 +17,7 @@ from notifications.models import OutgoingEmail
 from notifications.selectors import EMAIL_TEST
 from organisation.models import Value
 from pulse.models import Question, Survey
-from tests.browser.conftest import PHONE, follow, login, path_of, visit
+from tests.browser.conftest import LANGUAGE_ON_DEVICE, PHONE, follow, login, path_of, visit
 
 STEPS = ("organisation", "values", "login", "email", "chat", "survey")
 
@@ -33,8 +33,7 @@ def ticked(page: Page, *done: str) -> None:
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("language", ["da", "en"])
-@pytest.mark.parametrize("size", ["desktop", "phone"])
+@pytest.mark.parametrize(("language", "size"), LANGUAGE_ON_DEVICE)
 def test_the_administrators_checklist_ticks_as_sparring_is_set_up(
     size, language, new_page, live_server, cast
 ):

@@ -13,7 +13,15 @@ from checkins.models import Reply, current_week
 from checkins.selectors import shared_with_me_this_week
 from checkins.services import checkin_write
 from core.access import Visibility
-from tests.browser.conftest import PHONE, check, follow, login, path_of, visit
+from tests.browser.conftest import (
+    LANGUAGE_ON_DEVICE_TURNED,
+    PHONE,
+    check,
+    follow,
+    login,
+    path_of,
+    visit,
+)
 
 WORDS = {
     "da": {"send": "Send svar", "empty": "Et tomt svar kan ikke sendes", "you": "Dig"},
@@ -22,8 +30,7 @@ WORDS = {
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("language", ["da", "en"])
-@pytest.mark.parametrize("device", ["desktop", "phone"])
+@pytest.mark.parametrize(("language", "device"), LANGUAGE_ON_DEVICE_TURNED)
 def test_a_leader_replies_to_a_checkin_shared_a_moment_ago(
     language, device, new_page, live_server, cast
 ):

@@ -15,7 +15,7 @@ from organisation.branding import branding_forget
 from organisation.models import Value
 from organisation.tests.test_organisation_settings import png
 from recognition.services import reaction_toggle, recognition_create
-from tests.browser.conftest import PHONE, check, follow, login, visit
+from tests.browser.conftest import LANGUAGE_ON_DEVICE, PHONE, check, follow, login, visit
 
 WORDS = {
     "da": {"write": "Skriv", "notes": "Noter", "applause": "Klapsalver"},
@@ -23,20 +23,25 @@ WORDS = {
 }
 
 
-@pytest.fixture(params=["da", "en"])
-def language(request: pytest.FixtureRequest, cast) -> Iterator[str]:
+@pytest.fixture(params=LANGUAGE_ON_DEVICE, ids=["-".join(pair) for pair in LANGUAGE_ON_DEVICE])
+def language_on_device(request: pytest.FixtureRequest) -> tuple[str, str]:
+    return request.param  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def language(language_on_device: tuple[str, str], cast) -> Iterator[str]:
     for person in (cast.alice, cast.ada):
-        person.language = request.param
+        person.language = language_on_device[0]
         person.save(update_fields=["language"])
     # The header's cache outlives each test's database: start and end without it.
     branding_forget()
-    yield str(request.param)
+    yield language_on_device[0]
     branding_forget()
 
 
-@pytest.fixture(params=["desktop", "phone"])
-def screen(request: pytest.FixtureRequest, new_page) -> Page:
-    if request.param == "phone":
+@pytest.fixture
+def screen(language_on_device: tuple[str, str], new_page) -> Page:
+    if language_on_device[1] == "phone":
         return new_page(viewport=PHONE, is_mobile=True, has_touch=True)  # type: ignore[no-any-return]
     return new_page(viewport={"width": 1280, "height": 900})  # type: ignore[no-any-return]
 

@@ -12,7 +12,16 @@ from playwright.sync_api import Page, expect
 
 from feedback.models import FeedbackAsk, FeedbackRequest
 from organisation.models import Unit
-from tests.browser.conftest import PHONE, SCREENSHOTS, check, follow, login, path_of, visit
+from tests.browser.conftest import (
+    LANGUAGE_ON_DEVICE_TURNED,
+    PHONE,
+    SCREENSHOTS,
+    check,
+    follow,
+    login,
+    path_of,
+    visit,
+)
 
 
 def pick(page: Page, field: str, typed: str, name: str) -> None:
@@ -30,8 +39,7 @@ def pick(page: Page, field: str, typed: str, name: str) -> None:
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("language", ["da", "en"])
-@pytest.mark.parametrize("width", ["desktop", "phone"])
+@pytest.mark.parametrize(("language", "width"), LANGUAGE_ON_DEVICE_TURNED)
 def test_asking_feedback_from_another_unit_by_keyboard(
     new_page, live_server, cast, language, width
 ):

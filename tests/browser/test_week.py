@@ -21,7 +21,16 @@ from pulse.models import OpenParticipation, Question, Survey
 from pulse.services import round_open
 from recognition.models import Recognition
 from teamwork.models import Goal, Team
-from tests.browser.conftest import PHONE, check, follow, login, path_of, visit
+from tests.browser.conftest import (
+    LANGUAGE_ON_DEVICE,
+    LANGUAGE_ON_DEVICE_TURNED,
+    PHONE,
+    check,
+    follow,
+    login,
+    path_of,
+    visit,
+)
 
 WORDS = {
     "da": {
@@ -46,8 +55,7 @@ def _options(device):
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("language", ["da", "en"])
-@pytest.mark.parametrize("device", ["desktop", "phone"])
+@pytest.mark.parametrize(("language", "device"), LANGUAGE_ON_DEVICE)
 def test_a_member_answers_the_open_round_from_min_side(
     language, device, new_page, live_server, cast
 ):
@@ -77,8 +85,7 @@ def test_a_member_answers_the_open_round_from_min_side(
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("language", ["da", "en"])
-@pytest.mark.parametrize("device", ["desktop", "phone"])
+@pytest.mark.parametrize(("language", "device"), LANGUAGE_ON_DEVICE_TURNED)
 def test_a_leader_replies_from_her_week_and_the_owner_sees_it(
     language, device, new_page, live_server, cast
 ):
