@@ -12,7 +12,7 @@ $(CHECKS): export SECRET_KEY ?= insecure-key-for-checks-only-0123456789abcdefghi
 $(CHECKS): export SECURE_SSL_REDIRECT ?= false
 
 .PHONY: install run worker test test-database lint types migrations-check templates-check unit \
-	static messages chromium faketime clock bench demo-municipality demo-reset clean
+	static messages chromium jekyll faketime clock bench demo-municipality demo-reset clean
 
 install: $(VENV)/.installed node_modules/.installed messages
 
@@ -61,6 +61,11 @@ worker: install
 chromium:
 	@test -x $(CHROMIUM) || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 	@test -x $(CHROMIUM) || (echo "Chromium is missing and could not be installed" >&2; exit 1)
+
+# Debian's Jekyll, which builds the learning handbook's pages into a site in their test.
+jekyll:
+	@command -v jekyll >/dev/null || (apt-get update -qq && apt-get install -y -qq jekyll >/dev/null)
+	@command -v jekyll >/dev/null || (echo "Jekyll is missing and could not be installed" >&2; exit 1)
 
 # Debian's faketime, for the runs of `make clock`.
 faketime:
@@ -112,15 +117,16 @@ static: install
 # that runs out of tests takes some of the other's (worksteal): the long browser tests would
 # otherwise leave one core idle at the end.
 TEST_WORKERS ?= auto
-unit: install static chromium
+unit: install static chromium jekyll
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 
 # What depends on the database, for a second database: the migrations and every test but the
-# browser tests and the sweeps of every URL. Lint, types and templates read no database, and the
-# browser tests and the sweeps ask pages whose database work each app's own tests cover; CI
-# runs those once, with `make test` on SQLite.
+# browser tests, the sweeps of every URL and the Jekyll build of the handbook's pages. Lint,
+# types and templates read no database, the browser tests and the sweeps ask pages whose
+# database work each app's own tests cover, and the Jekyll build reads only the pages the
+# export wrote; CI runs those once, with `make test` on SQLite.
 test-database: migrations-check static
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal -m "not browser and not sweep"
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal -m "not browser and not sweep and not site"
 
 # Everything CI runs. With DATABASE_URL set, the tests run against that database.
 test: lint types migrations-check templates-check unit

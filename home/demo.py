@@ -229,6 +229,7 @@ def demo_create(
         _small_pulse()
         _small_conversations(now or timezone.now())
         _small_development(now or timezone.now())
+        _small_learning(now or timezone.now())
     else:
         leader = User.objects.get(username="p2")
         member = User.objects.filter(memberships__unit__depth=7, memberships__role="member")[0]
@@ -515,3 +516,114 @@ def _small_development(now: datetime) -> None:
         for kind, title in kinds:
             Activity.objects.create(plan=plan, kind=kind, title=title)
     picture_count(now=now)
+
+
+def _small_learning(now: datetime) -> None:
+    """What the secretariat has learned (shared with the team, and one entry with the whole
+    organisation), and last month's retrospective of the intranet project, run to its end:
+    the health check of all eight, groups, votes, a decision and an action that is now one of
+    the team's goals, with its summary approved for the handbook. The next retrospective the
+    secretariat starts opens with that action."""
+    from datetime import timedelta
+
+    from learning import retro_services as retro
+    from learning.models import EntryKind, RetroPhase
+    from learning.services import EntryText, entry_create
+
+    people = {
+        person.username: person
+        for person in User.objects.filter(username__in=[row[0] for row in SECRETARIAT])
+    }
+    entry_create(
+        owner=people["jonas"],
+        text=EntryText(
+            kind=EntryKind.REVIEW,
+            title="Evaluering af intranetprojektet",
+            happened_on=(now - timedelta(days=20)).date(),
+            learned="Brugerne fandt vejledningerne, når de lå ved siden af formularen.",
+            for_others="Skabelonen til evalueringen ligger i håndbogen.",
+            links="https://github.com/OS2",
+            visibility=Visibility.ORGANISATION,
+        ),
+        now=now,
+    )
+    entry_create(
+        owner=people["sara"],
+        text=EntryText(
+            kind=EntryKind.NETWORK,
+            title="Netværksmøde om åbne data",
+            happened_on=(now - timedelta(days=9)).date(),
+            learned="Tre kommuner deler allerede deres datasæt; vi kan genbruge deres format.",
+        ),
+        now=now,
+    )
+    held = now - timedelta(days=30)
+    team = Unit.objects.get(name="Sekretariatet")
+    run = retro.retrospective_create(
+        facilitator=people["mette"],
+        unit=team,
+        setup=retro.RetroSetup(
+            title="Evaluering af intranetprojektet",
+            template="godt-bedre-laerte",
+            participants=tuple(people.values()),
+        ),
+        now=held,
+    )
+    for number, person in enumerate(people.values()):
+        retro.health_answer(
+            retro=run, person=person, scores=[4, 3 + number % 2, 4, 3 + number % 3 // 2, 3]
+        )
+
+    def on(phase: str) -> None:
+        nonlocal run
+        while run.phase != phase:
+            run = retro.phase_next(retro=run, by=people["mette"], now=held)
+
+    on(RetroPhase.WRITING)
+    for username, column, text in [
+        ("jonas", 0, "Brugerne var med fra starten"),
+        ("sara", 0, "Vi testede med rigtige medarbejdere hver anden uge"),
+        ("anders", 1, "For mange møder om det samme"),
+        ("peter", 1, "Vi fik kommunikeret for sent om lanceringen"),
+        ("louise", 2, "Små leverancer giver tidlig læring"),
+    ]:
+        retro.note_add(retro=run, person=people[username], column=column, text=text)
+    on(RetroPhase.GROUPING)
+    notes = {note.text: note for note in run.notes.all()}
+    users = retro.note_group(
+        retro=run,
+        person=people["jonas"],
+        note=notes["Brugerne var med fra starten"],
+        group=None,
+        new=True,
+    )
+    assert users is not None
+    retro.note_group(
+        retro=run,
+        person=people["sara"],
+        note=notes["Vi testede med rigtige medarbejdere hver anden uge"],
+        group=users,
+        new=False,
+    )
+    retro.group_rename(retro=run, person=people["jonas"], group=users, title="Brugerne tæt på")
+    on(RetroPhase.VOTING)
+    for person in people.values():
+        retro.vote(retro=run, person=person, group=users)
+    on(RetroPhase.DISCUSSION)
+    retro.decision_set(
+        retro=run,
+        person=people["mette"],
+        group=users,
+        text="Næste projekt tester med brugerne hver anden uge fra første sprint.",
+    )
+    on(RetroPhase.ACTIONS)
+    retro.action_add(
+        retro=run,
+        person=people["mette"],
+        title="Brugertest hver anden uge i det nye projekt",
+        owner=people["sara"],
+        due_date=(now + timedelta(days=30)).date(),
+        group=users,
+    )
+    on(RetroPhase.CLOSED)
+    retro.publish_set(retro=run, by=people["mette"], published=True)

@@ -13,13 +13,17 @@ from accounts.models import User
 from core.access import Visibility
 from core.forms import (
     DateInput,
+    DesignSystemForm,
+    PeopleChoice,
+    PeopleField,
     PersonalContentForm,
     ServiceChoiceField,
     ServiceMultipleChoiceField,
     wide_textarea,
 )
 from development.models import Area
-from learning.models import EntryKind
+from learning.models import EntryKind, RetroTemplate
+from learning.retro_services import RetroSetup
 from learning.services import EntryText
 
 
@@ -131,3 +135,73 @@ class EntryForm(PersonalContentForm):
             "visibility": text.visibility,
             "shared_with": shared_with or [],
         }
+
+
+class RetrospectiveForm(PeopleChoice, DesignSystemForm, forms.Form):
+    """Starting a retrospective: the form parses, the service decides."""
+
+    people_fields = ("participants",)
+    use_required_attribute = False
+
+    title = forms.CharField(
+        label=_("Title"),
+        error_messages={"required": _("Give the retrospective a title.")},
+        widget=forms.TextInput(attrs={"class": "input-width-xl"}),
+        help_text=_("For example “Evaluation of the intranet project” or “The autumn quarter”."),
+    )
+    template = ServiceChoiceField(
+        label=_("Template"),
+        choices=RetroTemplate.choices,
+        initial=RetroTemplate.WELL_BETTER_LEARNED,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a template.")},
+    )
+    free_columns = forms.CharField(
+        label=_("Your own questions"),
+        required=False,
+        widget=wide_textarea(4),
+        help_text=_("Only for the free template: one question on each line, at most six."),
+    )
+    anonymous = forms.TypedChoiceField(
+        label=_("Notes"),
+        choices=[
+            ("1", _("Anonymous: nobody, not even the facilitator, can see who wrote a note")),
+            ("0", _("With names: everyone sees who wrote each note")),
+        ],
+        coerce=lambda value: value == "1",
+        initial="1",
+        widget=forms.RadioSelect,
+        help_text=_("This is chosen before the first note and cannot be changed afterwards."),
+    )
+    votes_each = forms.IntegerField(
+        label=_("Votes for each participant"),
+        initial=3,
+        min_value=1,
+        max_value=10,
+        widget=forms.NumberInput(attrs={"class": "input-width-xs"}),
+        error_messages={
+            "required": _("Each participant has from 1 to 10 votes."),
+            "invalid": _("Each participant has from 1 to 10 votes."),
+            "min_value": _("Each participant has from 1 to 10 votes."),
+            "max_value": _("Each participant has from 1 to 10 votes."),
+        },
+    )
+    participants = PeopleField(
+        label=_("Participants"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_(
+            "The team's people are chosen. Add people from other teams for a project group."
+        ),
+    )
+
+    def setup(self) -> RetroSetup:
+        data = self.cleaned_data
+        return RetroSetup(
+            title=data["title"],
+            template=data["template"],
+            free_columns=data["free_columns"],
+            anonymous=data["anonymous"],
+            votes_each=data["votes_each"],
+            participants=tuple(data["participants"] or ()),
+        )

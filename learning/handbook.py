@@ -2,8 +2,10 @@
 theme, as OS2's secretariat keeps its handbook ("dokumentation i GitHub, håndbogen og
 Nextcloud").
 
-Only what is shared with the whole organisation is exported: a handbook is read by more than
-the team. The pages name no author: they carry what was learned, not who learned it.
+Only what is shared with the whole organisation is exported, and the summaries of
+retrospectives their facilitator approved for it: a handbook is read by more than the team.
+The pages name no author: they carry what was learned, not who learned it, and a summary
+carries groups, votes, decisions and actions, never a note.
 
 The navigation follows just-the-docs' rules: each team has an index page (`has_children:
 true`) whose title is the `parent` of its entries' pages; titles are unique among siblings
@@ -28,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from learning.links import link_of
 from learning.models import Entry
+from learning.retro_selectors import Summary
 
 _DANISH = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
 
@@ -50,15 +53,23 @@ def slug_of(text: str) -> str:
 
 
 def _quoted(text: str) -> str:
-    """A YAML string in double quotes."""
+    """A YAML string in double quotes. Control characters (C0 and C1) and U+FFFE, U+FFFF become
+    spaces: YAML allows most of them in no document, and with one in its front matter Jekyll
+    builds the page without layout, title or place in the navigation."""
     escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-    return '"' + re.sub(r"[\x00-\x1f]", " ", escaped) + '"'
+    return '"' + re.sub(r"[\x00-\x1f\x7f-\x9f\ufffe\uffff]", " ", escaped) + '"'
+
+
+def _title(text: str) -> str:
+    """A title for the front matter, as HTML: just-the-docs puts titles into its navigation and
+    breadcrumbs as they are, where `<` in a title would open a tag."""
+    return _quoted(html.escape(text, quote=False))
 
 
 def _front_matter(title: str, nav_order: int, parent: str | None, children: bool) -> str:
-    lines = ["---", f"title: {_quoted(title)}"]
+    lines = ["---", f"title: {_title(title)}"]
     if parent is not None:
-        lines.append(f"parent: {_quoted(parent)}")
+        lines.append(f"parent: {_title(parent)}")
     lines += [f"nav_order: {nav_order}", "layout: default"]
     if children:
         lines.append("has_children: true")
@@ -81,44 +92,102 @@ def nav_order_of(day: date) -> int:
     return day.year * 10000 + day.month * 100 + day.day
 
 
-def team_pages(team: str, team_order: int, entries: Iterable[Entry], folder: str) -> list[Page]:
-    """The index page of `team` and a page per entry, in `folder` (the team's slug)."""
+@dataclass(frozen=True)
+class _Item:
+    """An entry or a summary on its way to a page: its day, title, and body after the
+    heading."""
+
+    day: date
+    key: tuple[int, int]
+    title: str
+    body: list[str]
+
+
+def _entry_item(entry: Entry) -> _Item:
+    day = date_format(entry.happened_on, "DATE_FORMAT")
+    body = [f"*{_text(entry.get_kind_display())}, {day}*", ""]
+    body += [f"## {_('What did I learn')}", "", _text(entry.learned), ""]
+    if entry.for_others:
+        body += [f"## {_('What can others use')}", "", _text(entry.for_others), ""]
+    if entry.links:
+        body += [f"## {_('Links')}", ""]
+        for url in entry.links:
+            link = link_of(url)
+            label = f"{link.label}: " if link.place else ""
+            safe = url.replace("<", "%3C").replace(">", "%3E")
+            body.append(f"- {_text(label)}<{safe}>")
+        body.append("")
+    return _Item(entry.happened_on, (0, entry.pk), entry.title, body)
+
+
+def _cell(text: str) -> str:
+    return " ".join(_text(text).split()) or "–"
+
+
+def _summary_item(summary: Summary) -> _Item:
+    """A retrospective's summary: its groups with their votes and decisions, and its actions.
+    Never a note and never a name: not of the notes' writers, nor of the actions' owners."""
+    retro = summary.retro
+    title = _("Retrospective: %(title)s") % {"title": retro.title}
+    day = date_format(retro.held_on, "DATE_FORMAT")
+    kind = _("Retrospective")
+    body = [f"*{_text(kind)}, {day}*", ""]
+    if summary.groups:
+        body += [f"## {_('What we agreed')}", ""]
+        body += [f"| {_('Group')} | {_('Votes')} | {_('What we decided')} |", "|---|--:|---|"]
+        for view in summary.groups:
+            group = view.group
+            body.append(f"| {_cell(group.title)} | {group.votes} | {_cell(group.decision)} |")
+        body.append("")
+    if summary.actions:
+        body += [f"## {_('Actions')}", ""]
+        for action in summary.actions:
+            line = f"- {_text(action.goal.title)}"
+            if action.goal.due_date:
+                due = date_format(action.goal.due_date, "DATE_FORMAT")
+                line += f" ({_text(_('due %(day)s') % {'day': due})})"
+            body.append(line)
+        body.append("")
+    return _Item(retro.held_on, (1, retro.pk), title, body)
+
+
+def team_pages(
+    team: str,
+    team_order: int,
+    entries: Iterable[Entry],
+    folder: str,
+    summaries: Iterable[Summary] = (),
+) -> list[Page]:
+    """The index page of `team` and a page per entry and per retrospective summary, in
+    `folder` (the team's slug)."""
     index_title = _("Learning in %(name)s") % {"name": team}
-    chosen = sorted(entries, key=lambda entry: (entry.happened_on, entry.pk))
+    items = sorted(
+        [*map(_entry_item, entries), *map(_summary_item, summaries)],
+        key=lambda item: (item.day, item.key),
+    )
     seen: dict[str, int] = {}
-    for entry in chosen:
-        seen[entry.title] = seen.get(entry.title, 0) + 1
+    for item in items:
+        seen[item.title] = seen.get(item.title, 0) + 1
     names: set[str] = set()
     pages: list[Page] = []
-    for entry in chosen:
-        day = date_format(entry.happened_on, "DATE_FORMAT")
-        title = entry.title if seen[entry.title] == 1 else f"{entry.title} ({day})"
+    for item in items:
+        day = date_format(item.day, "DATE_FORMAT")
+        title = item.title if seen[item.title] == 1 else f"{item.title} ({day})"
         if title in names:  # the same title on the same day
-            title = f"{title} #{entry.pk}"
+            title = f"{title} #{item.key[1]}"
         names.add(title)
-        base = f"{entry.happened_on.isoformat()}-{slug_of(entry.title)}"
+        base = f"{item.day.isoformat()}-{slug_of(item.title)}"
         path, n = f"{folder}/{base}.md", 2
         while any(page.path == path for page in pages):
             path, n = f"{folder}/{base}-{n}.md", n + 1
-        body = [f"# {_text(title)}", "", f"*{_text(entry.get_kind_display())}, {day}*", ""]
-        body += [f"## {_('What did I learn')}", "", _text(entry.learned), ""]
-        if entry.for_others:
-            body += [f"## {_('What can others use')}", "", _text(entry.for_others), ""]
-        if entry.links:
-            body += [f"## {_('Links')}", ""]
-            for url in entry.links:
-                link = link_of(url)
-                label = f"{link.label}: " if link.place else ""
-                safe = url.replace("<", "%3C").replace(">", "%3E")
-                body.append(f"- {_text(label)}<{safe}>")
-            body.append("")
+        body = [f"# {_text(title)}", "", *item.body]
         pages.append(
             Page(
                 path,
                 title,
                 index_title,
-                nav_order_of(entry.happened_on),
-                _front_matter(title, nav_order_of(entry.happened_on), index_title, False)
+                nav_order_of(item.day),
+                _front_matter(title, nav_order_of(item.day), index_title, False)
                 + _raw("\n".join(body).rstrip()),
             )
         )

@@ -14,6 +14,7 @@ from development.models import Activity
 from development.plan_selectors import areas_current
 from learning.links import Link, link_of
 from learning.models import Entry
+from learning.retro_selectors import Summary, handbook_summaries, handbook_summaries_of_units
 from learning.search import entries_found
 from organisation.models import Membership, Unit
 from teamwork.access import readable_unit_or_404
@@ -161,11 +162,13 @@ class HandbookPage:
 
     unit: Unit
     entries: list[Entry]
+    # Closed retrospectives whose facilitator approved the summary for the handbook.
+    summaries: list[Summary]
 
 
 def for_handbook_page(user: User, unit_id: int) -> HandbookPage:
     unit = readable_unit_or_404(user, unit_id)
-    return HandbookPage(unit, list(_handbook_entries(user, unit)))
+    return HandbookPage(unit, list(_handbook_entries(user, unit)), handbook_summaries(unit))
 
 
 def _handbook_entries(user: User, unit: Unit) -> QuerySet[Entry]:
@@ -182,10 +185,16 @@ def handbook_entries_chosen(user: User, unit: Unit, ids: list[int]) -> list[Entr
     return list(_handbook_entries(user, unit).filter(pk__in=ids))
 
 
-def handbook_units() -> list[tuple[Unit, list[Entry]]]:
-    """Every unit with entries shared with the whole organisation, and those entries: what an
-    operator's export writes (`manage.py handbook_export`). Only entries every person in the
-    organisation may read already, so no reader is needed to decide."""
+def handbook_summaries_chosen(unit: Unit, ids: list[int]) -> list[Summary]:
+    """Of the summaries the handbook page offers, those chosen."""
+    return [summary for summary in handbook_summaries(unit) if summary.retro.pk in ids]
+
+
+def handbook_units() -> list[tuple[Unit, list[Entry], list[Summary]]]:
+    """Every unit with entries shared with the whole organisation or retrospective summaries
+    approved for the handbook, and those: what an operator's export writes (`manage.py
+    handbook_export`). Only what may go to every person in the organisation, so no reader is
+    needed to decide."""
     entries = Entry.objects.filter(visibility=Visibility.ORGANISATION, owner__is_active=True)
     by_owner: dict[int, list[Entry]] = {}
     for entry in entries.order_by("happened_on", "pk"):
@@ -195,14 +204,16 @@ def handbook_units() -> list[tuple[Unit, list[Entry]]]:
         "unit_id", "user_id"
     ):
         people_of.setdefault(unit_id, []).append(owner)
-    units = Unit.objects.filter(pk__in=list(people_of)).order_by("path")
+    summarised = handbook_summaries_of_units()
+    units = Unit.objects.filter(pk__in=[*people_of, *summarised]).order_by("path")
     return [
         (
             unit,
             sorted(
-                (entry for owner in people_of[unit.pk] for entry in by_owner[owner]),
+                (entry for owner in people_of.get(unit.pk, []) for entry in by_owner[owner]),
                 key=lambda entry: (entry.happened_on, entry.pk),
             ),
+            summarised.get(unit.pk, []),
         )
         for unit in units
     ]

@@ -134,18 +134,21 @@ def search(request: AuthenticatedRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def handbook(request: AuthenticatedRequest, unit_id: int) -> HttpResponse:
-    """A team's entries shared with the whole organisation, chosen and downloaded as pages
-    for its handbook (a zip of Markdown for Jekyll and just-the-docs)."""
+    """A team's entries shared with the whole organisation and its retrospective summaries
+    approved for the handbook, chosen and downloaded as pages for its handbook (a zip of
+    Markdown for Jekyll and just-the-docs)."""
     page = selectors.for_handbook_page(request.user, unit_id)
     if request.method == "POST":
         ids = [int(value) for value in request.POST.getlist("entry") if value.isdigit()]
         chosen = selectors.handbook_entries_chosen(request.user, page.unit, ids)
-        if not chosen:
+        retro_ids = [int(value) for value in request.POST.getlist("summary") if value.isdigit()]
+        summaries = selectors.handbook_summaries_chosen(page.unit, retro_ids)
+        if not chosen and not summaries:
             messages.error(request, _("Choose at least one entry for the handbook."))
             return redirect("learning:handbook", unit_id=page.unit.pk)
         folder = slug_of(page.unit.name)
         with translation.override("da"):
-            pages = team_pages(page.unit.name, page.unit.pk, chosen, folder)
+            pages = team_pages(page.unit.name, page.unit.pk, chosen, folder, summaries)
         response = HttpResponse(handbook_zip(pages), content_type="application/zip")
         response["Content-Disposition"] = f'attachment; filename="haandbog-{folder}.zip"'
         return response

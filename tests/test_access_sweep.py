@@ -107,6 +107,9 @@ def alice_objects(cast: Any) -> dict[str, Callable[[], Any]]:
         "activity_id": lambda: _development_plan(cast)["activity"].pk,
         "assessment_id": lambda: _self_assessment(cast).pk,
         "learning_entry_id": lambda: _learning_entry(cast).pk,
+        "retrospective_id": lambda: _retrospective(cast)["retro"].pk,
+        "retro_note_id": lambda: _retrospective(cast)["note"].pk,
+        "retro_group_id": lambda: _retrospective(cast)["group"].pk,
         # A password link of alice's whose token is not valid: the page says the link does not work.
         "purpose": lambda: "reset",
         "uidb64": lambda: urlsafe_base64_encode(force_bytes(cast.alice.pk)),
@@ -209,6 +212,29 @@ def _development_plan(cast: Any) -> dict[str, Any]:
         plan=plan, by=cast.alice, activity=ActivityText(kind="kursus", title="Kursus")
     )
     return {"plan": plan, "goal": goal, "activity": activity}
+
+
+def _retrospective(cast: Any) -> dict[str, Any]:
+    """A retrospective of alice's team under way, with a note in a group, that only she takes
+    part in: everyone else, her leader and colleague too, gets 404 for it."""
+    from learning.models import RetroGroup, RetroNote, RetroParticipation, Retrospective
+
+    retro = Retrospective.objects.filter(title="Kun alice").first()
+    if retro is None:
+        retro = Retrospective.objects.create(
+            unit=cast.team,
+            title="Kun alice",
+            template="4l",
+            columns=["Liked", "Learned", "Lacked", "Longed for"],
+            facilitator=cast.alice,
+            held_on=current_week(),
+            phase="grouping",
+        )
+        retro.participants.set([cast.alice])
+        RetroParticipation.objects.create(retrospective=retro, person=cast.alice)
+        group = RetroGroup.objects.create(retrospective=retro, title="Gruppe 1")
+        RetroNote.objects.create(retrospective=retro, column=0, text="Hemmelig", group=group)
+    return {"retro": retro, "note": retro.notes.get(), "group": retro.groups.get()}
 
 
 def _learning_entry(cast: Any) -> Any:
@@ -369,6 +395,9 @@ PERSONAL = {
     "activity_id",
     "assessment_id",
     "learning_entry_id",
+    "retrospective_id",
+    "retro_note_id",
+    "retro_group_id",
 }
 PERSONAL_ROUTES = [r for r in ROUTES if PERSONAL & set(r[1])]
 

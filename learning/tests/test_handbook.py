@@ -188,3 +188,87 @@ def test_the_command_writes_the_pages_into_a_folder(cast: Cast, tmp_path: Path) 
     assert "4 pages for 2 teams" in out.getvalue()
     with pytest.raises(Exception, match="is not a folder"):
         call_command("handbook_export", str(tmp_path / "missing"))
+
+
+def closed_retrospective(cast: Cast, title: str, *, anonymous: bool, published: bool) -> Any:
+    """A closed retrospective of alice's team with bob: a group with votes and a decision,
+    an action that became a team goal, and notes that must never reach the handbook."""
+    from learning import retro_services as retro
+    from learning.models import RetroPhase
+
+    run = retro.retrospective_create(
+        facilitator=cast.alice,
+        unit=cast.team,
+        setup=retro.RetroSetup(
+            title=title, template="4l", anonymous=anonymous, participants=(cast.bob,)
+        ),
+        now=NOW,
+    )
+
+    def on(phase: str) -> Any:
+        nonlocal run
+        while run.phase != phase:
+            run = retro.phase_next(retro=run, by=cast.alice, now=NOW)
+        return run
+
+    on(RetroPhase.WRITING)
+    retro.note_add(retro=run, person=cast.bob, column=0, text="Bobs hemmelige note")
+    retro.note_add(retro=run, person=cast.alice, column=2, text="Alices løse note")
+    on(RetroPhase.GROUPING)
+    note = run.notes.get(text="Bobs hemmelige note")
+    group = retro.note_group(retro=run, person=cast.bob, note=note, group=None, new=True)
+    assert group is not None
+    retro.group_rename(retro=run, person=cast.bob, group=group, title="Møderne | tiden")
+    on(RetroPhase.VOTING)
+    retro.vote(retro=run, person=cast.alice, group=group)
+    retro.vote(retro=run, person=cast.bob, group=group)
+    on(RetroPhase.DISCUSSION)
+    retro.decision_set(retro=run, person=cast.alice, group=group, text="Kortere møder.\nFast slut.")
+    on(RetroPhase.ACTIONS)
+    retro.action_add(
+        retro=run,
+        person=cast.bob,
+        title="Møder på højst 30 minutter",
+        owner=cast.bob,
+        due_date=NOW.date() + timedelta(days=14),
+        group=group,
+    )
+    on(RetroPhase.CLOSED)
+    if published:
+        retro.publish_set(retro=run, by=cast.alice, published=True)
+    return run
+
+
+def test_retrospective_summaries_go_to_the_handbook_without_notes_or_names(
+    cast: Cast, client_for: Any, tmp_path: Path
+) -> None:
+    named = closed_retrospective(cast, "Projektet", anonymous=False, published=True)
+    anonymous = closed_retrospective(cast, "Kvartalet", anonymous=True, published=True)
+    closed_retrospective(cast, "Ikke godkendt", anonymous=True, published=False)
+    url = reverse("learning:handbook", args=[cast.team.pk])
+    page = client_for(cast.lena).get(url).text
+    assert "Projektet" in page and "Kvartalet" in page and "Ikke godkendt" not in page
+
+    response = client_for(cast.lena).post(url, {"summary": [named.pk, anonymous.pk]})
+    pages = _zip(response)
+    assert sorted(pages) == [
+        "sekretariatet/2026-12-01-retrospektiv-kvartalet.md",
+        "sekretariatet/2026-12-01-retrospektiv-projektet.md",
+        "sekretariatet/index.md",
+    ]
+    assert navigation_problems(pages) == []
+    summary = pages["sekretariatet/2026-12-01-retrospektiv-projektet.md"]
+    assert _front_matter(summary)["title"] == "Retrospektiv: Projektet"
+    assert _front_matter(summary)["nav_order"] == 20261201
+    assert "| Møderne \\| tiden | 2 | Kortere møder. Fast slut. |" in summary
+    assert "- Møder på højst 30 minutter (frist 15. december 2026)" in summary
+    text = "\n".join(pages.values())
+    assert "hemmelige" not in text and "løse note" not in text
+    for person in (cast.alice, cast.bob):
+        assert person.first_name not in text and person.last_name not in text
+
+    # The operator's export writes the same, and only what was approved.
+    call_command("handbook_export", str(tmp_path))
+    written = {str(path.relative_to(tmp_path)): path.read_text() for path in tmp_path.rglob("*.md")}
+    assert sorted(written) == sorted(pages)
+    assert "Ikke godkendt" not in "\n".join(written.values())

@@ -46,3 +46,59 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 });
+
+// A retrospective's board asks every two seconds whether anything changed and is then swapped
+// whole. Hold a poll back while the reader is in the middle of something on it: typing or
+// choosing in one of its fields, or a field with text they have not sent. The next poll asks
+// again. Notes can also be dragged onto a group: the drop chooses that group in the note's
+// own list and sends the same form the keyboard does.
+(function () {
+  function busy(board) {
+    var active = document.activeElement;
+    if (active && board.contains(active) && active.matches("input, textarea, select")) {
+      return true;
+    }
+    var fields = board.querySelectorAll("textarea, input[name='title']");
+    for (var i = 0; i < fields.length; i++) {
+      var saved = fields[i].getAttribute("data-retro-saved") || "";
+      if (fields[i].value.trim() !== saved.trim()) {
+        return true;
+      }
+    }
+    return false;
+  }
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var board = event.detail.elt;
+    if (board && board.hasAttribute && board.hasAttribute("data-retro-live")) {
+      if (event.detail.requestConfig && event.detail.requestConfig.verb === "get" && busy(board)) {
+        event.preventDefault();
+      }
+    }
+  });
+  document.addEventListener("dragstart", function (event) {
+    var note = event.target.closest && event.target.closest("[data-retro-note]");
+    if (note) {
+      event.dataTransfer.setData("text/plain", note.getAttribute("data-retro-note"));
+      event.dataTransfer.effectAllowed = "move";
+    }
+  });
+  document.addEventListener("dragover", function (event) {
+    if (event.target.closest && event.target.closest("[data-retro-drop]")) {
+      event.preventDefault();
+    }
+  });
+  document.addEventListener("drop", function (event) {
+    var zone = event.target.closest && event.target.closest("[data-retro-drop]");
+    if (!zone) {
+      return;
+    }
+    event.preventDefault();
+    var id = event.dataTransfer.getData("text/plain");
+    var note = document.querySelector("[data-retro-note='" + id + "']");
+    var select = note && note.querySelector("select[name='group']");
+    if (select) {
+      select.value = zone.getAttribute("data-retro-drop");
+      select.form.requestSubmit();
+    }
+  });
+})();

@@ -1,6 +1,7 @@
-"""Write the learning shared with the whole organisation into a handbook's folder (a Jekyll
-site with just-the-docs, such as a handbook repository's `docs/`): a folder per team with an
-index page and a page per entry. Pages the export wrote before are written again; nothing
+"""Write the learning shared with the whole organisation, and the retrospective summaries
+approved for the handbook, into a handbook's folder (a Jekyll site with just-the-docs, such
+as a handbook repository's `docs/`): a folder per team with an index page and a page per
+entry and per summary. Pages the export wrote before are written again; nothing
 else in the folder is touched."""
 
 from __future__ import annotations
@@ -29,10 +30,11 @@ class Command(BaseCommand):
         if not root.is_dir():
             raise CommandError(f"{root} is not a folder.")
         written = 0
-        teams = [(u, entries) for u, entries in handbook_units() if not unit or u.pk in unit]
+        teams = [found for found in handbook_units() if not unit or found[0].pk in unit]
         with translation.override("da"):
-            for found, entries in teams:
-                for page in team_pages(found.name, found.pk, entries, slug_of(found.name)):
+            for found, entries, summaries in teams:
+                pages = team_pages(found.name, found.pk, entries, slug_of(found.name), summaries)
+                for page in pages:
                     path = root / page.path
                     path.parent.mkdir(parents=True, exist_ok=True)
                     path.write_text(page.text, encoding="utf-8")
