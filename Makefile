@@ -121,12 +121,15 @@ unit: install static chromium jekyll
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 
 # What depends on the database, for a second database: the migrations and every test but the
-# browser tests, the sweeps of every URL and the Jekyll build of the handbook's pages. Lint,
+# browser tests, the sweeps of every URL (and of every page as each person), the Jekyll build of
+# the handbook's pages, and the tests that start the app on a database of their own. Lint,
 # types and templates read no database, the browser tests and the sweeps ask pages whose
-# database work each app's own tests cover, and the Jekyll build reads only the pages the
-# export wrote; CI runs those once, with `make test` on SQLite.
+# database work each app's own tests cover, the Jekyll build reads only the pages the export
+# wrote, and a test with its own database is the same test whatever DATABASE_URL names; CI runs
+# those once, with `make test` on SQLite.
 test-database: migrations-check static
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal -m "not browser and not sweep and not site"
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal \
+		-m "not browser and not sweep and not site and not own_database"
 
 # Everything CI runs. With DATABASE_URL set, the tests run against that database.
 test: lint types migrations-check templates-check unit

@@ -19,6 +19,10 @@ from conversations.models import Conversation, Item, Kind, Plan
 from notifications.models import Notification
 from tests.privacy_crawl import every_page, outsiders, words
 
+# Every page, asked as each person: a sweep, on SQLite in CI (`make test-database` leaves it
+# out), as the access sweep is.
+pytestmark = pytest.mark.sweep
+
 # The clock stands at the cast's frozen moment in every test here (the `clock` fixture).
 UNSHARED = "Forberedelse-som-kun-Alice-ser"
 SHARED = "Forberedelse-som-Alice-har-delt"

@@ -17,6 +17,10 @@ from development.models import SelfAssessment
 from development.services import RatingGiven, assessment_save, framework_current
 from tests.privacy_crawl import every_page, outsiders, words
 
+# Every page, asked as each person: a sweep, on SQLite in CI (`make test-database` leaves it
+# out), as the access sweep is.
+pytestmark = pytest.mark.sweep
+
 # The clock stands at the cast's frozen moment in every test here (the `clock` fixture).
 UNSHARED = "Selvvurdering-som-kun-Alice-ser"
 UNSHARED_AREA = "Områdenote-som-kun-Alice-ser"

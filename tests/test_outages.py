@@ -34,6 +34,10 @@ from pathlib import Path
 
 import pytest
 
+# Each test starts the app on a database of its own (a SQLite file, a PostgreSQL cluster),
+# whatever DATABASE_URL names, so one run of the suite is enough.
+pytestmark = pytest.mark.own_database
+
 ROOT = Path(__file__).resolve().parents[1]
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 UNAVAILABLE_DA = "Sparring er utilgængelig et øjeblik"

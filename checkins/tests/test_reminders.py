@@ -11,6 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -144,6 +145,7 @@ remind_to_check_in(datetime(2026, 12, 1, 10, tzinfo=ZoneInfo("Europe/Copenhagen"
 """
 
 
+@pytest.mark.own_database
 def test_the_reminder_succeeds_on_sqlite_while_the_site_writes(tmp_path):
     """SQLite in a file, as a small installation runs it: the reminder in a worker process,
     while another connection writes in short transactions all along, as the site does. The

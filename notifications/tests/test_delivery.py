@@ -237,6 +237,7 @@ for i in range(40):
 """
 
 
+@pytest.mark.own_database
 def test_two_worker_processes_on_sqlite_send_every_email_exactly_once(tmp_path, smtp_server):
     """Two real worker processes on one SQLite file, as two workers on one machine run."""
     env = {

@@ -115,17 +115,18 @@ def _post_from(page: Page, action: str, fields: dict[str, str]) -> None:
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("device", ["desktop", "phone"])
 def test_a_mus_from_plan_to_summary_and_the_next_one_to_one(
-    device, new_page, live_server, cast, clock, request
+    new_page, live_server, cast, clock, request
 ):
+    """lena on a desktop and alice on a phone, at the same time: every page of the loop is
+    seen on both sizes, as the two of them see it."""
     inbox = request.getfixturevalue("smtp_server")
     carl = _person("carl", "Carl", "Carlsen", job_title="Jurist")
     Membership.objects.create(user=carl, unit=cast.team)
     _brings(cast, clock)
     deliver_due(clock=timezone.now, limit=100)  # what alice's check-in and feedback sent
     told_before = len(inbox.received)
-    lena, alice = new_page(**device_options(device)), new_page(**device_options(device))
+    lena, alice = new_page(**device_options("desktop")), new_page(**device_options("phone"))
 
     # --- lena plans MUS for three on the plan page -------------------------------------------
     login(lena, live_server, cast.lena)
@@ -137,12 +138,12 @@ def test_a_mus_from_plan_to_summary_and_the_next_one_to_one(
         lena.locator(f"#id_person-{person.pk}-day").fill(day)
         lena.locator(f"#id_person-{person.pk}-start").fill(MUS_TIME)
         lena.locator(f"#id_person-{person.pk}-place").fill("Mødelokale 2")
-    shot(lena, SHOTS, f"01-plan-new-{device}")
+    shot(lena, SHOTS, "01-plan-new-desktop")
     submit(lena)
     plan = Plan.objects.get()
     assert path_of(lena) == plan.get_absolute_url()
     expect(lena.locator("main")).to_contain_text("0 af 3 samtaler afholdt")
-    shot(lena, SHOTS, f"02-plan-{device}")
+    shot(lena, SHOTS, "02-plan-desktop")
 
     # The worker sends the invitations to a real SMTP server: one to each of the three and one
     # to lena for each, at 10:30 on the day entered, in Copenhagen's time zone.
@@ -187,7 +188,7 @@ def test_a_mus_from_plan_to_summary_and_the_next_one_to_one(
     )
     expect(lena.locator(f"#shared-answers-{question.pk}")).to_contain_text(ANSWER)
     check(lena)
-    shot(lena, SHOTS, f"03-lena-reads-shared-{device}")
+    shot(lena, SHOTS, "03-lena-reads-shared-desktop")
 
     # --- alice brings in her check-in with its replies, and the feedback she kept -------------
     # (the agenda loads the choices by itself; each is a plain form)
@@ -215,7 +216,7 @@ def test_a_mus_from_plan_to_summary_and_the_next_one_to_one(
     alice.get_by_role("button", name="Gem private noter").click()
     expect(alice.locator("#private")).to_contain_text("Dine private noter er gemt.")
     check(alice)
-    shot(alice, SHOTS, f"04-alice-agenda-{device}")
+    shot(alice, SHOTS, "04-alice-agenda-phone")
 
     visit(lena, live_server.url + mus.get_absolute_url())
     lena.locator("#id_action-text").fill(ACTION)
@@ -235,7 +236,7 @@ def test_a_mus_from_plan_to_summary_and_the_next_one_to_one(
     )
     expect(lena.locator("body")).not_to_contain_text(PRIVATE)
     assert PrivateNote.objects.get(conversation=mus).owner == cast.alice
-    shot(lena, SHOTS, f"05-lena-agenda-{device}")
+    shot(lena, SHOTS, "05-lena-agenda-desktop")
 
     # They talk the points through (the talking point, the check-in, the feedback); the action
     # stays open.
@@ -255,7 +256,7 @@ def test_a_mus_from_plan_to_summary_and_the_next_one_to_one(
     expect(page).to_contain_text("Dagsordenen som den så ud, da samtalen blev afholdt.")
     for form in ("#point-form", "#action-form", "#note-form", "#preparation-form", "#bring"):
         expect(lena.locator(form)).to_have_count(0)
-    shot(lena, SHOTS, f"06-held-{device}")
+    shot(lena, SHOTS, "06-held-desktop")
 
     # A talking point sent anyway is refused, in Danish, and nothing is added.
     items = Item.objects.count()
@@ -271,7 +272,7 @@ def test_a_mus_from_plan_to_summary_and_the_next_one_to_one(
         "Samtalen blev afholdt 1. december 2026 og er låst: skriv en tilføjelse i stedet."
     )
     assert Item.objects.count() == items
-    shot(lena, SHOTS, f"07-held-refused-{device}")
+    shot(lena, SHOTS, "07-held-refused-desktop")
 
     # --- the summary, written by lena and approved by both, is locked --------------------------
     lena.locator("#id_summary-text").fill(SUMMARY)
@@ -285,7 +286,7 @@ def test_a_mus_from_plan_to_summary_and_the_next_one_to_one(
     expect(alice.locator("#summary-status")).to_contain_text("Godkendt af alle")
     expect(alice.locator("#summary-form textarea")).to_have_count(0)
     check(alice)
-    shot(alice, SHOTS, f"08-summary-locked-{device}")
+    shot(alice, SHOTS, "08-summary-locked-phone")
     mus.refresh_from_db()
     assert mus.status == Conversation.Status.HELD and mus.summary.is_locked
 
@@ -310,4 +311,4 @@ def test_a_mus_from_plan_to_summary_and_the_next_one_to_one(
     expect(action).to_contain_text("Videreført fra 1. december 2026")
     expect(action).to_contain_text("Ansvarlig: Alice Andersen · Frist 26. februar 2027")
     expect(lena.locator("body")).not_to_contain_text(PRIVATE)
-    shot(lena, SHOTS, f"09-next-one-to-one-{device}")
+    shot(lena, SHOTS, "09-next-one-to-one-desktop")

@@ -49,10 +49,10 @@ def _team_of_six(cast) -> list[User]:
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("device", ["desktop", "phone"])
 def test_from_self_assessment_through_the_mus_to_a_reflection_and_the_team_picture(
-    device, new_page, live_server, cast
+    new_page, live_server, cast
 ):
+    """alice on a phone and lena on a desktop."""
     others = _team_of_six(cast)
     now = timezone.now()
     mus = conversations.conversation_plan(
@@ -63,7 +63,7 @@ def test_from_self_assessment_through_the_mus_to_a_reflection_and_the_team_pictu
         duration_minutes=60,
         now=now - timedelta(days=7),
     )
-    alice = new_page(**device_options(device))
+    alice = new_page(**device_options("phone"))
     login(alice, live_server, cast.alice)
 
     # She assesses herself and shares it with her leader.
@@ -127,7 +127,7 @@ def test_from_self_assessment_through_the_mus_to_a_reflection_and_the_team_pictu
     assert (activity.status, activity.learned) == ("done", LEARNED)
 
     # lena goes from the MUS to the plan, reads the reflection, and cannot change anything.
-    lena = new_page(**device_options(device))
+    lena = new_page(**device_options("desktop"))
     login(lena, live_server, cast.lena)
     visit(lena, live_server.url + mus.get_absolute_url())
     expect(lena.locator("#development-plan-make")).to_have_count(0)
