@@ -223,8 +223,12 @@ class Retrospective(models.Model):
         related_name="+",
         verbose_name=_("facilitator"),
     )
+    # Each participant's row says how far they are (RetroParticipation).
     participants = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, related_name="retrospectives", verbose_name=_("participants")
+        settings.AUTH_USER_MODEL,
+        through="RetroParticipation",
+        related_name="retrospectives",
+        verbose_name=_("participants"),
     )
     held_on = models.DateField(_("date"))
     # The summary (groups, votes, decisions, actions; never a note) may go to the handbook.

@@ -207,9 +207,11 @@ def for_board(user: User, retro: Retrospective, mine: set[int]) -> Board:
         groups = list(by_id.values())
         if phase in {RetroPhase.DISCUSSION, RetroPhase.ACTIONS}:
             groups.sort(key=lambda view: (-view.group.votes, view.group.pk))
-        titles = {group.pk: group.title for group in retro.groups.all()}
         actions = [
-            ActionView(action.goal, titles.get(action.group_id or 0, ""))
+            ActionView(
+                action.goal,
+                by_id[action.group_id].group.title if action.group_id in by_id else "",
+            )
             for action in RetroAction.objects.filter(retrospective=retro).select_related(
                 "goal__owner", "goal__team"
             )

@@ -139,7 +139,6 @@ def retrospective_create(
         facilitator=facilitator,
         held_on=timezone.localdate(now),
     )
-    retro.participants.set(people.values())
     RetroParticipation.objects.bulk_create(
         RetroParticipation(retrospective=retro, person=person) for person in people.values()
     )

@@ -17,7 +17,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.signing import BadSignature
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -143,10 +143,12 @@ def new(request: AuthenticatedRequest, unit_id: int) -> HttpResponse:
 @require_GET
 def retrospective(request: AuthenticatedRequest, retrospective_id: int) -> HttpResponse:
     """The board for a participant; the summary for a reader of the team's page."""
-    if Retrospective.objects.visible_to(request.user).filter(pk=retrospective_id).exists():
-        retro = selectors.retrospective_or_404(request.user, retrospective_id)
-        return _board_response(request, retro)
-    retro = selectors.summary_or_404(request.user, retrospective_id)
+    try:
+        return _board_response(
+            request, selectors.retrospective_or_404(request.user, retrospective_id)
+        )
+    except Http404:
+        retro = selectors.summary_or_404(request.user, retrospective_id)
     summary = selectors.summaries_of([retro])[0]
     return render(request, "learning/retro/summary.html", {"summary": summary})
 

@@ -230,7 +230,6 @@ def _retrospective(cast: Any) -> dict[str, Any]:
             held_on=current_week(),
             phase="grouping",
         )
-        retro.participants.set([cast.alice])
         RetroParticipation.objects.create(retrospective=retro, person=cast.alice)
         group = RetroGroup.objects.create(retrospective=retro, title="Gruppe 1")
         RetroNote.objects.create(retrospective=retro, column=0, text="Hemmelig", group=group)
