@@ -14,10 +14,11 @@ import re
 
 import snowballstemmer
 from django.db import connection
-from django.db.models import BooleanField, QuerySet
+from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from accounts.models import User
+from core.access import Visibility, colleague_ids
 from learning.models import Entry
 
 _STEMMER = snowballstemmer.stemmer("danish")
@@ -39,6 +40,17 @@ def document_of(*texts: str) -> str:
     return "\n".join(text for text in texts if text)
 
 
+def _readable_at_all(user: User) -> Q:
+    """A condition implied by `visible_to`, for PostgreSQL's planner: shared with more than
+    the teams, or written by the reader or a colleague, with the colleagues as a list (one
+    query). `visible_to` still decides; ANDed with it this changes no result, but lets the
+    planner find a reader's team entries by their owner's index instead of reading every team
+    entry that matches the words (on the municipal demo: 37 ms against 15 ms for the query)."""
+    people = [user.pk, *colleague_ids(user).values_list("user_id", flat=True)]
+    shared_wider = [Visibility.ORGANISATION, Visibility.SHARED, Visibility.LEADER]
+    return Q(visibility__in=shared_wider) | Q(owner_id__in=people)
+
+
 def entries_found(user: User, query: str) -> QuerySet[Entry]:
     """The entries `user` may read whose words match every word of `query`, newest first;
     none for a query without words."""
@@ -53,7 +65,7 @@ def entries_found(user: User, query: str) -> QuerySet[Entry]:
             [query],
             output_field=BooleanField(),
         )
-        return readable.filter(matches)
+        return readable.filter(matches).filter(_readable_at_all(user))
     # Each stem as a quoted FTS5 string, so no word is read as FTS5's own syntax (AND, NOT,
     # NEAR, a column name), and all must be there.
     expression = " ".join(f'"{stem}"' for stem in stems_of(query).split())
