@@ -14,7 +14,6 @@ words if the activity goes (SET_NULL).
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from django.conf import settings
@@ -26,6 +25,7 @@ from django.utils.translation import pgettext_lazy
 
 from core.access import PersonalContent, Visibility, can_read
 from organisation.models import Unit
+from pulse.models import random_key
 
 # Ways to share an entry; "My leaders" is for what a person tells their leader, not for what
 # they learned.
@@ -123,11 +123,6 @@ class Entry(PersonalContent):
 # writing, reveal, grouping, votes, discussion, actions). In an anonymous retrospective notes,
 # votes and health answers are stored as the wellbeing answers are: rows with a random key
 # and no author or time, and counters; who took part is kept apart from what they wrote.
-
-
-def random_key() -> int:
-    """A key with no order: rows keyed by it lie in no order of writing."""
-    return secrets.randbelow(2**62) + 1
 
 
 class RetroTemplate(models.TextChoices):

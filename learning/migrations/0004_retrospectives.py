@@ -5,7 +5,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import learning.models
+import pulse.models
 
 
 class Migration(migrations.Migration):
@@ -176,7 +176,7 @@ class Migration(migrations.Migration):
                 (
                     "id",
                     models.BigIntegerField(
-                        default=learning.models.random_key,
+                        default=pulse.models.random_key,
                         editable=False,
                         primary_key=True,
                         serialize=False,
@@ -270,7 +270,7 @@ class Migration(migrations.Migration):
                 (
                     "id",
                     models.BigIntegerField(
-                        default=learning.models.random_key,
+                        default=pulse.models.random_key,
                         editable=False,
                         primary_key=True,
                         serialize=False,
