@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models import F
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -90,14 +90,19 @@ def round_open(*, survey: Survey, opens_at: datetime, number: int | None = None)
 
 def respondent_unit(round_: Round, user: User) -> int | None:
     """The unit of the round's tree a person answers for: their home unit among the round's
-    units (organisation.models.HOME_UNIT_ORDER). None when they are not in the audience."""
-    in_round = RoundUnit.objects.filter(round=round_).values("unit_id")
-    membership = (
-        Membership.objects.filter(user=user, unit_id__in=in_round)
+    units (organisation.models.HOME_UNIT_ORDER). None when they are not in the audience.
+
+    Two small queries, the person's own units and which of them the round has, so the cost
+    of an answer does not grow with the tree."""
+    units = list(
+        Membership.objects.filter(user=user)
         .order_by(*HOME_UNIT_ORDER)
-        .first()
+        .values_list("unit_id", flat=True)
     )
-    return membership.unit_id if membership else None
+    in_round = set(
+        RoundUnit.objects.filter(round=round_, unit_id__in=units).values_list("unit_id", flat=True)
+    )
+    return next((unit_id for unit_id in units if unit_id in in_round), None)
 
 
 @transaction.atomic
@@ -128,14 +133,23 @@ def pulse_answer(
             OpenParticipation.objects.create(round=round_, user=user)
     except IntegrityError:
         raise PulseError(_("You have already answered this round.")) from None
-    # In one order for everyone: two answers to the same unit lock the same counter rows.
-    for question_id, value in sorted(answers.items()):
-        counted = OpenTally.objects.filter(
-            round=round_, unit_id=unit_id, question_id=question_id
-        ).update(**{f"c{value}": F(f"c{value}") + 1})
-        if not counted:
-            # Sealed while this answer waited for the open tables: its counters are gone.
-            raise PulseError(_("This round is closed."))
+    # One statement for the round: each point of the scale adds one on the questions that
+    # chose it. It locks the unit's counter rows in the index's order, the same for everyone.
+    chose: dict[int, list[int]] = {}
+    for question_id, value in answers.items():
+        chose.setdefault(value, []).append(question_id)
+    counted = OpenTally.objects.filter(
+        round=round_, unit_id=unit_id, question_id__in=list(answers)
+    ).update(
+        **{
+            f"c{value}": F(f"c{value}")
+            + Case(When(question_id__in=ids, then=Value(1)), default=Value(0))
+            for value, ids in chose.items()
+        }
+    )
+    if counted != len(answers):
+        # Sealed while this answer waited for the open tables: its counters are gone.
+        raise PulseError(_("This round is closed."))
     if comment.strip() and round_.survey.comments:
         OpenComment.objects.create(round=round_, unit_id=unit_id, text=comment.strip())
 

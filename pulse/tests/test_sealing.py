@@ -452,22 +452,63 @@ def test_migration_moves_rounds_not_sealed_to_the_open_tables(cast):
     assert not OpenTally.objects.filter(round_id=sealed.pk).exists()
 
 
-def test_an_answer_updates_its_counters_in_one_order_whatever_order_it_comes_in(cast):
-    """Two people answering the same unit's round at once lock the same counter rows; taken
-    in different orders (a caller's or a reordered survey's), they would deadlock."""
+def _counter_updates(queries) -> list[str]:
+    return [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].startswith("UPDATE") and "opentally" in query["sql"].lower()
+    ]
+
+
+def test_an_answer_adds_to_its_counters_in_one_statement(cast):
+    """One statement for the round, however many questions: a single UPDATE locks the unit's
+    counter rows in the index's order, the same for every answer, so two people answering
+    the same unit at once cannot take them in opposite orders and deadlock."""
     from django.test.utils import CaptureQueriesContext
 
     round_ = round_open(survey=_survey("Trivsel", cast.team), opens_at=NOW - timedelta(hours=1))
     person = User.objects.create(username="orden")
     Membership.objects.create(user=person, unit=cast.team)
     ids = sorted(round_.questions.values_list("pk", flat=True))
+    answers = {ids[2]: 5, ids[0]: 1, ids[1]: 5}
     with CaptureQueriesContext(connection) as queries:
-        pulse_answer(round_=round_, user=person, answers=dict.fromkeys(reversed(ids), 3), now=NOW)
-    updated = [
-        int(found.group(1))
-        for query in queries.captured_queries
-        if query["sql"].startswith("UPDATE") and "opentally" in query["sql"].lower()
-        for found in [re.search(r'"question_id" = (\d+)', query["sql"])]
-        if found
-    ]
-    assert updated == ids
+        pulse_answer(round_=round_, user=person, answers=answers, now=NOW)
+
+    assert len(_counter_updates(queries)) == 1
+    counts = {
+        tally.question_id: tally.counts
+        for tally in OpenTally.objects.filter(round=round_, unit_id=cast.team.pk)
+    }
+    assert counts == {
+        ids[0]: [1, 0, 0, 0, 0],
+        ids[1]: [0, 0, 0, 0, 1],
+        ids[2]: [0, 0, 0, 0, 1],
+    }
+
+
+def test_an_answer_costs_the_same_queries_in_a_small_and_a_large_tree(cast):
+    """Nothing an answer does grows with the tree: a round over 2 units and one over 42 take
+    the same queries, one counter statement included."""
+    from django.test.utils import CaptureQueriesContext
+
+    from organisation.services import unit_create
+
+    def queries_of_an_answer(units: int) -> int:
+        top = unit_create(actor=None, name=f"Forvaltning {units}", parent=None)
+        for number in range(units - 1):
+            unit_create(actor=None, name=f"Team {units}-{number}", parent=top)
+        round_ = round_open(survey=_survey(f"Trivsel {units}", top), opens_at=NOW)
+        assert RoundUnit.objects.filter(round=round_).count() == units
+        person = User.objects.create(username=f"svar-{units}")
+        Membership.objects.create(user=person, unit=top)
+        with CaptureQueriesContext(connection) as queries:
+            pulse_answer(
+                round_=round_,
+                user=person,
+                answers=dict.fromkeys(round_.questions.values_list("pk", flat=True), 4),
+                now=NOW + timedelta(hours=1),
+            )
+        assert len(_counter_updates(queries)) == 1
+        return len(queries.captured_queries)
+
+    assert queries_of_an_answer(2) == queries_of_an_answer(42)
