@@ -11,7 +11,7 @@ CHECKS := test types migrations-check static unit bench clock
 $(CHECKS): export SECRET_KEY ?= insecure-key-for-checks-only-0123456789abcdefghijklmnop
 $(CHECKS): export SECURE_SSL_REDIRECT ?= false
 
-.PHONY: install run worker test test-database lint types migrations-check templates-check unit \
+.PHONY: install run serve worker test test-database lint types migrations-check templates-check unit \
 	static messages chromium jekyll faketime clock bench demo-municipality demo-reset clean
 
 install: $(VENV)/.installed node_modules/.installed messages
@@ -56,6 +56,21 @@ worker: install
 	mkdir -p var
 	DEBUG=true $(MANAGE) migrate --noinput --verbosity 0
 	DEBUG=true $(MANAGE) worker
+
+# The production server (gunicorn, sparring/server.py), DEBUG off, settings from the environment:
+# DATABASE_URL, ALLOWED_HOSTS, SPARRING_BASE_URL ... (README.md, docs/operations.md). It applies
+# the migrations first (SPARRING_MIGRATE=false to leave them to a step of their own). Without a
+# SECRET_KEY it makes one for this installation in var/secret_key and keeps it there; several
+# servers of one installation must share theirs.
+serve: export SPARRING_MIGRATE ?= true
+serve: SHELL := /bin/bash
+serve: install static
+	mkdir -p var
+	@if [ -z "$$SECRET_KEY" ] && [ ! -s var/secret_key ]; then \
+		(umask 077; $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > var/secret_key); \
+		echo "SECRET_KEY was not set: made one for this installation in var/secret_key"; \
+	fi
+	SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" $(MANAGE) serve
 
 # Debian's Chromium for the browser tests; Playwright never downloads a browser of its own.
 chromium:

@@ -54,7 +54,8 @@ NO_STORE = "private, no-store"
 class HealthCheckMiddleware:
     """Answers the health endpoints (core/health.py) first of all, so that a load balancer's
     probe, made by the machine's address over plain HTTP, passes no host check, no HTTPS
-    redirect, no session and no login; the URL patterns exist for `reverse` and the sweeps."""
+    redirect, no session and no login; the URL patterns exist for `reverse` and the sweeps.
+    `/metrics` (core/metrics.py) is answered the same way, for a Prometheus server."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -62,11 +63,12 @@ class HealthCheckMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if self.views is None:
-            from core import health
+            from core import health, metrics
 
             self.views = {
                 reverse("core:health_live"): health.live,
                 reverse("core:health_ready"): health.ready,
+                reverse("core:metrics"): metrics.view,
             }
         view = self.views.get(request.path)
         if view is None:

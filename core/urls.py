@@ -1,6 +1,6 @@
 from django.urls import path
 
-from core import health, views
+from core import health, metrics, views
 
 app_name = "core"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     # Answered by core.middleware.HealthCheckMiddleware before the rest of the stack.
     path("health/live", health.live, name="health_live"),
     path("health/ready", health.ready, name="health_ready"),
+    path("metrics", metrics.view, name="metrics"),
 ]

@@ -11,6 +11,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from core.log import logging_config
 from notifications.webhook_network import parse_networks
 from sparring.env import env_bool, env_int, env_list, env_str
 
@@ -56,9 +57,13 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: a load balancer's probe skips host checks, the HTTPS redirect and sessions.
     "core.middleware.HealthCheckMiddleware",
+    # Then every request gets an id, which its log lines and its response carry.
+    "core.log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Counts and times requests by view, for /metrics: not probes, /metrics or static files.
+    "core.metrics.MetricsMiddleware",
     # Below WhiteNoise: static files keep their cache headers, everything else is no-store.
     "core.middleware.PrivateNoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -298,7 +303,11 @@ STORAGES = {
 }
 
 # --- Security ---------------------------------------------------------------------------------
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# On by default where Sparring is reached over HTTPS: a server on a plain http:// address (the
+# production server tried on a laptop, `make serve`) has nothing to redirect to.
+SECURE_SSL_REDIRECT = env_bool(
+    "SECURE_SSL_REDIRECT", not DEBUG and SPARRING_BASE_URL.startswith("https://")
+)
 if env_bool("SECURE_PROXY_SSL", False):
     # Behind a reverse proxy that terminates TLS and says so in X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -331,17 +340,30 @@ if OIDC_OP_AUTHORIZATION_ENDPOINT:
         "form-action 'self'", f"form-action 'self' {_op.scheme}://{_op.netloc}"
     )
 
+# --- Metrics ----------------------------------------------------------------------------------
+# /metrics (Prometheus' text format) answers only a scraper that sends
+# "Authorization: Bearer <SPARRING_METRICS_TOKEN>" or asks from an address in
+# SPARRING_METRICS_NETWORKS (CIDR, comma-separated, the address as SPARRING_TRUSTED_PROXIES
+# finds it); anyone else, and everyone while neither is set, gets 404. Served by several
+# processes, the server sets PROMETHEUS_MULTIPROC_DIR to an empty directory (core/metrics.py).
+SPARRING_METRICS_TOKEN = env_str("SPARRING_METRICS_TOKEN")
+if SPARRING_METRICS_TOKEN and len(SPARRING_METRICS_TOKEN) < 16:
+    raise ImproperlyConfigured("SPARRING_METRICS_TOKEN must be at least 16 characters long.")
+SPARRING_METRICS_NETWORKS = env_list("SPARRING_METRICS_NETWORKS", [])
+try:
+    parse_networks(SPARRING_METRICS_NETWORKS)
+except ValueError as error:
+    raise ImproperlyConfigured(
+        f"SPARRING_METRICS_NETWORKS must be networks in CIDR notation: {error}"
+    ) from None
+
 # --- Logging ----------------------------------------------------------------------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "loggers": {
-        "sparring": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-        "django": {"handlers": ["console"], "level": "WARNING"},
-    },
-}
+# Every line with its time in UTC and the offset, and the id of its request (core/log.py); as
+# text, or as one JSON object a line with LOG_FORMAT=json.
+LOG_FORMAT = env_str("LOG_FORMAT", "text")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be text or json.")
+LOGGING = logging_config(level=env_str("LOG_LEVEL", "INFO"), format=LOG_FORMAT)
 
 # --- Sparring ---------------------------------------------------------------------------------
 SPARRING_ORGANISATION_NAME = env_str("SPARRING_ORGANISATION_NAME", "OS2")

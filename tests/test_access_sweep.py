@@ -37,6 +37,9 @@ PUBLIC = {
     "accounts:language",
     "core:health_live",
     "core:health_ready",
+    # For a Prometheus server with the token or from its network; 404 to everyone else, who
+    # never reaches the login (core/metrics.py).
+    "core:metrics",
     # The organisation's logo, shown on the login page beside the organisation's name.
     "organisation_logo",
     "oidc_authentication_init",
