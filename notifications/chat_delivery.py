@@ -31,7 +31,7 @@ from django.db import transaction
 from django.db.models import F
 
 from notifications.chat import payload_for, webhook_target
-from notifications.delivery import LEASE, backoff
+from notifications.delivery import backoff, lease
 from notifications.models import ChatWebhook, WebhookDelivery, WebhookFailure
 from notifications.webhook_network import AddressRefused, pinned_connection
 
@@ -75,7 +75,7 @@ def _claim_next(*, now: datetime) -> WebhookDelivery | None:
         if delivery is None:
             return None
         delivery.attempts += 1
-        delivery.next_attempt_at = now + LEASE
+        delivery.next_attempt_at = now + lease()
         delivery.save(update_fields=["attempts", "next_attempt_at"])
     return delivery
 

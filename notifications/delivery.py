@@ -30,8 +30,14 @@ from notifications.models import OutgoingEmail
 
 logger = logging.getLogger("sparring.notifications")
 
-# Longer than one attempt can take (connecting and sending are each bounded by EMAIL_TIMEOUT).
-LEASE = timedelta(minutes=10)
+
+def lease() -> timedelta:
+    """How long a claimed e-mail or chat message is the claiming worker's: longer than one
+    attempt can take (connecting and sending are each bounded by a timeout). When a worker
+    dies mid-send, another sends it once the lease has run out."""
+    return timedelta(seconds=settings.SPARRING_DELIVERY_LEASE_SECONDS)
+
+
 MAX_BACKOFF = timedelta(hours=1)
 
 
@@ -98,7 +104,7 @@ def _claim_next(now: datetime) -> OutgoingEmail | None:
         if email is None:
             return None
         email.attempts += 1
-        email.next_attempt_at = now + LEASE
+        email.next_attempt_at = now + lease()
         email.save(update_fields=["attempts", "next_attempt_at"])
     return email
 

@@ -251,6 +251,9 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBa
 # The worker retries a failed e-mail after 1, 2, 4 ... minutes (at most an hour apart) and
 # gives up after this many attempts, keeping the e-mail and its last error.
 SPARRING_EMAIL_MAX_ATTEMPTS = env_int("SPARRING_EMAIL_MAX_ATTEMPTS", 10)
+# A worker claims an e-mail or chat message for this long before sending it; if it dies
+# mid-send, another worker sends it once the claim has run out (a rare duplicate, never a loss).
+SPARRING_DELIVERY_LEASE_SECONDS = env_int("SPARRING_DELIVERY_LEASE_SECONDS", 600)
 
 # --- Chat channels ----------------------------------------------------------------------------
 # The worker posts to chat webhooks (Zulip, Teams, Mattermost, Slack), waiting at most this

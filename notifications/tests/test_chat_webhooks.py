@@ -24,7 +24,7 @@ from django.utils import timezone
 from core.models import AuditEntry
 from notifications.chat import chat_post
 from notifications.chat_delivery import deliver_due_webhooks
-from notifications.delivery import LEASE
+from notifications.delivery import lease
 from notifications.models import ChatWebhook, OutgoingEmail, WebhookDelivery
 from notifications.services import notify
 from notifications.tests.conftest import free_port
@@ -355,7 +355,7 @@ def test_a_message_claimed_by_a_worker_that_died_is_posted_after_the_lease(cast,
 
 def test_the_lease_is_longer_than_an_attempt_can_take():
     # Connecting, sending and reading each wait at most the timeout.
-    assert timedelta(seconds=3 * settings.SPARRING_WEBHOOK_TIMEOUT) < LEASE
+    assert timedelta(seconds=3 * settings.SPARRING_WEBHOOK_TIMEOUT) < lease()
 
 
 def test_a_webhook_switched_off_after_the_message_was_written_gets_nothing(cast, chat_server):
