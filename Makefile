@@ -12,7 +12,7 @@ $(CHECKS): export SECRET_KEY ?= insecure-key-for-checks-only-0123456789abcdefghi
 $(CHECKS): export SECURE_SSL_REDIRECT ?= false
 
 .PHONY: install run serve worker test test-database lint types migrations-check templates-check unit \
-	static messages chromium jekyll faketime clock bench demo-municipality demo-reset clean
+	static messages chromium jekyll faketime clock bench demo-municipality demo-reset image clean
 
 install: $(VENV)/.installed node_modules/.installed messages
 
@@ -156,6 +156,16 @@ demo-municipality: install
 # Both databases by default; for one: make bench BENCH_ARGS="--database sqlite"
 bench: install static
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# The production image (Containerfile), on Debian's bookworm-slim unless IMAGE_BASE names another
+# bookworm; CONTAINER=docker builds it with docker. Behind a proxy that inspects TLS, CA_BUNDLE
+# names the CA bundle pip and npm need while they download; it does not go into the image.
+IMAGE ?= localhost/sparring:latest
+CONTAINER ?= podman
+IMAGE_SECRET = --secret id=ca,src=$(CA_BUNDLE)
+image:
+	$(CONTAINER) build --file Containerfile --tag $(IMAGE) \
+		$(if $(IMAGE_BASE),--build-arg BASE=$(IMAGE_BASE)) $(if $(CA_BUNDLE),$(IMAGE_SECRET)) .
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles var .mypy_cache .ruff_cache .pytest_cache
