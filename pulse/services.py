@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import random
 import secrets
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Sized
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models import Case, F, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -93,7 +92,8 @@ def respondent_unit(round_: Round, user: User) -> int | None:
     units (organisation.models.HOME_UNIT_ORDER). None when they are not in the audience.
 
     Two small queries, the person's own units and which of them the round has, so the cost
-    of an answer does not grow with the tree."""
+    of an answer does not grow with the tree. (One query with a correlated EXISTS took twice
+    as long on PostgreSQL.)"""
     units = list(
         Membership.objects.filter(user=user)
         .order_by(*HOME_UNIT_ORDER)
@@ -105,7 +105,6 @@ def respondent_unit(round_: Round, user: User) -> int | None:
     return next((unit_id for unit_id in units if unit_id in in_round), None)
 
 
-@transaction.atomic
 def pulse_answer(
     *,
     round_: Round,
@@ -129,29 +128,48 @@ def pulse_answer(
     if any(value not in SCALE for value in answers.values()):
         raise PulseError(_("An answer is from 1 to 5."))
     try:
-        with transaction.atomic():
-            OpenParticipation.objects.create(round=round_, user=user)
+        _answer_write(round_=round_, user=user, unit_id=unit_id, answers=answers, comment=comment)
     except IntegrityError:
+        # The participation is written first: a second answer fails before it counts.
         raise PulseError(_("You have already answered this round.")) from None
+
+
+@transaction.atomic
+def _answer_write(
+    *, round_: Round, user: User, unit_id: int, answers: Mapping[int, int], comment: str
+) -> None:
+    OpenParticipation.objects.create(round=round_, user=user)
     # One statement for the round: each point of the scale adds one on the questions that
     # chose it. It locks the unit's counter rows in the index's order, the same for everyone.
+    # Written out, as the ORM's Case and When took a tenth of an answer's time to compile.
     chose: dict[int, list[int]] = {}
     for question_id, value in answers.items():
         chose.setdefault(value, []).append(question_id)
-    counted = OpenTally.objects.filter(
-        round=round_, unit_id=unit_id, question_id__in=list(answers)
-    ).update(
-        **{
-            f"c{value}": F(f"c{value}")
-            + Case(When(question_id__in=ids, then=Value(1)), default=Value(0))
-            for value, ids in chose.items()
-        }
+    sets = ", ".join(
+        f"c{value} = c{value} + CASE WHEN question_id IN ({_placeholders(ids)}) THEN 1 ELSE 0 END"
+        for value, ids in chose.items()
     )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {OpenTally._meta.db_table} SET {sets} "  # noqa: S608 (no input in it)
+            f"WHERE round_id = %s AND unit_id = %s AND question_id IN ({_placeholders(answers)})",
+            [
+                *(pk for ids in chose.values() for pk in ids),
+                round_.pk,
+                unit_id,
+                *answers,
+            ],
+        )
+        counted = cursor.rowcount
     if counted != len(answers):
         # Sealed while this answer waited for the open tables: its counters are gone.
         raise PulseError(_("This round is closed."))
     if comment.strip() and round_.survey.comments:
         OpenComment.objects.create(round=round_, unit_id=unit_id, text=comment.strip())
+
+
+def _placeholders(values: Sized) -> str:
+    return ", ".join(["%s"] * len(values))
 
 
 # The open tables, in the order pulse_answer writes them: sealing locks them in this order.
