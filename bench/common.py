@@ -41,30 +41,38 @@ def sqlite_database() -> Iterator[str]:
 @contextmanager
 def postgres_database(url: str) -> Iterator[str]:
     """The PostgreSQL database at `url`, dropped and created afresh, and dropped afterwards."""
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    maintenance = urlunsplit(parts._replace(path="/postgres"))
-
-    def run(statement: sql.Composed) -> None:
-        with psycopg.connect(maintenance, autocommit=True) as conn:
-            conn.execute(statement)
-
-    drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+    postgres_recreate(url)
     try:
-        run(drop)
-        run(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        yield url
+    finally:
+        _postgres_run(url, "DROP DATABASE IF EXISTS {} WITH (FORCE)")
+
+
+def postgres_recreate(url: str) -> None:
+    """Drop the PostgreSQL database at `url` if it exists, and create it empty."""
+    import psycopg
+
+    try:
+        _postgres_run(url, "DROP DATABASE IF EXISTS {} WITH (FORCE)")
+        _postgres_run(url, "CREATE DATABASE {}")
     except psycopg.OperationalError as error:
         raise SystemExit(
             f"PostgreSQL is not reachable ({error}).\n"
             "Start it, pass --postgres-url, or measure SQLite only with --database sqlite."
         ) from None
-    try:
-        yield url
-    finally:
-        run(drop)
+
+
+def _postgres_run(url: str, statement: str) -> None:
+    """Run `statement` about the database at `url` ({} is its name) from the maintenance
+    database beside it."""
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    maintenance = urlunsplit(parts._replace(path="/postgres"))
+    name = sql.Identifier(parts.path.lstrip("/"))
+    with psycopg.connect(maintenance, autocommit=True) as conn:
+        conn.execute(sql.SQL(statement).format(name))
 
 
 def child_env(url: str) -> dict[str, str]:
