@@ -7,13 +7,11 @@ database from the environment once."""
 from __future__ import annotations
 
 import json
-import secrets
 import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
@@ -72,13 +70,11 @@ def rounds_seal() -> int:
 def sessions_write(path: Path) -> int:
     """A session for every active person with a unit, as logging in makes it, and a file that
     lists them with each person's unit and a colleague to thank."""
-    from accounts.middleware import LOGIN_AT, SEEN_AT
     from accounts.models import Session, User
-    from accounts.session_store import SessionStore
+    from accounts.session_store import logged_in_session
     from organisation.models import HOME_UNIT_ORDER, Membership, Value
 
     now = timezone.now()
-    expires = now + timedelta(hours=12)
     home: dict[int, int] = {}
     for user_id, unit_id in Membership.objects.order_by(*HOME_UNIT_ORDER).values_list(
         "user_id", "unit_id"
@@ -87,30 +83,21 @@ def sessions_write(path: Path) -> int:
     people_of: dict[int, list[int]] = {}
     for user_id, unit_id in home.items():
         people_of.setdefault(unit_id, []).append(user_id)
-    store = SessionStore()
     rows: list[Session] = []
     listed: list[dict[str, Any]] = []
     users = User.objects.filter(is_active=True, pk__in=list(home)).only("pk", "password")
     for user in users.iterator(chunk_size=2000):
-        key = secrets.token_hex(16)
-        data = {
-            SESSION_KEY: str(user.pk),
-            BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
-            HASH_SESSION_KEY: user.get_session_auth_hash(),
-            LOGIN_AT: now.timestamp(),
-            SEEN_AT: now.timestamp(),
-        }
-        rows.append(
-            Session(
-                session_key=key,
-                session_data=store.encode(data),
-                expire_date=expires,
-                user_id=user.pk,
-            )
-        )
+        rows.append(logged_in_session(user, now=now, lifetime=timedelta(hours=12)))
         team = people_of[home[user.pk]]
         colleague = next((pk for pk in team if pk != user.pk), None)
-        listed.append({"key": key, "user": user.pk, "unit": home[user.pk], "thank": colleague})
+        listed.append(
+            {
+                "key": rows[-1].session_key,
+                "user": user.pk,
+                "unit": home[user.pk],
+                "thank": colleague,
+            }
+        )
     Session.objects.filter(user_id__in=list(home)).delete()
     Session.objects.bulk_create(rows, batch_size=2000)
     value = Value.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True)[0]

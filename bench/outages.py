@@ -22,7 +22,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tests.test_outages import SERVE, Browser, Cluster, _environment, _free_port, _manage
+from tests.processes import free_port
+from tests.test_outages import SERVE, Browser, Cluster, _environment, _manage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DOCS = BASE_DIR / "docs" / "benchmarks.md"
@@ -30,7 +31,7 @@ START, END = "<!-- outages:start -->", "<!-- outages:end -->"
 
 
 def _serve(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], Browser]:
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-c", SERVE, str(port)],
         cwd=BASE_DIR,

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import sys
 from datetime import timedelta
 from typing import Any
@@ -23,12 +22,10 @@ PASSWORD = "correct-horse-battery-staple"
 
 
 def prepare(hook_port: int) -> dict[str, Any]:
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.utils import timezone
 
-    from accounts.middleware import LOGIN_AT, SEEN_AT
-    from accounts.models import Session, User
-    from accounts.session_store import SessionStore
+    from accounts.models import User
+    from accounts.session_store import logged_in_session
     from notifications.chat import chat_post
     from notifications.models import ChatWebhook
     from organisation.models import Membership, Value
@@ -53,23 +50,10 @@ def prepare(hook_port: int) -> dict[str, Any]:
         people.append(person)
     value = Value.objects.create(name="Tillid")
     sessions = []
-    store = SessionStore()
     for person in people:
-        key = secrets.token_hex(16)
-        data = {
-            SESSION_KEY: str(person.pk),
-            BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
-            HASH_SESSION_KEY: person.get_session_auth_hash(),
-            LOGIN_AT: now.timestamp(),
-            SEEN_AT: now.timestamp(),
-        }
-        Session.objects.create(
-            session_key=key,
-            session_data=store.encode(data),
-            expire_date=now + timedelta(hours=1),
-            user=person,
-        )
-        sessions.append(key)
+        session = logged_in_session(person, now=now, lifetime=timedelta(hours=1))
+        session.save()
+        sessions.append(session.session_key)
 
     ChatWebhook.objects.create(
         name="Hele organisationen",

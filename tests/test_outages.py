@@ -34,6 +34,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.processes import free_port, process_environment
+
 # Each test starts the app on a database of its own (a SQLite file, a PostgreSQL cluster),
 # whatever DATABASE_URL names, so one run of the suite is enough.
 pytestmark = pytest.mark.own_database
@@ -51,29 +53,11 @@ SERVE = (
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _environment(database_url: str) -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "PYTEST")) and k not in {"DEBUG", "DATABASE_URL"}
-    }
-    env.update(
-        DATABASE_URL=database_url,
-        SECRET_KEY="insecure-key-for-the-outage-tests-0123456789abcdefghijklmnop",
-        SECURE_SSL_REDIRECT="false",
-        ALLOWED_HOSTS="127.0.0.1",
-        SPARRING_BASE_URL="http://127.0.0.1",
-        # These tests are about the database; the worker's heartbeat has tests of its own.
-        SPARRING_WORKER_STALE_SECONDS="0",
-        DJANGO_SETTINGS_MODULE="sparring.settings",
+    # These tests are about the database; the worker's heartbeat has tests of its own.
+    return process_environment(
+        database_url, SPARRING_BASE_URL="http://127.0.0.1", SPARRING_WORKER_STALE_SECONDS="0"
     )
-    return env
 
 
 def _manage(env: dict[str, str], *args: str) -> None:
@@ -139,7 +123,7 @@ def serve() -> Iterator[Callable[..., Browser]]:
     processes: list[subprocess.Popen[bytes]] = []
 
     def start(env: dict[str, str], prefix: tuple[str, ...] = ()) -> Browser:
-        port = _free_port()
+        port = free_port()
         process = subprocess.Popen(
             [*prefix, sys.executable, "-c", SERVE, str(port)],
             cwd=ROOT,
@@ -188,7 +172,7 @@ class Cluster:
         self.bin = _postgres_bin()
         self.folder = Path(tempfile.mkdtemp(prefix="sparring-outage-pg-"))
         self.data = self.folder / "data"
-        self.port = _free_port()
+        self.port = free_port()
         # PostgreSQL refuses to run as root: then the cluster belongs to `postgres`.
         self.prefix: tuple[str, ...] = ("runuser", "-u", "postgres", "--") if IS_ROOT else ()
         if IS_ROOT:

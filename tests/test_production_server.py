@@ -17,66 +17,39 @@ import http.client
 import json
 import os
 import secrets
+import shutil
 import signal
-import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode
 
 import pytest
+
+from tests.processes import free_port, postgres_database, process_environment
 
 ROOT = Path(__file__).resolve().parents[1]
 CLIENTS = 8
 GRACE_SECONDS = 20
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def _database() -> Iterator[str]:
     """A new, empty database of the kind the suite runs on, removed afterwards."""
     url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        with _scratch() as directory:
-            yield f"sqlite:///{directory / 'serve.sqlite3'}"
+    if url.startswith("postgres"):
+        with postgres_database(f"sparring_serve_{os.getpid()}", server=url) as made:
+            yield made
         return
-    import psycopg
-    from psycopg import sql
-
-    name = f"sparring_serve_{os.getpid()}"
-    parts = urlsplit(url)
-    maintenance = urlunsplit(parts._replace(path="/postgres"))
-
-    def run(statement: str) -> None:
-        with psycopg.connect(maintenance, autocommit=True) as conn:
-            conn.execute(sql.SQL(statement).format(sql.Identifier(name)))
-
-    run("DROP DATABASE IF EXISTS {} WITH (FORCE)")
-    run("CREATE DATABASE {}")
-    try:
-        yield urlunsplit(parts._replace(path=f"/{name}"))
-    finally:
-        run("DROP DATABASE IF EXISTS {} WITH (FORCE)")
-
-
-@contextmanager
-def _scratch() -> Iterator[Path]:
-    import shutil
-    import tempfile
-
     directory = Path(tempfile.mkdtemp(prefix="serve-"))
     try:
-        yield directory
+        yield f"sqlite:///{directory / 'serve.sqlite3'}"
     finally:
         shutil.rmtree(directory, ignore_errors=True)
 
@@ -90,17 +63,9 @@ class Served:
 
 @contextmanager
 def _serve(database_url: str, log: Path) -> Iterator[Served]:
-    port = _free_port()
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "PYTEST")) and k not in {"DEBUG", "DATABASE_URL"}
-    }
-    env.update(
-        DATABASE_URL=database_url,
-        SECRET_KEY="insecure-key-for-the-server-tests-0123456789abcdefghijklmnop",
-        SECURE_SSL_REDIRECT="false",
-        ALLOWED_HOSTS="127.0.0.1",
+    port = free_port()
+    env = process_environment(
+        database_url,
         SPARRING_BIND=f"127.0.0.1:{port}",
         WEB_CONCURRENCY="3",
         SPARRING_GRACEFUL_SECONDS=str(GRACE_SECONDS),

@@ -31,16 +31,15 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode
 
 import pytest
 from aiosmtpd.controller import Controller
 
-from tests.test_production_server import _free_port
+from tests.processes import free_port, postgres_database, process_environment
 
 pytestmark = pytest.mark.own_database
 
@@ -52,31 +51,11 @@ LEASE_SECONDS = 3
 CSRF = secrets.token_hex(16)  # Django takes the unmasked secret as the form's token
 
 
-@contextmanager
-def _postgres_database() -> Iterator[str]:
-    import psycopg
-    from psycopg import sql
-
-    name = f"sparring_scale_{os.getpid()}"
-    parts = urlsplit(POSTGRES)
-
-    def run(statement: str) -> None:
-        with psycopg.connect(POSTGRES, autocommit=True) as conn:
-            conn.execute(sql.SQL(statement).format(sql.Identifier(name)))
-
-    run("DROP DATABASE IF EXISTS {} WITH (FORCE)")
-    run("CREATE DATABASE {}")
-    try:
-        yield urlunsplit(parts._replace(path=f"/{name}"))
-    finally:
-        run("DROP DATABASE IF EXISTS {} WITH (FORCE)")
-
-
 class Inbox:
     """A real SMTP server that keeps (to, subject) of every message, slowly when asked."""
 
     def __init__(self) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.received: list[tuple[str, str]] = []
         self.delay = 0.0
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
@@ -109,7 +88,7 @@ class ChatChannel(http.server.ThreadingHTTPServer):
             def log_message(self, *args: Any) -> None:
                 pass
 
-        super().__init__(("127.0.0.1", _free_port()), Handler)
+        super().__init__(("127.0.0.1", free_port()), Handler)
 
 
 def _data(env: dict[str, str], *args: str) -> dict[str, Any]:
@@ -192,17 +171,9 @@ def test_two_servers_and_two_workers_on_one_postgresql(tmp_path):
     channel = ChatChannel()
     inbox.controller.start()
     threading.Thread(target=channel.serve_forever, daemon=True).start()
-    with _postgres_database() as url:
-        env = {
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith(("DJANGO_", "PYTEST")) and k not in {"DEBUG", "DATABASE_URL"}
-        }
-        env.update(
-            DATABASE_URL=url,
-            SECRET_KEY="insecure-key-for-the-scale-out-test-0123456789abcdefghijklmnop",
-            SECURE_SSL_REDIRECT="false",
-            ALLOWED_HOSTS="127.0.0.1",
+    with postgres_database(f"sparring_scale_{os.getpid()}") as url:
+        env = process_environment(
+            url,
             WEB_CONCURRENCY="2",
             EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
             EMAIL_HOST="127.0.0.1",
@@ -220,7 +191,7 @@ def test_two_servers_and_two_workers_on_one_postgresql(tmp_path):
         )
         made = _data(env, "prepare", str(channel.server_address[1]))
         processes = Processes(env, tmp_path)
-        ports = {"a": _free_port(), "b": _free_port()}
+        ports = {"a": free_port(), "b": free_port()}
         try:
             for name, port in ports.items():
                 processes.start(f"server-{name}", ["serve"], SPARRING_BIND=f"127.0.0.1:{port}")

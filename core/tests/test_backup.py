@@ -45,6 +45,7 @@ from psycopg import sql
 from core.backup import pg_dump_command, sqlite_backup
 from core.models import AuditEntry
 from organisation.models import Unit
+from tests.processes import process_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 UNITS = Unit._meta.db_table
@@ -74,21 +75,6 @@ while not stop.exists():
     unit_create(actor=None, name=f"load-{written}", parent=root)
     written += 1
 """
-
-
-def _environment(database_url: str) -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "PYTEST")) and k not in {"DEBUG", "DATABASE_URL"}
-    }
-    env.update(
-        DATABASE_URL=database_url,
-        SECRET_KEY="insecure-key-for-the-backup-tests-0123456789abcdefghijklmnop",
-        SECURE_SSL_REDIRECT="false",
-        DJANGO_SETTINGS_MODULE="sparring.settings",
-    )
-    return env
 
 
 def _manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -148,7 +134,8 @@ def _command_backup(
     backup = _manage(env, "backup", "--output", str(output))
     after = written()
     assert backup.returncode == 0, backup.stderr
-    assert "Backup written to" in backup.stdout
+    # The command speaks the installation's language, Danish by default.
+    assert "Sikkerhedskopien er skrevet til" in backup.stdout
     assert output.stat().st_mode & 0o777 == 0o600, "a backup holds personal data"
     print(f"{backup.stdout.strip()} ({before}..{after} units written meanwhile)")
     return before, after
@@ -185,7 +172,7 @@ def _assert_whole_prefix(cursor: Any, *, before: int, after: int) -> int:
 def test_sqlite_backup_under_write_load_restores_a_whole_prefix(tmp_path: Path) -> None:
     live = tmp_path / "live" / "sparring.sqlite3"
     live.parent.mkdir()
-    env = _environment(f"sqlite:///{live}")
+    env = process_environment(f"sqlite:///{live}")
     migrated = _manage(env, "migrate", "--noinput")
     assert migrated.returncode == 0, migrated.stderr
 
@@ -220,7 +207,7 @@ def test_sqlite_backup_under_write_load_restores_a_whole_prefix(tmp_path: Path) 
             units = _assert_whole_prefix(database.cursor(), before=before, after=after)
         print(f"{name}: {before} <= {units} restored units <= {after}")
 
-        check = _manage(_environment(f"sqlite:///{restored}"), "migrate", "--check")
+        check = _manage(process_environment(f"sqlite:///{restored}"), "migrate", "--check")
         assert check.returncode == 0, check.stdout + check.stderr
 
 
@@ -234,10 +221,10 @@ def test_a_failed_sqlite_backup_leaves_the_previous_copy_and_no_partial_file(
     copy.parent.mkdir()
     copy.write_bytes(b"last night's copy")
 
-    failed = _manage(_environment(f"sqlite:///{broken}"), "backup", "--output", str(copy))
+    failed = _manage(process_environment(f"sqlite:///{broken}"), "backup", "--output", str(copy))
 
     assert failed.returncode != 0
-    assert "SQLite could not copy" in failed.stderr
+    assert "SQLite kunne ikke kopiere" in failed.stderr
     assert copy.read_bytes() == b"last night's copy"
     assert sorted(p.name for p in copy.parent.iterdir()) == ["sparring.sqlite3"]
 
@@ -317,7 +304,7 @@ def _foreign_keys(cursor: Any) -> list[tuple[str, str, str, str]]:
 @pytest.mark.django_db(transaction=True)
 def test_postgresql_backup_under_write_load_restores_a_whole_prefix(tmp_path: Path) -> None:
     _client_programs_installed()
-    env = _environment(_database_url(connection.settings_dict["NAME"]))
+    env = process_environment(_database_url(connection.settings_dict["NAME"]))
 
     def written() -> int:
         with connection.cursor() as cursor:
@@ -378,7 +365,7 @@ def test_postgresql_backup_under_write_load_restores_a_whole_prefix(tmp_path: Pa
             restored_units = _assert_whole_prefix(check_cursor, before=before, after=after)
         print(f"{before} <= {restored_units} restored units <= {after}, {len(live_keys)} keys")
 
-        check = _manage(_environment(_database_url(name)), "migrate", "--check")
+        check = _manage(process_environment(_database_url(name)), "migrate", "--check")
         assert check.returncode == 0, check.stdout + check.stderr
 
 
@@ -389,14 +376,14 @@ def test_a_failed_pg_dump_names_the_versions_and_writes_nothing(tmp_path: Path) 
     copy.write_bytes(b"last night's copy")
 
     failed = _manage(
-        _environment(_database_url(f"sparring_missing_{uuid.uuid4().hex[:12]}")),
+        process_environment(_database_url(f"sparring_missing_{uuid.uuid4().hex[:12]}")),
         "backup",
         "--output",
         str(copy),
     )
 
     assert failed.returncode != 0
-    assert "pg_dump failed" in failed.stderr and "major version" in failed.stderr
+    assert "pg_dump fejlede" in failed.stderr and "hovedversion" in failed.stderr
     assert copy.read_bytes() == b"last night's copy"
     assert [p.name for p in tmp_path.iterdir()] == ["sparring.dump"]
 
@@ -408,7 +395,7 @@ def test_a_missing_pg_dump_says_which_client_to_install(
 ) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))  # a PATH without pg_dump
 
-    with pytest.raises(CommandError, match=r"pg_dump was not found.*postgresql-client-\d+"):
+    with pytest.raises(CommandError, match=r"pg_dump blev ikke fundet.*postgresql-client-\d+"):
         call_command("backup", "--output", str(tmp_path / "sparring.dump"))
 
     assert list(tmp_path.iterdir()) == []

@@ -45,7 +45,7 @@ class Command(BaseCommand):
             )
         if migrate:
             _migrate()
-        # The server's workers are forked from this process: none may inherit its connection.
+        # gunicorn replaces this process: nothing of its database connection may stay open.
         connections.close_all()
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = _metrics_directory()
         argv = [sys.executable, "-m", "gunicorn", "--config", "python:sparring.server"]
