@@ -329,6 +329,8 @@ def _killing_a_worker_loses_no_email(
     new = Counter(inbox.received) - before
     sent = {tuple(mail) for mail in state["emails_sent"]}
     assert set(new) <= sent
-    assert sum(1 for mail in new if mail[1].startswith("Besked ")) == queued
+    # Each of these has a subject of its own (a person thanked twice gets the same subject).
+    queued_now = Counter({mail: n for mail, n in new.items() if mail[1].startswith("Besked ")})
+    assert len(queued_now) == queued
     # The one e-mail the killed worker was sending may go twice: never lost, rarely doubled.
-    assert sum(times - 1 for times in new.values()) <= 1
+    assert sum(times - 1 for times in queued_now.values()) <= 1
