@@ -303,7 +303,12 @@ def _checked(page: Page, response: Response | None, status: int) -> Response:
 
 def visit(page: Page, url: str, *, status: int = 200) -> Response:
     """Go to url, expect `status`, and check the page."""
-    return _checked(page, page.goto(url), status)
+    response = page.goto(url)
+    if response is None:
+        # The page was at the same address with a #fragment (where a form's redirect left it),
+        # and Chromium only moved within it, loading nothing: load it afresh.
+        response = page.reload()
+    return _checked(page, response, status)
 
 
 def follow(page: Page, action: Callable[[], Any], *, status: int = 200) -> Response:
