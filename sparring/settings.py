@@ -267,13 +267,19 @@ SPARRING_WEBHOOK_MAX_ATTEMPTS = env_int("SPARRING_WEBHOOK_MAX_ATTEMPTS", 10)
 # network is reached only when its network is listed here (CIDR, comma-separated, for example
 # "10.20.0.0/16,fd12:3456::/48"); link-local addresses (169.254.0.0/16, fe80::/10, where cloud
 # metadata services live) stay refused even then. See README.md.
-SPARRING_WEBHOOK_ALLOWED_NETWORKS = env_list("SPARRING_WEBHOOK_ALLOWED_NETWORKS", [])
-try:
-    parse_networks(SPARRING_WEBHOOK_ALLOWED_NETWORKS)
-except ValueError as error:
-    raise ImproperlyConfigured(
-        f"SPARRING_WEBHOOK_ALLOWED_NETWORKS must be networks in CIDR notation: {error}"
-    ) from None
+
+
+def _networks(name: str) -> list[str]:
+    """A comma-separated list of networks in CIDR notation, checked as the settings load."""
+    networks = env_list(name, [])
+    try:
+        parse_networks(networks)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} must be networks in CIDR notation: {error}") from None
+    return networks
+
+
+SPARRING_WEBHOOK_ALLOWED_NETWORKS = _networks("SPARRING_WEBHOOK_ALLOWED_NETWORKS")
 
 # --- Language and time ------------------------------------------------------------------------
 LANGUAGE_CODE = "da"
@@ -355,13 +361,7 @@ if OIDC_OP_AUTHORIZATION_ENDPOINT:
 SPARRING_METRICS_TOKEN = env_str("SPARRING_METRICS_TOKEN")
 if SPARRING_METRICS_TOKEN and len(SPARRING_METRICS_TOKEN) < 16:
     raise ImproperlyConfigured("SPARRING_METRICS_TOKEN must be at least 16 characters long.")
-SPARRING_METRICS_NETWORKS = env_list("SPARRING_METRICS_NETWORKS", [])
-try:
-    parse_networks(SPARRING_METRICS_NETWORKS)
-except ValueError as error:
-    raise ImproperlyConfigured(
-        f"SPARRING_METRICS_NETWORKS must be networks in CIDR notation: {error}"
-    ) from None
+SPARRING_METRICS_NETWORKS = _networks("SPARRING_METRICS_NETWORKS")
 
 # --- Logging ----------------------------------------------------------------------------------
 # Every line with its time in UTC and the offset, and the id of its request (core/log.py); as
