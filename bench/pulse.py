@@ -6,9 +6,12 @@ would have to store them."""
 
 from __future__ import annotations
 
+import csv
+import io
 import random
 from collections import Counter
 from datetime import timedelta
+from html.parser import HTMLParser
 from typing import Any
 
 from django.db import connection, transaction
@@ -235,3 +238,58 @@ def _disclosure(round_: Round) -> Disclosure[int]:
     )
     parent = {unit: up for unit, up, _n in rows}
     return disclose(parent=parent, direct={unit: n for unit, _up, n in rows}, k=round_.k)
+
+
+def report_page_rows(html: str) -> list[list[str]]:
+    """The rows of the report page's table as a reader sees them: the unit's name, then the
+    answers and the averages (a dash where none is shown); what is there for a screen reader
+    or as a marker (the level, the arrow, the units below) is left out."""
+    reader = _ReportTable()
+    reader.feed(html)
+    return reader.rows
+
+
+def report_csv_rows(content: bytes) -> list[list[str]]:
+    """The rows of the report's CSV in the same form: name, answers, averages."""
+    lines = list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
+    return [[name, *(cell or "–" for cell in figures)] for name, _level, *figures in lines[1:]]
+
+
+class _ReportTable(HTMLParser):
+    HIDDEN = {"sr-only", "unit-toggle", "unit-children"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self._body = False
+        self._row: list[str] | None = None
+        self._cell: list[str] | None = None
+        # For each open span, whether its text is left out.
+        self._spans: list[bool] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "tbody":
+            self._body = True
+        elif self._body and tag == "tr":
+            self._row = []
+        elif self._row is not None and tag in ("th", "td"):
+            self._cell = []
+        elif tag == "span":
+            classes = set((dict(attrs).get("class") or "").split())
+            self._spans.append(bool(classes & self.HIDDEN))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "span" and self._spans:
+            self._spans.pop()
+        elif tag in ("th", "td") and self._row is not None and self._cell is not None:
+            self._row.append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            self.rows.append(self._row)
+            self._row = None
+        elif tag == "tbody":
+            self._body = False
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None and not any(self._spans):
+            self._cell.append(data)

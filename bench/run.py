@@ -33,26 +33,36 @@ from bench.common import (
     BASE_DIR,
     DEFAULT_POSTGRES_URL,
     DOCS,
+    SCRATCH,
     child_env,
     memory,
     percentiles,
     postgres_database,
+    postgres_recreate,
     sqlite_database,
     write_section,
 )
 from bench.common import load as load_average
 
 MANIFEST = BASE_DIR / "staticfiles" / "staticfiles.json"
+# --reuse: the databases built once and measured again, with what their build made.
+KEPT = SCRATCH / "kept"
+KEPT_POSTGRES = "postgres://postgres@127.0.0.1:5432/sparring_bench_kept"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 # A run of some of the pages (--pages) writes here, so the full run's figures stay as they were.
 SOME_START, SOME_END = "<!-- bench-pages:start -->", "<!-- bench-pages:end -->"
 # Min side's leader leads a unit of about this many people.
 WEEK_LEADER_PEOPLE = 30
 
-PAGE_TARGET_MS = 100.0
-REPORT_TARGET_MS = 1000.0
-# The round report renders about 1,500 rows: fewer timed requests keep the run short.
-REPORT_REQUESTS = 20
+# Every page at most this many times a bare logged-in page (p50 against p50, the same run):
+# the target that holds on any machine, and the one a run fails on.
+RATIO_TARGET = 5.0
+# Beside it, p95 in ms on the machine the figures were recorded on.
+PAGE_TARGET_MS = 35.0
+REPORT_TARGET_MS = 100.0
+BARE_LABEL = "A bare logged-in page (the accessibility statement)"
+# A fixed piece of work in Python, timed before and after the pages: how fast the machine ran.
+CALIBRATION_SQUARES = 10_000_000
 NAIVE_RUNS = 3
 PULSE_ROUNDS = 26
 DEMO_TARGET_S = 120.0
@@ -189,16 +199,16 @@ class PageResult:
     status: int = 200
     # Why the page was not requested: its view is not on this branch yet.
     skipped: str = ""
+    # p50 over the bare page's p50 in the same run.
+    ratio: float = 0.0
 
 
 @dataclass
 class ReportResult:
     units: int
     respondents: int
-    requests: int
-    p50_ms: float
-    p95_ms: float
-    queries: int
+    rows_shown: int  # the rows the page opens on
+    page_is_csv: bool  # the page opened everywhere shows the CSV's figures for every unit
     figures_ms: float  # median time of the report's figures from the histograms
     naive_ms: float  # median time of the same figures from raw answers, unit by unit
     grouped_ms: float  # median time of the same figures from one grouped scan of raw answers
@@ -219,6 +229,9 @@ class DatabaseResult:
     conversation_history: str = ""
     development_history: str = ""
     learning_history: str = ""
+    built_at: str = ""
+    # Seconds of the calibration loop before and after the timed requests.
+    calibration: tuple[float, float] = (0.0, 0.0)
     pages: list[PageResult] = field(default_factory=list)
     report: ReportResult | None = None
 
@@ -226,26 +239,12 @@ class DatabaseResult:
 # --- Child: one database ----------------------------------------------------------------------
 
 
-def _measure(
-    database: str, people: int, requests: int, only: list[str] | None = None
-) -> DatabaseResult:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sparring.settings")
-    import django
-
-    django.setup()
-
+def _build(people: int) -> dict[str, Any]:
+    """Migrate, create the municipality demo and add its history; what was made, and how long
+    each part took."""
     from django.core.management import call_command
-    from django.db import connection
-    from django.db.models import Count, Max, Q
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-    from django.urls import Resolver404, resolve
 
-    from accounts.models import User
-    from feedback.models import Feedback
     from home.demo import demo_create
-    from organisation.models import Membership, Unit
-    from recognition.models import Recognition
 
     call_command("migrate", interactive=False, verbosity=0)
     started = time.perf_counter()
@@ -286,6 +285,56 @@ def _measure(
     learning_seconds = time.perf_counter() - started
     print(f"  learning: {learning_history} in {learning_seconds:.1f} s", flush=True)
 
+    return {
+        "built_at": f"{datetime.now(UTC):%Y-%m-%d %H:%M}",
+        "logins": [login.username for login in logins[:2]],
+        "demo_seconds": demo_seconds,
+        "history": _made(history, history_seconds),
+        "feedback_history": _made(feedback_history, feedback_seconds),
+        "pulse_history": _made(pulse_history, pulse_seconds),
+        "conversation_history": _made(conversation_history, conversation_seconds),
+        "development_history": _made(development_history, development_seconds),
+        "learning_history": _made(learning_history, learning_seconds),
+    }
+
+
+def _made(made: dict[str, int], seconds: float) -> str:
+    return ", ".join(f"{n:,} {what}" for what, n in made.items()) + f" added in {seconds:.1f} s"
+
+
+def _measure(
+    database: str,
+    people: int,
+    requests: int,
+    only: list[str] | None = None,
+    built: Path | None = None,
+) -> DatabaseResult:
+    """Build the organisation and its history, or with `built` naming the summary of an earlier
+    build of this database, take that; then time the pages."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sparring.settings")
+    import django
+
+    django.setup()
+
+    from django.db import connection
+    from django.db.models import Count, Max, Q
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import Resolver404, resolve
+
+    from accounts.models import User
+    from feedback.models import Feedback
+    from organisation.models import Membership, Unit
+    from recognition.models import Recognition
+
+    if built is not None and built.exists():
+        summary = json.loads(built.read_text())
+        print(f"  the organisation and its history of {summary['built_at']} UTC", flush=True)
+    else:
+        summary = _build(people)
+        if built is not None:
+            built.write_text(json.dumps(summary))
+    logins = [User.objects.get(username=name) for name in summary["logins"]]
     # What loading left behind is not what a server process holds: freeze it, so that the
     # garbage collector does not walk it during the timed requests.
     gc.collect()
@@ -343,7 +392,15 @@ def _measure(
     )
     from bench.history import this_week_create
 
-    this_week = this_week_create(unit_id=week_unit.pk)
+    # Made once a week per unit: a database kept for --reuse has it from an earlier run.
+    week_of = f"{week_unit.pk} {timezone.localdate().isocalendar()[:2]}"
+    if summary.get("this_week_of") == week_of:
+        this_week = summary["this_week"]
+    else:
+        this_week = this_week_create(unit_id=week_unit.pk)
+        summary.update(this_week_of=week_of, this_week=this_week)
+        if built is not None:
+            built.write_text(json.dumps(summary))
     print(f"  this week in {week_unit.name}: {this_week}", flush=True)
 
     # Conversations: Min side's leader's thread with one of their people, the next 1:1 in it
@@ -394,7 +451,13 @@ def _measure(
     from learning.search import entries_found
 
     found = entries_found(member, "samarbejdet").count()
+    from bench.pulse import SURVEY_NAME
+    from pulse.models import Round, RoundUnit
+
+    newest = Round.objects.filter(survey__name=SURVEY_NAME).order_by("-number")[0]
+    round_units = RoundUnit.objects.filter(round=newest).count()
     pages = [
+        (BARE_LABEL, "member", member, "/accessibility/"),
         (
             f"Min side (/), the leader's week ({describe(week_unit)}; "
             f"{this_week['check-ins this week']} check-ins this week)",
@@ -547,9 +610,20 @@ def _measure(
             "/learning/organisation/",
         ),
         ("Learning: the person's own learning log", "member", member, "/learning/"),
+        (
+            f"Wellbeing report, the newest round, as it opens ({round_units:,} units in it)",
+            "admin",
+            admin,
+            f"/pulse/rounds/{newest.pk}/report/",
+        ),
     ]
     if only:
-        pages = [page for page in pages if any(text.lower() in page[0].lower() for text in only)]
+        # The bare page always: the others are measured against it.
+        pages = [
+            page
+            for page in pages
+            if page[0] == BARE_LABEL or any(text.lower() in page[0].lower() for text in only)
+        ]
     clients: dict[int, Client] = {}
     for _label, _who, user, _url in pages:
         if user.pk not in clients:
@@ -562,31 +636,14 @@ def _measure(
         people=User.objects.filter(memberships__isnull=False).distinct().count(),
         units=Unit.objects.count(),
         levels=deepest + 1,
-        demo_seconds=demo_seconds,
-        history=(
-            ", ".join(f"{n:,} {what}" for what, n in history.items())
-            + f" added in {history_seconds:.1f} s"
-        ),
-        feedback_history=(
-            ", ".join(f"{n:,} {what}" for what, n in feedback_history.items())
-            + f" added in {feedback_seconds:.1f} s"
-        ),
-        pulse_history=(
-            ", ".join(f"{n:,} {what}" for what, n in pulse_history.items())
-            + f" added in {pulse_seconds:.1f} s"
-        ),
-        conversation_history=(
-            ", ".join(f"{n:,} {what}" for what, n in conversation_history.items())
-            + f" added in {conversation_seconds:.1f} s"
-        ),
-        development_history=(
-            ", ".join(f"{n:,} {what}" for what, n in development_history.items())
-            + f" added in {development_seconds:.1f} s"
-        ),
-        learning_history=(
-            ", ".join(f"{n:,} {what}" for what, n in learning_history.items())
-            + f" added in {learning_seconds:.1f} s"
-        ),
+        demo_seconds=summary["demo_seconds"],
+        history=summary["history"],
+        feedback_history=summary["feedback_history"],
+        pulse_history=summary["pulse_history"],
+        conversation_history=summary["conversation_history"],
+        development_history=summary["development_history"],
+        learning_history=summary["learning_history"],
+        built_at=summary["built_at"],
     )
     # Warm up and count queries page by page; a page that fails is reported as failed and the
     # others are still measured.
@@ -619,6 +676,7 @@ def _measure(
     # falls on all pages alike instead of on whichever page was being measured.
     samples: dict[int, list[float]] = {i: [] for i in working}
     statuses: dict[int, set[int]] = {i: set() for i in working}
+    before = calibrate()
     for _ in range(requests):
         for i in working:
             _label, _who, user, url = pages[i]
@@ -626,6 +684,8 @@ def _measure(
             response = clients[user.pk].get(url)
             samples[i].append((time.perf_counter() - started) * 1000)
             statuses[i].add(response.status_code)
+    result.calibration = (before, calibrate())
+    bare = percentiles(samples[0])[0]
 
     for i, (label, who, _user, url) in enumerate(pages):
         if i in missing:
@@ -639,11 +699,27 @@ def _measure(
         p50, p95 = percentiles(samples[i])
         low, high = min(counts[i]), max(counts[i])
         status = max(statuses[i])
-        result.pages.append(PageResult(label, who, url, requests, p50, p95, low, high, status))
-        print(f"  {label} as {who}: p50 {p50:.1f} ms, p95 {p95:.1f} ms", flush=True)
+        result.pages.append(
+            PageResult(label, who, url, requests, p50, p95, low, high, status, ratio=p50 / bare)
+        )
+        print(
+            f"  {label} as {who}: p50 {p50:.1f} ms, p95 {p95:.1f} ms, {p50 / bare:.1f} × bare",
+            flush=True,
+        )
     if not only:
         result.report = _measure_report(clients.get(admin.pk) or _client(admin), admin)
     return result
+
+
+def calibrate() -> float:
+    """Seconds the machine takes for a fixed piece of work in Python (the best of three): the
+    figure to compare machines, or one machine at two moments, by."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        sum(i * i for i in range(CALIBRATION_SQUARES))
+        best = min(best, time.perf_counter() - started)
+    return best
 
 
 def _client(user: Any) -> Any:
@@ -655,11 +731,16 @@ def _client(user: Any) -> Any:
 
 
 def _measure_report(client: Any, admin: Any) -> ReportResult:
-    """The newest round's report for the whole organisation as the administrator sees it,
-    and its figures from the histograms against the same figures from raw answers."""
-    from django.db import connection
-
-    from bench.pulse import SURVEY_NAME, grouped_raw_report, naive_report
+    """The newest round's report for the whole organisation as the administrator sees it: the
+    page opened everywhere against the CSV, and its figures from the histograms against the
+    same figures from raw answers."""
+    from bench.pulse import (
+        SURVEY_NAME,
+        grouped_raw_report,
+        naive_report,
+        report_csv_rows,
+        report_page_rows,
+    )
     from pulse.models import Round, RoundUnit
     from pulse.selectors import report_roots, round_report
 
@@ -667,28 +748,21 @@ def _measure_report(client: Any, admin: Any) -> ReportResult:
         Round.objects.filter(survey__name=SURVEY_NAME).select_related("survey").order_by("-number")
     )[0]
     url = f"/pulse/rounds/{round_.pk}/report/"
-    for _ in range(2):
-        assert client.get(url).status_code == 200
-    statements: list[str] = []
-
-    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        statements.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(count):
-        client.get(url)
-    samples = []
-    for _ in range(REPORT_REQUESTS):
-        started = time.perf_counter()
-        client.get(url)
-        samples.append((time.perf_counter() - started) * 1000)
-    p50, p95 = percentiles(samples)
+    shown = report_page_rows(client.get(url).content.decode())
+    parents = set(
+        RoundUnit.objects.filter(round=round_, parent_id__isnull=False).values_list(
+            "parent_id", flat=True
+        )
+    )
+    every = ",".join(str(pk) for pk in sorted(pk for pk in parents if pk is not None))
+    opened = report_page_rows(client.get(url, {"open": every}).content.decode())
+    csv_rows = report_csv_rows(client.get(f"/pulse/rounds/{round_.pk}/report.csv").content)
 
     roots = report_roots(round_, admin)
     timings: dict[str, list[float]] = {"histograms": [], "naive": [], "grouped": []}
     for _ in range(NAIVE_RUNS):
         started = time.perf_counter()
-        questions, rows = round_report(round_, roots)
+        questions, rows = round_report(round_, roots, every_unit=True)
         timings["histograms"].append((time.perf_counter() - started) * 1000)
         started = time.perf_counter()
         naive = naive_report(round_)
@@ -715,10 +789,8 @@ def _measure_report(client: Any, admin: Any) -> ReportResult:
     return ReportResult(
         units=len(rows),
         respondents=respondents,
-        requests=REPORT_REQUESTS,
-        p50_ms=p50,
-        p95_ms=p95,
-        queries=len(statements),
+        rows_shown=len(shown),
+        page_is_csv=len(opened) == len(rows) and opened == csv_rows,
         figures_ms=statistics.median(timings["histograms"]),
         naive_ms=statistics.median(timings["naive"]),
         grouped_ms=statistics.median(timings["grouped"]),
@@ -729,7 +801,9 @@ def _measure_report(client: Any, admin: Any) -> ReportResult:
 # --- Parent: fresh databases, child processes, the report ---------------------------------------
 
 
-def _run_child(database: str, url: str, args: argparse.Namespace) -> DatabaseResult:
+def _run_child(
+    database: str, url: str, args: argparse.Namespace, built: Path | None = None
+) -> DatabaseResult:
     env = child_env(url)
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
         output = Path(handle.name)
@@ -741,6 +815,8 @@ def _run_child(database: str, url: str, args: argparse.Namespace) -> DatabaseRes
         ]  # fmt: skip
         for text in args.pages or []:
             command += ["--pages", text]
+        if built is not None:
+            command += ["--built", str(built)]
         subprocess.run(command, env=env, cwd=BASE_DIR, check=True, timeout=CHILD_TIMEOUT_S)
         data = json.loads(output.read_text())
     except subprocess.CalledProcessError as error:
@@ -755,6 +831,23 @@ def _run_child(database: str, url: str, args: argparse.Namespace) -> DatabaseRes
     return DatabaseResult(
         **data, pages=pages, report=ReportResult(**report) if report is not None else None
     )
+
+
+def _kept(database: str, people: int) -> tuple[str, Path]:
+    """The URL of the database kept for --reuse, and the file that describes its build; when
+    that file is missing the database is made empty, for the child to build and describe."""
+    KEPT.mkdir(parents=True, exist_ok=True)
+    built = KEPT / f"{database}-{people}.json"
+    if database == "sqlite":
+        path = KEPT / f"bench-{people}.sqlite3"
+        if not built.exists():
+            for leftover in KEPT.glob(f"{path.name}*"):
+                leftover.unlink()
+        return f"sqlite:///{path}", built
+    url = f"{KEPT_POSTGRES}_{people}"
+    if not built.exists():
+        postgres_recreate(url)
+    return url, built
 
 
 def _verdict(ok: bool) -> str:
@@ -781,12 +874,18 @@ def _section(results: list[DatabaseResult], args: argparse.Namespace, load: str)
         f"- Organisation: {first.people:,} people in {first.units:,} units, {first.levels} levels",
         f"- Requests: {args.requests} timed per page after {WARM_UP} warm-up requests; "
         f"queries counted on {COUNTED} more",
+        "- Calibration (the sum of 10 million squares in Python, best of three) before and after "
+        "the timed requests: "
+        + "; ".join(
+            f"{r.database} {r.calibration[0]:.2f} s and {r.calibration[1]:.2f} s" for r in results
+        ),
         "",
     ]
     for result in results:
         title = "SQLite" if result.database == "sqlite" else "PostgreSQL"
+        built = f" (built {result.built_at} UTC and kept)" if result.built_at else ""
         lines += [
-            f"### {title}",
+            f"### {title}{built}",
             "",
             f"Demo creation: {result.demo_seconds:.1f} s (target under "
             f"{DEMO_TARGET_S:.0f} s: {_verdict(result.demo_seconds < DEMO_TARGET_S)}).",
@@ -807,20 +906,18 @@ def _section(results: list[DatabaseResult], args: argparse.Namespace, load: str)
             "",
             f"Learning (two years of learning entries): {result.learning_history}.",
             "",
-            "| Page | As | Requests | p50 ms | p95 ms | Queries/request | Target | Result |",
+            f"| Page | As | p50 ms | p95 ms | × bare page (p50) | Queries/request | "
+            f"At most {RATIO_TARGET:.0f} × bare | p95 < {PAGE_TARGET_MS:.0f} ms here |",
             "|---|---|--:|--:|--:|--:|---|---|",
         ]
         for page in result.pages:
-            target = f"p95 < {PAGE_TARGET_MS:.0f} ms"
             if page.skipped:
-                lines.append(
-                    f"| {page.label} | {page.who} | – | – | – | – | {target} | {page.skipped} |"
-                )
+                lines.append(f"| {page.label} | {page.who} | – | – | – | – | {page.skipped} | – |")
                 continue
             if page.status != 200:
                 lines.append(
-                    f"| {page.label} | {page.who} | {page.requests} | – | – | – | {target} | "
-                    f"**fail (HTTP {page.status})** |"
+                    f"| {page.label} | {page.who} | – | – | – | – | "
+                    f"**fail (HTTP {page.status})** | – |"
                 )
                 continue
             queries = (
@@ -828,10 +925,15 @@ def _section(results: list[DatabaseResult], args: argparse.Namespace, load: str)
                 if page.queries_min == page.queries_max
                 else f"{page.queries_min}–{page.queries_max}"
             )
+            report = page.label.startswith("Wellbeing report")
+            target = REPORT_TARGET_MS if report else PAGE_TARGET_MS
+            absolute = _verdict(page.p95_ms < target)
+            if target != PAGE_TARGET_MS:
+                absolute += f" (< {target:.0f} ms)"
             lines.append(
-                f"| {page.label} | {page.who} | {page.requests} | {page.p50_ms:.1f} | "
-                f"{page.p95_ms:.1f} | {queries} | {target} | "
-                f"{_verdict(page.p95_ms < PAGE_TARGET_MS)} |"
+                f"| {page.label} | {page.who} | {page.p50_ms:.1f} | {page.p95_ms:.1f} | "
+                f"{page.ratio:.1f} | {queries} | {_verdict(page.ratio <= RATIO_TARGET)} | "
+                f"{absolute} |"
             )
         lines.append("")
         if result.report is not None:
@@ -842,28 +944,45 @@ def _section(results: list[DatabaseResult], args: argparse.Namespace, load: str)
 def _report_lines(report: ReportResult) -> list[str]:
     ratio = report.naive_ms / report.figures_ms if report.figures_ms else float("inf")
     grouped = report.grouped_ms / report.figures_ms if report.figures_ms else float("inf")
+    equal = "the same" if report.page_is_csv else "**different**"
     return [
         f"The newest round's report for the whole organisation, as the administrator: "
-        f"{report.units:,} units, {report.respondents:,} respondents, "
-        f"{report.queries} queries per request.",
+        f"{report.units:,} units, {report.respondents:,} respondents. The page opens on "
+        f"{report.rows_shown} of the units; opened everywhere, it shows {equal} figures as the "
+        f"CSV for every unit.",
         "",
-        "| Measure | Runs | p50 ms | p95 ms | Target | Result |",
-        "|---|--:|--:|--:|---|---|",
-        f"| Report page, rendered | {report.requests} | {report.p50_ms:.1f} | "
-        f"{report.p95_ms:.1f} | p95 < {REPORT_TARGET_MS:.0f} ms | "
-        f"{_verdict(report.p95_ms < REPORT_TARGET_MS)} |",
-        f"| Report figures from the histograms (median) | {NAIVE_RUNS} | "
-        f"{report.figures_ms:.1f} | – | – | – |",
-        f"| Same figures from raw answers, one aggregate per unit's subtree (median) | "
-        f"{NAIVE_RUNS} | {report.naive_ms:.1f} | – | – | – |",
-        f"| Same figures from raw answers, one grouped scan rolled up in Python (median) | "
-        f"{NAIVE_RUNS} | {report.grouped_ms:.1f} | – | – | – |",
+        "| The report's figures for every unit (median) | Runs | ms |",
+        "|---|--:|--:|",
+        f"| From the histograms | {NAIVE_RUNS} | {report.figures_ms:.1f} |",
+        f"| From raw answers, one aggregate per unit's subtree | {NAIVE_RUNS} | "
+        f"{report.naive_ms:.1f} |",
+        f"| From raw answers, one grouped scan rolled up in Python | {NAIVE_RUNS} | "
+        f"{report.grouped_ms:.1f} |",
         "",
         f"The naive roll-up from raw answers takes {ratio:.1f} times as long as the histograms; "
         f"even one grouped scan of the raw answers takes {grouped:.1f} times as long. Both give "
         f"{'the same' if report.same_figures else '**different**'} figures as the histograms.",
         "",
     ]
+
+
+def _broken(results: list[DatabaseResult]) -> list[str]:
+    """What fails the run: a page over its ratio or not answering 200, and a report whose page
+    and CSV disagree."""
+    broken = [
+        f"{result.database}: {page.label} ({page.ratio:.1f} × bare page)"
+        if page.status == 200
+        else f"{result.database}: {page.label} (HTTP {page.status})"
+        for result in results
+        for page in result.pages
+        if not page.skipped and (page.status != 200 or page.ratio > RATIO_TARGET)
+    ]
+    broken += [
+        f"{result.database}: the report's page and CSV disagree"
+        for result in results
+        if result.report is not None and not result.report.page_is_csv
+    ]
+    return broken
 
 
 def _write_docs(section: str) -> None:
@@ -887,13 +1006,20 @@ def main(argv: list[str] | None = None) -> None:
         help="time only the pages whose label contains TEXT (repeatable; no wellbeing report); "
         "the figures go to a section of their own",
     )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help=f"keep the database built (SQLite under {KEPT.relative_to(BASE_DIR)}, PostgreSQL in "
+        f"{KEPT_POSTGRES}) and time the pages on it again next time instead of building anew",
+    )
     parser.add_argument("--child-output", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--built", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.requests < 2:
         parser.error("--requests must be at least 2")
 
     if args.child_output:
-        result = _measure(args.database, args.people, args.requests, args.pages)
+        result = _measure(args.database, args.people, args.requests, args.pages, args.built)
         args.child_output.write_text(json.dumps(asdict(result)))
         return
 
@@ -905,9 +1031,15 @@ def main(argv: list[str] | None = None) -> None:
     results = []
     for database in databases:
         print(f"{database}: creating the demo organisation and timing pages ...", flush=True)
-        fresh = sqlite_database() if database == "sqlite" else postgres_database(args.postgres_url)
-        with fresh as url:
-            result = _run_child(database, url, args)
+        if args.reuse:
+            url, built = _kept(database, args.people)
+            result = _run_child(database, url, args, built)
+        else:
+            fresh = (
+                sqlite_database() if database == "sqlite" else postgres_database(args.postgres_url)
+            )
+            with fresh as url:
+                result = _run_child(database, url, args)
         print(f"{database}: demo created in {result.demo_seconds:.1f} s", flush=True)
         results.append(result)
     section = _section(results, args, load)
@@ -918,6 +1050,9 @@ def main(argv: list[str] | None = None) -> None:
     else:
         _write_docs(section)
     print(f"Figures written to {DOCS.relative_to(BASE_DIR)}.")
+    broken = _broken(results)
+    if broken:
+        raise SystemExit("Over the target:\n  " + "\n  ".join(broken))
 
 
 if __name__ == "__main__":

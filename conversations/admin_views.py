@@ -18,6 +18,7 @@ from core.access import administrator_required
 from core.forms import rows_edited
 from core.http import AuthenticatedRequest
 from core.spreadsheet import as_text, csv_response
+from core.tree import open_ids
 
 
 @administrator_required
@@ -26,16 +27,8 @@ def overview(request: AuthenticatedRequest) -> HttpResponse:
     """The tree of units with their counts, opened where `?open=` says (the ids of the units
     whose units below are shown; without it, the top two levels). Each unit with units below
     links to the same page with it opened or closed, and htmx swaps only the table."""
-    page = selectors.for_administrators_overview(timezone.now(), open_ids=_open_ids(request))
+    page = selectors.for_administrators_overview(timezone.now(), open_ids=open_ids(request.GET))
     return render(request, "conversations/admin/overview.html", {"overview": page})
-
-
-def _open_ids(request: AuthenticatedRequest) -> set[int] | None:
-    """The ids in `?open=1,2,3`, or None without it. What is not an id is left out, and an id
-    of no unit opens nothing."""
-    if "open" not in request.GET:
-        return None
-    return {int(part) for part in request.GET["open"].split(",") if part.isdigit()}
 
 
 @administrator_required

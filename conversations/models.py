@@ -237,10 +237,12 @@ class Plan(models.Model):
 
 class ConversationQuerySet(models.QuerySet["Conversation"]):
     def visible_to(self, user: Any) -> ConversationQuerySet:
-        """The participants of its thread, and nobody else."""
+        """The participants of its thread, and nobody else. A join, not `thread IN (...)`: with
+        an OR in the rest of a query SQLite would otherwise walk every conversation of that
+        status (a person is a participant of a thread once, so no row comes twice)."""
         if not can_read(user):
             return self.none()
-        return self.filter(thread_id__in=Participant.objects.filter(user=user).values("thread_id"))
+        return self.filter(thread__participants__user=user)
 
     def newest_first(self) -> ConversationQuerySet:
         return self.order_by(models.F("starts_at").desc(nulls_first=True), "-created_at", "-pk")

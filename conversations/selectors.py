@@ -57,6 +57,7 @@ from conversations.models import (
     thread_key,
 )
 from core.access import get_visible_or_404, led_people_ids, led_unit_ids
+from core.tree import folded
 from development.models import DevelopmentPlan
 from development.plan_selectors import plans_agreed_in
 from development.selectors import assessments_to_bring
@@ -869,33 +870,15 @@ def for_administrators_overview(
     them all (the CSV). Three queries however many units: the units, the counts of those
     shown, and the whole organisation's."""
     tree = list(
-        Unit.objects.order_by("path").values_list(
-            "pk", "parent_id", "name", "depth", "path", "archived_at"
-        )
+        Unit.objects.order_by("path").values_list("pk", "parent_id", "name", "depth", "archived_at")
     )
-    children: dict[int, int] = {}
-    for _pk, parent_id, *_rest in tree:
-        if parent_id is not None:
-            children[parent_id] = children.get(parent_id, 0) + 1
-    if open_ids is None:
-        open_ids = {pk for pk, _p, _n, depth, *_rest in tree if depth < OVERVIEW_OPEN_DEPTH}
-    open_ids = {pk for pk in open_ids if pk in children}
-    paths = {pk: path for pk, _p, _n, _d, path, _a in tree}
-    shown: list[tuple[int, str, int, bool]] = []
-    visible: set[int] = set()
-    for pk, parent_id, name, depth, _path, archived_at in tree:
-        if every_unit or parent_id is None or (parent_id in visible and parent_id in open_ids):
-            visible.add(pk)
-            shown.append((pk, name, depth, archived_at is not None))
-
-    def toggle(pk: int) -> str:
-        if pk in open_ids:
-            # Folding a unit folds the units below it too.
-            ids = {other for other in open_ids if not paths[other].startswith(paths[pk])}
-        else:
-            ids = open_ids | {pk}
-        return ",".join(str(other) for other in sorted(ids))
-
+    folds = folded(
+        [(pk, parent_id, depth) for pk, parent_id, _name, depth, _archived in tree],
+        open_ids,
+        open_depth=OVERVIEW_OPEN_DEPTH,
+        every_unit=every_unit,
+    )
+    visible = set(folds)
     memberships = Membership.objects.filter(user__is_active=True)
     if not every_unit:
         memberships = memberships.filter(unit_id__in=visible)
@@ -914,13 +897,14 @@ def for_administrators_overview(
             pk,
             name,
             depth,
-            archived,
+            archived_at is not None,
             *figures.get(pk, (0, 0, 0)),
-            children=children.get(pk, 0),
-            open=pk in open_ids,
-            toggle=toggle(pk) if pk in children else "",
+            children=folds[pk].children,
+            open=folds[pk].open,
+            toggle=folds[pk].toggle,
         )
-        for pk, name, depth, archived in shown
+        for pk, _parent_id, name, depth, archived_at in tree
+        if pk in folds
     ]
     return AdministratorsOverview(
         units=units,

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from checkins.selectors import BRING_LIMIT, ToBring
 from core.access import led_unit_ids
 from core.dates import date_label
+from core.tree import Fold, folded
 from organisation.models import HOME_UNIT_ORDER, Membership, Unit
 from pulse.anonymity import disclose, shuffled, subtree_totals
 from pulse.models import (
@@ -303,10 +304,7 @@ class ReportRow:
     depth: int
     respondents: int | None  # None: hidden by the anonymity engine
     means: list[float | None]
-
-    @property
-    def indent(self) -> str:
-        return "– " * self.depth
+    fold: Fold
 
     @property
     def averages(self) -> list[Decimal | None]:
@@ -323,10 +321,18 @@ def report_roots(round_: Round, user: Any) -> list[int]:
     return list(in_round.filter(unit_id__in=led).values_list("unit_id", flat=True))
 
 
-def round_report(round_: Round, roots: list[int]) -> tuple[list[Question], list[ReportRow]]:
+# The report opens on the units a person may read it for and two levels below them.
+REPORT_OPEN_DEPTH = 2
+
+
+def round_report(
+    round_: Round, roots: list[int], *, open_ids: set[int] | None = None, every_unit: bool = False
+) -> tuple[list[Question], list[ReportRow]]:
     """The heatmap of a sealed round below `roots`: each unit's average per question for the
     groups the engine showed when the round was sealed, from the histograms rolled up the
-    tree then; a dash for every other unit."""
+    tree then; a dash for every other unit. The page shows the tree folded (core.tree): the
+    roots and two levels below them, and below the units in `open_ids` when it is given, with
+    the figures of those units only; `every_unit` gives them all (the CSV)."""
     questions = round_questions(round_)
     units = list(
         RoundUnit.objects.filter(round=round_).values_list(
@@ -339,21 +345,36 @@ def round_report(round_: Round, roots: list[int]) -> tuple[list[Question], list[
     for unit_id, up, _name, _group in units:
         if up is not None:
             children.setdefault(up, []).append(unit_id)
+    # The tree below the roots in the order of the page, each unit under its parent (None for
+    # a root), the units below a unit by name.
+    tree: list[tuple[int, int | None, int]] = []
+    seen: set[int] = set()
+    stack: list[tuple[int, int | None, int]] = [
+        (root, None, 0) for root in sorted(roots, key=lambda pk: names[pk], reverse=True)
+    ]
+    while stack:
+        unit_id, up, depth = stack.pop()
+        if unit_id in seen:
+            continue
+        seen.add(unit_id)
+        tree.append((unit_id, up, depth))
+        below = sorted(children.get(unit_id, []), key=lambda pk: names[pk], reverse=True)
+        stack.extend((child, unit_id, depth + 1) for child in below)
+    folds = folded(tree, open_ids, open_depth=REPORT_OPEN_DEPTH, every_unit=every_unit)
+    tallies = Tally.objects.filter(round=round_)
+    if not every_unit:
+        tallies = tallies.filter(unit_id__in=[pk for pk in folds if pk in shown])
     totals = {
         (unit_id, question_id): counts
-        for unit_id, question_id, *counts in Tally.objects.filter(round=round_).values_list(
+        for unit_id, question_id, *counts in tallies.values_list(
             "unit_id", "question_id", "t1", "t2", "t3", "t4", "t5"
         )
         if unit_id in shown
     }
     rows: list[ReportRow] = []
-    seen: set[int] = set()
-    stack = [(root, 0) for root in sorted(roots, key=lambda pk: names[pk], reverse=True)]
-    while stack:
-        unit_id, depth = stack.pop()
-        if unit_id in seen:
+    for unit_id, _up, depth in tree:
+        if unit_id not in folds:
             continue
-        seen.add(unit_id)
         figures = [totals.get((unit_id, q.pk), [0] * len(SCALE)) for q in questions]
         rows.append(
             ReportRow(
@@ -363,23 +384,24 @@ def round_report(round_: Round, roots: list[int]) -> tuple[list[Question], list[
                 # Everyone answers every question: a question's answers are the respondents.
                 max(map(sum, figures), default=0) if unit_id in shown else None,
                 [scale_mean(counts) if unit_id in shown else None for counts in figures],
+                folds[unit_id],
             )
         )
-        below = sorted(children.get(unit_id, []), key=lambda pk: names[pk], reverse=True)
-        stack.extend((child, depth + 1) for child in below)
     return questions, rows
 
 
-def report_or_404(user: Any, round_id: int) -> tuple[Round, list[Question], list[ReportRow]]:
-    """A sealed round's report below the units `user` may read it for; anyone else, and any
-    round not yet sealed, gets 404."""
+def report_or_404(
+    user: Any, round_id: int, *, open_ids: set[int] | None = None, every_unit: bool = False
+) -> tuple[Round, list[Question], list[ReportRow]]:
+    """A sealed round's report below the units `user` may read it for, folded as
+    `round_report` says; anyone else, and any round not yet sealed, gets 404."""
     round_ = Round.objects.select_related("survey").filter(pk=round_id).first()
     if round_ is None or round_.sealed_at is None:
         raise Http404
     roots = report_roots(round_, user)
     if not roots:
         raise Http404
-    return round_, *round_report(round_, roots)
+    return round_, *round_report(round_, roots, open_ids=open_ids, every_unit=every_unit)
 
 
 def reports_for(user: Any, *, limit: int = 10) -> list[Round]:

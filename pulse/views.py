@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.http import AuthenticatedRequest
 from core.spreadsheet import csv_response
+from core.tree import open_ids
 from organisation.models import Membership, Unit
 from pulse import figures, selectors
 from pulse.forms import SCALE_LABELS, AnswerForm
@@ -140,8 +141,11 @@ def action_new(
 @require_GET
 def report(request: AuthenticatedRequest, round_id: int) -> HttpResponse:
     """A closed round's heatmap for the units the person leads, or for the whole audience for
-    an administrator; anyone else, and any round still open, gets 404."""
-    round_, questions, rows = selectors.report_or_404(request.user, round_id)
+    an administrator; anyone else, and any round still open, gets 404. It opens on those units
+    and two levels below; `?open=` opens more (core.tree), and htmx swaps only the table."""
+    round_, questions, rows = selectors.report_or_404(
+        request.user, round_id, open_ids=open_ids(request.GET)
+    )
     return render(
         request,
         "pulse/report.html",
@@ -151,8 +155,8 @@ def report(request: AuthenticatedRequest, round_id: int) -> HttpResponse:
 
 @require_GET
 def report_csv(request: AuthenticatedRequest, round_id: int) -> HttpResponse:
-    """The heatmap's figures for a spreadsheet, for those who may read the report."""
-    round_, questions, rows = selectors.report_or_404(request.user, round_id)
+    """The heatmap's figures for every unit, for those who may read the report."""
+    round_, questions, rows = selectors.report_or_404(request.user, round_id, every_unit=True)
     response, writer = csv_response(f"trivsel-runde-{round_.number}.csv")
     writer.writerows(figures.report_rows(questions, rows))
     return response

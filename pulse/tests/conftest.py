@@ -60,3 +60,35 @@ def close(round_, *, seal=True):
     round_.refresh_from_db()
     if seal:
         round_seal(round_=round_)
+
+
+def report_tree(cast):
+    """A sealed round for the whole organisation with a department below the secretariat and
+    three groups below it, in a survey of its own (with questions of its own: live-server tests
+    empty the question bank): six people in each of two groups and two in the third, the
+    anonymity engine deciding what is shown. Returns the round and the department."""
+    department = unit_create(actor=None, name="Afdeling A", parent=cast.team)
+    answers = {}
+    for name, size, value in (("Gruppe A1", 6, 5), ("Gruppe A2", 6, 1), ("Gruppe A3", 2, 2)):
+        unit = unit_create(actor=None, name=name, parent=department)
+        answers[unit] = value
+        for i in range(size):
+            person = User.objects.create(username=f"{name[-2:]}{i}", first_name=f"{name} {i}")
+            Membership.objects.create(user=person, unit=unit)
+    survey = Survey.objects.create(name="Trivsel", starts_on=timezone.localdate(), k=5)
+    survey.units.set([cast.organisation])
+    for position, (theme, text) in enumerate(
+        [
+            ("trust", "Jeg har tillid til mine kolleger."),
+            ("openness", "Jeg kan sige min mening."),
+            ("responsibility", "Vi tager fælles ansvar."),
+        ]
+    ):
+        question = Question.objects.create(theme=theme, text_da=text, text_en=text)
+        survey.items.create(question=question, position=position)
+    round_ = round_open(survey=survey, opens_at=timezone.now() - timedelta(hours=1))
+    for unit, value in answers.items():
+        answer_all(round_, User.objects.filter(memberships__unit=unit), value)
+    answer_all(round_, [cast.alice, cast.bob], 3)
+    close(round_)
+    return round_, department
