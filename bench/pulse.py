@@ -242,11 +242,12 @@ def _disclosure(round_: Round) -> Disclosure[int]:
 
 def report_page_rows(html: str) -> list[list[str]]:
     """The rows of the report page's table as a reader sees them: the unit's name, then the
-    answers and the averages (a dash where none is shown); what is there for a screen reader
-    or as a marker (the level, the arrow, the units below) is left out."""
+    answers (without the Danish thousands separator, as in the CSV) and the averages (a dash
+    where none is shown); what is there for a screen reader or as a marker (the level, the
+    arrow, the units below) is left out."""
     reader = _ReportTable()
     reader.feed(html)
-    return reader.rows
+    return [[name, answers.replace(".", ""), *means] for name, answers, *means in reader.rows]
 
 
 def report_csv_rows(content: bytes) -> list[list[str]]:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
+
+from django.db.models import Q, QuerySet
 
 from core.access import get_visible_or_404
 from organisation.models import Unit
@@ -66,3 +69,74 @@ def for_member_week(user: Any, *, limit: int = 3) -> list[Recognition]:
         .select_related("author")
         .prefetch_related("values")[:limit]
     )
+
+
+# Thanks on a page of the feed.
+FEED_PAGE = 20
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class FeedPage:
+    recognitions: list[Recognition]
+    # Where the next page starts (`?after=`), or "" when nothing older is left.
+    older: str
+    # Whether the page starts at the newest.
+    is_newest: bool
+
+
+def feed_page(user: Any, *, unit: Unit | None = None, after: str = "") -> FeedPage:
+    """A page of the feed newest first, for everyone's thanks or one unit's, from `after` (a
+    position an earlier page gave; anything else starts at the newest). It reads about as
+    many rows as it shows, however many thanks there are: the newest of each rule of
+    `visible_parts` along its index, merged, rather than everything their OR lets through
+    sorted (and no count of all)."""
+    position = _position(after)
+
+    def newest_first(recognitions: QuerySet[Recognition]) -> QuerySet[Recognition]:
+        recognitions = recognitions.order_by("-created_at", "-pk")
+        if position is None:
+            return recognitions
+        created_at, pk = position
+        return recognitions.filter(
+            Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk)
+        )
+
+    if unit is None:
+        parts = Recognition.objects.visible_parts(user)
+        candidates = [newest_first(Recognition.objects.filter(part)) for part in parts]
+    else:
+        candidates = [newest_first(Recognition.objects.visible_to(user).filter(unit=unit))]
+    keys = sorted(
+        {
+            (created_at, pk)
+            for queryset in candidates
+            for pk, created_at in queryset.values_list("pk", "created_at")[: FEED_PAGE + 1]
+        },
+        reverse=True,
+    )
+    shown = [pk for _created_at, pk in keys[:FEED_PAGE]]
+    found = {
+        recognition.pk: recognition
+        for recognition in Recognition.objects.filter(pk__in=shown).for_feed()
+    }
+    return FeedPage(
+        recognitions=with_reactions([found[pk] for pk in shown], user),
+        older=_key(*keys[FEED_PAGE - 1]) if len(keys) > FEED_PAGE else "",
+        is_newest=position is None,
+    )
+
+
+def _key(created_at: datetime, pk: int) -> str:
+    """A position in the feed: the microseconds since 1970 and the id, as `after` reads them."""
+    return f"{(created_at - _EPOCH) // timedelta(microseconds=1)}-{pk}"
+
+
+def _position(after: str) -> tuple[datetime, int] | None:
+    microseconds, _dash, pk = after.partition("-")
+    if not (microseconds.isdigit() and pk.isdigit()):
+        return None
+    try:
+        return _EPOCH + timedelta(microseconds=int(microseconds)), int(pk)
+    except OverflowError:
+        return None

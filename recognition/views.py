@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,21 +12,21 @@ from core.http import AuthenticatedRequest
 from organisation.models import Unit
 from recognition import services
 from recognition.forms import RecognitionForm
-from recognition.models import Recognition
-from recognition.selectors import recognition_or_404, with_reactions
+from recognition.selectors import FeedPage, feed_page, recognition_or_404
 from recognition.services import RecognitionError
 
 
 @require_GET
 def feed(request: AuthenticatedRequest) -> HttpResponse:
     """Thanks for everyone, and for the teams one belongs to; or one team's, with ?team=."""
-    recognitions = Recognition.objects.visible_to(request.user).for_feed()
+    after = request.GET.get("after", "")
     team = None
     if request.GET.get("team", "").isdigit():
         team = Unit.objects.visible_to(request.user).filter(pk=request.GET["team"]).first()
-        recognitions = recognitions.filter(unit=team) if team else recognitions.none()
-    page = Paginator(recognitions, 20).get_page(request.GET.get("page"))
-    page.object_list = with_reactions(list(page.object_list), request.user)
+        if team is None:
+            page = FeedPage(recognitions=[], older="", is_newest=True)
+            return render(request, "recognition/feed.html", {"page": page, "team": None})
+    page = feed_page(request.user, unit=team, after=after)
     return render(request, "recognition/feed.html", {"page": page, "team": team})
 
 
