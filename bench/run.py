@@ -84,10 +84,18 @@ NOT_HERE = "not on this branch"
 INTRO = """\
 # Benchmarks
 
-The targets in the product specification: every page renders server-side in under 100 ms
-(p95) at municipal scale on a 2-core machine, the municipality demo (25,000 people in
-1,500 units, 8 levels) is created in under 2 minutes, and a wellbeing round's report for all
-1,500 units renders in under 1 s.
+The targets: every page takes at most 5 times as long as a bare logged-in page (the
+accessibility statement: session, user and menu, nothing else) measured in the same run, p50
+against p50, at municipal scale. That ratio is the target a run fails on (`make bench` exits
+with an error and names the pages over it), because it holds on any machine: absolute
+figures on shared machines do not (another 2-core machine of the same kind once ran the same
+benchmark 2.5 times as slow). Beside it the tables give p95 against 35 ms, and the round report
+against 100 ms, for the machine the run describes, and a calibration figure: a fixed loop in
+Python (the sum of 10 million squares), timed before and after the pages, to compare machines
+or one machine at two moments by. The municipality demo (25,000 people in 1,500 units, 8
+levels) is created in under 2 minutes. The wellbeing round's report opens on the top of the
+tree and two levels below it, and unfolds on request; opened everywhere it must show the
+CSV's figures for every unit, and a run fails when it does not.
 
 Run `make bench` to measure SQLite and PostgreSQL, or `make bench BENCH_ARGS="--database
 sqlite"` for one database (the same options work with `python -m bench.run`): `--database
@@ -96,7 +104,11 @@ default 200); `--pages TEXT` (repeatable) times only the pages whose label conta
 without the wellbeing report, and writes them to a section of their own below. PostgreSQL
 runs use the database in `--postgres-url` or `BENCH_POSTGRES_URL`
 (default `sparring_bench` on 127.0.0.1), which is dropped and created afresh and dropped again
-at the end; SQLite runs use a temporary file that is removed afterwards.
+at the end; SQLite runs use a temporary file that is removed afterwards. `--reuse` builds the
+database once and keeps it (SQLite under `var/bench/kept`, PostgreSQL in
+`sparring_bench_kept_25000`) with a description of what was built, and the next run with
+`--reuse` times the pages on it again without building anew; the section then says when the
+database was built.
 
 For each database the benchmark migrates an empty database, times
 `demo_create(size="municipality")`, adds history with bulk inserts (weeks of check-ins, help
@@ -165,9 +177,10 @@ and some private, their words from a few dozen Danish sentences. The pages are a
 search for "samarbejdet" (Danish stemming finds "samarbejde"; only what the member may read),
 their team's shared learning, what is shared with the whole organisation, and their own log.
 
-The wellbeing report is measured on its own: the newest round's report for the whole
-organisation as the administrator sees it, 20 timed requests after two warm-ups. Beside it,
-the report's figures are computed three ways, three times each: from the histograms kept per
+The wellbeing report is a page like the others: the newest round's report for the whole
+organisation as the administrator sees it when it opens. Then it is opened everywhere (every
+unit with units below in `?open=`) and each row compared with the CSV's. Beside it, the
+report's figures for every unit are computed three ways, three times each: from the histograms kept per
 round, unit and question, rolled up the tree once when the round was sealed (what the page
 reads), rolled up from raw answers, one row per answer per
 question, the way a pulse without histograms would store them (a table made for the benchmark
@@ -330,6 +343,10 @@ def _measure(
     if built is not None and built.exists():
         summary = json.loads(built.read_text())
         print(f"  the organisation and its history of {summary['built_at']} UTC", flush=True)
+        # Migrations made since it was built (new indexes, say) apply to it first.
+        from django.core.management import call_command
+
+        call_command("migrate", interactive=False, verbosity=0)
     else:
         summary = _build(people)
         if built is not None:
