@@ -180,9 +180,9 @@ their team's shared learning, what is shared with the whole organisation, and th
 The wellbeing report is a page like the others: the newest round's report for the whole
 organisation as the administrator sees it when it opens. Then it is opened everywhere (every
 unit with units below in `?open=`) and each row compared with the CSV's. Beside it, the
-report's figures for every unit are computed three ways, three times each: from the histograms kept per
-round, unit and question, rolled up the tree once when the round was sealed (what the page
-reads), rolled up from raw answers, one row per answer per
+report's figures for every unit are computed three ways, three times each: from the
+histograms kept per round, unit and question, rolled up the tree once when the round was
+sealed (what the page reads), rolled up from raw answers, one row per answer per
 question, the way a pulse without histograms would store them (a table made for the benchmark
 with the newest round's answers only, indexed on round and unit; each unit's figures are one
 aggregate over the answers of its subtree), and from one grouped scan of those answers rolled

@@ -5,16 +5,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisation', '0005_organisation_settings'),
-        ('recognition', '0002_history_kept'),
+        ("organisation", "0005_organisation_settings"),
+        ("recognition", "0002_history_kept"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='recognition',
-            index=models.Index(fields=['author', 'created_at'], name='recognition_author__f430f3_idx'),
+            model_name="recognition",
+            index=models.Index(
+                fields=["author", "created_at"], name="recognition_author__f430f3_idx"
+            ),
         ),
     ]

@@ -28,7 +28,7 @@ def thanks(cast):
         unit = [None, cast.team, cast.other_team][i % 3]
         author = [cast.bob, cast.eve, cast.lena, cast.alice][i % 4]
         recognition = Recognition.objects.create(author=author, text=f"Tak nr. {i}", unit=unit)
-        recognition.values.add(value)
+        recognition.values.add(value)  # type: ignore[arg-type]
         recognition.recipients.add(cast.alice if i % 5 == 0 else cast.bob)
         made.append(recognition)
     for i, recognition in enumerate(made):
@@ -56,7 +56,8 @@ def walk(client, url):
 def test_the_pages_of_the_feed_are_what_the_person_may_read_in_order(cast, client_for, thanks, who):
     person = getattr(cast, who)
     texts, pages = walk(client_for(person), reverse("recognition:feed"))
-    expected = [r.text for r in Recognition.objects.visible_to(person).order_by("-created_at", "-pk")]
+    visible = Recognition.objects.visible_to(person).order_by("-created_at", "-pk")
+    expected = [recognition.text for recognition in visible]
     assert texts == expected
     assert pages == -(-len(expected) // FEED_PAGE)
     # Eve is in the other team: its thanks, everyone's, and hers; never the secretariat's.
