@@ -91,7 +91,8 @@ faketime:
 # faketime, to moments that broke them or could: a Tuesday at 10:00 in Copenhagen (the default
 # check-in day, after its reminders are due), the night the clocks go back (02:30 local, half
 # an hour before), and New Year's Eve at 23:59. Times are given in UTC. The clock then runs on
-# from there; the monotonic clock stays real, or every timed wait of a thread would hang.
+# from there; the monotonic clock stays real, or every timed wait of a thread would hang. The
+# three moments run at once, each in a process of its own; their output follows in order.
 CLOCK_TESTS ?= notifications/tests/test_worker.py notifications/tests/test_delivery.py \
 	checkins/tests/test_reminders.py teamwork/tests/test_reminders.py pulse/tests/test_schedule.py \
 	home/tests/test_weekly.py conversations/tests/test_reminders.py \
@@ -102,13 +103,19 @@ CLOCK_SELECT ?= not on_sqlite
 CLOCK_MOMENTS ?= 2026-12-01T09:00:00 2026-10-25T00:30:00 2026-12-31T22:59:00
 clock: SHELL := /bin/bash
 clock: install static faketime
-	@for moment in $(CLOCK_MOMENTS); do \
-		echo "=== clock tests at $$moment UTC ($$(TZ=Europe/Copenhagen date -d "$${moment}Z" '+%A %F %H:%M %Z') in Copenhagen) ==="; \
-		started=$$SECONDS; \
+	@mkdir -p var/clock; pids=(); \
+	for moment in $(CLOCK_MOMENTS); do \
 		TZ=UTC FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f "@$${moment/T/ }" \
-			$(BIN)/pytest $(CLOCK_TESTS) -k "$(CLOCK_SELECT)" -q -p no:cacheprovider || exit 1; \
-		echo "=== $$((SECONDS - started)) s ==="; \
-	done
+			$(BIN)/pytest $(CLOCK_TESTS) -k "$(CLOCK_SELECT)" -q -p no:cacheprovider \
+			> var/clock/$$moment.log 2>&1 & pids+=($$!); \
+	done; \
+	failed=0; i=0; \
+	for moment in $(CLOCK_MOMENTS); do \
+		wait $${pids[$$i]} || failed=1; i=$$((i + 1)); \
+		echo "=== clock tests at $$moment UTC ($$(TZ=Europe/Copenhagen date -d "$${moment}Z" '+%A %F %H:%M %Z') in Copenhagen) ==="; \
+		cat var/clock/$$moment.log; \
+	done; \
+	exit $$failed
 
 lint: install
 	$(BIN)/ruff check .

@@ -34,7 +34,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.processes import free_port, process_environment
+from tests.processes import free_port, migrated_sqlite, process_environment
 
 # Each test starts the app on a database of its own (a SQLite file, a PostgreSQL cluster),
 # whatever DATABASE_URL names, so one run of the suite is enough.
@@ -264,7 +264,7 @@ def test_a_read_only_sqlite_folder_gives_503(serve):
     database = folder / "sparring.sqlite3"
     env = _environment(f"sqlite:///{database}")
     try:
-        _manage(env, "migrate", "--noinput")
+        migrated_sqlite(database)
         for path in folder.iterdir():
             path.chmod(0o444)
         folder.chmod(0o555)

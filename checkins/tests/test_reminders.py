@@ -22,6 +22,7 @@ from notifications.models import Notification, OutgoingEmail
 from notifications.scheduler import registered_tasks
 from organisation.models import Membership
 from teamwork.models import Team
+from tests.processes import migrated_sqlite
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 TUESDAY = date(2026, 12, 1)
@@ -154,8 +155,10 @@ def test_the_reminder_succeeds_on_sqlite_while_the_site_writes(tmp_path):
     database = tmp_path / "sparring.sqlite3"
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}"}
     manage = [sys.executable, str(ROOT / "manage.py")]
-    for command in (["migrate", "-v", "0"], ["shell", "-c", _ORGANISATION]):
-        subprocess.run([*manage, *command], env=env, cwd=ROOT, check=True, timeout=120)
+    migrated_sqlite(database)
+    subprocess.run(
+        [*manage, "shell", "-c", _ORGANISATION], env=env, cwd=ROOT, check=True, timeout=120
+    )
 
     stop = threading.Event()
     writes: list[float] = []

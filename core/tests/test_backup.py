@@ -45,7 +45,7 @@ from psycopg import sql
 from core.backup import pg_dump_command, sqlite_backup
 from core.models import AuditEntry
 from organisation.models import Unit
-from tests.processes import process_environment
+from tests.processes import migrated_sqlite, process_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 UNITS = Unit._meta.db_table
@@ -173,8 +173,7 @@ def test_sqlite_backup_under_write_load_restores_a_whole_prefix(tmp_path: Path) 
     live = tmp_path / "live" / "sparring.sqlite3"
     live.parent.mkdir()
     env = process_environment(f"sqlite:///{live}")
-    migrated = _manage(env, "migrate", "--noinput")
-    assert migrated.returncode == 0, migrated.stderr
+    migrated_sqlite(live)
 
     def written() -> int:
         with closing(sqlite3.connect(live, timeout=20)) as reader:
