@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 from typing import Any
 
 from django import template
@@ -14,10 +15,17 @@ from core.dates import week_label
 register = template.Library()
 
 
+@cache
+def _sprite() -> str:
+    """The address of the icons' sprite: looked up in the static files' manifest once, not for
+    each of the dozens of icons a page has."""
+    return static("vendor/dkfds/img/all-svg-icons.svg")
+
+
 @register.simple_tag
 def icon(name: str, label: str = "") -> SafeString:
     """A DKFDS icon from the sprite the app serves; decorative unless it has a label."""
-    href = f"{static('vendor/dkfds/img/all-svg-icons.svg')}#{name}"
+    href = f"{_sprite()}#{name}"
     if label:
         return format_html(
             '<svg class="icon-svg" focusable="false" role="img" aria-label="{}">'
