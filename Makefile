@@ -132,8 +132,14 @@ migrations-check: install
 templates-check: install
 	$(BIN)/djlint --lint --quiet $(wildcard */templates)
 
-static: install
+# Collected (hashed and compressed, about 25 s) only when a static file or the front-end packages
+# changed since the last time: CI's three steps need it once.
+STATIC_SOURCES := $(shell find . \( -path ./node_modules -o -path ./.venv -o -path ./staticfiles \
+	-o -path ./var \) -prune -o -path '*/static/*' -type f -print)
+static: staticfiles/staticfiles.json
+staticfiles/staticfiles.json: $(VENV)/.installed node_modules/.installed $(STATIC_SOURCES)
 	$(MANAGE) collectstatic --noinput --verbosity 0
+	touch $@
 
 # One test process per core (TEST_WORKERS=0 for one process, e.g. to use a debugger). A process
 # that runs out of tests takes some of the other's (worksteal): the long browser tests would
