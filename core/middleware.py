@@ -94,8 +94,10 @@ class PersonLanguageMiddleware:
         user = getattr(request, "user", None)
         saved = user.language if user is not None and user.is_authenticated else ""
         code = saved or cookie_language(request)
-        translation.activate(code)
         request.LANGUAGE_CODE = code
-        response = self.get_response(request)
+        # For this request only: the thread goes back to the language it had, so that work
+        # done after it (a task, a test's next step) never speaks the last visitor's language.
+        with translation.override(code):
+            response = self.get_response(request)
         response.headers.setdefault("Content-Language", code)
         return response

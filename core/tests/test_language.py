@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from core.models import AuditEntry
 
@@ -74,3 +75,14 @@ def test_choosing_danish_again_is_saved_too(cast, client_for):
     cast.alice.refresh_from_db()
     assert cast.alice.language == "da"
     assert '<html lang="da">' in client_for(cast.alice).get("/").content.decode()
+
+
+def test_a_request_leaves_the_thread_in_the_language_it_had(cast, client_for):
+    """Work after a request (a task, the next step of a test) does not speak the language of
+    the last person served: an agenda item brought in by a service must not turn English
+    because someone who reads English asked for a page before."""
+    cast.alice.language = "en"
+    cast.alice.save(update_fields=["language"])
+    html = client_for(cast.alice).get("/").content.decode()
+    assert '<html lang="en">' in html
+    assert translation.get_language() == "da"
