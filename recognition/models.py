@@ -13,7 +13,6 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
 from core.access import can_read
 from organisation.models import Membership, Unit, Value
 
@@ -57,15 +56,9 @@ class RecognitionQuerySet(models.QuerySet["Recognition"]):
         return self.filter(recipients=user)
 
     def for_feed(self) -> RecognitionQuerySet:
-        """Everything a feed shows, loaded up front: author, recipients, values, unit."""
-        return self.select_related("author", "unit").prefetch_related(
-            models.Prefetch(
-                "recipients",
-                queryset=User.objects.order_by("first_name", "last_name"),
-            ),
-            "values",
-            "reactions",
-        )
+        """With author and unit; `selectors.with_details` adds the people, values and
+        reactions a feed shows."""
+        return self.select_related("author", "unit")
 
 
 class Recognition(models.Model):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from accounts.models import User
 from core.access import get_visible_or_404
 from organisation.models import Unit
 from recognition.models import Reaction, Recognition
@@ -30,16 +32,44 @@ class ReactionCount:
     icon: str
 
 
-def with_reactions(recognitions: list[Recognition], user: Any) -> list[Recognition]:
-    """Attach each recognition's reaction counts, from the prefetched reactions (for_feed)."""
+def with_details(recognitions: list[Recognition], user: Any) -> list[Recognition]:
+    """Attach to each recognition what a feed writes of it: `recipients_shown` (people by
+    name), `value_names` and `reaction_counts` (with whether `user` gave each). Three flat
+    queries: Django's prefetching of the same took four times as long."""
+    ids = [recognition.pk for recognition in recognitions]
+    recipients: dict[int, list[User]] = defaultdict(list)
+    for recognition_id, pk, first_name, last_name, username in (
+        Recognition.recipients.through.objects.filter(recognition_id__in=ids)
+        .order_by("user__first_name", "user__last_name", "user_id")
+        .values_list(
+            "recognition_id", "user_id", "user__first_name", "user__last_name", "user__username"
+        )
+    ):
+        recipients[recognition_id].append(
+            User(pk=pk, first_name=first_name, last_name=last_name, username=username)
+        )
+    values: dict[int, list[str]] = defaultdict(list)
+    for recognition_id, name in (
+        Recognition.values.through.objects.filter(recognition_id__in=ids)
+        .order_by("value__position", "value__name")
+        .values_list("recognition_id", "value__name")
+    ):
+        values[recognition_id].append(name)
+    reactions: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    for recognition_id, kind, user_id in Reaction.objects.filter(
+        recognition_id__in=ids
+    ).values_list("recognition_id", "kind", "user_id"):
+        reactions[recognition_id].append((kind, user_id))
     for recognition in recognitions:
-        reactions = list(recognition.reactions.all())
+        given = reactions[recognition.pk]
+        recognition.recipients_shown = recipients[recognition.pk]  # type: ignore[attr-defined]
+        recognition.value_names = values[recognition.pk]  # type: ignore[attr-defined]
         recognition.reaction_counts = [  # type: ignore[attr-defined]
             ReactionCount(
                 kind=kind,
                 label=str(label),
-                count=sum(1 for reaction in reactions if reaction.kind == kind),
-                mine=any(r.kind == kind and r.user_id == user.pk for r in reactions),
+                count=sum(1 for given_kind, _user_id in given if given_kind == kind),
+                mine=(kind, user.pk) in given,
                 icon=REACTION_ICONS[Reaction.Kind(kind)],
             )
             for kind, label in Reaction.Kind.choices
@@ -51,13 +81,13 @@ def recognition_or_404(user: Any, recognition_id: int) -> Recognition:
     recognition: Recognition = get_visible_or_404(
         Recognition.objects.for_feed(), user, pk=recognition_id
     )
-    with_reactions([recognition], user)
+    with_details([recognition], user)
     return recognition
 
 
 def for_team_page(*, unit: Unit, user: Any) -> list[Recognition]:
     """The latest thanks posted to the team."""
-    return with_reactions(
+    return with_details(
         list(Recognition.objects.visible_to(user).filter(unit=unit).for_feed()[:5]), user
     )
 
@@ -121,7 +151,7 @@ def feed_page(user: Any, *, unit: Unit | None = None, after: str = "") -> FeedPa
         for recognition in Recognition.objects.filter(pk__in=shown).for_feed()
     }
     return FeedPage(
-        recognitions=with_reactions([found[pk] for pk in shown], user),
+        recognitions=with_details([found[pk] for pk in shown], user),
         older=_key(*keys[FEED_PAGE - 1]) if len(keys) > FEED_PAGE else "",
         is_newest=position is None,
     )

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from django import template
@@ -25,17 +25,22 @@ def _sprite() -> str:
 @register.simple_tag
 def icon(name: str, label: str = "") -> SafeString:
     """A DKFDS icon from the sprite the app serves; decorative unless it has a label."""
-    href = f"{_sprite()}#{name}"
     if label:
         return format_html(
             '<svg class="icon-svg" focusable="false" role="img" aria-label="{}">'
             '<use href="{}"></use></svg>',
             label,
-            href,
+            f"{_sprite()}#{name}",
         )
+    return _decorative_icon(name)
+
+
+@lru_cache(maxsize=256)
+def _decorative_icon(name: str) -> SafeString:
+    """A decorative icon is the same markup wherever it is: written once per name."""
     return format_html(
         '<svg class="icon-svg" focusable="false" aria-hidden="true"><use href="{}"></use></svg>',
-        href,
+        f"{_sprite()}#{name}",
     )
 
 

@@ -3,6 +3,8 @@ posted to the matching chat channel through the worker."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -10,7 +12,7 @@ from accounts.services import person_deactivate
 from notifications.models import ChatWebhook, Notification, WebhookDelivery
 from organisation.models import Value
 from recognition.models import Reaction, Recognition
-from recognition.services import RecognitionError, recognition_create
+from recognition.services import RecognitionError, reaction_toggle, recognition_create
 
 
 @pytest.fixture
@@ -146,7 +148,7 @@ def test_reactions_toggle_and_answer_htmx_with_the_partial(cast, client_for, val
     url = reverse("recognition:react", args=[recognition.pk])
     response = bob.post(url, {"kind": "applause"}, HTTP_HX_REQUEST="true")
     html = response.content.decode()
-    assert html.lstrip().startswith('<div class="reactions"')
+    assert html.lstrip().startswith('<form method="post"') and 'class="reactions"' in html
     assert 'aria-pressed="true"' in html
     assert Reaction.objects.filter(user=cast.bob, kind="applause").count() == 1
     bob.post(url, {"kind": "applause"})
@@ -176,3 +178,30 @@ def test_deleting_takes_back_the_chat_messages_not_yet_posted(cast, client_for, 
     delivery.refresh_from_db()
     assert delivery.next_attempt_at is None and delivery.sent_at is None
     assert delivery.last_error
+
+
+def test_a_thanks_is_written_as_its_author_wrote_it_and_nothing_more(cast, client_for, value):
+    """The feed writes a thanks's paragraphs and line breaks, escapes everything else, and
+    names the people thanked, the values and the reactions with the reader's own pressed."""
+    recognition = recognition_create(
+        author=cast.alice,
+        recipients=[cast.eve, cast.bob],
+        text='Tak for <script>alert("x")</script> i går.\nOg i dag.\n\nAnden del.',
+        values=[value],
+        unit=cast.team,
+    )
+    reaction_toggle(recognition=recognition, user=cast.bob, kind="heart")
+    reaction_toggle(recognition=recognition, user=cast.lena, kind="heart")
+    html = client_for(cast.bob).get(reverse("recognition:feed")).content.decode()
+    assert (
+        '<div class="note-body"><p>Tak for &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; '
+        "i går.<br>Og i dag.</p>\n\n<p>Anden del.</p></div>"
+    ) in html
+    assert "<script>alert" not in html
+    assert "Alice Andersen siger tak til Bob Bertelsen, Eve Eriksen" in html
+    assert f'<span class="badge badge-success">{value.name}</span>' in html
+    heart = re.search(rf'<button[^>]*id="react-{recognition.pk}-heart"[^>]*>.*?</button>', html)
+    assert heart and 'aria-pressed="true"' in heart[0]
+    assert '<span class="reaction-count">2</span>' in heart[0]
+    applause = re.search(rf'<button[^>]*id="react-{recognition.pk}-applause"[^>]*>', html)
+    assert applause and 'aria-pressed="false"' in applause[0]
