@@ -192,9 +192,10 @@ class TeamPage:
     agreements: list[WorkingAgreement]
 
 
-def for_team_page(*, unit: Unit, user: Any) -> TeamPage:
-    """The caller has checked that `user` may open the unit's page."""
-    people = organisation.for_team_page(unit=unit, user=user)
+def for_team_page(*, unit_id: int, user: Any) -> TeamPage:
+    """The page of a unit `user` may open; 404 for any other."""
+    people = organisation.for_team_page(unit_id=unit_id, user=user)
+    unit = people.unit
     teamwork_ = teamwork.for_team_page(unit=unit, user=user)
     return TeamPage(
         unit=people.unit,

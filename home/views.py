@@ -3,7 +3,7 @@ from __future__ import annotations
 from dataclasses import fields
 from typing import Any
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -16,7 +16,6 @@ from home.selectors import (
     for_min_side,
     for_team_page,
 )
-from organisation.models import Unit
 from organisation.selectors import for_teams_page
 
 
@@ -38,11 +37,7 @@ def teams(request: AuthenticatedRequest) -> HttpResponse:
 
 @require_GET
 def team(request: AuthenticatedRequest, unit_id: int) -> HttpResponse:
-    try:
-        unit = Unit.objects.visible_to(request.user).select_related("team").get(pk=unit_id)
-    except Unit.DoesNotExist:
-        raise Http404 from None
-    page = for_team_page(unit=unit, user=request.user)
+    page = for_team_page(unit_id=unit_id, user=request.user)
     return render(request, "home/team.html", _context(page))
 
 

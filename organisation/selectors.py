@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Case, IntegerField, When
 from django.db.models import Value as V
+from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from organisation.models import ImportJob, Membership, Unit, Value
@@ -62,9 +63,12 @@ class TeamPagePeople:
         return [m.user_id for m in self.leaders + self.members]
 
 
-def for_team_page(*, unit: Unit, user: Any) -> TeamPagePeople:
-    """The team page's part about the organisation: the unit's people, leaders first, and
-    the units around it that `user` may open."""
+def for_team_page(*, unit_id: int, user: Any) -> TeamPagePeople:
+    """The team page's part about the organisation: the unit, if `user` may open its page
+    (404 otherwise), its people, leaders first, and the units around it that `user` may
+    open. The units `user` may open are worked out once for all three."""
+    visible_units = Unit.objects.visible_to(user)
+    unit = get_object_or_404(visible_units.select_related("team"), pk=unit_id)
     memberships = list(
         unit.memberships.filter(user__is_active=True)
         .select_related("user")
@@ -77,7 +81,6 @@ def for_team_page(*, unit: Unit, user: Any) -> TeamPagePeople:
         )
         .order_by("leader_first", "user__first_name", "user__last_name")
     )
-    visible_units = Unit.objects.visible_to(user)
     ancestors = list(unit.ancestors().only("pk", "name", "path"))
     reachable = set(
         visible_units.filter(pk__in=[a.pk for a in ancestors]).values_list("pk", flat=True)

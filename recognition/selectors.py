@@ -87,9 +87,7 @@ def recognition_or_404(user: Any, recognition_id: int) -> Recognition:
 
 def for_team_page(*, unit: Unit, user: Any) -> list[Recognition]:
     """The latest thanks posted to the team."""
-    return with_details(
-        list(Recognition.objects.visible_to(user).filter(unit=unit).for_feed()[:5]), user
-    )
+    return with_details(list(Recognition.objects.posted_to(unit, user).for_feed()[:5]), user)
 
 
 def for_member_week(user: Any, *, limit: int = 3) -> list[Recognition]:
@@ -136,7 +134,7 @@ def feed_page(user: Any, *, unit: Unit | None = None, after: str = "") -> FeedPa
         parts = Recognition.objects.visible_parts(user)
         candidates = [newest_first(Recognition.objects.filter(part)) for part in parts]
     else:
-        candidates = [newest_first(Recognition.objects.visible_to(user).filter(unit=unit))]
+        candidates = [newest_first(Recognition.objects.posted_to(unit, user))]
     keys = sorted(
         {
             (created_at, pk)

@@ -103,3 +103,15 @@ def test_a_page_reads_the_same_queries_however_many_thanks(
     )
     with django_assert_num_queries(13):
         client.get(url)
+
+
+@pytest.mark.parametrize("who", ["alice", "bob", "eve", "lena", "ada"])
+def test_what_was_posted_to_a_unit_is_what_visible_to_lets_through_of_it(cast, thanks, who):
+    """The team page and a team's feed read a unit's thanks with `posted_to`, in one query;
+    it lets through exactly what `visible_to` does, for the people of the unit and for those
+    outside it who wrote or received some of its thanks."""
+    person = getattr(cast, who)
+    for unit in (cast.team, cast.other_team, cast.organisation):
+        posted = set(Recognition.objects.posted_to(unit, person))
+        assert posted == set(Recognition.objects.visible_to(person).filter(unit=unit))
+    assert Recognition.objects.posted_to(cast.team, cast.alice).count() == 17
