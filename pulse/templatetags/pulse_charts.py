@@ -219,6 +219,17 @@ def heat_legend() -> SafeString:
 
 
 @register.simple_tag
+def count_cells(counts: Sequence[int]) -> SafeString:
+    """A question's answers per point of the scale as table cells, each labelled with its
+    point for the stacked table on a phone. One tag for the row, as `heat_cells`."""
+    return format_html_join(
+        "",
+        '<td class="text-align-right count-cell" data-label="{}">{}</td>',
+        ((point, number_format(count)) for point, count in enumerate(counts, start=1)),
+    )
+
+
+@register.simple_tag
 def heat_cells(averages: Sequence[Decimal | None]) -> SafeString:
     """A report row's averages as table cells, each coloured by its value rounded to a whole
     point, halves up (as the legend says), and a dash where the engine shows none. One tag for
