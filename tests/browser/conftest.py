@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
+from django.core.servers.basehttp import WSGIServer
 from django.test.testcases import LiveServerThread
 from django.urls import reverse
 from playwright.sync_api import (
@@ -102,6 +103,21 @@ def _through_the_app(application: Any) -> Any:
     return application
 
 
+class _OneAtATimeWSGIServer(WSGIServer):
+    """Answers one request at a time. With SQLite's in-memory test database every request
+    shares the test's one connection, and with it one transaction state: two requests at once
+    read each other's half-made changes (a board polled while a note was being added was
+    written with the new revision and the notes before it, and stayed so)."""
+
+    def __init__(self, *args: Any, connections_override: Any = None, **kwargs: Any) -> None:
+        # The live server's own thread answers, and it has the shared connection already.
+        super().__init__(*args, **kwargs)
+
+
+class _OneAtATimeLiveServerThread(LiveServerThread):
+    server_class = _OneAtATimeWSGIServer
+
+
 class _ProductionStaticLiveServer(LiveServer):
     """pytest-django's live server answers /static/ from the finders, which know nothing of
     the hashed names the manifest storage puts in pages. Here the app's own middleware serves
@@ -112,7 +128,9 @@ class _ProductionStaticLiveServer(LiveServer):
             pytest.fail("The browser tests need collected static files: run collectstatic.")
         super().__init__(addr, start=False)
         thread = self.thread
-        self.thread = LiveServerThread(
+        # A database of its own per thread (PostgreSQL) lets requests run side by side.
+        shared = bool(thread.connections_override)
+        self.thread = (_OneAtATimeLiveServerThread if shared else LiveServerThread)(
             thread.host,
             # Django wraps the app in whatever callable it gets; the stubs ask for a class.
             static_handler=_through_the_app,  # type: ignore[arg-type]
