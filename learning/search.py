@@ -69,7 +69,33 @@ def entries_found(user: User, query: str) -> QuerySet[Entry]:
     # Each stem as a quoted FTS5 string, so no word is read as FTS5's own syntax (AND, NOT,
     # NEAR, a column name), and all must be there.
     expression = " ".join(f'"{stem}"' for stem in stems_of(query).split())
-    rows = RawSQL(
-        "SELECT rowid FROM learning_entry_fts WHERE learning_entry_fts MATCH %s", [expression]
+    rows = "SELECT rowid FROM learning_entry_fts WHERE learning_entry_fts MATCH %s"
+    if not _many(rows, expression):
+        return readable.filter(pk__in=RawSQL(rows, [expression]))  # noqa: S611 (no input)
+    # The unary plus takes the list of matches out of SQLite's choice of index (its documented
+    # way to), so that it reads the entries the reader may read along their indexes and tries
+    # each against the matches.
+    return readable.filter(
+        RawSQL(  # noqa: S611 (no input in it: the words are a parameter)
+            f'+"learning_entry"."id" IN ({rows})', [expression], output_field=BooleanField()
+        )
     )
-    return readable.filter(pk__in=rows)
+
+
+# Beyond this many matching entries, reading every match and trying the access rules on each
+# costs more than reading what the reader may read and trying each against the matches: on the
+# municipal demo, a word in 24,000 of 120,000 entries took 35 ms the first way and 15 ms the
+# second, a word in none 3 ms and 10 ms.
+MANY_MATCHES = 2000
+
+
+def _many(rows: str, expression: str) -> bool:
+    """Whether more than MANY_MATCHES entries match: counted up to one more, in a tenth of a
+    millisecond."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FROM ({rows} LIMIT %s)",  # noqa: S608 (no input in it)
+            [expression, MANY_MATCHES + 1],
+        )
+        (found,) = cursor.fetchone()
+    return bool(found > MANY_MATCHES)

@@ -63,12 +63,21 @@ def _position(value: str | None) -> tuple[date, int] | None:
         return None
 
 
-def _slice(entries: QuerySet[Entry], older: str | None) -> Slice:
+def _slice(entries: QuerySet[Entry], older: str | None, *, ids_first: bool = False) -> Slice:
+    """`ids_first`: for entries the database sorts rather than reads in order (what a search
+    found), the slice's ids are sorted first and only its entries read: sorting thousands of
+    found entries with their texts and owners took three times as long."""
     after = _position(older)
     if after is not None:
         day, pk = after
         entries = entries.filter(Q(happened_on__lt=day) | Q(happened_on=day, pk__lt=pk))
-    found = list(entries.select_related("owner").order_by("-happened_on", "-pk")[: PAGE_SIZE + 1])
+    newest_first = entries.order_by("-happened_on", "-pk")
+    if ids_first:
+        ids = list(newest_first.values_list("pk", flat=True)[: PAGE_SIZE + 1])
+        by_pk = Entry.objects.select_related("owner").in_bulk(ids)
+        found = [by_pk[pk] for pk in ids]
+    else:
+        found = list(newest_first.select_related("owner")[: PAGE_SIZE + 1])
     shown = found[:PAGE_SIZE]
     more = len(found) > PAGE_SIZE
     last = shown[-1] if shown else None
@@ -129,7 +138,7 @@ def for_search_page(user: User, query: str, older: str | None) -> SearchPage:
     query = query.strip()
     if not query:
         return SearchPage("", Slice([]))
-    return SearchPage(query, _slice(entries_found(user, query), older))
+    return SearchPage(query, _slice(entries_found(user, query), older, ids_first=True))
 
 
 @dataclass(frozen=True)

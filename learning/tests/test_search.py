@@ -14,12 +14,21 @@ from django.urls import reverse
 
 from conftest import FROZEN_AT, Cast
 from core.access import Visibility
-from learning import services
+from learning import search, services
 from learning.models import Entry, EntryKind
 from learning.search import entries_found
 from learning.services import EntryText
 
-pytestmark = pytest.mark.usefixtures("clock")
+pytestmark = pytest.mark.usefixtures("clock", "matches")
+
+
+@pytest.fixture(params=["few", "many"])
+def matches(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test with both of SQLite's ways to search: trying the access rules on every
+    match (few matches), and the matches on every entry the reader may read (many)."""
+    if request.param == "many":
+        monkeypatch.setattr(search, "MANY_MATCHES", 0)
+
 
 NOW = FROZEN_AT
 
@@ -167,8 +176,9 @@ def test_the_search_page(cast: Cast, client_for: Any, django_assert_num_queries:
     assert "Privat" not in page
     nothing = html.unescape(bob.get(url, {"q": "bordtennis"}).content.decode())
     assert "Intet fundet for “bordtennis”" in nothing
-    # The session and its user, the newest entries found (no count), the framework and its
-    # areas, and the menu's unread count; on PostgreSQL also the reader's colleagues, for the
-    # planner (learning.search._readable_at_all).
-    with django_assert_num_queries(6 + (connection.vendor == "postgresql")):
+    # The session and its user, the ids of the newest entries found (no count) and those
+    # entries, the framework and its areas, and the menu's unread count; also, for the
+    # planner, the reader's colleagues on PostgreSQL (learning.search._readable_at_all) and on
+    # SQLite whether many entries match (learning.search._many).
+    with django_assert_num_queries(8):
         assert bob.get(url, {"q": "samarbejdet"}).status_code == 200
