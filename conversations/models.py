@@ -340,6 +340,9 @@ class Conversation(models.Model):
             # Who had a MUS this year, read from the index alone: the thread and the leader are
             # in it (the overview per unit reads a year of these among many years).
             models.Index(fields=["kind", "status", "held_at", "thread", "leader"]),
+            # A leader's MUS and GRUS of the year (how many of their people had none): with the
+            # index above, SQLite read everyone's of the year to find one leader's.
+            models.Index(fields=["leader", "kind", "status", "held_at"]),
         ]
 
     def __str__(self) -> str:
