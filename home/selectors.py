@@ -198,7 +198,7 @@ def for_team_page(*, unit_id: int, user: Any) -> TeamPage:
     unit = people.unit
     teamwork_ = teamwork.for_team_page(unit=unit, user=user)
     return TeamPage(
-        unit=people.unit,
+        unit=unit,
         leaders=people.leaders,
         members=people.members,
         in_unit=people.in_unit,

@@ -75,7 +75,7 @@ def _slice(entries: QuerySet[Entry], older: str | None, *, ids_first: bool = Fal
     if ids_first:
         ids = list(newest_first.values_list("pk", flat=True)[: PAGE_SIZE + 1])
         by_pk = Entry.objects.select_related("owner").in_bulk(ids)
-        found = [by_pk[pk] for pk in ids]
+        found = [by_pk[pk] for pk in ids if pk in by_pk]  # one deleted meanwhile is left out
     else:
         found = list(newest_first.select_related("owner")[: PAGE_SIZE + 1])
     shown = found[:PAGE_SIZE]
