@@ -101,6 +101,14 @@ def test_header_menu_feed_and_writing(screen: Page, live_server, cast, language)
         second["x"] >= first["x"] + first["width"] + 4
         or second["y"] >= first["y"] + first["height"] + 4
     )
+    # The reactions' buttons start each row at the same edge, on a phone where they wrap too.
+    buttons = [button.bounding_box() for button in item.locator(".reactions .button").all()]
+    assert len(buttons) == 3 and all(buttons)
+    rows: dict[float, list[float]] = {}
+    for box in buttons:
+        assert box
+        rows.setdefault(round(box["y"]), []).append(box["x"])
+    assert len({min(xs) for xs in rows.values()}) == 1, rows
     applause = item.get_by_role("button", name=words["applause"])
     applause.click()
     expect(item.get_by_role("button", name=words["applause"])).to_have_attribute(
