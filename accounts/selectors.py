@@ -14,6 +14,18 @@ from accounts.services import INVITATION
 from core.models import AuditEntry
 
 # Enough to find someone by a few letters of their name; more is a list to scroll, not a search.
+# A person's name as a page writes it, read as columns through a relation named `user`
+# (`values_list(*NAME_COLUMNS)`), for lists of people where loading each account would cost
+# more than the list; `named` makes the person again from them.
+NAME_COLUMNS = ("user_id", "user__first_name", "user__last_name", "user__username")
+
+
+def named(pk: int, first_name: str, last_name: str, username: str) -> User:
+    """A person as far as writing their name needs (`display_name`, `avatar`), from the values
+    of NAME_COLUMNS."""
+    return User(pk=pk, first_name=first_name, last_name=last_name, username=username)
+
+
 SEARCH_LIMIT = 10
 # Words of a search beyond these add nothing but work.
 SEARCH_WORDS = 4

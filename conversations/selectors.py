@@ -31,6 +31,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.selectors import NAME_COLUMNS, named
 from checkins.selectors import (
     ToBring,
     checkins_to_bring,
@@ -994,17 +995,13 @@ def for_min_side(user: User, now: datetime) -> MinSideConversations:
     questions: dict[int, int] = {}
     answered: dict[int, int] = {}
     if found:
-        for thread_id, pk, first_name, last_name, username in (
+        for thread_id, *name in (
             Participant.objects.filter(thread_id__in={c.thread_id for c in found})
             .exclude(user=user)
             .order_by("user__first_name", "user__last_name", "user_id")
-            .values_list(
-                "thread_id", "user_id", "user__first_name", "user__last_name", "user__username"
-            )
+            .values_list("thread_id", *NAME_COLUMNS)
         ):
-            others.setdefault(thread_id, []).append(
-                User(pk=pk, first_name=first_name, last_name=last_name, username=username)
-            )
+            others.setdefault(thread_id, []).append(named(*name))
         questions = dict(
             TemplateQuestion.objects.filter(template_id__in={c.template_id for c in found})
             .order_by()

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
+from accounts.selectors import NAME_COLUMNS, named
 from core.access import get_visible_or_404
 from organisation.models import Unit
 from recognition.models import Reaction, Recognition
@@ -38,16 +39,12 @@ def with_details(recognitions: list[Recognition], user: Any) -> list[Recognition
     queries: Django's prefetching of the same took four times as long."""
     ids = [recognition.pk for recognition in recognitions]
     recipients: dict[int, list[User]] = defaultdict(list)
-    for recognition_id, pk, first_name, last_name, username in (
+    for recognition_id, *name in (
         Recognition.recipients.through.objects.filter(recognition_id__in=ids)
         .order_by("user__first_name", "user__last_name", "user_id")
-        .values_list(
-            "recognition_id", "user_id", "user__first_name", "user__last_name", "user__username"
-        )
+        .values_list("recognition_id", *NAME_COLUMNS)
     ):
-        recipients[recognition_id].append(
-            User(pk=pk, first_name=first_name, last_name=last_name, username=username)
-        )
+        recipients[recognition_id].append(named(*name))
     values: dict[int, list[str]] = defaultdict(list)
     for recognition_id, name in (
         Recognition.values.through.objects.filter(recognition_id__in=ids)
