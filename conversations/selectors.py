@@ -57,7 +57,7 @@ from conversations.models import (
     TemplateQuestion,
     thread_key,
 )
-from core.access import get_visible_or_404, led_people_ids, led_unit_ids
+from core.access import get_visible_or_404, id_list, led_people_ids, led_unit_ids
 from core.tree import folded
 from development.models import DevelopmentPlan
 from development.plan_selectors import plans_agreed_in
@@ -726,7 +726,7 @@ def for_leaders_overview(user: User, now: datetime) -> LeadersOverview | None:
     `user` held a MUS or GRUS with them in the last 365 days. None for someone who leads no
     unit. Three queries, however many people: whether `user` leads, the people, and the
     threads with `user`."""
-    if not led_unit_ids(user).exists():
+    if not id_list(led_unit_ids(user)):
         return None
     people = list(
         User.objects.filter(pk__in=_my_people(user), is_active=True)

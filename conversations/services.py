@@ -50,7 +50,7 @@ from conversations.models import (
     thread_key,
 )
 from conversations.selectors import agenda_of, conversation_day, development_plan_possible
-from core.access import Visibility, led_people_ids, led_unit_ids
+from core.access import Visibility, id_list, led_people_ids, led_unit_ids
 from core.dates import date_label, datetime_label_lazy
 from development.models import DevelopmentPlan
 from development.plan_selectors import plans_agreed_in
@@ -200,9 +200,7 @@ def leader_among(people: Sequence[User], *, by: User) -> User | None:
     """The participant who leads all the others now, if one does."""
     for candidate in [by, *people]:
         others = {p.pk for p in [by, *people] if p.pk != candidate.pk}
-        led = set(
-            led_people_ids(candidate).filter(user_id__in=others).values_list("user_id", flat=True)
-        )
+        led = set(id_list(led_people_ids(candidate)))
         if others and others <= led:
             return candidate
     return None
@@ -399,8 +397,8 @@ def plan_create(
         raise PlanError(_("Choose a period that has not passed."))
     if not rows:
         raise PlanError(_("Propose a time for at least one person."))
-    led = set(led_people_ids(by).values_list("user_id", flat=True)) - {by.pk}
-    units = list(led_unit_ids(by).values_list("unit_id", flat=True))
+    led = set(id_list(led_people_ids(by))) - {by.pk}
+    units = id_list(led_unit_ids(by))
     plan = Plan.objects.create(
         leader=by,
         unit_id=units[0] if len(units) == 1 else None,

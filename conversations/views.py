@@ -35,7 +35,7 @@ from conversations.forms import (
 )
 from conversations.models import Conversation, Item, Kind, Plan, SharedNote
 from conversations.services import ConversationError, PlanError
-from core.access import get_visible_or_404, leader_ids_of
+from core.access import get_visible_or_404, id_list, leader_ids_of
 from core.http import AuthenticatedRequest
 from notifications import calendar
 
@@ -517,7 +517,7 @@ def new(request: AuthenticatedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def ask(request: AuthenticatedRequest) -> HttpResponse:
     """Ask for a conversation; the form suggests one's leader, when one has one."""
-    leaders = list(leader_ids_of(request.user).values_list("user_id", flat=True)[:2])
+    leaders = id_list(leader_ids_of(request.user))[:2]
     initial = {"other": leaders[0]} if len(leaders) == 1 else {}
     form = RequestForm(request.POST or None, person=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():

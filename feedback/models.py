@@ -17,6 +17,7 @@ from core.access import (
     PersonalQuerySet,
     Visibility,
     can_read,
+    id_list,
     led_people_ids,
 )
 from organisation.models import Value
@@ -167,7 +168,7 @@ class FeedbackQuerySet(PersonalQuerySet["Feedback"]):
         the organisation's feedback."""
         if not can_read(user):
             return self.none()
-        led = list(led_people_ids(user).values_list("user_id", flat=True))
+        led = id_list(led_people_ids(user))
         named = list(
             Feedback.shared_with.through.objects.filter(user=user).values_list(
                 "feedback_id", flat=True

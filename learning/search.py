@@ -18,7 +18,7 @@ from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from accounts.models import User
-from core.access import Visibility, colleague_ids
+from core.access import Visibility, colleague_ids, id_list
 from learning.models import Entry
 
 _STEMMER = snowballstemmer.stemmer("danish")
@@ -46,7 +46,7 @@ def _readable_at_all(user: User) -> Q:
     query). `visible_to` still decides; ANDed with it this changes no result, but lets the
     planner find a reader's team entries by their owner's index instead of reading every team
     entry that matches the words (on the municipal demo: 37 ms against 15 ms for the query)."""
-    people = [user.pk, *colleague_ids(user).values_list("user_id", flat=True)]
+    people = [user.pk, *id_list(colleague_ids(user))]
     shared_wider = [Visibility.ORGANISATION, Visibility.SHARED, Visibility.LEADER]
     return Q(visibility__in=shared_wider) | Q(owner_id__in=people)
 

@@ -8,7 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.access import can_read
+from core.access import can_read, unit_ids_of
 
 # A unit's path is its ancestors' ids and its own, each in base 36 padded to a fixed width and
 # ended by "/": "00001a/0000b2/". A subtree is then the units whose path starts with P: no
@@ -47,7 +47,7 @@ class UnitQuerySet(models.QuerySet["Unit"]):
         if user.is_administrator:
             return self.all()
         # A subquery and path prefixes, no join: SQLite plans an OR across a join badly.
-        condition = models.Q(pk__in=Membership.objects.filter(user=user).values("unit_id"))
+        condition = models.Q(pk__in=unit_ids_of(user))
         for path in Unit.objects.filter(
             memberships__user=user, memberships__role=Membership.Role.LEADER
         ).values_list("path", flat=True):

@@ -16,7 +16,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from checkins.selectors import BRING_LIMIT, ToBring
-from core.access import led_unit_ids
+from core.access import id_list, led_unit_ids
 from core.dates import date_label
 from core.tree import Fold, folded
 from organisation.models import HOME_UNIT_ORDER, Membership, Unit
@@ -585,7 +585,7 @@ def participation_for_leader(user: Any, now: datetime) -> list[RoundParticipatio
     engine shows, run on the round's tree with the respondents so far, so no count below k
     can be worked out by subtracting shown ones. The people asked are counted as a round
     counts them: each in their home unit among the round's units."""
-    led = set(led_unit_ids(user).values_list("unit_id", flat=True))
+    led = set(id_list(led_unit_ids(user)))
     if not led:
         return []
     rounds = list(

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
-from core.access import can_read
-from organisation.models import Membership, Unit
+from core.access import can_read, unit_ids_of
+from organisation.models import Unit
 
 # OS2's own handbook keeps a weekly check-in on Tuesdays.
 DEFAULT_CHECKIN_WEEKDAY = 1
@@ -34,11 +34,6 @@ STARTING_AGREEMENTS = [
     "Vi kommunikerer respektfuldt og ærligt.",
     "Vi bidrager til et positivt og løsningsorienteret arbejdsmiljø.",
 ]
-
-
-def unit_ids_of(user: Any) -> models.QuerySet[Any]:
-    """Ids of the units `user` is a member or leader of, as a subquery."""
-    return Membership.objects.filter(user=user).values("unit_id")
 
 
 class TeamQuerySet(models.QuerySet["Team"]):
