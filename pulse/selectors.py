@@ -536,7 +536,11 @@ class HomeRound:
 def open_round_for_home(user: Any, now: datetime) -> HomeRound | None:
     """The round open at `now` that the person is asked in: the first to close among those
     they have not answered, else the first to close among those they have; None when no
-    round asks them. Two queries at most."""
+    round asks them. One query when no round is open, two when one is."""
+    # Most of the time no round is open: a plain query says so before the one that finds the
+    # person's round is put together.
+    if not Round.objects.open_at(now).exists():
+        return None
     my_units = Membership.objects.filter(user=user).values("unit_id")
     found = (
         Round.objects.open_at(now)
