@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Case, IntegerField, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, When
 from django.db.models import Value as V
 from django.shortcuts import get_object_or_404
 
@@ -66,7 +66,9 @@ class TeamPagePeople:
 def for_team_page(*, unit_id: int, user: Any) -> TeamPagePeople:
     """The team page's part about the organisation: the unit, if `user` may open its page
     (404 otherwise), its people, leaders first, and the units around it that `user` may
-    open. The units `user` may open are worked out once for all three."""
+    open. The units `user` may open are worked out once for all three, and the units around
+    it (those above, and those below it in use) are read in one query, each marked with
+    whether `user` may open it."""
     visible_units = Unit.objects.visible_to(user)
     unit = get_object_or_404(visible_units.select_related("team"), pk=unit_id)
     memberships = list(
@@ -81,17 +83,22 @@ def for_team_page(*, unit_id: int, user: Any) -> TeamPagePeople:
         )
         .order_by("leader_first", "user__first_name", "user__last_name")
     )
-    ancestors = list(unit.ancestors().only("pk", "name", "path"))
-    reachable = set(
-        visible_units.filter(pk__in=[a.pk for a in ancestors]).values_list("pk", flat=True)
+    around = list(
+        Unit.objects.filter(
+            Q(pk__in=unit.ancestor_ids()) | Q(parent=unit, archived_at__isnull=True)
+        )
+        .annotate(reachable=Exists(visible_units.filter(pk=OuterRef("pk"))))
+        .only("pk", "name", "path", "parent_id")
+        .order_by("depth", "name")
     )
+    below = [u for u in around if u.parent_id == unit.pk]
     return TeamPagePeople(
         unit=unit,
         leaders=[m for m in memberships if m.role == Membership.Role.LEADER],
         members=[m for m in memberships if m.role == Membership.Role.MEMBER],
         in_unit=any(m.user_id == user.pk for m in memberships),
-        children=list(visible_units.active().filter(parent=unit).order_by("name")),
-        ancestors=[(a, a.pk in reachable) for a in ancestors],
+        children=[u for u in below if u.reachable],  # type: ignore[attr-defined]
+        ancestors=[(u, u.reachable) for u in around if u not in below],  # type: ignore[attr-defined]
     )
 
 

@@ -26,6 +26,41 @@ def test_team_page_visibility(cast, client_for):
     assert client_for(cast.alice).get(sub_url).status_code == 404
 
 
+def test_team_page_links_only_the_units_around_it_one_may_open(cast, client_for):
+    """The units above are named, linked where one may open them; below, only the units in use
+    that one may open are listed."""
+    from django.utils import timezone
+
+    below = unit_create(actor=None, name="Team under", parent=cast.team)
+    archived = unit_create(actor=None, name="Lukket team", parent=cast.team)
+    archived.archived_at = timezone.now()
+    archived.save()
+    deeper = unit_create(actor=None, name="Team deeper", parent=below)
+
+    def around(person, unit):
+        from home.selectors import for_team_page
+
+        page = for_team_page(unit_id=unit.pk, user=person)
+        return [(a.name, open_) for a, open_ in page.ancestors], [c.name for c in page.children]
+
+    # A member opens her team, not the organisation above it nor the unit below it.
+    assert around(cast.alice, cast.team) == ([("Kommunen", False)], [])
+    # Its leader opens what is below it, in use; the organisation above it stays closed.
+    assert around(cast.lena, cast.team) == ([("Kommunen", False)], ["Team under"])
+    assert around(cast.lena, deeper) == (
+        [("Kommunen", False), ("Sekretariatet", True), ("Team under", True)],
+        [],
+    )
+    # An administrator opens every unit.
+    assert around(cast.ada, below) == (
+        [("Kommunen", True), ("Sekretariatet", True)],
+        ["Team deeper"],
+    )
+    html = client_for(cast.lena).get(deeper.get_absolute_url()).content.decode()
+    assert f'href="{below.get_absolute_url()}"' in html
+    assert f'href="{cast.organisation.get_absolute_url()}"' not in html
+
+
 def test_team_page_lists_people_and_leaders(cast, client_for):
     html = client_for(cast.alice).get(cast.team.get_absolute_url()).content.decode()
     for name in ["Alice Andersen", "Bob Bertelsen", "Lena Lund"]:
@@ -99,11 +134,12 @@ def test_query_counts_do_not_grow_with_the_team(cast, client_for):
     # colleagues' and one's own help requests, feedback and sparring waiting for an answer,
     # whether one owns a goal that is due (alice owns none here) and thanks received with their
     # values, the conversations and actions from them (more in test_week.py); the team page:
-    # the unit with the units one may open around it (one reading of what one may open),
+    # the unit with the units around it, each marked with whether one may open it (one
+    # reading of what one may open),
     # shared check-ins, help requests, goals, agreements (the team's settings come with the
     # unit) and the team's recognition one may read, with its people, values and reactions;
     # the check-ins shared with one: the check-ins, their count and the replies to each.
-    assert after == [17, 18, 4, 5, 6, 6, 5], after
+    assert after == [17, 16, 4, 5, 6, 6, 5], after
 
 
 def test_team_page_shows_only_what_was_shared_with_the_team(cast, client_for):
