@@ -98,7 +98,7 @@ def for_team_page(*, unit_id: int, user: Any) -> TeamPagePeople:
         members=[m for m in memberships if m.role == Membership.Role.MEMBER],
         in_unit=any(m.user_id == user.pk for m in memberships),
         children=[u for u in below if u.reachable],  # type: ignore[attr-defined]
-        ancestors=[(u, u.reachable) for u in around if u not in below],  # type: ignore[attr-defined]
+        ancestors=[(u, u.reachable) for u in around if u.parent_id != unit.pk],  # type: ignore[attr-defined]
     )
 
 
