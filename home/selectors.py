@@ -178,8 +178,8 @@ def for_min_side(user: Any, now: datetime) -> MinSide:
 @dataclass(frozen=True)
 class TeamPage:
     unit: Unit
-    leaders: list[Membership]
-    members: list[Membership]
+    leaders: list[User]
+    members: list[User]
     in_unit: bool
     children: list[Unit]
     ancestors: list[tuple[Unit, bool]]

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, When
-from django.db.models import Value as V
+from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
+from accounts.selectors import NAME_COLUMNS, named
 from organisation.models import ImportJob, Membership, Unit, Value
 
 
@@ -52,15 +52,16 @@ def for_teams_page(user: Any) -> list[Membership]:
 @dataclass(frozen=True)
 class TeamPagePeople:
     unit: Unit
-    leaders: list[Membership]
-    members: list[Membership]
+    # The people as far as the page writes them: name, avatar and job title.
+    leaders: list[User]
+    members: list[User]
     in_unit: bool
     children: list[Unit]
     ancestors: list[tuple[Unit, bool]]
 
     @property
     def member_ids(self) -> list[int]:
-        return [m.user_id for m in self.leaders + self.members]
+        return [person.pk for person in self.leaders + self.members]
 
 
 def for_team_page(*, unit_id: int, user: Any) -> TeamPagePeople:
@@ -71,18 +72,17 @@ def for_team_page(*, unit_id: int, user: Any) -> TeamPagePeople:
     whether `user` may open it."""
     visible_units = Unit.objects.visible_to(user)
     unit = get_object_or_404(visible_units.select_related("team"), pk=unit_id)
-    memberships = list(
+    # The columns the page writes, not each person's whole account.
+    people: dict[str, list[User]] = {Membership.Role.LEADER: [], Membership.Role.MEMBER: []}
+    for role, job_title, *name in (
         unit.memberships.filter(user__is_active=True)
-        .select_related("user")
-        .annotate(
-            leader_first=Case(
-                When(role=Membership.Role.LEADER, then=V(0)),
-                default=V(1),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("leader_first", "user__first_name", "user__last_name")
-    )
+        .order_by("user__first_name", "user__last_name", "user_id")
+        .values_list("role", "user__job_title", *NAME_COLUMNS)
+    ):
+        person = named(*name)
+        person.job_title = job_title
+        people[role].append(person)
+    leaders, members = people[Membership.Role.LEADER], people[Membership.Role.MEMBER]
     around = list(
         Unit.objects.filter(
             Q(pk__in=unit.ancestor_ids()) | Q(parent=unit, archived_at__isnull=True)
@@ -94,9 +94,9 @@ def for_team_page(*, unit_id: int, user: Any) -> TeamPagePeople:
     below = [u for u in around if u.parent_id == unit.pk]
     return TeamPagePeople(
         unit=unit,
-        leaders=[m for m in memberships if m.role == Membership.Role.LEADER],
-        members=[m for m in memberships if m.role == Membership.Role.MEMBER],
-        in_unit=any(m.user_id == user.pk for m in memberships),
+        leaders=leaders,
+        members=members,
+        in_unit=any(person.pk == user.pk for person in leaders + members),
         children=[u for u in below if u.reachable],  # type: ignore[attr-defined]
         ancestors=[(u, u.reachable) for u in around if u.parent_id != unit.pk],  # type: ignore[attr-defined]
     )
