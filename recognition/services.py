@@ -21,7 +21,6 @@ class RecognitionError(ValueError):
     """A change that cannot be made; the message is for the person who tried."""
 
 
-@transaction.atomic
 def recognition_create(
     *,
     author: User,
@@ -31,7 +30,8 @@ def recognition_create(
     unit: Unit | None,
 ) -> Recognition:
     """Thank `recipients`, tied to `values`, for the people of `unit` to see (or everyone's,
-    when `unit` is None)."""
+    when `unit` is None). What is checked is read before the transaction: on SQLite a
+    transaction holds the one write lock from its start, and every other writer waits."""
     text = text.strip()
     if not text:
         raise RecognitionError(_("Write what you thank them for."))
@@ -46,9 +46,27 @@ def recognition_create(
             raise RecognitionError(str(PERSON_LEFT))
     if unit is not None and not Membership.objects.filter(user=author, unit=unit).exists():
         raise RecognitionError(_("You can only post to a team you are part of."))
+    return _recognition_write(
+        author=author, recipients=recipients, text=text, values=values, unit=unit
+    )
+
+
+@transaction.atomic
+def _recognition_write(
+    *,
+    author: User,
+    recipients: Sequence[User],
+    text: str,
+    values: Sequence[Value],
+    unit: Unit | None,
+) -> Recognition:
+    """The recognition, its people and values, the notifications and the chat message, all or
+    nothing."""
     recognition = Recognition.objects.create(author=author, text=text, unit=unit)
-    recognition.recipients.set(recipients)
-    recognition.values.set(values)
+    # New, it has no people or values to compare with: `add` writes them in one statement each,
+    # where `set` would read them first.
+    recognition.recipients.add(*recipients)
+    recognition.values.add(*values)
     names = ", ".join(person.display_name for person in recipients)
     value_names = ", ".join(value.name for value in values)
     for person in recipients:
