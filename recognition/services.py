@@ -46,54 +46,41 @@ def recognition_create(
             raise RecognitionError(str(PERSON_LEFT))
     if unit is not None and not Membership.objects.filter(user=author, unit=unit).exists():
         raise RecognitionError(_("You can only post to a team you are part of."))
-    return _recognition_write(
-        author=author, recipients=recipients, text=text, values=values, unit=unit
-    )
-
-
-@transaction.atomic
-def _recognition_write(
-    *,
-    author: User,
-    recipients: Sequence[User],
-    text: str,
-    values: Sequence[Value],
-    unit: Unit | None,
-) -> Recognition:
-    """The recognition, its people and values, the notifications and the chat message, all or
-    nothing."""
-    recognition = Recognition.objects.create(author=author, text=text, unit=unit)
-    # New, it has no people or values to compare with: `add` writes them in one statement each,
-    # where `set` would read them first.
-    recognition.recipients.add(*recipients)
-    recognition.values.add(*values)
-    names = ", ".join(person.display_name for person in recipients)
-    value_names = ", ".join(value.name for value in values)
-    for person in recipients:
-        notify(
-            recipient=person,
-            kind="recognition",
+    # The recognition, its people and values, the notifications and the chat message, all or
+    # nothing.
+    with transaction.atomic():
+        recognition = Recognition.objects.create(author=author, text=text, unit=unit)
+        # New, it has no people or values to compare with: `add` writes each in one statement,
+        # where `set` would read them first.
+        recognition.recipients.add(*recipients)
+        recognition.values.add(*values)
+        names = ", ".join(person.display_name for person in recipients)
+        value_names = ", ".join(value.name for value in values)
+        for person in recipients:
+            notify(
+                recipient=person,
+                kind="recognition",
+                text=format_lazy(
+                    gettext_lazy("{name} thanks you: {text}"),
+                    name=author.display_name,
+                    text=Truncator(" ".join(text.split())).chars(120),
+                ),
+                subject=format_lazy(gettext_lazy("{name} thanked you"), name=author.display_name),
+                url=recognition.get_absolute_url(),
+            )
+        chat_post(
+            unit=unit,
             text=format_lazy(
-                gettext_lazy("{name} thanks you: {text}"),
-                name=author.display_name,
-                text=Truncator(" ".join(text.split())).chars(120),
+                gettext_lazy("{author} thanks {names}: {text} (Values: {values})"),
+                author=author.display_name,
+                names=names,
+                text=text,
+                values=value_names,
             ),
-            subject=format_lazy(gettext_lazy("{name} thanked you"), name=author.display_name),
-            url=recognition.get_absolute_url(),
+            link=recognition.get_absolute_url(),
+            link_label=gettext_lazy("See it in Sparring"),
         )
-    chat_post(
-        unit=unit,
-        text=format_lazy(
-            gettext_lazy("{author} thanks {names}: {text} (Values: {values})"),
-            author=author.display_name,
-            names=names,
-            text=text,
-            values=value_names,
-        ),
-        link=recognition.get_absolute_url(),
-        link_label=gettext_lazy("See it in Sparring"),
-    )
-    return recognition
+        return recognition
 
 
 @transaction.atomic
