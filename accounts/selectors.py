@@ -13,7 +13,6 @@ from accounts.models import FOLDED, User
 from accounts.services import INVITATION
 from core.models import AuditEntry
 
-# Enough to find someone by a few letters of their name; more is a list to scroll, not a search.
 # A person's name as a page writes it, read as columns through a relation named `user`
 # (`values_list(*NAME_COLUMNS)`), for lists of people where loading each account would cost
 # more than the list; `named` makes the person again from them.
@@ -26,6 +25,7 @@ def named(pk: int, first_name: str, last_name: str, username: str) -> User:
     return User(pk=pk, first_name=first_name, last_name=last_name, username=username)
 
 
+# Enough to find someone by a few letters of their name; more is a list to scroll, not a search.
 SEARCH_LIMIT = 10
 # Words of a search beyond these add nothing but work.
 SEARCH_WORDS = 4

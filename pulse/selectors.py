@@ -16,7 +16,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from checkins.selectors import BRING_LIMIT, ToBring
-from core.access import id_list, led_unit_ids
+from core.access import id_list, led_unit_ids, unit_ids_of
 from core.dates import date_label
 from core.tree import Fold, folded
 from organisation.models import HOME_UNIT_ORDER, Membership, Unit
@@ -546,10 +546,9 @@ def open_round_for_home(user: Any, now: datetime) -> HomeRound | None:
     # person's round is put together.
     if not Round.objects.open_at(now).exists():
         return None
-    my_units = Membership.objects.filter(user=user).values("unit_id")
     found = (
         Round.objects.open_at(now)
-        .filter(units__unit_id__in=my_units)
+        .filter(units__unit_id__in=unit_ids_of(user))
         .annotate(
             answered=Exists(OpenParticipation.objects.filter(round=OuterRef("pk"), user=user))
         )

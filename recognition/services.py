@@ -46,6 +46,8 @@ def recognition_create(
             raise RecognitionError(str(PERSON_LEFT))
     if unit is not None and not Membership.objects.filter(user=author, unit=unit).exists():
         raise RecognitionError(_("You can only post to a team you are part of."))
+    names = ", ".join(person.display_name for person in recipients)
+    value_names = ", ".join(value.name for value in values)
     # The recognition, its people and values, the notifications and the chat message, all or
     # nothing.
     with transaction.atomic():
@@ -54,8 +56,6 @@ def recognition_create(
         # where `set` would read them first.
         recognition.recipients.add(*recipients)
         recognition.values.add(*values)
-        names = ", ".join(person.display_name for person in recipients)
-        value_names = ", ".join(value.name for value in values)
         for person in recipients:
             notify(
                 recipient=person,
