@@ -1,6 +1,20 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "core"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from core.models import AuditEntry
+        from core.personal_data import Kind, register
+
+        # Each app's personal_data.py declares its kinds of personal data; importing them here
+        # means the registry is whole before the first request, check or task.
+        autodiscover_modules("personal_data")
+        register(
+            _("Administration"),
+            Kind("audit_actions", _("What you did as an administrator"), AuditEntry, "actor"),
+        )

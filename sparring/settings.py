@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "development",
     "learning",
     "home",
+    "privacy",
 ]
 
 MIDDLEWARE = [

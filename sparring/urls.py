@@ -17,6 +17,7 @@ urlpatterns = [
     path("development/", include("development.urls")),
     path("learning/", include("learning.urls")),
     path("notifications/", include("notifications.urls")),
+    path("my-data/", include("privacy.urls")),
     path("administration/pulse/", include("pulse.admin_urls")),
     path("administration/conversations/", include("conversations.admin_urls")),
     path("administration/development/", include("development.admin_urls")),

@@ -1,0 +1,17 @@
+"""The kinds of personal data of check-ins and reflections (see core.personal_data)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from checkins.models import CheckIn, Reflection, Reply, Thread
+from core.personal_data import Kind, not_personal, register
+
+register(
+    _("Check-ins and reflections"),
+    Kind("checkins", _("Check-ins"), CheckIn, "owner", "checkins:list"),
+    Kind("checkin_replies", _("Your replies on check-ins"), Reply, "owner", "checkins:list"),
+    Kind("reflections", _("Reflections"), Reflection, "owner", "reflections:list"),
+)
+not_personal(
+    Thread,
+    reason="Who a check-in's replies are between; the replies are a kind of their own.",
+)

@@ -1,0 +1,177 @@
+"""What Sparring holds about a person, kind by kind, in one registry.
+
+Each app declares its kinds of personal data in its `personal_data.py`, which Django loads when
+it starts (`CoreConfig.ready`). The page about a person's data reads this one list, and so will
+the export, the deletion by kind and the retention rules: a new kind cannot be forgotten,
+because every model that relates to a person must be here, either as a kind or declared as
+something else with the reason why (`not_personal`). The system check `sparring.E001` and a
+test fail for a model that is neither."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.apps import apps
+from django.conf import settings
+from django.core import checks
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
+from django.db import models
+from django.db.models import Q
+from django.db.models.constants import LOOKUP_SEP
+from django.urls import NoReverseMatch, reverse
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+else:
+    StrOrPromise = object
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of personal data: the rows of `model` that are about a person."""
+
+    # Stable: the export's file names and the retention settings are keyed by it.
+    key: str
+    # A plural noun in the reader's language: "Check-ins".
+    label: StrOrPromise
+    model: type[models.Model]
+    # The lookup from a row to the person it is about: "owner", "recipients",
+    # "thread__participants__user"; "id" for the person's own account; several when a row is
+    # about a person by any of them.
+    person: str | tuple[str, ...]
+    # The page where the person reads them, if there is one without a parameter.
+    url_name: str = ""
+
+    def rows_of(self, user: Any) -> models.QuerySet[Any]:
+        """The rows of this kind about `user`, each once."""
+        about = Q()
+        for lookup in self.lookups:
+            about |= Q(**{lookup: user.pk})
+        rows = self.model._default_manager.filter(about)
+        many = len(self.lookups) > 1 or _walk(self.model, self.lookups[0])[1]
+        return rows.distinct() if many else rows
+
+    @property
+    def lookups(self) -> tuple[str, ...]:
+        return (self.person,) if isinstance(self.person, str) else self.person
+
+
+@dataclass(frozen=True)
+class Area:
+    """The kinds of one part of Sparring, as the page about a person's data groups them."""
+
+    label: StrOrPromise
+    kinds: tuple[Kind, ...]
+
+
+@dataclass
+class _Registry:
+    areas: list[Area] = field(default_factory=list)
+    # Models that relate to a person but hold nothing that is theirs, and why.
+    not_personal: dict[type[models.Model], str] = field(default_factory=dict)
+
+
+_registry = _Registry()
+
+
+def register(label: StrOrPromise, *kinds: Kind) -> None:
+    """Declare an area's kinds of personal data. A key is declared once."""
+    keys = {kind.key for kind in all_kinds()}
+    for kind in kinds:
+        if kind.key in keys:
+            raise ImproperlyConfigured(f"The kind of personal data {kind.key!r} is declared twice.")
+        keys.add(kind.key)
+    _registry.areas.append(Area(label, kinds))
+
+
+def not_personal(model: type[models.Model], *, reason: str) -> None:
+    """Declare that `model` relates to people without holding anything of theirs."""
+    _registry.not_personal[model] = reason
+
+
+def areas() -> list[Area]:
+    return list(_registry.areas)
+
+
+def all_kinds() -> Iterator[Kind]:
+    for area in _registry.areas:
+        yield from area.kinds
+
+
+def models_about_people() -> list[type[models.Model]]:
+    """The project's models with a column or a link to a person (the user model included)."""
+    user_model = apps.get_model(settings.AUTH_USER_MODEL)
+    found = []
+    for model in apps.get_models():
+        if model._meta.app_config.name.startswith("django."):
+            continue
+        if model is user_model or any(
+            field.concrete and field.is_relation and field.related_model is user_model
+            for field in model._meta.get_fields()
+        ):
+            found.append(model)
+    return found
+
+
+def undeclared() -> list[type[models.Model]]:
+    """Models about people that are neither a kind of personal data nor declared otherwise."""
+    declared = {kind.model for kind in all_kinds()} | set(_registry.not_personal)
+    return [model for model in models_about_people() if model not in declared]
+
+
+def _walk(model: type[models.Model], lookup: str) -> tuple[type[models.Model], bool]:
+    """Where following `lookup` from `model` ends, and whether it can reach more than one row
+    for a row on the way."""
+    many = False
+    for name in lookup.split(LOOKUP_SEP):
+        step = model._meta.get_field(name)
+        many = many or bool(step.many_to_many or step.one_to_many)
+        if step.related_model is not None:
+            model = step.related_model
+    return model, many
+
+
+@checks.register(checks.Tags.models)
+def check_personal_data(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """Every model about people is declared, every kind's lookup leads to a person, and every
+    kind's page is one."""
+    errors: list[checks.CheckMessage] = [
+        checks.Error(
+            f"{model._meta.label} relates to a person but is not declared in its app's "
+            "personal_data.py.",
+            hint="Register it as a kind of personal data (register) or say why it is not one "
+            "(not_personal).",
+            obj=model,
+            id="sparring.E001",
+        )
+        for model in undeclared()
+    ]
+    user_model = apps.get_model(settings.AUTH_USER_MODEL)
+    for kind in all_kinds():
+        for lookup in kind.lookups:
+            try:
+                reached = _walk(kind.model, lookup)[0]
+            except FieldDoesNotExist:
+                reached = None
+            if reached is not user_model:
+                errors.append(
+                    checks.Error(
+                        f"The kind {kind.key!r} reaches no person by {lookup!r}.",
+                        obj=kind.model,
+                        id="sparring.E002",
+                    )
+                )
+        if kind.url_name:
+            try:
+                reverse(kind.url_name)
+            except NoReverseMatch:
+                errors.append(
+                    checks.Error(
+                        f"The kind {kind.key!r} names {kind.url_name!r}, not a page of its own.",
+                        obj=kind.model,
+                        id="sparring.E003",
+                    )
+                )
+    return errors

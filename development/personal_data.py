@@ -1,0 +1,22 @@
+"""The kinds of personal data of competence and development (see core.personal_data)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from core.personal_data import Kind, not_personal, register
+from development.models import Activity, DevelopmentPlan, Framework, SelfAssessment
+
+register(
+    _("Competence and development"),
+    Kind("self_assessments", _("Self-assessments"), SelfAssessment, "owner", "development:index"),
+    Kind(
+        "development_plans", _("Development plans"), DevelopmentPlan, "owner", "development:index"
+    ),
+    Kind(
+        "development_activities",
+        _("Activities you are responsible for"),
+        Activity,
+        "responsible",
+        "development:index",
+    ),
+)
+not_personal(Framework, reason="The competence framework, set by an administrator.")

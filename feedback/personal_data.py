@@ -1,0 +1,23 @@
+"""The kinds of personal data of feedback and sparring (see core.personal_data)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from core.personal_data import Kind, register
+from feedback.models import Feedback, FeedbackAsk, FeedbackRequest, SparringRequest
+
+register(
+    _("Feedback and sparring"),
+    Kind("feedback_received", _("Feedback you received"), Feedback, "owner", "feedback:received"),
+    Kind("feedback_given", _("Feedback you gave"), Feedback, "giver", "feedback:given"),
+    Kind(
+        "feedback_requests", _("Feedback you asked for"), FeedbackRequest, "asker", "feedback:index"
+    ),
+    Kind("feedback_asks", _("Requests for your feedback"), FeedbackAsk, "person", "feedback:index"),
+    Kind(
+        "sparring_requests",
+        _("Sparring you asked for or were asked for"),
+        SparringRequest,
+        ("asker", "partner"),
+        "feedback:sparring_list",
+    ),
+)

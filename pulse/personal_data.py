@@ -1,0 +1,25 @@
+"""The kinds of personal data of the wellbeing pulse (see core.personal_data). The answers are
+none: nothing links an answer to the person who gave it (PRODUCT.md, anonymity rule 4)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from core.personal_data import Kind, register
+from pulse.models import OpenParticipation, Participation
+
+register(
+    _("Wellbeing"),
+    Kind(
+        "wellbeing_participation",
+        _("Wellbeing rounds you took part in"),
+        Participation,
+        "user",
+        "pulse:index",
+    ),
+    Kind(
+        "wellbeing_open_participation",
+        _("Open wellbeing rounds you have answered"),
+        OpenParticipation,
+        "user",
+        "pulse:index",
+    ),
+)

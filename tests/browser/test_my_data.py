@@ -1,0 +1,64 @@
+"""The page about one's data in Chromium: a member finds it from the header (from the menu on a
+phone) and reads what Sparring holds about her, kind by kind, with a link to where it is.
+Danish on a desktop, English on a phone; checked with axe-core and photographed."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from checkins.models import CheckIn
+from tests.browser.conftest import LANGUAGE_ON_DEVICE, device_options, follow, login, path_of
+
+WORDS = {
+    "da": {"link": "Mine data", "answers": "Dine trivselssvar er ikke her"},
+    "en": {"link": "My data", "answers": "Your wellbeing answers are not here"},
+}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("language", "device"), LANGUAGE_ON_DEVICE)
+def test_a_member_reads_what_sparring_holds_about_her(
+    language, device, new_page, live_server, cast
+):
+    words = WORDS[language]
+    cast.alice.language = language
+    cast.alice.save(update_fields=["language"])
+    CheckIn.objects.create(owner=cast.alice, week="2026-11-23", energy=4)
+    CheckIn.objects.create(owner=cast.alice, week="2026-11-30", energy=3)
+    page = new_page(**device_options(device))
+    login(page, live_server, cast.alice)
+
+    if device == "phone":
+        page.locator(".js-menu-open").click()
+        link = page.locator(".portal-info-mobile").get_by_role("link", name=words["link"])
+    else:
+        link = page.locator(".portal-user").get_by_role("link", name=words["link"])
+    follow(page, link.click)
+
+    assert path_of(page) == reverse("privacy:my_data")
+    expect(page.get_by_role("heading", level=1)).to_have_text(words["link"])
+    expect(page.locator("main .alert")).to_contain_text(words["answers"])
+    checkins = page.locator("#kind-checkins").locator("xpath=..")
+    expect(checkins.locator("td")).to_have_text("2")
+    # The kind's link leads to where the check-ins are.
+    follow(page, checkins.get_by_role("link").click)
+    assert path_of(page) == reverse("checkins:list")
+
+
+@pytest.mark.browser
+def test_the_page_is_reached_and_read_by_keyboard(page, live_server, cast):
+    CheckIn.objects.create(owner=cast.alice, week="2026-11-30", energy=3)
+    login(page, live_server, cast.alice)
+    page.locator(".portal-user").get_by_role("link", name="Mine data").focus()
+    follow(page, lambda: page.keyboard.press("Enter"))
+    assert path_of(page) == reverse("privacy:my_data")
+    # Every kind's link is reached by Tab, in the order of the page: her units, her check-ins.
+    links = page.locator("main table a")
+    expect(links).to_have_count(2)
+    links.first.focus()
+    page.keyboard.press("Tab")
+    expect(links.nth(1)).to_be_focused()
+    follow(page, lambda: page.keyboard.press("Enter"))
+    assert path_of(page) == reverse("checkins:list")
