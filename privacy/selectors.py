@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from core import personal_data
+from privacy.models import DataExport
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
@@ -57,3 +58,9 @@ def for_my_data(user: User) -> MyData:
         if held:
             areas.append(AreaHeld(area.label, held))
     return MyData(areas, none)
+
+
+def latest_export(user: User, *, with_archive: bool = False) -> DataExport | None:
+    """The person's newest copy of their data, if any; its zip only when asked for."""
+    mine = DataExport.objects.filter(person=user).order_by("-requested_at", "-pk")
+    return (mine if with_archive else mine.defer("archive")).first()

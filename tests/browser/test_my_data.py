@@ -1,15 +1,30 @@
 """The page about one's data in Chromium: a member finds it from the header (from the menu on a
-phone) and reads what Sparring holds about her, kind by kind, with a link to where it is.
-Danish on a desktop, English on a phone; checked with axe-core and photographed."""
+phone) and reads what Sparring holds about her, kind by kind, with a link to where it is; she
+asks for a copy, the page follows the worker making it, and she downloads the zip. Danish and
+English, desktop and phone; checked with axe-core and photographed."""
 
 from __future__ import annotations
 
+import json
+import zipfile
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from checkins.models import CheckIn
-from tests.browser.conftest import LANGUAGE_ON_DEVICE, device_options, follow, login, path_of
+from privacy.exports import exports_run
+from tests.browser.conftest import (
+    LANGUAGE_ON_DEVICE,
+    LANGUAGE_ON_DEVICE_TURNED,
+    check,
+    device_options,
+    follow,
+    login,
+    path_of,
+    visit,
+)
 
 WORDS = {
     "da": {"link": "Mine data", "answers": "Dine trivselssvar er ikke her"},
@@ -62,3 +77,43 @@ def test_the_page_is_reached_and_read_by_keyboard(page, live_server, cast):
     expect(links.nth(1)).to_be_focused()
     follow(page, lambda: page.keyboard.press("Enter"))
     assert path_of(page) == reverse("checkins:list")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("language", "device"), LANGUAGE_ON_DEVICE_TURNED)
+def test_a_member_makes_a_copy_of_her_data_and_downloads_it(
+    language, device, new_page, live_server, cast
+):
+    words = {
+        "da": {
+            "make": "Lav en kopi af mine data",
+            "busy": "Din kopi bliver lavet",
+            "ready": "Din kopi er klar",
+        },
+        "en": {
+            "make": "Make a copy of my data",
+            "busy": "Your copy is being made",
+            "ready": "Your copy is ready",
+        },
+    }[language]
+    cast.alice.language = language
+    cast.alice.save(update_fields=["language"])
+    CheckIn.objects.create(owner=cast.alice, week="2026-11-30", energy=4, went_well="Workshoppen")
+    page = new_page(**device_options(device))
+    login(page, live_server, cast.alice)
+    visit(page, live_server.url + reverse("privacy:my_data"))
+
+    follow(page, page.get_by_role("button", name=words["make"]).click)
+    copy = page.locator("#data-export")
+    expect(copy).to_contain_text(words["busy"])
+    check(page)
+
+    # The worker makes it; the page, asking every second, says it is ready.
+    assert exports_run(now=timezone.now()) == 1
+    expect(copy.get_by_role("status")).to_contain_text(words["ready"])
+    check(page)
+    with page.expect_download() as download:
+        copy.get_by_role("link").click()
+    with zipfile.ZipFile(download.value.path()) as archive:
+        data = json.loads(archive.read("data.json"))
+    assert [row["went_well"] for row in data["kinds"]["checkins"]] == ["Workshoppen"]
