@@ -3,7 +3,8 @@
 from django.utils.translation import gettext_lazy as _
 
 from checkins.models import CheckIn, Reflection, Reply, Thread
-from core.personal_data import Kind, not_personal, register
+from checkins.services import checkins_erase
+from core.personal_data import Kind, Rule, not_personal, register, retention
 
 register(
     _("Check-ins and reflections"),
@@ -14,4 +15,10 @@ register(
 not_personal(
     Thread,
     reason="Who a check-in's replies are between; the replies are a kind of their own.",
+)
+retention(
+    Rule(
+        "checkins", _("Check-ins, with the replies on them"), CheckIn, "created_at", checkins_erase
+    ),
+    Rule("reflections", _("Reflections"), Reflection, "created_at"),
 )

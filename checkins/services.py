@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -246,3 +247,14 @@ def replies_taken_up(*, reply_ids: Iterable[int], by: User, now: datetime) -> in
         .filter(pk__in=list(reply_ids))
         .update(talked_about_at=now)
     )
+
+
+@transaction.atomic
+def checkins_erase(checkins: QuerySet[CheckIn]) -> int:
+    """Delete check-ins by a retention rule, with the reply threads on them: a reply is part of
+    the conversation about one check-in and means nothing without it. Returns how many
+    check-ins were deleted."""
+    ids = list(checkins.values_list("pk", flat=True))
+    Reply.objects.filter(thread__checkin_id__in=ids).delete()
+    Thread.objects.filter(checkin_id__in=ids).delete()
+    return CheckIn.objects.filter(pk__in=ids).delete()[1].get(CheckIn._meta.label, 0)

@@ -17,7 +17,7 @@ from conversations.models import (
     Summary,
     Template,
 )
-from core.personal_data import Kind, not_personal, register
+from core.personal_data import Kind, Rule, not_personal, register, retention
 
 # A thread's conversations, and what is in them, are about everyone who takes part.
 IN_MY_THREADS = "thread__participants__user"
@@ -56,3 +56,9 @@ not_personal(
     reason="Who takes part in a thread; the threads are a kind of their own.",
 )
 not_personal(Template, reason="Questions for a kind of conversation, set by an administrator.")
+retention(
+    Rule("conversation_shared_notes", _("Shared notes of conversations"), SharedNote, "created_at"),
+    Rule(
+        "conversation_private_notes", _("Private notes on conversations"), PrivateNote, "created_at"
+    ),
+)

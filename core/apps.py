@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from core.models import AuditEntry
-        from core.personal_data import Kind, register
+        from core.personal_data import Kind, Rule, register, retention
 
         # Each app's personal_data.py declares its kinds of personal data; importing them here
         # means the registry is whole before the first request, check or task.
@@ -18,3 +18,4 @@ class CoreConfig(AppConfig):
             _("Administration"),
             Kind("audit_actions", _("What you did as an administrator"), AuditEntry, "actor"),
         )
+        retention(Rule("audit_log", _("The audit log"), AuditEntry, "at"))

@@ -78,4 +78,6 @@ ACTION_LABELS = {
     "chat_webhook.delete": _("Chat webhook deleted"),
     "chat_webhook.test": _("Chat webhook tested"),
     "email.test": _("Test e-mail sent"),
+    "retention.update": _("Deletion deadlines changed"),
+    "retention.run": _("Data past its deletion deadline deleted"),
 }

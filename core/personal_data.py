@@ -1,16 +1,18 @@
-"""What Sparring holds about a person, kind by kind, in one registry.
+"""What Sparring holds about a person, kind by kind, and how long, in one registry.
 
 Each app declares its kinds of personal data in its `personal_data.py`, which Django loads when
 it starts (`CoreConfig.ready`). The page about a person's data reads this one list, and so will
 the export, the deletion by kind and the retention rules: a new kind cannot be forgotten,
 because every model that relates to a person must be here, either as a kind or declared as
 something else with the reason why (`not_personal`). The system check `sparring.E001` and a
-test fail for a model that is neither."""
+test fail for a model that is neither. An app also declares the kinds of data an organisation
+may set a deletion deadline for (`retention`), each with how its rows are deleted."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
@@ -66,11 +68,35 @@ class Area:
     kinds: tuple[Kind, ...]
 
 
+def _delete(rows: models.QuerySet[Any]) -> int:
+    return rows.delete()[1].get(rows.model._meta.label, 0)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A kind of data an organisation may set a deletion deadline for: the rows of `model`
+    older than the deadline, counted from `date_field`, are deleted by the worker."""
+
+    # Stable: the administrators' settings are keyed by it.
+    key: str
+    label: StrOrPromise
+    model: type[models.Model]
+    date_field: str
+    # Deletes the rows given and what belongs to them alone (a check-in's replies, say), and
+    # returns how many of the rows were deleted.
+    erase: Callable[[models.QuerySet[Any]], int] = _delete
+
+    def past(self, deadline: datetime) -> models.QuerySet[Any]:
+        """The rows older than `deadline`."""
+        return self.model._default_manager.filter(**{f"{self.date_field}__lt": deadline})
+
+
 @dataclass
 class _Registry:
     areas: list[Area] = field(default_factory=list)
     # Models that relate to a person but hold nothing that is theirs, and why.
     not_personal: dict[type[models.Model], str] = field(default_factory=dict)
+    rules: list[Rule] = field(default_factory=list)
 
 
 _registry = _Registry()
@@ -89,6 +115,20 @@ def register(label: StrOrPromise, *kinds: Kind) -> None:
 def not_personal(model: type[models.Model], *, reason: str) -> None:
     """Declare that `model` relates to people without holding anything of theirs."""
     _registry.not_personal[model] = reason
+
+
+def retention(*rules: Rule) -> None:
+    """Declare kinds of data that may be given a deletion deadline. A key is declared once."""
+    keys = {rule.key for rule in _registry.rules}
+    for rule in rules:
+        if rule.key in keys:
+            raise ImproperlyConfigured(f"The retention rule {rule.key!r} is declared twice.")
+        keys.add(rule.key)
+    _registry.rules.extend(rules)
+
+
+def rules() -> list[Rule]:
+    return list(_registry.rules)
 
 
 def areas() -> list[Area]:

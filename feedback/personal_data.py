@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from core.personal_data import Kind, register
+from core.personal_data import Kind, Rule, register, retention
 from feedback.models import Feedback, FeedbackAsk, FeedbackRequest, SparringRequest
 
 register(
@@ -21,3 +21,4 @@ register(
         "feedback:sparring_list",
     ),
 )
+retention(Rule("feedback", _("Feedback"), Feedback, "created_at"))

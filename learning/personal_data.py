@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from core.personal_data import Kind, register
+from core.personal_data import Kind, Rule, register, retention
 from learning.models import Entry, RetroNote, RetroParticipation, Retrospective
 
 register(
@@ -22,3 +22,4 @@ register(
         "person",
     ),
 )
+retention(Rule("learning_entries", _("Learning entries"), Entry, "created_at"))

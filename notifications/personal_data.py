@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from core.personal_data import Kind, register
+from core.personal_data import Kind, Rule, register, retention
 from notifications.models import EmailOff, Notification, NotificationSetting, OutgoingEmail
 
 register(
@@ -18,3 +18,5 @@ register(
     Kind("email_off", _("E-mail turned off"), EmailOff, "user", "notifications:settings"),
     Kind("emails", _("E-mails to you"), OutgoingEmail, "recipient"),
 )
+# Only what was sent: an e-mail waiting for the worker is never too old to send.
+retention(Rule("emails", _("E-mails sent"), OutgoingEmail, "sent_at"))

@@ -70,3 +70,36 @@ class DataExport(models.Model):
     @property
     def expires_at(self) -> datetime:
         return self.requested_at + EXPORT_KEPT_FOR
+
+
+class RetentionSetting(models.Model):
+    """The deletion deadline an organisation set for one kind of data (a retention rule of
+    core.personal_data, by its key). Without a row, the kind is kept until it is deleted.
+    Who changed it, and when, is in the audit log."""
+
+    key = models.CharField(_("kind"), max_length=50, unique=True)
+    days = models.PositiveIntegerField(_("days"))
+
+    class Meta:
+        verbose_name = _("deletion deadline")
+        verbose_name_plural = _("deletion deadlines")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.days}"
+
+
+class RetentionRun(models.Model):
+    """One day's run of the deletion deadlines: one row per day in the organisation's time
+    zone, so that of several workers only one runs it. Counts only, nothing deleted is named."""
+
+    ran_on = models.DateField(_("day"), unique=True)
+    started_at = models.DateTimeField(_("started"))
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    deleted = models.JSONField(_("deleted"), default=dict)
+
+    class Meta:
+        verbose_name = _("run of the deletion deadlines")
+        verbose_name_plural = _("runs of the deletion deadlines")
+
+    def __str__(self) -> str:
+        return str(self.ran_on)

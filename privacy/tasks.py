@@ -1,5 +1,6 @@
-"""The worker's part of privacy: making the copies people asked for, and deleting them after a
-week. Imported at start-up by the notifications app."""
+"""The worker's part of privacy: making the copies people asked for and deleting them after a
+week, and the nightly run of the deletion deadlines. Imported at start-up by the
+notifications app."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import datetime
 
 from notifications.scheduler import periodic
 from privacy.exports import exports_purge, exports_run
+from privacy.retention import retention_run
 
 
 @periodic("data_exports")
@@ -17,3 +19,8 @@ def make_data_exports(now: datetime) -> None:
 @periodic("data_exports_purge")
 def purge_data_exports(now: datetime) -> None:
     exports_purge(now=now)
+
+
+@periodic("retention")
+def run_retention(now: datetime) -> None:
+    retention_run(now=now)

@@ -13,6 +13,7 @@ from core.http import AuthenticatedRequest
 from privacy.archive import export_schema
 from privacy.exports import export_request
 from privacy.models import DataExport
+from privacy.retention import deadlines
 from privacy.selectors import for_my_data, latest_export
 
 
@@ -30,6 +31,7 @@ def my_data(request: AuthenticatedRequest) -> HttpResponse:
         {
             "data": for_my_data(request.user),
             "login_records_days": LOGIN_RECORDS_KEPT.days,
+            "deadlines": deadlines(),
             **_export_context(request),
         },
     )

@@ -2,10 +2,14 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from core.personal_data import Kind, register
+from core.personal_data import Kind, Rule, register, retention
 from profiles.models import ProfileNote
 
 register(
     _("Notes"),
     Kind("profile_notes", _("Notes about yourself"), ProfileNote, "owner", "profiles:list"),
+)
+# A note is kept up to date by its owner: its age is counted from its last change.
+retention(
+    Rule("profile_notes", _("Notes about oneself, since last changed"), ProfileNote, "updated_at")
 )

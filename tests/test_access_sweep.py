@@ -67,6 +67,7 @@ ADMINISTRATION = (
     "pulse_admin:",
     "conversations_admin:",
     "development_admin:",
+    "privacy_admin:",
 )
 
 

@@ -132,8 +132,8 @@ def test_the_page_reads_one_count_per_kind(cast, client_for, django_assert_num_q
     client.get(MY_DATA)
     kinds = len(list(personal_data.all_kinds()))
     # What every page reads (the session, the person, their unread notifications), one count
-    # per kind, and the person's newest copy of it all.
-    with django_assert_num_queries(3 + kinds + 1):
+    # per kind, the person's newest copy of it all, and the deadlines.
+    with django_assert_num_queries(3 + kinds + 2):
         client.get(MY_DATA)
 
 

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import json
 import zipfile
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from checkins.models import CheckIn
+from checkins.models import CheckIn, Reflection
 from privacy.exports import exports_run
 from tests.browser.conftest import (
     LANGUAGE_ON_DEVICE,
@@ -117,3 +118,47 @@ def test_a_member_makes_a_copy_of_her_data_and_downloads_it(
     with zipfile.ZipFile(download.value.path()) as archive:
         data = json.loads(archive.read("data.json"))
     assert [row["went_well"] for row in data["kinds"]["checkins"]] == ["Workshoppen"]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("language", "device"), LANGUAGE_ON_DEVICE)
+def test_an_administrator_sets_a_deadline_that_everyone_reads(
+    language, device, new_page, live_server, cast
+):
+    words = {
+        "da": {
+            "nav": "Slettefrister",
+            "saved": "Fristerne er gemt.",
+            "read": "slettes efter 730 dage",
+        },
+        "en": {
+            "nav": "Deletion deadlines",
+            "saved": "The deadlines are saved.",
+            "read": "deleted after 730 days",
+        },
+    }[language]
+    for person in (cast.ada, cast.alice):
+        person.language = language
+        person.save(update_fields=["language"])
+    old = Reflection.objects.create(owner=cast.alice, text="For længe siden")
+    Reflection.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=800))
+    ada = new_page(**device_options(device))
+    login(ada, live_server, cast.ada)
+    visit(ada, live_server.url + reverse("administration:index"))
+    follow(ada, ada.locator(".admin-nav").get_by_role("link", name=words["nav"]).click)
+
+    ada.locator("#id_reflections").fill("730")
+    # A slip of the hand is refused in words, and nothing is saved.
+    ada.locator("#id_checkins").fill("7")
+    follow(ada, ada.locator("main form button[type=submit]").click)
+    expect(ada.locator("#id_checkins-error")).to_be_visible()
+    ada.locator("#id_checkins").fill("")
+    follow(ada, ada.locator("main form button[type=submit]").click)
+    expect(ada.get_by_role("status")).to_contain_text(words["saved"])
+    # The reflection older than the deadline waits for the night's run, and the page says so.
+    expect(ada.locator("#id_reflections-past")).to_contain_text("1")
+
+    alice = new_page(**device_options(device))
+    login(alice, live_server, cast.alice)
+    visit(alice, live_server.url + reverse("privacy:my_data"))
+    expect(alice.locator(".my-data-deadlines")).to_contain_text(words["read"])

@@ -1,0 +1,138 @@
+"""Deletion deadlines: administrators set one per kind of data the apps declare
+(core.personal_data.retention), everyone reads them on the page about their data, and once a
+day the worker deletes what is past them, in batches, writing only counts to the audit log.
+
+The run waits for the night (RUN_HOURS, the organisation's time): a deadline shortened by
+mistake can be put back during the day before anything is deleted, and the administrators'
+page says how much the next run would delete."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from core.audit import audit_record
+from core.personal_data import Rule, rules
+from privacy.models import RetentionRun, RetentionSetting
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+
+logger = logging.getLogger(__name__)
+
+# A deadline is three months at least, so that a slip of the hand deletes nothing recent, and
+# a week's check-in energy is counted (up to eight weeks late, after a stopped worker) before
+# its check-ins can go; ten years at most.
+MIN_DAYS = 90
+MAX_DAYS = 3650
+# The hours of the night, in the organisation's time, in which the day's run may start: never
+# in the day, so a deadline changed by day can be changed back before anything is deleted.
+RUN_HOURS = range(2, 5)
+# Rows deleted per transaction: a run never holds the database for long.
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class Deadline:
+    key: str
+    label: StrOrPromise
+    # None: kept until it is deleted.
+    days: int | None
+
+
+def deadlines() -> list[Deadline]:
+    """Every kind that may have a deadline, in the apps' order, with the one set for it."""
+    days = dict(RetentionSetting.objects.values_list("key", "days"))
+    return [Deadline(rule.key, rule.label, days.get(rule.key)) for rule in rules()]
+
+
+@transaction.atomic
+def retention_set(*, actor: User, days: dict[str, int | None]) -> list[str]:
+    """Set the deadlines in `days` (None: keep until deleted) and write each change to the
+    audit log. Returns the keys that changed."""
+    known = {rule.key for rule in rules()}
+    before = dict(RetentionSetting.objects.select_for_update().values_list("key", "days"))
+    changed = []
+    for key, value in days.items():
+        if key not in known:
+            raise ValueError(f"No retention rule {key!r}")
+        if value is not None and not MIN_DAYS <= value <= MAX_DAYS:
+            raise ValueError(f"A deadline is {MIN_DAYS} to {MAX_DAYS} days")
+        if before.get(key) == value:
+            continue
+        if value is None:
+            RetentionSetting.objects.filter(key=key).delete()
+        else:
+            RetentionSetting.objects.update_or_create(key=key, defaults={"days": value})
+        changed.append(key)
+    if changed:
+        audit_record(
+            actor=actor,
+            action="retention.update",
+            data={key: {"before": before.get(key), "after": days[key]} for key in changed},
+        )
+    return changed
+
+
+def past_deadline(*, now: datetime) -> dict[str, int]:
+    """How many rows of each kind with a deadline are past it at `now`: what a run would
+    delete."""
+    found = {}
+    for rule, days in _ruled():
+        found[rule.key] = rule.past(now - timedelta(days=days)).count()
+    return found
+
+
+def _ruled() -> list[tuple[Rule, int]]:
+    days = dict(RetentionSetting.objects.values_list("key", "days"))
+    return [(rule, days[rule.key]) for rule in rules() if rule.key in days]
+
+
+def next_run(now: datetime) -> datetime:
+    """When the next run may start after `now`: at the next tick during tonight's hours if it
+    has not run, otherwise at the start of the next night's."""
+    local = timezone.localtime(now)
+    start = local.replace(hour=RUN_HOURS.start, minute=0, second=0, microsecond=0)
+    if local < start:
+        return start
+    if local.hour in RUN_HOURS and not RetentionRun.objects.filter(ran_on=local.date()).exists():
+        return local
+    return start + timedelta(days=1)
+
+
+def retention_run(*, now: datetime) -> dict[str, int] | None:
+    """The worker's part: once a night, in RUN_HOURS, delete every row past its kind's
+    deadline at `now`, in batches, and write the counts to the audit log. Of several workers
+    only one runs it; None when it is not time or another has run it."""
+    local = timezone.localtime(now)
+    if local.hour not in RUN_HOURS:
+        return None
+    try:
+        with transaction.atomic():
+            run = RetentionRun.objects.create(ran_on=local.date(), started_at=now)
+    except IntegrityError:
+        return None
+    deleted = {}
+    for rule, days in _ruled():
+        deleted[rule.key] = _delete_past(rule, now - timedelta(days=days))
+    RetentionRun.objects.filter(pk=run.pk).update(deleted=deleted, finished_at=now)
+    audit_record(actor=None, action="retention.run", data={"deleted": deleted})
+    logger.info("Deletion deadlines: %s", deleted)
+    return deleted
+
+
+def _delete_past(rule: Rule, deadline: datetime) -> int:
+    """Delete the rule's rows older than `deadline`, BATCH at a time."""
+    deleted = 0
+    while True:
+        ids = list(rule.past(deadline).order_by("pk").values_list("pk", flat=True)[:BATCH])
+        if not ids:
+            return deleted
+        with transaction.atomic():
+            deleted += rule.erase(rule.model._default_manager.filter(pk__in=ids))
