@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -37,6 +39,13 @@ class AuditEntry(models.Model):
         """The action in the reader's language; an action without a label shows its code."""
         return str(ACTION_LABELS.get(self.action, self.action))
 
+    @property
+    def details(self) -> str:
+        """The summary and the recorded facts, as one line: "deleted.checkins: 12"."""
+        parts = [self.summary] if self.summary else []
+        parts += [f"{key}: {value}" for key, value in _flat(self.data)]
+        return "; ".join(parts)
+
 
 class WorkerHeartbeat(models.Model):
     """When the background worker on a machine last began a tick. `/health/ready` reads it to
@@ -51,6 +60,15 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.host} {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+def _flat(data: Any, prefix: str = "") -> list[tuple[str, Any]]:
+    if not isinstance(data, dict):
+        return [(prefix, data)]
+    found = []
+    for key, value in data.items():
+        found += _flat(value, f"{prefix}.{key}" if prefix else str(key))
+    return found
 
 
 ACTION_LABELS = {
@@ -80,4 +98,5 @@ ACTION_LABELS = {
     "email.test": _("Test e-mail sent"),
     "retention.update": _("Deletion deadlines changed"),
     "retention.run": _("Data past its deletion deadline deleted"),
+    "audit.export": _("Audit log downloaded"),
 }

@@ -25,6 +25,7 @@ urlpatterns = [
     path("values/new/", views.value_edit, name="value_new"),
     path("values/<int:value_id>/", views.value_edit, name="value_edit"),
     path("audit/", views.audit_log, name="audit"),
+    path("audit/export.csv", views.audit_log_export, name="audit_export"),
     path("settings/", branding_views.organisation_settings, name="settings"),
     path("import/", import_views.csv_import, name="import"),
     path("import/os2mo/", import_views.os2mo_import, name="import_os2mo"),

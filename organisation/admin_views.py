@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
 from accounts.services import (
@@ -20,9 +20,11 @@ from accounts.services import (
     person_reactivate,
 )
 from core.access import administrator_required
+from core.audit import audit_entries, audit_record
 from core.http import AuthenticatedRequest
 from core.models import AuditEntry
-from organisation.forms import PersonForm, SearchForm, UnitForm, ValueForm
+from core.spreadsheet import as_text, csv_response
+from organisation.forms import AuditFilterForm, PersonForm, SearchForm, UnitForm, ValueForm
 from organisation.models import Membership, Unit, Value
 from organisation.services import (
     OrganisationError,
@@ -209,8 +211,47 @@ def value_edit(request: AuthenticatedRequest, value_id: int | None = None) -> Ht
 # --- Audit log --------------------------------------------------------------------------------
 
 
+def _audit_filter(request: AuthenticatedRequest) -> AuditFilterForm:
+    form = AuditFilterForm(
+        request.GET or None,
+        actors=list(User.objects.filter(pk__in=AuditEntry.objects.values("actor_id"))),
+        actions=sorted(AuditEntry.objects.values_list("action", flat=True).distinct()),
+    )
+    form.is_valid()
+    return form
+
+
 @administrator_required
+@require_GET
 def audit_log(request: AuthenticatedRequest) -> HttpResponse:
-    entries = AuditEntry.objects.select_related("actor")
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "organisation/admin/audit_log.html", {"page": page})
+    form = _audit_filter(request)
+    page = Paginator(audit_entries(**form.filters()), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "organisation/admin/audit_log.html", {"page": page, "form": form})
+
+
+@administrator_required
+@require_GET
+def audit_log_export(request: AuthenticatedRequest) -> HttpResponse:
+    """The audit log as filtered, every entry, for a spreadsheet. The download is itself
+    written to the log: it holds names of people."""
+    filters = _audit_filter(request).filters()
+    entries = list(audit_entries(**filters))
+    audit_record(
+        actor=request.user,
+        action="audit.export",
+        data={key: str(value) for key, value in filters.items()},
+    )
+    response, writer = csv_response("audit-log.csv")
+    writer.writerow([_("Time"), _("By"), _("Action"), _("Concerning"), _("Details")])
+    for entry in entries:
+        writer.writerow(
+            as_text(cell)
+            for cell in (
+                timezone.localtime(entry.at).isoformat(timespec="seconds"),
+                entry.actor.display_name if entry.actor else _("the system"),
+                entry.action_label,
+                entry.target_label,
+                entry.details,
+            )
+        )
+    return response

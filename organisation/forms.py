@@ -6,7 +6,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core.audit import BY_THE_SYSTEM
 from core.forms import DesignSystemForm
+from core.models import ACTION_LABELS
 from organisation.models import Membership, Unit, Value
 
 
@@ -111,3 +113,45 @@ class OrganisationSettingsForm(DesignSystemForm, forms.Form):
         hint = _("Shown at the top of every page. Left empty: %(name)s.")
         self.fields["name"].help_text = hint % {"name": fallback_name}
         self.fields["name"].widget.attrs["aria-describedby"] = "id_name-hint"
+
+
+class AuditFilterForm(DesignSystemForm, forms.Form):
+    """Who, what and when in the audit log; every field may be left open."""
+
+    actor = forms.ChoiceField(label=_("By"), required=False)
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, actors: list[User], actions: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        people = sorted(actors, key=lambda person: person.display_name)
+        actor_field: Any = self.fields["actor"]
+        actor_field.choices = [
+            ("", _("Anyone")),
+            (BY_THE_SYSTEM, _("The system")),
+            *((str(person.pk), person.display_name) for person in people),
+        ]
+        labelled = sorted((str(ACTION_LABELS.get(code, code)), code) for code in actions)
+        action_field: Any = self.fields["action"]
+        action_field.choices = [
+            ("", _("Any action")),
+            *((code, label) for label, code in labelled),
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and until < since:
+            self.add_error("until", _("The last day comes before the first."))
+        return cleaned
+
+    def filters(self) -> dict[str, Any]:
+        """The filters as audit_entries takes them: only the fields that are valid."""
+        data = getattr(self, "cleaned_data", {})
+        names = ("actor", "action", "since", "until")
+        return {name: data[name] for name in names if data.get(name)}
