@@ -4,13 +4,20 @@ from django.utils.translation import gettext_lazy as _
 
 from checkins.models import CheckIn, Reflection, Reply, Thread
 from checkins.services import checkins_erase
-from core.personal_data import Kind, Rule, not_personal, register, retention
+from core.personal_data import Kind, Rule, delete_rows, not_personal, register, retention
 
 register(
     _("Check-ins and reflections"),
-    Kind("checkins", _("Check-ins"), CheckIn, "owner", "checkins:list"),
-    Kind("checkin_replies", _("Your replies on check-ins"), Reply, "owner", "checkins:list"),
-    Kind("reflections", _("Reflections"), Reflection, "owner", "reflections:list"),
+    Kind("checkins", _("Check-ins"), CheckIn, "owner", "checkins:list", checkins_erase),
+    Kind(
+        "checkin_replies",
+        _("Your replies on check-ins"),
+        Reply,
+        "owner",
+        "checkins:list",
+        delete_rows,
+    ),
+    Kind("reflections", _("Reflections"), Reflection, "owner", "reflections:list", delete_rows),
 )
 not_personal(
     Thread,

@@ -17,7 +17,7 @@ from conversations.models import (
     Summary,
     Template,
 )
-from core.personal_data import Kind, Rule, not_personal, register, retention
+from core.personal_data import Kind, Rule, delete_rows, not_personal, register, retention
 
 # A thread's conversations, and what is in them, are about everyone who takes part.
 IN_MY_THREADS = "thread__participants__user"
@@ -41,7 +41,13 @@ register(
     Kind("conversation_summaries", _("Summaries of MUS"), Summary, IN_MY_CONVERSATIONS),
     Kind("summary_approvals", _("Your approvals of summaries"), Approval, "user"),
     Kind("conversation_preparation", _("Your preparation"), Preparation, "owner"),
-    Kind("conversation_private_notes", _("Your private notes"), PrivateNote, "owner"),
+    Kind(
+        "conversation_private_notes",
+        _("Your private notes"),
+        PrivateNote,
+        "owner",
+        erase=delete_rows,
+    ),
     Kind(
         "conversation_plans",
         _("Your plans of conversations with your people"),

@@ -30,6 +30,11 @@ else:
     StrOrPromise = object
 
 
+def delete_rows(rows: models.QuerySet[Any]) -> int:
+    """Delete the rows (and what Django deletes with them); returns how many of the rows."""
+    return rows.delete()[1].get(rows.model._meta.label, 0)
+
+
 @dataclass(frozen=True)
 class Kind:
     """One kind of personal data: the rows of `model` that are about a person."""
@@ -45,6 +50,9 @@ class Kind:
     person: str | tuple[str, ...]
     # The page where the person reads them, if there is one without a parameter.
     url_name: str = ""
+    # How the person deletes all of theirs at once, on the page about their data; None when
+    # they cannot (it is not theirs alone, or is the organisation's record).
+    erase: Callable[[models.QuerySet[Any]], int] | None = None
 
     def rows_of(self, user: Any) -> models.QuerySet[Any]:
         """The rows of this kind about `user`, each once."""
@@ -68,10 +76,6 @@ class Area:
     kinds: tuple[Kind, ...]
 
 
-def _delete(rows: models.QuerySet[Any]) -> int:
-    return rows.delete()[1].get(rows.model._meta.label, 0)
-
-
 @dataclass(frozen=True)
 class Rule:
     """A kind of data an organisation may set a deletion deadline for: the rows of `model`
@@ -84,7 +88,7 @@ class Rule:
     date_field: str
     # Deletes the rows given and what belongs to them alone (a check-in's replies, say), and
     # returns how many of the rows were deleted.
-    erase: Callable[[models.QuerySet[Any]], int] = _delete
+    erase: Callable[[models.QuerySet[Any]], int] = delete_rows
 
     def past(self, deadline: datetime) -> models.QuerySet[Any]:
         """The rows older than `deadline`."""
@@ -129,6 +133,11 @@ def retention(*rules: Rule) -> None:
 
 def rules() -> list[Rule]:
     return list(_registry.rules)
+
+
+def erasable(key: str) -> Kind | None:
+    """The kind `key`, if a person may delete all of theirs at once."""
+    return next((k for k in all_kinds() if k.key == key and k.erase is not None), None)
 
 
 def areas() -> list[Area]:
@@ -203,6 +212,19 @@ def check_personal_data(app_configs: Any = None, **kwargs: Any) -> list[checks.C
                         id="sparring.E002",
                     )
                 )
+        if kind.erase is not None and (
+            len(kind.lookups) != 1
+            or LOOKUP_SEP in kind.lookups[0]
+            or _walk(kind.model, kind.lookups[0])[1]
+        ):
+            errors.append(
+                checks.Error(
+                    f"The kind {kind.key!r} may be deleted by the person, but its rows are not "
+                    "theirs alone: only a kind found by one column of its own (owner, author) is.",
+                    obj=kind.model,
+                    id="sparring.E004",
+                )
+            )
         if kind.url_name:
             try:
                 reverse(kind.url_name)

@@ -2,12 +2,20 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from core.personal_data import Kind, Rule, register, retention
+from core.personal_data import Kind, Rule, delete_rows, register, retention
 from feedback.models import Feedback, FeedbackAsk, FeedbackRequest, SparringRequest
 
 register(
     _("Feedback and sparring"),
-    Kind("feedback_received", _("Feedback you received"), Feedback, "owner", "feedback:received"),
+    # Feedback belongs to its receiver, who may remove it; the giver then no longer sees it.
+    Kind(
+        "feedback_received",
+        _("Feedback you received"),
+        Feedback,
+        "owner",
+        "feedback:received",
+        delete_rows,
+    ),
     Kind("feedback_given", _("Feedback you gave"), Feedback, "giver", "feedback:given"),
     Kind(
         "feedback_requests", _("Feedback you asked for"), FeedbackRequest, "asker", "feedback:index"

@@ -2,12 +2,12 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from core.personal_data import Kind, Rule, register, retention
+from core.personal_data import Kind, Rule, delete_rows, register, retention
 from learning.models import Entry, RetroNote, RetroParticipation, Retrospective
 
 register(
     _("Learning"),
-    Kind("learning_entries", _("Learning entries"), Entry, "owner", "learning:index"),
+    Kind("learning_entries", _("Learning entries"), Entry, "owner", "learning:index", delete_rows),
     Kind(
         "retrospectives",
         _("Retrospectives you took part in or led"),

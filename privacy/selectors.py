@@ -24,6 +24,8 @@ class KindHeld:
     count: int
     # Where the person reads them, or "" for a kind without a page of its own.
     url: str
+    # Whether the person may delete all of theirs at once.
+    erasable: bool = False
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,8 @@ def for_my_data(user: User) -> MyData:
         held: list[KindHeld] = []
         for kind in area.kinds:
             url = reverse(kind.url_name) if kind.url_name else ""
-            found = KindHeld(kind.key, kind.label, kind.rows_of(user).count(), url)
+            count = kind.rows_of(user).count()
+            found = KindHeld(kind.key, kind.label, count, url, kind.erase is not None)
             (held if found.count else none).append(found)
         if held:
             areas.append(AreaHeld(area.label, held))

@@ -9,5 +9,6 @@ urlpatterns = [
     path("copy/", views.export_start, name="export"),
     path("copy/status/", views.export_status, name="export_status"),
     path("copy/download/", views.export_download, name="export_download"),
+    path("delete/", views.erase, name="erase"),
     path("schema.json", views.schema, name="schema"),
 ]

@@ -2,19 +2,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.services import LOGIN_RECORDS_KEPT
 from core.http import AuthenticatedRequest
+from core.personal_data import erasable
 from privacy.archive import export_schema
 from privacy.exports import export_request
 from privacy.models import DataExport
 from privacy.retention import deadlines
 from privacy.selectors import for_my_data, latest_export
+from privacy.services import kind_erase
 
 
 def _export_context(request: AuthenticatedRequest) -> dict[str, Any]:
@@ -60,6 +64,25 @@ def export_download(request: AuthenticatedRequest) -> HttpResponse:
     name = f"sparring-{export.requested_at:%Y-%m-%d}.zip"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@require_http_methods(["GET", "POST"])
+def erase(request: AuthenticatedRequest) -> HttpResponse:
+    """Delete all of one's own rows of a kind: asked on a page of its own, done on POST."""
+    key = request.POST.get("kind") or request.GET.get("kind", "")
+    kind = erasable(key)
+    if kind is None:
+        raise Http404
+    if request.method == "POST":
+        deleted = kind_erase(person=request.user, key=key)
+        messages.success(
+            request,
+            ngettext("%(count)s deleted: %(kind)s.", "%(count)s deleted: %(kind)s.", deleted)
+            % {"count": deleted, "kind": kind.label},
+        )
+        return redirect("privacy:my_data")
+    count = kind.rows_of(request.user).count()
+    return render(request, "privacy/erase.html", {"kind": kind, "count": count})
 
 
 @require_GET

@@ -2,12 +2,19 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from core.personal_data import Kind, Rule, register, retention
+from core.personal_data import Kind, Rule, delete_rows, register, retention
 from profiles.models import ProfileNote
 
 register(
     _("Notes"),
-    Kind("profile_notes", _("Notes about yourself"), ProfileNote, "owner", "profiles:list"),
+    Kind(
+        "profile_notes",
+        _("Notes about yourself"),
+        ProfileNote,
+        "owner",
+        "profiles:list",
+        delete_rows,
+    ),
 )
 # A note is kept up to date by its owner: its age is counted from its last change.
 retention(

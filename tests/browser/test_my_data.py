@@ -1,7 +1,8 @@
 """The page about one's data in Chromium: a member finds it from the header (from the menu on a
 phone) and reads what Sparring holds about her, kind by kind, with a link to where it is; she
-asks for a copy, the page follows the worker making it, and she downloads the zip. Danish and
-English, desktop and phone; checked with axe-core and photographed."""
+deletes all her check-ins after being asked; she asks for a copy, the page follows the worker
+making it, and she downloads the zip; an administrator sets a deletion deadline that she then
+reads. Danish and English, desktop and phone; checked with axe-core and photographed."""
 
 from __future__ import annotations
 
@@ -28,8 +29,18 @@ from tests.browser.conftest import (
 )
 
 WORDS = {
-    "da": {"link": "Mine data", "answers": "Dine trivselssvar er ikke her"},
-    "en": {"link": "My data", "answers": "Your wellbeing answers are not here"},
+    "da": {
+        "link": "Mine data",
+        "answers": "Dine trivselssvar er ikke her",
+        "delete": "Slet alle",
+        "deleted": "2 slettet: Check-ins.",
+    },
+    "en": {
+        "link": "My data",
+        "answers": "Your wellbeing answers are not here",
+        "delete": "Delete all",
+        "deleted": "2 deleted: Check-ins.",
+    },
 }
 
 
@@ -57,10 +68,16 @@ def test_a_member_reads_what_sparring_holds_about_her(
     expect(page.get_by_role("heading", level=1)).to_have_text(words["link"])
     expect(page.locator("main .alert")).to_contain_text(words["answers"])
     checkins = page.locator("#kind-checkins").locator("xpath=..")
-    expect(checkins.locator("td")).to_have_text("2")
-    # The kind's link leads to where the check-ins are.
-    follow(page, checkins.get_by_role("link").click)
-    assert path_of(page) == reverse("checkins:list")
+    expect(checkins.locator("td").first).to_have_text("2")
+
+    # She deletes them: asked first, with the way to keep a copy, then gone.
+    follow(page, checkins.get_by_role("link", name=words["delete"]).click)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Check-ins")
+    follow(page, page.locator("main form button[type=submit]").click)
+    assert path_of(page) == reverse("privacy:my_data")
+    expect(page.get_by_role("status")).to_contain_text(words["deleted"])
+    expect(page.locator("li#kind-checkins")).to_be_visible()
+    assert not CheckIn.objects.filter(owner=cast.alice).exists()
 
 
 @pytest.mark.browser
@@ -71,7 +88,7 @@ def test_the_page_is_reached_and_read_by_keyboard(page, live_server, cast):
     follow(page, lambda: page.keyboard.press("Enter"))
     assert path_of(page) == reverse("privacy:my_data")
     # Every kind's link is reached by Tab, in the order of the page: her units, her check-ins.
-    links = page.locator("main table a")
+    links = page.locator("main table th a")
     expect(links).to_have_count(2)
     links.first.focus()
     page.keyboard.press("Tab")
