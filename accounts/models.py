@@ -68,6 +68,10 @@ class User(AbstractUser):
     # log in. For some days after, nobody can send that person a link to set a password: the
     # new address might be someone else's, and the link would hand them the account.
     email_changed_at = models.DateTimeField(_("e-mail changed"), null=True, blank=True)
+    # When the person was last deactivated (left the organisation); a deletion deadline for
+    # leavers' content counts from it. Empty while they are active, and for people deactivated
+    # before it was kept, whose content no deadline reaches.
+    deactivated_at = models.DateTimeField(_("deactivated"), null=True, blank=True)
     # The language the person chose; empty until they choose, and then Danish.
     language = models.CharField(
         _("language"),

@@ -391,28 +391,33 @@ def person_email_changed(
 @transaction.atomic
 def person_reactivate(*, actor: User | None, person: User) -> None:
     person.is_active = True
-    person.save(update_fields=["is_active"])
+    person.deactivated_at = None
+    person.save(update_fields=["is_active", "deactivated_at"])
     audit_record(actor=actor, action="person.reactivate", target=person)
 
 
-def people_deactivate(*, ids: list[int]) -> int:
+def people_deactivate(*, ids: list[int], now: datetime) -> int:
     """Leavers: kept (their history stays theirs), but they cannot log in, belong nowhere, and
-    every session they have ends. The caller audits. Returns how many sessions ended."""
+    every session they have ends; `now` is when they left. The caller audits. Returns how
+    many sessions ended."""
     from organisation.models import Membership
 
     ended = 0
     for i in range(0, len(ids), 500):
         chunk = ids[i : i + 500]
-        User.objects.filter(pk__in=chunk).update(is_active=False)
+        User.objects.filter(pk__in=chunk, is_active=True).update(
+            is_active=False, deactivated_at=now
+        )
         Membership.objects.filter(user_id__in=chunk).delete()
         ended += Session.objects.filter(user_id__in=chunk).delete()[0]
     return ended
 
 
 @transaction.atomic
-def person_deactivate(*, actor: User | None, person: User, reason: str = "") -> None:
-    ended = people_deactivate(ids=[person.pk])
+def person_deactivate(*, actor: User | None, person: User, now: datetime, reason: str = "") -> None:
+    ended = people_deactivate(ids=[person.pk], now=now)
     person.is_active = False
+    person.deactivated_at = now
     audit_record(
         actor=actor,
         action="person.deactivate",

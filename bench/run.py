@@ -64,6 +64,9 @@ BARE_LABEL = "A bare logged-in page (the accessibility statement)"
 # A fixed piece of work in Python, timed before and after the pages: how fast the machine ran.
 CALIBRATION_SQUARES = 10_000_000
 NAIVE_RUNS = 3
+# A copy of one person's data (Mine data) is made in under this; the median of EXPORT_RUNS.
+EXPORT_TARGET_S = 30.0
+EXPORT_RUNS = 3
 PULSE_ROUNDS = 26
 DEMO_TARGET_S = 120.0
 WARM_UP = 5
@@ -229,6 +232,15 @@ class ReportResult:
 
 
 @dataclass
+class ExportResult:
+    who: str
+    rows: int
+    size: int  # bytes of the zip
+    seconds: float  # median of EXPORT_RUNS, asked for and made by the worker's function
+    valid: bool  # data.json is valid against the published schema
+
+
+@dataclass
 class DatabaseResult:
     database: str
     server_version: str
@@ -247,6 +259,7 @@ class DatabaseResult:
     calibration: tuple[float, float] = (0.0, 0.0)
     pages: list[PageResult] = field(default_factory=list)
     report: ReportResult | None = None
+    exports: list[ExportResult] = field(default_factory=list)
 
 
 # --- Child: one database ----------------------------------------------------------------------
@@ -725,6 +738,47 @@ def _measure(
         )
     if not only:
         result.report = _measure_report(clients.get(admin.pk) or _client(admin), admin)
+        result.exports = [
+            _measure_export(week_leader, f"Min side's leader ({describe(week_unit)})"),
+            _measure_export(member, "the member"),
+        ]
+    return result
+
+
+def _measure_export(person: Any, who: str) -> ExportResult:
+    """A copy of one person's data, asked for and made as the worker makes it, EXPORT_RUNS
+    times; the last one's data.json checked against the published schema."""
+    import io
+    import zipfile
+
+    import jsonschema
+    from django.utils import timezone
+
+    from privacy.archive import export_schema
+    from privacy.exports import export_request, exports_run
+
+    seconds = []
+    for _ in range(EXPORT_RUNS):
+        now = timezone.now()
+        export = export_request(person=person, now=now)
+        started = time.perf_counter()
+        exports_run(now=now)
+        seconds.append(time.perf_counter() - started)
+    export.refresh_from_db()
+    with zipfile.ZipFile(io.BytesIO(bytes(export.archive or b""))) as archive:
+        data = json.loads(archive.read("data.json"))
+    validator = jsonschema.Draft202012Validator(
+        export_schema(), format_checker=jsonschema.FormatChecker()
+    )
+    result = ExportResult(
+        who=who,
+        rows=sum(len(rows) for rows in data["kinds"].values()),
+        size=export.size,
+        seconds=statistics.median(seconds),
+        valid=validator.is_valid(data),
+    )
+    export.delete()
+    print(f"  the copy of {who}'s data: {result.rows:,} rows in {result.seconds:.2f} s", flush=True)
     return result
 
 
@@ -845,8 +899,12 @@ def _run_child(
         output.unlink(missing_ok=True)
     pages = [PageResult(**page) for page in data.pop("pages")]
     report = data.pop("report")
+    exports = [ExportResult(**export) for export in data.pop("exports")]
     return DatabaseResult(
-        **data, pages=pages, report=ReportResult(**report) if report is not None else None
+        **data,
+        pages=pages,
+        report=ReportResult(**report) if report is not None else None,
+        exports=exports,
     )
 
 
@@ -955,7 +1013,27 @@ def _section(results: list[DatabaseResult], args: argparse.Namespace, load: str)
         lines.append("")
         if result.report is not None:
             lines += _report_lines(result.report)
+        lines += _export_lines(result.exports)
     return "\n".join(lines)
+
+
+def _export_lines(exports: list[ExportResult]) -> list[str]:
+    if not exports:
+        return []
+    lines = [
+        f"A copy of one person's data (Mine data), asked for and made as the worker makes it, "
+        f"the median of {EXPORT_RUNS} (target under {EXPORT_TARGET_S:.0f} s):",
+        "",
+        "| Whose | Rows | Zip | s | Valid against the schema | Under the target |",
+        "|---|--:|--:|--:|---|---|",
+    ]
+    for export in exports:
+        lines.append(
+            f"| {export.who} | {export.rows:,} | {export.size / 1024:,.0f} KB | "
+            f"{export.seconds:.2f} | {'yes' if export.valid else '**no**'} | "
+            f"{_verdict(export.seconds < EXPORT_TARGET_S)} |"
+        )
+    return [*lines, ""]
 
 
 def _report_lines(report: ReportResult) -> list[str]:
@@ -998,6 +1076,12 @@ def _broken(results: list[DatabaseResult]) -> list[str]:
         f"{result.database}: the report's page and CSV disagree"
         for result in results
         if result.report is not None and not result.report.page_is_csv
+    ]
+    broken += [
+        f"{result.database}: the copy of {export.who}'s data"
+        for result in results
+        for export in result.exports
+        if not export.valid or export.seconds >= EXPORT_TARGET_S
     ]
     return broken
 

@@ -153,7 +153,9 @@ def person_deactivate_view(request: AuthenticatedRequest, user_id: int) -> HttpR
     if person == request.user:
         messages.error(request, _("You cannot deactivate yourself."))
     else:
-        person_deactivate(actor=request.user, person=person, reason=_("By an administrator"))
+        person_deactivate(
+            actor=request.user, person=person, now=timezone.now(), reason=_("By an administrator")
+        )
         messages.success(
             request,
             _("%(name)s was deactivated and logged out everywhere.")

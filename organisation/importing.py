@@ -844,7 +844,7 @@ def snapshot_apply(
 
     # Leavers: imported people the source no longer has.
     leavers = [u.pk for ext, u in known.items() if ext not in snapshot.people and u.is_active]
-    people_deactivate(ids=leavers)
+    people_deactivate(ids=leavers, now=now)
     result.people_deactivated = len(leavers)
 
     # Imported units the source no longer has are archived, never deleted: what their teams

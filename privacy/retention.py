@@ -9,16 +9,20 @@ page says how much the next run would delete."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core.audit import audit_record
-from core.personal_data import Rule, rules
+from core.personal_data import Rule, all_kinds, rules
 from privacy.models import RetentionRun, RetentionSetting
 
 if TYPE_CHECKING:
@@ -46,17 +50,27 @@ class Deadline:
     days: int | None
 
 
+# Leavers: everything of a person's own that they could delete themselves (the kinds with an
+# `erase` in the registry), once they have been deactivated for longer than the deadline.
+LEAVERS = "leavers"
+LEAVERS_LABEL = _("A leaver's own content, from when they left")
+
+
 def deadlines() -> list[Deadline]:
-    """Every kind that may have a deadline, in the apps' order, with the one set for it."""
+    """Every kind that may have a deadline, in the apps' order and leavers' content last, with
+    the one set for it."""
     days = dict(RetentionSetting.objects.values_list("key", "days"))
-    return [Deadline(rule.key, rule.label, days.get(rule.key)) for rule in rules()]
+    return [
+        *(Deadline(rule.key, rule.label, days.get(rule.key)) for rule in rules()),
+        Deadline(LEAVERS, LEAVERS_LABEL, days.get(LEAVERS)),
+    ]
 
 
 @transaction.atomic
 def retention_set(*, actor: User, days: dict[str, int | None]) -> list[str]:
     """Set the deadlines in `days` (None: keep until deleted) and write each change to the
     audit log. Returns the keys that changed."""
-    known = {rule.key for rule in rules()}
+    known = {rule.key for rule in rules()} | {LEAVERS}
     before = dict(RetentionSetting.objects.select_for_update().values_list("key", "days"))
     changed = []
     for key, value in days.items():
@@ -84,14 +98,40 @@ def past_deadline(*, now: datetime) -> dict[str, int]:
     """How many rows of each kind with a deadline are past it at `now`: what a run would
     delete."""
     found = {}
-    for rule, days in _ruled():
-        found[rule.key] = rule.past(now - timedelta(days=days)).count()
+    for key, days, parts in _ruled():
+        found[key] = sum(rows.count() for rows, _erase in parts(now - timedelta(days=days)))
     return found
 
 
-def _ruled() -> list[tuple[Rule, int]]:
+Part = tuple[QuerySet[Any], Callable[[QuerySet[Any]], int]]
+
+
+def _ruled() -> list[tuple[str, int, Callable[[datetime], list[Part]]]]:
+    """Each kind with a deadline: its key, its days, and what is past a given moment, as rows
+    each with how they are deleted."""
     days = dict(RetentionSetting.objects.values_list("key", "days"))
-    return [(rule, days[rule.key]) for rule in rules() if rule.key in days]
+    ruled: list[tuple[str, int, Callable[[datetime], list[Part]]]] = [
+        (rule.key, days[rule.key], partial(_rule_content, rule))
+        for rule in rules()
+        if rule.key in days
+    ]
+    if LEAVERS in days:
+        ruled.append((LEAVERS, days[LEAVERS], _leavers_content))
+    return ruled
+
+
+def _rule_content(rule: Rule, deadline: datetime) -> list[Part]:
+    return [(rule.past(deadline), rule.erase)]
+
+
+def _leavers_content(deadline: datetime) -> list[Part]:
+    """Of everyone deactivated before `deadline`, each kind of their own content."""
+    gone = User.objects.filter(is_active=False, deactivated_at__lt=deadline).values("pk")
+    return [
+        (kind.model._default_manager.filter(**{f"{kind.lookups[0]}__in": gone}), kind.erase)
+        for kind in all_kinds()
+        if kind.erase is not None
+    ]
 
 
 def next_run(now: datetime) -> datetime:
@@ -119,20 +159,22 @@ def retention_run(*, now: datetime) -> dict[str, int] | None:
     except IntegrityError:
         return None
     deleted = {}
-    for rule, days in _ruled():
-        deleted[rule.key] = _delete_past(rule, now - timedelta(days=days))
+    for key, days, parts in _ruled():
+        deleted[key] = sum(
+            _delete_batches(rows, erase) for rows, erase in parts(now - timedelta(days=days))
+        )
     RetentionRun.objects.filter(pk=run.pk).update(deleted=deleted, finished_at=now)
     audit_record(actor=None, action="retention.run", data={"deleted": deleted})
     logger.info("Deletion deadlines: %s", deleted)
     return deleted
 
 
-def _delete_past(rule: Rule, deadline: datetime) -> int:
-    """Delete the rule's rows older than `deadline`, BATCH at a time."""
+def _delete_batches(rows: QuerySet[Any], erase: Callable[[QuerySet[Any]], int]) -> int:
+    """Delete `rows`, BATCH at a time, each batch in its own transaction."""
     deleted = 0
     while True:
-        ids = list(rule.past(deadline).order_by("pk").values_list("pk", flat=True)[:BATCH])
+        ids = list(rows.order_by("pk").values_list("pk", flat=True)[:BATCH])
         if not ids:
             return deleted
         with transaction.atomic():
-            deleted += rule.erase(rule.model._default_manager.filter(pk__in=ids))
+            deleted += erase(rows.model._default_manager.filter(pk__in=ids))

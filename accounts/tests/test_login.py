@@ -9,7 +9,7 @@ from django.urls import reverse
 from accounts.middleware import LOGIN_AT
 from accounts.models import LoginAttempt, Session
 from accounts.services import login_try_begin, login_try_failed, person_deactivate
-from conftest import PASSWORD
+from conftest import FROZEN_AT, PASSWORD
 from core.models import AuditEntry
 
 LOGIN = "/login/"
@@ -79,7 +79,7 @@ def test_deactivating_a_person_ends_all_their_sessions(cast):
     login(laptop, "alice")
     login(phone, "alice")
     assert Session.objects.filter(user=cast.alice).count() == 2
-    person_deactivate(actor=cast.ada, person=cast.alice)
+    person_deactivate(actor=cast.ada, person=cast.alice, now=FROZEN_AT)
     assert not Session.objects.filter(user=cast.alice).exists()
     assert laptop.get("/").status_code == 302 and phone.get("/").status_code == 302
     assert login(Client(), "alice").status_code == 200, "and cannot log in again"

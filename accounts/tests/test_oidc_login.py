@@ -26,6 +26,7 @@ from django.utils.translation import gettext
 
 from accounts.models import Session, User
 from accounts.services import person_deactivate
+from conftest import FROZEN_AT
 
 CLIENT_ID = "sparring"
 PROVIDER_NAME = "Testudbyder"
@@ -333,7 +334,7 @@ def test_with_match_claim_sub_an_unknown_subject_with_a_taken_email_is_refused(
 def test_a_deactivated_person_is_refused(
     cast: Any, oidc: Provider, live_server: Any, browser: httpx.Client
 ) -> None:
-    person_deactivate(actor=None, person=cast.alice, reason="Left the organisation")
+    person_deactivate(actor=None, person=cast.alice, now=FROZEN_AT, reason="Left the organisation")
     oidc.set_person(
         "alice-who-left",
         email=cast.alice.email,

@@ -10,6 +10,7 @@ from django.utils import translation
 from django.utils.html import escape
 
 from checkins.models import Reflection
+from conftest import FROZEN_AT
 from core.access import Visibility
 from organisation.models import Value
 
@@ -101,7 +102,7 @@ def test_a_reflection_is_shared_with_active_people_only(cast):
         visibility=Visibility.SHARED,
         shared_with=[cast.eve],
     )
-    person_deactivate(actor=None, person=cast.eve)
+    person_deactivate(actor=None, person=cast.eve, now=FROZEN_AT)
     with pytest.raises(SharingError):
         reflection_save(
             reflection=reflection,

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
 from accounts.services import person_deactivate
+from conftest import FROZEN_AT
 from core.forms import LEFT, UNKNOWN_PERSON
 from feedback.models import Feedback, FeedbackAsk, FeedbackRequest, Theme
 from feedback.services import FeedbackError, feedback_give, feedback_request_create
@@ -116,7 +117,7 @@ def test_an_asked_person_sees_the_request_but_not_who_else_was_asked(cast, clien
 def test_asking_yourself_or_someone_who_left_changes_nothing(cast, client_for, language):
     client = client_for(cast.alice)
     client.cookies["django_language"] = language
-    person_deactivate(actor=None, person=cast.lena)
+    person_deactivate(actor=None, person=cast.lena, now=FROZEN_AT)
     before = _counts()
     for people, message in (
         ([cast.alice.pk], gettext_lazy("You cannot ask yourself.")),

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import User
+from conftest import FROZEN_AT
 from core.access import Visibility
 from feedback.models import Feedback
 from feedback.services import feedback_give
@@ -147,7 +148,7 @@ def test_shared_with_someone_in_another_unit_but_never_with_someone_who_left(
     client = client_for(cast.alice)
     client.post(url, {"visibility": "shared", "shared_with": [cast.eve.pk]})
     assert client_for(cast.eve).get(to_share.get_absolute_url()).status_code == 200
-    person_deactivate(actor=None, person=cast.lena)
+    person_deactivate(actor=None, person=cast.lena, now=FROZEN_AT)
     response = client.post(url, {"visibility": "shared", "shared_with": [cast.lena.pk]})
     assert response.status_code == 200 and "fratrådt" in response.content.decode()
     with pytest.raises(SharingError):

@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import FROZEN_AT
 from feedback.models import SparringRequest
 from feedback.services import FeedbackError, sparring_request_create
 from notifications.models import Notification, OutgoingEmail
@@ -141,7 +142,7 @@ def test_asking_yourself_or_someone_who_left(cast):
 
     with pytest.raises(FeedbackError):
         sparring_request_create(asker=cast.alice, partner=cast.alice, topic="x")
-    person_deactivate(actor=None, person=cast.bob)
+    person_deactivate(actor=None, person=cast.bob, now=FROZEN_AT)
     with pytest.raises(FeedbackError):
         sparring_request_create(asker=cast.alice, partner=cast.bob, topic="x")
     assert not SparringRequest.objects.exists()

@@ -109,6 +109,7 @@ MAKE: dict[str, Callable[[Cast], list[Any]]] = {
 
 
 def test_every_rule_has_a_test():
+    """Each kind an app declares a rule for; leavers' content has its own tests below."""
     assert set(MAKE) == {rule.key for rule in rules()}
 
 
@@ -261,3 +262,47 @@ def test_everyone_reads_the_deadlines_on_the_page_about_their_data(cast, client_
 
     assert "Check-ins med svarene på dem: slettes efter 730 dage" in " ".join(page.split())
     assert "Feedback: gemmes, indtil det bliver slettet" in " ".join(page.split())
+
+
+def test_a_leavers_own_content_goes_when_they_have_been_gone_past_the_deadline(cast, clock):
+    from accounts.services import person_deactivate, person_reactivate
+
+    def content(person):
+        CheckIn.objects.create(owner=person, week="2026-11-30", energy=3)
+        Reflection.objects.create(owner=person, text="Tanke")
+        ProfileNote.objects.create(owner=person, title="Note", body="b")
+        Feedback.objects.create(owner=person, giver=cast.alice, works_well="Godt")
+
+    for person in (cast.bob, cast.lena, cast.eve):
+        content(person)
+    # bob gave alice feedback: it is hers, and stays when he goes.
+    Feedback.objects.create(owner=cast.alice, giver=cast.bob, works_well="Fra Bob")
+    person_deactivate(actor=None, person=cast.bob, now=OLD)
+    person_deactivate(actor=None, person=cast.lena, now=NEW)
+    # eve left and came back: her content is an active person's again.
+    person_deactivate(actor=None, person=cast.eve, now=OLD)
+    person_reactivate(actor=None, person=cast.eve)
+    retention_set(actor=cast.ada, days={"leavers": DEADLINE})
+
+    assert past_deadline(now=NIGHT) == {"leavers": 4}
+    assert retention_run(now=NIGHT) == {"leavers": 4}
+
+    for model in (CheckIn, Reflection, ProfileNote):
+        assert set(model.objects.values_list("owner__username", flat=True)) == {"lena", "eve"}
+    assert set(Feedback.objects.values_list("owner__username", "giver__username")) == {
+        ("lena", "alice"),
+        ("eve", "alice"),
+        ("alice", "bob"),
+    }
+    # The leaver's account stays, with their name on what others keep.
+    cast.bob.refresh_from_db()
+    assert not cast.bob.is_active and cast.bob.deactivated_at == OLD
+
+
+def test_people_who_left_before_their_day_was_kept_are_never_reached(cast, clock):
+    Reflection.objects.create(owner=cast.bob, text="Gammel")
+    type(cast.bob).objects.filter(pk=cast.bob.pk).update(is_active=False, deactivated_at=None)
+    retention_set(actor=cast.ada, days={"leavers": DEADLINE})
+
+    assert retention_run(now=NIGHT) == {"leavers": 0}
+    assert Reflection.objects.filter(owner=cast.bob).exists()

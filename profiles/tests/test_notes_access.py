@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.services import person_deactivate
+from conftest import FROZEN_AT
 from core.access import Visibility
 from profiles.models import ProfileNote
 
@@ -75,7 +76,7 @@ def test_a_note_is_shared_only_with_the_people_named(cast, client_for):
     assert response.status_code == 200 and "Vælg mindst én person" in response.content.decode()
     # Nobody who left, not oneself, and no id that names nobody, not even by a crafted POST;
     # the service's message names nobody.
-    person_deactivate(actor=None, person=cast.bob)
+    person_deactivate(actor=None, person=cast.bob, now=FROZEN_AT)
     for people, message in (
         ([cast.bob.pk], "er fratrådt"),
         ([cast.alice.pk], "Du kan ikke dele med dig selv."),

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.services import person_deactivate
+from conftest import FROZEN_AT
 from notifications.models import ChatWebhook, Notification, WebhookDelivery
 from organisation.models import Value
 from recognition.models import Reaction, Recognition
@@ -132,7 +133,7 @@ def test_thanking_someone_in_another_unit(cast, client_for, value):
 
 
 def test_thanking_someone_who_left(cast, value):
-    person_deactivate(actor=None, person=cast.bob)
+    person_deactivate(actor=None, person=cast.bob, now=FROZEN_AT)
     with pytest.raises(RecognitionError):
         recognition_create(
             author=cast.alice, recipients=[cast.bob], text="Tak", values=[value], unit=None
