@@ -53,6 +53,8 @@ class Kind:
     # How the person deletes all of theirs at once, on the page about their data; None when
     # they cannot (it is not theirs alone, or is the organisation's record).
     erase: Callable[[models.QuerySet[Any]], int] | None = None
+    # Columns a copy of the person's data leaves out: secrets, such as a token's hash.
+    withheld: tuple[str, ...] = ()
 
     def rows_of(self, user: Any) -> models.QuerySet[Any]:
         """The rows of this kind about `user`, each once."""

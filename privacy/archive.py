@@ -53,7 +53,7 @@ def columns(kind: Kind) -> list[models.Field[Any, Any]]:
     fields = [
         field
         for field in kind.model._meta.concrete_fields
-        if not isinstance(field, models.BinaryField)
+        if not isinstance(field, models.BinaryField) and field.name not in kind.withheld
     ]
     if kind.model is _user_model():
         fields = [field for field in fields if field.name in ACCOUNT_FIELDS]

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "learning",
     "home",
     "privacy",
+    "api",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,7 @@ urlpatterns = [
     path("learning/", include("learning.urls")),
     path("notifications/", include("notifications.urls")),
     path("my-data/", include("privacy.urls")),
+    path("api/", include("api.urls")),
     path("administration/pulse/", include("pulse.admin_urls")),
     path("administration/conversations/", include("conversations.admin_urls")),
     path("administration/development/", include("development.admin_urls")),

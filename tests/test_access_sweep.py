@@ -46,7 +46,12 @@ PUBLIC = {
     "oidc_authentication_callback",
     "oidc_logout",
     "set_language",
+    # The API's description (nothing personal), and its root, which is 404 to everyone.
+    "api:openapi-json",
+    "api:api-root",
 }
+# The API answers by personal access token: without one 401, never a login page.
+API = "api:"
 
 
 def walk(resolvers: list[Any], namespace: str = "") -> Iterator[tuple[str, list[str]]]:
@@ -118,7 +123,26 @@ def alice_objects(cast: Any) -> dict[str, Callable[[], Any]]:
         "purpose": lambda: "reset",
         "uidb64": lambda: urlsafe_base64_encode(force_bytes(cast.alice.pk)),
         "token": lambda: "0-invalid",
+        "token_id": lambda: api_token(cast.alice)[0].pk,
     }
+
+
+def api_token(person: Any) -> Any:
+    """A token of `person`'s that may read and write everything the API has."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from api.tokens import AREAS, WRITE, scopes_of, token_create
+
+    now = timezone.now()
+    return token_create(
+        person=person,
+        name="Sweep",
+        scopes=scopes_of(dict.fromkeys(AREAS, WRITE)),
+        expires_at=now + timedelta(days=30),
+        now=now,
+    )
 
 
 def _feedback(cast: Any) -> dict[str, Any]:
@@ -368,6 +392,9 @@ def test_logged_out_goes_to_login_and_a_stranger_gets_404(name, params, cast, cl
     if name in PUBLIC:
         pytest.skip("public page")
     url = url_for(name, params, cast)
+    if name.startswith(API):
+        _api_sweep(name, params, url, cast, client)
+        return
     for method in (client.get, client.post):
         response = method(url)
         assert response.status_code == 302, f"{method.__name__} {url}"
@@ -378,6 +405,19 @@ def test_logged_out_goes_to_login_and_a_stranger_gets_404(name, params, cast, cl
     # 405 (a method the view never takes) says nothing about the object; one method is 404.
     statuses = {stranger.get(url).status_code, stranger.post(url).status_code}
     assert 404 in statuses and statuses <= {404, 405}, f"eve: {url} gave {statuses}"
+
+
+def _api_sweep(name: str, params: tuple[str, ...], url: str, cast: Any, client: Any) -> None:
+    """Without a token 401 (405 for a method the path never takes); with a token of eve's,
+    who may read and write everything the API has, alice's object is 404."""
+    statuses = {client.get(url).status_code, client.post(url).status_code}
+    assert 401 in statuses and statuses <= {401, 405}, f"no token: {url} gave {statuses}"
+    if not params:
+        return
+    _token, secret = api_token(cast.eve)
+    header = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    statuses = {client.get(url, **header).status_code, client.post(url, **header).status_code}
+    assert 404 in statuses and statuses <= {404, 405}, f"eve's token: {url} gave {statuses}"
 
 
 # Personal content: private notes, check-ins and reflections of alice's, and the replies to a
@@ -412,5 +452,11 @@ def test_private_content_is_404_for_colleague_leader_and_administrator(
     url = url_for(name, params, cast)
     for viewer in ("bob", "lena", "ada", "eve"):
         client = client_for(getattr(cast, viewer))
-        statuses = {client.get(url).status_code, client.post(url).status_code}
+        # The API by the viewer's token, which may read and write everything it has.
+        header = (
+            {"HTTP_AUTHORIZATION": f"Bearer {api_token(getattr(cast, viewer))[1]}"}
+            if name.startswith(API)
+            else {}
+        )
+        statuses = {client.get(url, **header).status_code, client.post(url, **header).status_code}
         assert 404 in statuses and statuses <= {404, 405}, f"{viewer}: {url} gave {statuses}"

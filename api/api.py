@@ -1,0 +1,241 @@
+"""The JSON API, version 1: a person's content through their personal access token, read
+through the same access layer as the pages (`visible_to`, `get_visible_or_404`), written
+through the same services. Errors are RFC 9457 problem details; lists are paged by keyset
+(`before`, the id of the last item seen). The OpenAPI schema is docs/openapi.json, and a test
+fails when the API changes without it (`python manage.py api_schema` writes it)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any, Literal
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from ninja import Field, NinjaAPI, Query, Schema
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+from ninja.security import HttpBearer
+from pydantic import ConfigDict, model_validator
+
+from api.models import Token
+from api.tokens import token_authenticate
+from checkins.models import CheckIn, current_week
+from checkins.services import CheckInError, checkin_write
+from core.access import get_visible_or_404
+
+PAGE_SIZE = 50
+PROBLEM = "application/problem+json"
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer spr_...`: the request is its person's, with the token's scopes."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Token | None:
+        found = token_authenticate(token, now=timezone.now())
+        if found is not None:
+            request.user = found.person
+        return found
+
+
+class SparringAPI(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        """Ninja's schema, with each problem answer under the media type it is sent as."""
+        found = super().get_openapi_schema(*args, **kwargs)
+        for operations in found["paths"].values():
+            for operation in operations.values():
+                for answer in operation.get("responses", {}).values():
+                    content = answer.get("content", {})
+                    body = content.get("application/json", {})
+                    if body.get("schema", {}).get("$ref", "").endswith("/Problem"):
+                        answer["content"] = {PROBLEM: content.pop("application/json")}
+        return found
+
+
+api = SparringAPI(
+    title="Sparring",
+    version="1",
+    description="A person's own content and what is shared with them, through a personal "
+    "access token made on the page about one's data. Every read goes through the access "
+    "layer: what the person may not read is 404, exactly as what does not exist.",
+    auth=TokenAuth(),
+    urls_namespace="api",
+    docs_url=None,
+)
+
+
+# --- Problem details (RFC 9457) -----------------------------------------------------------------
+
+
+class Problem(Schema):
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str = ""
+
+
+def problem(request: HttpRequest, status: int, title: str, detail: str = "") -> HttpResponse:
+    response = api.create_response(
+        request,
+        {"type": "about:blank", "title": title, "status": status, "detail": detail},
+        status=status,
+    )
+    response["Content-Type"] = PROBLEM
+    return response
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
+    response = problem(request, 401, _("No valid access token"))
+    response["WWW-Authenticate"] = 'Bearer realm="sparring"'
+    return response
+
+
+@api.exception_handler(AuthorizationError)
+def _forbidden(request: HttpRequest, error: AuthorizationError) -> HttpResponse:
+    return problem(request, 403, _("The token may not do this"), str(error.message))
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+    if error.status_code == 400:
+        # Ninja's words for a body that is not JSON, in the reader's language.
+        return problem(request, 400, _("The request's body cannot be read"), str(error.message))
+    return problem(request, error.status_code, str(error.message))
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, error: Http404) -> HttpResponse:
+    return problem(request, 404, _("Not found"))
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    where = "; ".join(
+        f"{'.'.join(str(part) for part in e.get('loc', ()))}: {e.get('msg', '')}"
+        for e in error.errors
+    )
+    return problem(request, 422, _("The request is not valid"), where)
+
+
+def _needs(request: HttpRequest, scope: str) -> None:
+    token: Token = request.auth  # type: ignore[attr-defined]
+    if not token.allows(scope):
+        raise AuthorizationError(message=scope)
+
+
+# --- Check-ins ---------------------------------------------------------------------------------
+
+
+class CheckInOut(Schema):
+    id: int
+    owner: int = Field(..., alias="owner_id")
+    week: date
+    energy: int | None
+    went_well: str
+    is_hard: str
+    priorities: str
+    help_needed: str
+    visibility: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class CheckInPage(Schema):
+    items: list[CheckInOut]
+    # The `before` of the next page, or null on the last.
+    next: int | None
+
+
+TEXTS = ("went_well", "is_hard", "priorities", "help_needed")
+
+
+class CheckInIn(Schema):
+    """A check-in has words in at least one of its four fields."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"required": [name], "properties": {name: {"pattern": "\\S"}}} for name in TEXTS
+            ]
+        }
+    )
+
+    energy: int | None = Field(None, ge=1, le=5)
+    went_well: str = Field("", max_length=2000)
+    is_hard: str = Field("", max_length=2000)
+    priorities: str = Field("", max_length=2000)
+    help_needed: str = Field("", max_length=2000)
+    visibility: Literal["private", "leader", "team"] = "private"
+
+    @model_validator(mode="after")
+    def _some_words(self) -> CheckInIn:
+        if not any(getattr(self, name).strip() for name in TEXTS):
+            raise ValueError("write a few words in at least one of " + ", ".join(TEXTS))
+        return self
+
+
+class PageQuery(Schema):
+    before: int | None = Field(None, ge=1)
+    limit: int = Field(PAGE_SIZE, ge=1, le=200)
+
+
+@api.get(
+    "/checkins",
+    response={200: CheckInPage, 401: Problem, 403: Problem, 422: Problem},
+    tags=["check-ins"],
+)
+def checkins(request: HttpRequest, page: Query[PageQuery]) -> dict[str, Any]:
+    """The check-ins the person may read (their own and those shared with them), newest
+    first."""
+    _needs(request, "checkins:read")
+    rows = CheckIn.objects.visible_to(request.user).order_by("-pk")
+    if page.before is not None:
+        rows = rows.filter(pk__lt=page.before)
+    items = list(rows[: page.limit + 1])
+    more = len(items) > page.limit
+    items = items[: page.limit]
+    return {"items": items, "next": items[-1].pk if more else None}
+
+
+@api.get(
+    "/checkins/{checkin_id}",
+    response={200: CheckInOut, 401: Problem, 403: Problem, 404: Problem, 422: Problem},
+    tags=["check-ins"],
+)
+def checkin(request: HttpRequest, checkin_id: int) -> CheckIn:
+    _needs(request, "checkins:read")
+    found: CheckIn = get_visible_or_404(CheckIn.objects, request.user, pk=checkin_id)
+    return found
+
+
+@api.post(
+    "/checkins",
+    response={
+        200: CheckInOut,
+        400: Problem,
+        401: Problem,
+        403: Problem,
+        409: Problem,
+        422: Problem,
+    },
+    tags=["check-ins"],
+)
+def checkin_this_week(request: HttpRequest, data: CheckInIn) -> Any:
+    """Write this week's check-in: made the first time, changed after that. A request the
+    person's situation does not allow (shared with a leader they do not have) is 409."""
+    _needs(request, "checkins:write")
+    try:
+        return checkin_write(owner=request.user, week=current_week(), **data.dict())  # type: ignore[arg-type]
+    except CheckInError as error:
+        return problem(request, 409, _("The check-in cannot be saved"), str(error))
+
+
+def schema() -> dict[str, Any]:
+    """The OpenAPI schema as docs/openapi.json holds it: in English, for the mount at
+    /api/v1/."""
+    with translation.override("en"):
+        found = api.get_openapi_schema(path_prefix="/api/v1")
+    # As JSON has it: response codes are keys, and JSON's keys are strings.
+    loaded: dict[str, Any] = json.loads(json.dumps(found))
+    return loaded
