@@ -7,11 +7,12 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from api.forms import TokenForm
 from api.models import Token
 from api.tokens import TokenError, scopes_of, token_create, token_revoke
+from core.access import administrator_required
 from core.http import AuthenticatedRequest
 
 
@@ -48,3 +49,19 @@ def token_revoke_view(request: AuthenticatedRequest, token_id: int) -> HttpRespo
     token_revoke(token=token, now=timezone.now())
     messages.success(request, _("The token %(name)s no longer works.") % {"name": token.name})
     return redirect("tokens:list")
+
+
+@administrator_required
+@require_GET
+def tokens_overview(request: AuthenticatedRequest) -> HttpResponse:
+    """How many access tokens are in use, and by how many people: never a name or a secret."""
+    usable = Token.objects.usable(now=timezone.now())
+    return render(
+        request,
+        "api/admin_tokens.html",
+        {
+            "tokens": usable.count(),
+            "people": usable.values("person").distinct().count(),
+            "ended": Token.objects.count() - usable.count(),
+        },
+    )

@@ -33,7 +33,14 @@ _MENU = [
 _ADMIN_MENU = (
     _("Administration"),
     "administration:index",
-    {"administration", "chat_admin", "pulse_admin", "development_admin", "privacy_admin"},
+    {
+        "administration",
+        "chat_admin",
+        "pulse_admin",
+        "development_admin",
+        "privacy_admin",
+        "api_admin",
+    },
     "settings",
 )
 # A person's own writing, private until they share it, in one place under "Write": so a

@@ -23,6 +23,7 @@ urlpatterns = [
     path("administration/conversations/", include("conversations.admin_urls")),
     path("administration/development/", include("development.admin_urls")),
     path("administration/retention/", include("privacy.admin_urls")),
+    path("administration/api/", include("api.admin_urls")),
     path("administration/", include("organisation.admin_urls")),
     path("administration/chat/", include("notifications.admin_urls")),
     path("organisation/logo/", logo, name="organisation_logo"),

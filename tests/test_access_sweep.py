@@ -73,6 +73,7 @@ ADMINISTRATION = (
     "conversations_admin:",
     "development_admin:",
     "privacy_admin:",
+    "api_admin:",
 )
 
 

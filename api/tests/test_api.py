@@ -220,3 +220,17 @@ def test_what_the_persons_situation_does_not_allow_is_a_conflict(cast, client, c
     assert response.status_code == 409
     assert response.json()["title"] == "Check-in'et kan ikke gemmes"
     assert not CheckIn.objects.exists()
+
+
+def test_administrators_see_how_many_tokens_never_whose(cast, client_for, clock):
+    secret = token_for(cast.alice, clock)
+    token_for(cast.alice, clock)
+    token_for(cast.bob, clock, days=1)
+    token_revoke(token=Token.objects.filter(person=cast.bob).get(), now=clock.now())
+
+    page = client_for(cast.ada).get(reverse("api_admin:tokens"))
+
+    assert (page.context["tokens"], page.context["people"], page.context["ended"]) == (2, 1, 1)
+    html = page.content.decode()
+    assert "Andersen" not in html
+    assert secret not in html

@@ -48,3 +48,12 @@ def test_a_member_makes_a_token_uses_it_and_revokes_it(
     follow(page, page.get_by_role("button", name=words["revoke"]).click)
     expect(page.get_by_role("status")).to_contain_text("Kalender")
     assert page.request.get(api, headers={"Authorization": f"Bearer {secret}"}).status == 401
+
+
+@pytest.mark.browser
+def test_an_administrator_sees_how_many_tokens_are_in_use(page, live_server, cast):
+    login(page, live_server, cast.ada)
+    visit(page, live_server.url + reverse("administration:index"))
+    follow(page, page.locator(".admin-nav").get_by_role("link", name="Adgangsnøgler").click)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Adgangsnøgler")
+    expect(page.locator("main")).to_contain_text("0 nøgler i brug")
