@@ -106,6 +106,7 @@ def test_the_page_shows_every_kind_with_its_count_in_danish(cast, client_for):
     assert response.status_code == 200
     page = response.content.decode()
     assert "<h1>Mine data</h1>" in page
+    assert re.search(r"<title>Mine data[^<]*</title>", page)
     assert "Dine trivselssvar er ikke her" in page
     data = for_my_data(cast.alice)
     # Alice's check-in, her place in her team and her account; everything else is none.
