@@ -1,8 +1,8 @@
 """What Sparring holds about a person, kind by kind, and how long, in one registry.
 
 Each app declares its kinds of personal data in its `personal_data.py`, which Django loads when
-it starts (`CoreConfig.ready`). The page about a person's data reads this one list, and so will
-the export, the deletion by kind and the retention rules: a new kind cannot be forgotten,
+it starts (`CoreConfig.ready`). The page about a person's data, the copy of it, the deletion by
+kind and the deletion deadlines all read this one list: a new kind cannot be forgotten,
 because every model that relates to a person must be here, either as a kind or declared as
 something else with the reason why (`not_personal`). The system check `sparring.E001` and a
 test fail for a model that is neither. An app also declares the kinds of data an organisation

@@ -170,11 +170,16 @@ def retention_run(*, now: datetime) -> dict[str, int] | None:
 
 
 def _delete_batches(rows: QuerySet[Any], erase: Callable[[QuerySet[Any]], int]) -> int:
-    """Delete `rows`, BATCH at a time, each batch in its own transaction."""
+    """Delete `rows`, BATCH at a time, each batch in its own transaction. A batch that
+    deletes nothing ends the kind's run, logged, rather than being tried for ever."""
     deleted = 0
     while True:
         ids = list(rows.order_by("pk").values_list("pk", flat=True)[:BATCH])
         if not ids:
             return deleted
         with transaction.atomic():
-            deleted += erase(rows.model._default_manager.filter(pk__in=ids))
+            batch = erase(rows.model._default_manager.filter(pk__in=ids))
+        if not batch:
+            logger.warning("Deletion deadlines: %s rows of %s not deleted", len(ids), rows.model)
+            return deleted
+        deleted += batch

@@ -76,7 +76,11 @@ def test_the_page_offers_deletion_only_of_what_is_the_persons_to_delete(cast, cl
 
 
 def test_only_a_kind_found_by_a_column_of_its_own_may_be_deleted_by_the_person(monkeypatch):
-    registry = personal_data._Registry(list(personal_data._registry.areas))
+    registry = personal_data._Registry(
+        list(personal_data._registry.areas),
+        dict(personal_data._registry.not_personal),
+        list(personal_data._registry.rules),
+    )
     monkeypatch.setattr(personal_data, "_registry", registry)
     personal_data.register(
         "Prøve",

@@ -32,7 +32,9 @@ def registry(monkeypatch):
         personal_data,
         "_registry",
         personal_data._Registry(
-            list(personal_data._registry.areas), dict(personal_data._registry.not_personal)
+            list(personal_data._registry.areas),
+            dict(personal_data._registry.not_personal),
+            list(personal_data._registry.rules),
         ),
     )
     return personal_data._registry
