@@ -18,11 +18,13 @@ from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Val
 from ninja.security import HttpBearer
 from pydantic import ConfigDict, model_validator
 
+from accounts.models import User
 from api.models import Token
 from api.tokens import token_authenticate
-from checkins.models import CheckIn, current_week
-from checkins.services import CheckInError, checkin_write
+from checkins.models import CheckIn, Reflection, current_week
+from checkins.services import CheckInError, checkin_write, reflection_save
 from core.access import get_visible_or_404
+from learning.models import Entry
 
 PAGE_SIZE = 50
 PROBLEM = "application/problem+json"
@@ -118,10 +120,12 @@ def _invalid(request: HttpRequest, error: ValidationError) -> HttpResponse:
     return problem(request, 422, _("The request is not valid"), where)
 
 
-def _needs(request: HttpRequest, scope: str) -> None:
+def _needs(request: HttpRequest, scope: str) -> User:
+    """The token's person, if the token has `scope`; 403 otherwise."""
     token: Token = request.auth  # type: ignore[attr-defined]
     if not token.allows(scope):
         raise AuthorizationError(message=scope)
+    return token.person
 
 
 # --- Check-ins ---------------------------------------------------------------------------------
@@ -180,6 +184,17 @@ class PageQuery(Schema):
     limit: int = Field(PAGE_SIZE, ge=1, le=200)
 
 
+def _page(rows: Any, page: PageQuery) -> dict[str, Any]:
+    """One page of `rows`, newest first, after the id `page.before`."""
+    rows = rows.order_by("-pk")
+    if page.before is not None:
+        rows = rows.filter(pk__lt=page.before)
+    items = list(rows[: page.limit + 1])
+    more = len(items) > page.limit
+    items = items[: page.limit]
+    return {"items": items, "next": items[-1].pk if more else None}
+
+
 @api.get(
     "/checkins",
     response={200: CheckInPage, 401: Problem, 403: Problem, 422: Problem},
@@ -189,13 +204,7 @@ def checkins(request: HttpRequest, page: Query[PageQuery]) -> dict[str, Any]:
     """The check-ins the person may read (their own and those shared with them), newest
     first."""
     _needs(request, "checkins:read")
-    rows = CheckIn.objects.visible_to(request.user).order_by("-pk")
-    if page.before is not None:
-        rows = rows.filter(pk__lt=page.before)
-    items = list(rows[: page.limit + 1])
-    more = len(items) > page.limit
-    items = items[: page.limit]
-    return {"items": items, "next": items[-1].pk if more else None}
+    return _page(CheckIn.objects.visible_to(request.user), page)
 
 
 @api.get(
@@ -224,11 +233,115 @@ def checkin(request: HttpRequest, checkin_id: int) -> CheckIn:
 def checkin_this_week(request: HttpRequest, data: CheckInIn) -> Any:
     """Write this week's check-in: made the first time, changed after that. A request the
     person's situation does not allow (shared with a leader they do not have) is 409."""
-    _needs(request, "checkins:write")
+    person = _needs(request, "checkins:write")
     try:
-        return checkin_write(owner=request.user, week=current_week(), **data.dict())  # type: ignore[arg-type]
+        return checkin_write(owner=person, week=current_week(), **data.dict())
     except CheckInError as error:
         return problem(request, 409, _("The check-in cannot be saved"), str(error))
+
+
+# --- Reflections ------------------------------------------------------------------------------
+
+
+class ReflectionOut(Schema):
+    id: int
+    owner: int = Field(..., alias="owner_id")
+    text: str
+    theme: str
+    value: int | None = Field(..., alias="value_id")
+    visibility: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class ReflectionPage(Schema):
+    items: list[ReflectionOut]
+    next: int | None
+
+
+class ReflectionIn(Schema):
+    text: str = Field(..., min_length=1, max_length=2000, pattern=r"\S")
+    theme: str = Field("", max_length=100)
+    visibility: Literal["private", "leader", "team"] = "private"
+
+
+@api.get(
+    "/reflections",
+    response={200: ReflectionPage, 401: Problem, 403: Problem, 422: Problem},
+    tags=["reflections"],
+)
+def reflections(request: HttpRequest, page: Query[PageQuery]) -> dict[str, Any]:
+    """The reflections the person may read, newest first."""
+    _needs(request, "reflections:read")
+    return _page(Reflection.objects.visible_to(request.user), page)
+
+
+@api.get(
+    "/reflections/{reflection_id}",
+    response={200: ReflectionOut, 401: Problem, 403: Problem, 404: Problem, 422: Problem},
+    tags=["reflections"],
+)
+def reflection(request: HttpRequest, reflection_id: int) -> Reflection:
+    _needs(request, "reflections:read")
+    found: Reflection = get_visible_or_404(Reflection.objects, request.user, pk=reflection_id)
+    return found
+
+
+@api.post(
+    "/reflections",
+    response={200: ReflectionOut, 400: Problem, 401: Problem, 403: Problem, 422: Problem},
+    tags=["reflections"],
+)
+def reflection_new(request: HttpRequest, data: ReflectionIn) -> Reflection:
+    """Write a new reflection, without a value (the page offers the organisation's values)."""
+    person = _needs(request, "reflections:write")
+    return reflection_save(reflection=Reflection(owner=person), value=None, **data.dict())
+
+
+# --- Learning entries -------------------------------------------------------------------------
+
+
+class EntryOut(Schema):
+    id: int
+    owner: int = Field(..., alias="owner_id")
+    kind: str
+    title: str
+    happened_on: date
+    learned: str
+    for_others: str
+    links: list[Any]
+    area_keys: list[str]
+    visibility: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class EntryPage(Schema):
+    items: list[EntryOut]
+    next: int | None
+
+
+@api.get(
+    "/learning",
+    response={200: EntryPage, 401: Problem, 403: Problem, 422: Problem},
+    tags=["learning"],
+)
+def entries(request: HttpRequest, page: Query[PageQuery]) -> dict[str, Any]:
+    """The learning entries the person may read (their own, their teams', the whole
+    organisation's), newest first."""
+    _needs(request, "learning:read")
+    return _page(Entry.objects.visible_to(request.user), page)
+
+
+@api.get(
+    "/learning/{learning_entry_id}",
+    response={200: EntryOut, 401: Problem, 403: Problem, 404: Problem, 422: Problem},
+    tags=["learning"],
+)
+def entry(request: HttpRequest, learning_entry_id: int) -> Entry:
+    _needs(request, "learning:read")
+    found: Entry = get_visible_or_404(Entry.objects, request.user, pk=learning_entry_id)
+    return found
 
 
 def schema() -> dict[str, Any]:

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from api.tokens import AREAS, READ, WRITE
+from api.tokens import AREAS, READ, WRITABLE, WRITE
 from core.forms import DesignSystemForm
 
 LIFETIMES = [(30, _("30 days")), (90, _("90 days")), (365, _("A year"))]
@@ -24,9 +24,12 @@ class TokenForm(DesignSystemForm, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for area, label in AREAS.items():
+            choices = [("", _("No access")), (READ, _("Read"))]
+            if area in WRITABLE:
+                choices.append((WRITE, _("Read and write")))
             self.fields[area] = forms.ChoiceField(
                 label=label,
-                choices=[("", _("No access")), (READ, _("Read")), (WRITE, _("Read and write"))],
+                choices=choices,
                 required=False,
                 widget=forms.RadioSelect,
                 initial=READ,

@@ -25,8 +25,16 @@ MAX_LIFETIME = timedelta(days=365)
 # Its last use is written at most this often, not on every request.
 LAST_USE_EVERY = timedelta(minutes=1)
 # What a token may reach, area by area, read or read and write.
-AREAS = {"checkins": gettext_lazy("Check-ins")}
+AREAS = {
+    "checkins": gettext_lazy("Check-ins"),
+    "reflections": gettext_lazy("Reflections"),
+    "learning": gettext_lazy("Learning entries"),
+}
+# The areas the API can write; the others are read only.
+WRITABLE = {"checkins", "reflections"}
 READ, WRITE = "read", "write"
+# Everything a token can be given: each area read, and written where the API can.
+FULL_ACCESS = {area: WRITE if area in WRITABLE else READ for area in AREAS}
 
 
 class TokenError(ValueError):
@@ -41,7 +49,11 @@ def scopes_of(access: dict[str, str]) -> list[str]:
     """The scopes for an area's access ("", READ or WRITE): write includes read."""
     scopes = []
     for area, level in access.items():
-        if area not in AREAS or level not in ("", READ, WRITE):
+        if (
+            area not in AREAS
+            or level not in ("", READ, WRITE)
+            or (level == WRITE and area not in WRITABLE)
+        ):
             raise TokenError(_("Choose no access, read, or read and write for each area."))
         if level:
             scopes.append(f"{area}:{READ}")

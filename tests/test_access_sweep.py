@@ -134,13 +134,13 @@ def api_token(person: Any) -> Any:
 
     from django.utils import timezone
 
-    from api.tokens import AREAS, WRITE, scopes_of, token_create
+    from api.tokens import FULL_ACCESS, scopes_of, token_create
 
     now = timezone.now()
     return token_create(
         person=person,
         name="Sweep",
-        scopes=scopes_of(dict.fromkeys(AREAS, WRITE)),
+        scopes=scopes_of(FULL_ACCESS),
         expires_at=now + timedelta(days=30),
         now=now,
     )

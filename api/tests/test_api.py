@@ -234,3 +234,65 @@ def test_administrators_see_how_many_tokens_never_whose(cast, client_for, clock)
     html = page.content.decode()
     assert "Andersen" not in html
     assert secret not in html
+
+
+def test_reflections_and_learning_are_read_as_the_pages_read_them(cast, client, clock):
+    from checkins.models import Reflection
+    from learning.models import Entry
+
+    mine = Reflection.objects.create(owner=cast.alice, text="Min egen tanke")
+    for_lena = Reflection.objects.create(
+        owner=cast.alice, text="Til min leder", visibility=Visibility.LEADER
+    )
+    learned = Entry.objects.create(
+        owner=cast.alice,
+        kind="course",
+        title="Kursus",
+        happened_on="2026-11-20",
+        learned="Noget nyt",
+        visibility=Visibility.TEAM,
+    )
+    _token, secret = token_create(
+        person=cast.lena,
+        name="Læser",
+        scopes=scopes_of({"reflections": READ, "learning": READ}),
+        expires_at=clock.now() + timedelta(days=30),
+        now=clock.now(),
+    )
+    lena = bearer(secret)
+
+    listed = client.get(reverse("api:reflections"), **lena).json()
+    assert [item["id"] for item in listed["items"]] == [for_lena.pk]
+    assert client.get(reverse("api:reflection", args=[mine.pk]), **lena).status_code == 404
+    assert client.get(reverse("api:entry", args=[learned.pk]), **lena).json()["title"] == "Kursus"
+    eve = bearer(token_for(cast.eve, clock))  # check-ins only
+    assert client.get(reverse("api:entries"), **eve).status_code == 403
+
+
+def test_a_token_that_may_write_reflections_writes_one(cast, client, clock):
+    from checkins.models import Reflection
+
+    _token, secret = token_create(
+        person=cast.alice,
+        name="Dagbog",
+        scopes=scopes_of({"reflections": WRITE}),
+        expires_at=clock.now() + timedelta(days=30),
+        now=clock.now(),
+    )
+    response = client.post(
+        reverse("api:reflection_new"),
+        {"text": "Hvad jeg lærte i dag", "visibility": "private"},
+        content_type="application/json",
+        **bearer(secret),
+    )
+
+    assert response.status_code == 200
+    reflection = Reflection.objects.get()
+    assert (reflection.owner, reflection.text) == (cast.alice, "Hvad jeg lærte i dag")
+
+
+def test_learning_can_be_read_but_not_written_by_a_token():
+    from api.tokens import TokenError
+
+    with pytest.raises(TokenError):
+        scopes_of({"learning": WRITE})

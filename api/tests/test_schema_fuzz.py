@@ -19,7 +19,7 @@ from schemathesis.specs.openapi.checks import (
     positive_data_acceptance,
 )
 
-from api.tokens import AREAS, WRITE, scopes_of, token_create
+from api.tokens import FULL_ACCESS, scopes_of, token_create
 from checkins.models import CheckIn
 
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "docs" / "openapi.json"
@@ -42,7 +42,7 @@ def header(cast, clock, settings):
     _token, secret = token_create(
         person=cast.alice,
         name="Schemathesis",
-        scopes=scopes_of(dict.fromkeys(AREAS, WRITE)),
+        scopes=scopes_of(FULL_ACCESS),
         expires_at=clock.now() + timedelta(days=30),
         now=clock.now(),
     )
