@@ -184,6 +184,17 @@ class PageQuery(Schema):
     limit: int = Field(PAGE_SIZE, ge=1, le=200)
 
 
+# The problems each sort of operation may answer with, besides its own.
+READ_PROBLEMS: dict[int, Any] = {401: Problem, 403: Problem, 422: Problem}
+ONE_PROBLEMS: dict[int, Any] = {**READ_PROBLEMS, 404: Problem}
+WRITE_PROBLEMS: dict[int, Any] = {**READ_PROBLEMS, 400: Problem}
+
+
+def _visible(request: HttpRequest, scope: str, model: Any, pk: int) -> Any:
+    """The object if the token has `scope` and its person may read it; 404 as if missing."""
+    return get_visible_or_404(model.objects, _needs(request, scope), pk=pk)
+
+
 def _page(rows: Any, page: PageQuery) -> dict[str, Any]:
     """One page of `rows`, newest first, after the id `page.before`."""
     rows = rows.order_by("-pk")
@@ -197,37 +208,28 @@ def _page(rows: Any, page: PageQuery) -> dict[str, Any]:
 
 @api.get(
     "/checkins",
-    response={200: CheckInPage, 401: Problem, 403: Problem, 422: Problem},
+    response={200: CheckInPage, **READ_PROBLEMS},
     tags=["check-ins"],
 )
 def checkins(request: HttpRequest, page: Query[PageQuery]) -> dict[str, Any]:
     """The check-ins the person may read (their own and those shared with them), newest
     first."""
-    _needs(request, "checkins:read")
-    return _page(CheckIn.objects.visible_to(request.user), page)
+    return _page(CheckIn.objects.visible_to(_needs(request, "checkins:read")), page)
 
 
 @api.get(
     "/checkins/{checkin_id}",
-    response={200: CheckInOut, 401: Problem, 403: Problem, 404: Problem, 422: Problem},
+    response={200: CheckInOut, **ONE_PROBLEMS},
     tags=["check-ins"],
 )
 def checkin(request: HttpRequest, checkin_id: int) -> CheckIn:
-    _needs(request, "checkins:read")
-    found: CheckIn = get_visible_or_404(CheckIn.objects, request.user, pk=checkin_id)
+    found: CheckIn = _visible(request, "checkins:read", CheckIn, checkin_id)
     return found
 
 
 @api.post(
     "/checkins",
-    response={
-        200: CheckInOut,
-        400: Problem,
-        401: Problem,
-        403: Problem,
-        409: Problem,
-        422: Problem,
-    },
+    response={200: CheckInOut, **WRITE_PROBLEMS, 409: Problem},
     tags=["check-ins"],
 )
 def checkin_this_week(request: HttpRequest, data: CheckInIn) -> Any:
@@ -267,29 +269,27 @@ class ReflectionIn(Schema):
 
 @api.get(
     "/reflections",
-    response={200: ReflectionPage, 401: Problem, 403: Problem, 422: Problem},
+    response={200: ReflectionPage, **READ_PROBLEMS},
     tags=["reflections"],
 )
 def reflections(request: HttpRequest, page: Query[PageQuery]) -> dict[str, Any]:
     """The reflections the person may read, newest first."""
-    _needs(request, "reflections:read")
-    return _page(Reflection.objects.visible_to(request.user), page)
+    return _page(Reflection.objects.visible_to(_needs(request, "reflections:read")), page)
 
 
 @api.get(
     "/reflections/{reflection_id}",
-    response={200: ReflectionOut, 401: Problem, 403: Problem, 404: Problem, 422: Problem},
+    response={200: ReflectionOut, **ONE_PROBLEMS},
     tags=["reflections"],
 )
 def reflection(request: HttpRequest, reflection_id: int) -> Reflection:
-    _needs(request, "reflections:read")
-    found: Reflection = get_visible_or_404(Reflection.objects, request.user, pk=reflection_id)
+    found: Reflection = _visible(request, "reflections:read", Reflection, reflection_id)
     return found
 
 
 @api.post(
     "/reflections",
-    response={200: ReflectionOut, 400: Problem, 401: Problem, 403: Problem, 422: Problem},
+    response={200: ReflectionOut, **WRITE_PROBLEMS},
     tags=["reflections"],
 )
 def reflection_new(request: HttpRequest, data: ReflectionIn) -> Reflection:
@@ -323,24 +323,22 @@ class EntryPage(Schema):
 
 @api.get(
     "/learning",
-    response={200: EntryPage, 401: Problem, 403: Problem, 422: Problem},
+    response={200: EntryPage, **READ_PROBLEMS},
     tags=["learning"],
 )
 def entries(request: HttpRequest, page: Query[PageQuery]) -> dict[str, Any]:
     """The learning entries the person may read (their own, their teams', the whole
     organisation's), newest first."""
-    _needs(request, "learning:read")
-    return _page(Entry.objects.visible_to(request.user), page)
+    return _page(Entry.objects.visible_to(_needs(request, "learning:read")), page)
 
 
 @api.get(
     "/learning/{learning_entry_id}",
-    response={200: EntryOut, 401: Problem, 403: Problem, 404: Problem, 422: Problem},
+    response={200: EntryOut, **ONE_PROBLEMS},
     tags=["learning"],
 )
 def entry(request: HttpRequest, learning_entry_id: int) -> Entry:
-    _needs(request, "learning:read")
-    found: Entry = get_visible_or_404(Entry.objects, request.user, pk=learning_entry_id)
+    found: Entry = _visible(request, "learning:read", Entry, learning_entry_id)
     return found
 
 
