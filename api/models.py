@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -8,6 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 class TokenQuerySet(models.QuerySet["Token"]):
+    def of(self, person: Any) -> TokenQuerySet:
+        """A person's own tokens: the only ones they see or revoke."""
+        return self.filter(person=person)
+
     def usable(self, *, now: datetime) -> TokenQuerySet:
         """Tokens not revoked, not expired, of people who can still log in."""
         return self.filter(revoked_at__isnull=True, expires_at__gt=now, person__is_active=True)

@@ -35,7 +35,7 @@ def tokens(request: AuthenticatedRequest) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             form = TokenForm()
-    mine = Token.objects.filter(person=request.user, revoked_at__isnull=True)
+    mine = Token.objects.of(request.user).filter(revoked_at__isnull=True)
     return render(
         request,
         "api/tokens.html",
@@ -45,7 +45,7 @@ def tokens(request: AuthenticatedRequest) -> HttpResponse:
 
 @require_POST
 def token_revoke_view(request: AuthenticatedRequest, token_id: int) -> HttpResponse:
-    token = get_object_or_404(Token, pk=token_id, person=request.user)
+    token = get_object_or_404(Token.objects.of(request.user), pk=token_id)
     token_revoke(token=token, now=timezone.now())
     messages.success(request, _("The token %(name)s no longer works.") % {"name": token.name})
     return redirect("tokens:list")

@@ -3,12 +3,9 @@ audit row are written together or not at all."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import models
-from django.db.models import QuerySet
-from django.utils import timezone
 
 from core.models import AuditEntry
 
@@ -38,30 +35,3 @@ def audit_record(
         summary=summary,
         data=data or {},
     )
-
-
-# Who did it, in the audit log's filter: nobody, that is Sparring itself.
-BY_THE_SYSTEM = "system"
-
-
-def audit_entries(
-    *, actor: str = "", action: str = "", since: date | None = None, until: date | None = None
-) -> QuerySet[AuditEntry]:
-    """The audit log, newest first, of one actor (a person's id, or BY_THE_SYSTEM), one
-    action, and the days from `since` to `until` in the organisation's time."""
-    entries = AuditEntry.objects.select_related("actor")
-    if actor == BY_THE_SYSTEM:
-        entries = entries.filter(actor__isnull=True)
-    elif actor:
-        entries = entries.filter(actor_id=int(actor))
-    if action:
-        entries = entries.filter(action=action)
-    if since is not None:
-        entries = entries.filter(at__gte=_start_of(since))
-    if until is not None:
-        entries = entries.filter(at__lt=_start_of(until + timedelta(days=1)))
-    return entries
-
-
-def _start_of(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time()))

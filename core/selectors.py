@@ -1,14 +1,16 @@
-"""Reads that belong to no feature: whether the background worker is alive."""
+"""Reads that belong to no feature: whether the background worker is alive, and the audit
+log as administrators filter it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Max
+from django.db.models import Max, QuerySet
+from django.utils import timezone
 
-from core.models import WorkerHeartbeat
+from core.models import AuditEntry, WorkerHeartbeat
 
 # How long without a tick the administrator's start calls the worker late, where
 # /health/ready is told to leave the worker out (SPARRING_WORKER_STALE_SECONDS = 0).
@@ -33,3 +35,30 @@ def for_administrators_start(*, now: datetime) -> AdministratorsStartWorker:
     late = last_seen is None or now - last_seen > stale_after
     just_now = last_seen is not None and now - last_seen < timedelta(minutes=1)
     return AdministratorsStartWorker(last_seen=last_seen, late=late, just_now=just_now)
+
+
+# Who did it, in the audit log's filter: nobody, that is Sparring itself.
+BY_THE_SYSTEM = "system"
+
+
+def audit_entries(
+    *, actor: str = "", action: str = "", since: date | None = None, until: date | None = None
+) -> QuerySet[AuditEntry]:
+    """The audit log, newest first, of one actor (a person's id, or BY_THE_SYSTEM), one
+    action, and the days from `since` to `until` in the organisation's time."""
+    entries = AuditEntry.objects.select_related("actor")
+    if actor == BY_THE_SYSTEM:
+        entries = entries.filter(actor__isnull=True)
+    elif actor:
+        entries = entries.filter(actor_id=int(actor))
+    if action:
+        entries = entries.filter(action=action)
+    if since is not None:
+        entries = entries.filter(at__gte=_start_of(since))
+    if until is not None:
+        entries = entries.filter(at__lt=_start_of(until + timedelta(days=1)))
+    return entries
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time()))

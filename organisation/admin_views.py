@@ -20,9 +20,10 @@ from accounts.services import (
     person_reactivate,
 )
 from core.access import administrator_required
-from core.audit import audit_entries, audit_record
+from core.audit import audit_record
 from core.http import AuthenticatedRequest
 from core.models import AuditEntry
+from core.selectors import audit_entries
 from core.spreadsheet import as_text, csv_response
 from organisation.forms import AuditFilterForm, PersonForm, SearchForm, UnitForm, ValueForm
 from organisation.models import Membership, Unit, Value

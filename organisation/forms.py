@@ -6,9 +6,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from core.audit import BY_THE_SYSTEM
 from core.forms import DesignSystemForm
 from core.models import ACTION_LABELS
+from core.selectors import BY_THE_SYSTEM
 from organisation.models import Membership, Unit, Value
 
 
