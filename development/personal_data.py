@@ -11,11 +11,13 @@ register(
     Kind(
         "development_plans", _("Development plans"), DevelopmentPlan, "owner", "development:index"
     ),
+    # The activities of the person's own plans. Not those of someone else's plan the person
+    # is named responsible for: the plan and the reflection on the activity are its owner's.
     Kind(
         "development_activities",
-        _("Activities you are responsible for"),
+        _("Activities in your development plans"),
         Activity,
-        "responsible",
+        "plan__owner",
         "development:index",
     ),
 )

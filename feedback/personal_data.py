@@ -16,7 +16,16 @@ register(
         "feedback:received",
         delete_rows,
     ),
-    Kind("feedback_given", _("Feedback you gave"), Feedback, "giver", "feedback:given"),
+    # What the receiver did with it (shared it onward, kept it for their development) is theirs:
+    # the giver does not read it on the page, and does not get it in a copy.
+    Kind(
+        "feedback_given",
+        _("Feedback you gave"),
+        Feedback,
+        "giver",
+        "feedback:given",
+        withheld=("visibility", "shared_with", "kept"),
+    ),
     Kind(
         "feedback_requests", _("Feedback you asked for"), FeedbackRequest, "asker", "feedback:index"
     ),

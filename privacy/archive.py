@@ -62,7 +62,7 @@ def columns(kind: Kind) -> list[models.Field[Any, Any]]:
 
 def links(kind: Kind) -> list[models.ManyToManyField[Any, Any]]:
     """The model's links to several rows (shared with, recipients, values), written as ids."""
-    return list(kind.model._meta.local_many_to_many)
+    return [link for link in kind.model._meta.local_many_to_many if link.name not in kind.withheld]
 
 
 def _user_model() -> type[models.Model]:

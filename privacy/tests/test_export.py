@@ -161,3 +161,31 @@ def test_the_schema_is_served(cast, client_for):
     response = client_for(cast.alice).get(reverse("privacy:schema"))
     assert response.status_code == 200
     assert response.json() == export_schema()
+
+
+def test_a_copy_holds_nothing_of_what_another_did_with_ones_words(cast, clock, client_for):
+    """bob's feedback to alice: she shared it onward with lena and kept it, which bob does not
+    read on his page and does not get in his copy. An activity of alice's plan that lena is
+    responsible for is alice's, with alice's reflection on it, and is not in lena's copy."""
+    from development.models import Activity, DevelopmentPlan
+
+    feedback = Feedback.objects.create(
+        owner=cast.alice, giver=cast.bob, works_well="Godt oplæg", kept=True
+    )
+    feedback.shared_with.add(cast.lena)
+    plan = DevelopmentPlan.objects.create(owner=cast.alice, title="Min plan")
+    Activity.objects.create(
+        plan=plan, kind="course", title="Kursus", responsible=cast.lena, learned="Alices tanke"
+    )
+
+    bobs = json.loads(made_for(cast.bob, clock, client_for).read("data.json"))
+    [given] = bobs["kinds"]["feedback_given"]
+    assert given["works_well"] == "Godt oplæg"
+    assert not {"shared_with", "kept", "visibility"} & set(given)
+    assert str(cast.lena.pk) not in bobs["people"]
+
+    lenas = made_for(cast.lena, clock, client_for)
+    everything = b"".join(lenas.read(name) for name in lenas.namelist()).decode()
+    assert "Alices tanke" not in everything
+    alices = json.loads(made_for(cast.alice, clock, client_for).read("data.json"))
+    assert [row["learned"] for row in alices["kinds"]["development_activities"]] == ["Alices tanke"]
