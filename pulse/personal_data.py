@@ -15,11 +15,15 @@ register(
         "user",
         "pulse:index",
     ),
+    # Without its row's id: ids grow in the order people answer, and sealing moves the rows
+    # in random order so that none of that order is kept; a copy made while the round is open
+    # must not keep it either.
     Kind(
         "wellbeing_open_participation",
         _("Open wellbeing rounds you have answered"),
         OpenParticipation,
         "user",
         "pulse:index",
+        withheld=("id",),
     ),
 )

@@ -189,3 +189,21 @@ def test_a_copy_holds_nothing_of_what_another_did_with_ones_words(cast, clock, c
     assert "Alices tanke" not in everything
     alices = json.loads(made_for(cast.alice, clock, client_for).read("data.json"))
     assert [row["learned"] for row in alices["kinds"]["development_activities"]] == ["Alices tanke"]
+
+
+def test_a_copy_made_while_a_round_is_open_keeps_no_order_of_answering(cast, clock, client_for):
+    from pulse.models import Question, Survey
+    from pulse.services import round_open
+    from pulse.tests.conftest import answer_all
+
+    survey = Survey.objects.create(name="Trivsel", starts_on=clock.today())
+    survey.units.set([cast.organisation])
+    survey.items.create(question=Question.objects.all()[0], position=0)
+    round_ = round_open(survey=survey, opens_at=clock.now() - timedelta(hours=1))
+    answer_all(round_, [cast.alice, cast.bob], 4)
+
+    data = json.loads(made_for(cast.bob, clock, client_for).read("data.json"))
+
+    assert data["kinds"]["wellbeing_open_participation"] == [
+        {"round_id": round_.pk, "user_id": cast.bob.pk}
+    ]
