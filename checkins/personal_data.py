@@ -8,7 +8,9 @@ from core.personal_data import Kind, Rule, delete_rows, not_personal, register, 
 
 register(
     _("Check-ins and reflections"),
-    Kind("checkins", _("Check-ins"), CheckIn, "owner", "checkins:list", checkins_erase),
+    # Not deleted in bulk by their owner: the replies on them are others' words, which only a
+    # retention rule the organisation has set may delete (PRODUCT.md, privacy rule 7).
+    Kind("checkins", _("Check-ins"), CheckIn, "owner", "checkins:list"),
     Kind(
         "checkin_replies",
         _("Your replies on check-ins"),

@@ -17,30 +17,35 @@ from recognition.models import Recognition
 ERASE = reverse("privacy:erase")
 
 
-def test_a_person_deletes_all_her_check_ins_and_nothing_of_anyone_elses(cast, client_for):
-    mine = CheckIn.objects.create(owner=cast.alice, week="2026-11-23", energy=3)
-    CheckIn.objects.create(owner=cast.alice, week="2026-11-30", energy=4)
-    bobs = CheckIn.objects.create(owner=cast.bob, week="2026-11-30", energy=2)
-    Reply.objects.create(
-        thread=Thread.objects.create(checkin=mine, reader=cast.lena), owner=cast.lena, text="Ja"
-    )
-    Reply.objects.create(
-        thread=Thread.objects.create(checkin=bobs, reader=cast.lena), owner=cast.lena, text="Nej"
-    )
+def test_a_person_deletes_all_her_reflections_and_nothing_of_anyone_elses(cast, client_for):
+    Reflection.objects.create(owner=cast.alice, text="Første")
+    Reflection.objects.create(owner=cast.alice, text="Anden")
+    bobs = Reflection.objects.create(owner=cast.bob, text="Bobs")
     client = client_for(cast.alice)
 
     # Asked first: the page says how many, and nothing is deleted by looking.
-    page = client.get(ERASE, {"kind": "checkins"})
+    page = client.get(ERASE, {"kind": "reflections"})
     assert page.status_code == 200
     assert "2 slettes for altid" in page.content.decode()
-    assert CheckIn.objects.filter(owner=cast.alice).count() == 2
+    assert Reflection.objects.filter(owner=cast.alice).count() == 2
 
-    response = client.post(ERASE, {"kind": "checkins"}, follow=True)
+    response = client.post(ERASE, {"kind": "reflections"}, follow=True)
 
-    assert "2 slettet: Check-ins." in response.content.decode()
-    assert list(CheckIn.objects.all()) == [bobs]
-    # The replies on her check-in went with it; those on bob's stay.
-    assert list(Reply.objects.values_list("text", flat=True)) == ["Nej"]
+    assert "2 slettet: Refleksioner." in response.content.decode()
+    assert list(Reflection.objects.all()) == [bobs]
+
+
+def test_check_ins_are_not_deleted_in_bulk_by_their_owner(cast, client_for):
+    """The replies on a check-in are its readers' words: only a deletion deadline the
+    organisation has set deletes them with it."""
+    mine = CheckIn.objects.create(owner=cast.alice, week="2026-11-30", energy=3)
+    Reply.objects.create(
+        thread=Thread.objects.create(checkin=mine, reader=cast.lena), owner=cast.lena, text="Ja"
+    )
+    client = client_for(cast.alice)
+
+    assert client.post(ERASE, {"kind": "checkins"}).status_code == 404
+    assert Reply.objects.filter(owner=cast.lena).exists()
 
 
 def test_feedback_received_is_the_receivers_to_delete(cast):

@@ -1,6 +1,6 @@
 """The page about one's data in Chromium: a member finds it from the header (from the menu on a
 phone) and reads what Sparring holds about her, kind by kind, with a link to where it is; she
-deletes all her check-ins after being asked; she asks for a copy, the page follows the worker
+deletes all her reflections after being asked; she asks for a copy, the page follows the worker
 making it, and she downloads the zip; an administrator sets a deletion deadline that she then
 reads. Danish and English, desktop and phone; checked with axe-core and photographed."""
 
@@ -33,13 +33,13 @@ WORDS = {
         "link": "Mine data",
         "answers": "Dine trivselssvar er ikke her",
         "delete": "Slet alle",
-        "deleted": "2 slettet: Check-ins.",
+        "deleted": "2 slettet: Refleksioner.",
     },
     "en": {
         "link": "My data",
         "answers": "Your wellbeing answers are not here",
         "delete": "Delete all",
-        "deleted": "2 deleted: Check-ins.",
+        "deleted": "2 deleted: Reflections.",
     },
 }
 
@@ -54,6 +54,8 @@ def test_a_member_reads_what_sparring_holds_about_her(
     cast.alice.save(update_fields=["language"])
     CheckIn.objects.create(owner=cast.alice, week="2026-11-23", energy=4)
     CheckIn.objects.create(owner=cast.alice, week="2026-11-30", energy=3)
+    for text in ("Første", "Anden"):
+        Reflection.objects.create(owner=cast.alice, text=text)
     page = new_page(**device_options(device))
     login(page, live_server, cast.alice)
 
@@ -70,14 +72,14 @@ def test_a_member_reads_what_sparring_holds_about_her(
     checkins = page.locator("#kind-checkins").locator("xpath=..")
     expect(checkins.locator("td").first).to_have_text("2")
 
-    # She deletes them: asked first, with the way to keep a copy, then gone.
-    follow(page, checkins.get_by_role("link", name=words["delete"]).click)
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Check-ins")
+    # She deletes her reflections: asked first, with the way to keep a copy, then gone.
+    reflections = page.locator("#kind-reflections").locator("xpath=..")
+    follow(page, reflections.get_by_role("link", name=words["delete"]).click)
     follow(page, page.locator("main form button[type=submit]").click)
     assert path_of(page) == reverse("privacy:my_data")
     expect(page.get_by_role("status")).to_contain_text(words["deleted"])
-    expect(page.locator("li#kind-checkins")).to_be_visible()
-    assert not CheckIn.objects.filter(owner=cast.alice).exists()
+    expect(page.locator("li#kind-reflections")).to_be_visible()
+    assert not Reflection.objects.filter(owner=cast.alice).exists()
 
 
 @pytest.mark.browser
