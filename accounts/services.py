@@ -21,7 +21,6 @@ from accounts.models import LoginAttempt, LoginThrottle, Session, User
 from accounts.net import address_bucket
 from accounts.tokens import LinkTokens
 from core.audit import audit_record
-from core.models import AuditEntry
 from notifications.account_emails import LINK, account_email_queue
 
 logger = logging.getLogger("sparring.accounts")
@@ -41,7 +40,9 @@ def unique_username(base: str) -> str:
 # A run of failures is forgotten after a day without one.
 STREAK_WINDOW = timedelta(days=1)
 # Login attempts and the audit rows about logins are kept this long.
-LOGIN_RECORDS_KEPT = timedelta(days=90)
+# Logins and attempts are deleted after this many days, unless the organisation sets another
+# deadline (accounts.personal_data).
+LOGIN_RECORDS_DAYS = 90
 LOGIN_AUDIT_ACTIONS = ("login.failed", "login.locked", "login.address_locked")
 
 
@@ -159,17 +160,14 @@ def login_try_succeeded(*, attempt: LoginTry, person: User, now: datetime) -> No
     logger.info("login succeeded for person %s from %s", person.pk, attempt.address)
 
 
-@transaction.atomic
-def login_records_purge(*, now: datetime) -> tuple[int, int]:
-    """Forget login attempts and login audit rows older than 90 days, and counters nobody
-    has touched for a day. Returns (attempts, audit rows) deleted."""
-    cutoff = now - LOGIN_RECORDS_KEPT
-    attempts = LoginAttempt.objects.filter(at__lt=cutoff).delete()[0]
-    audits = AuditEntry.objects.filter(action__in=LOGIN_AUDIT_ACTIONS, at__lt=cutoff).delete()[0]
-    LoginThrottle.objects.filter(last_at__lt=now - STREAK_WINDOW).exclude(
-        locked_until__gt=now
-    ).delete()
-    return attempts, audits
+def login_throttles_purge(*, now: datetime) -> int:
+    """Forget the counters nobody has touched for a day and that lock nothing. The login
+    records themselves go by their deletion deadline. Returns how many were forgotten."""
+    return (
+        LoginThrottle.objects.filter(last_at__lt=now - STREAK_WINDOW)
+        .exclude(locked_until__gt=now)
+        .delete()[0]
+    )
 
 
 # --- Passwords that only their owner knows --------------------------------------------------------

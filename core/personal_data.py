@@ -91,10 +91,17 @@ class Rule:
     # Deletes the rows given and what belongs to them alone (a check-in's replies, say), and
     # returns how many of the rows were deleted.
     erase: Callable[[models.QuerySet[Any]], int] = delete_rows
+    # Which of the model's rows the rule is about, when not all of them.
+    where: Q = field(default_factory=Q)
+    # The deadline when the organisation has set none. A kind with one always has a deadline:
+    # it can be changed, not removed.
+    default_days: int | None = None
 
     def past(self, deadline: datetime) -> models.QuerySet[Any]:
         """The rows older than `deadline`."""
-        return self.model._default_manager.filter(**{f"{self.date_field}__lt": deadline})
+        return self.model._default_manager.filter(
+            self.where, **{f"{self.date_field}__lt": deadline}
+        )
 
 
 @dataclass
@@ -124,17 +131,26 @@ def not_personal(model: type[models.Model], *, reason: str) -> None:
 
 
 def retention(*rules: Rule) -> None:
-    """Declare kinds of data that may be given a deletion deadline. A key is declared once."""
+    """Declare kinds of data that may be given a deletion deadline. A key is declared in one
+    call: several rules with the same key are one kind kept in several tables, under one
+    deadline (the first rule's label and default)."""
     keys = {rule.key for rule in _registry.rules}
     for rule in rules:
         if rule.key in keys:
             raise ImproperlyConfigured(f"The retention rule {rule.key!r} is declared twice.")
-        keys.add(rule.key)
     _registry.rules.extend(rules)
 
 
 def rules() -> list[Rule]:
     return list(_registry.rules)
+
+
+def rules_by_key() -> dict[str, list[Rule]]:
+    """The rules grouped by the kind they keep, in the order they were declared."""
+    found: dict[str, list[Rule]] = {}
+    for rule in _registry.rules:
+        found.setdefault(rule.key, []).append(rule)
+    return found
 
 
 def erasable(key: str) -> Kind | None:

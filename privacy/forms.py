@@ -9,14 +9,19 @@ from core.forms import DesignSystemForm
 from privacy.retention import MAX_DAYS, MIN_DAYS, Deadline
 
 
-def _days(label: Any) -> forms.IntegerField:
+def _days(deadline: Deadline) -> forms.IntegerField:
     field = forms.IntegerField(
-        label=label,
-        required=False,
+        label=deadline.label,
+        required=deadline.required,
         min_value=MIN_DAYS,
         max_value=MAX_DAYS,
-        help_text=_("Days. Empty: kept until it is deleted."),
+        help_text=(
+            _("Days. This kind always has a deadline.")
+            if deadline.required
+            else _("Days. Empty: kept until it is deleted.")
+        ),
         error_messages={
+            "required": _("Write a whole number of days: this kind always has a deadline."),
             "min_value": _("A deadline is at least %(limit_value)s days."),
             "max_value": _("A deadline is at most ten years (3650 days)."),
             "invalid": _("Write a whole number of days, or leave it empty."),
@@ -29,7 +34,7 @@ def _days(label: Any) -> forms.IntegerField:
 def retention_form(deadlines: list[Deadline], data: Any = None) -> forms.Form:
     """A deadline in days per kind of data that may have one; empty keeps the kind until it
     is deleted."""
-    fields = {deadline.key: _days(deadline.label) for deadline in deadlines}
+    fields = {deadline.key: _days(deadline) for deadline in deadlines}
     form_class = type("RetentionForm", (DesignSystemForm, forms.Form), fields)
     form: forms.Form = form_class(data, initial={d.key: d.days for d in deadlines})
     return form

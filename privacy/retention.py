@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core.audit import audit_record
-from core.personal_data import Rule, all_kinds, rules
+from core.personal_data import Rule, all_kinds, rules_by_key
 from privacy.models import RetentionRun, RetentionSetting
 
 if TYPE_CHECKING:
@@ -48,6 +48,8 @@ class Deadline:
     label: StrOrPromise
     # None: kept until it is deleted.
     days: int | None
+    # Whether the kind always has a deadline (a rule's `default_days`): changed, never removed.
+    required: bool = False
 
 
 # Leavers: everything of a person's own that they could delete themselves (the kinds with an
@@ -59,23 +61,41 @@ LEAVERS_LABEL = _("A leaver's own content, from when they left")
 def deadlines() -> list[Deadline]:
     """Every kind that may have a deadline, in the apps' order and leavers' content last, with
     the one set for it."""
-    days = dict(RetentionSetting.objects.values_list("key", "days"))
+    days = _days()
     return [
-        *(Deadline(rule.key, rule.label, days.get(rule.key)) for rule in rules()),
+        *(
+            Deadline(key, first.label, days.get(key), first.default_days is not None)
+            for key, (first, *_more) in rules_by_key().items()
+        ),
         Deadline(LEAVERS, LEAVERS_LABEL, days.get(LEAVERS)),
     ]
+
+
+def _days() -> dict[str, int]:
+    """The deadline of every kind that has one: as set, or the kind's default."""
+    days = {
+        key: first.default_days
+        for key, (first, *_more) in rules_by_key().items()
+        if first.default_days is not None
+    }
+    days.update(RetentionSetting.objects.values_list("key", "days"))
+    return days
 
 
 @transaction.atomic
 def retention_set(*, actor: User, days: dict[str, int | None]) -> list[str]:
     """Set the deadlines in `days` (None: keep until deleted) and write each change to the
     audit log. Returns the keys that changed."""
-    known = {rule.key for rule in rules()} | {LEAVERS}
-    before = dict(RetentionSetting.objects.select_for_update().values_list("key", "days"))
+    kinds = rules_by_key()
+    list(RetentionSetting.objects.select_for_update())
+    # As in force: a kind's default counts as set.
+    before = _days()
     changed = []
     for key, value in days.items():
-        if key not in known:
+        if key not in kinds and key != LEAVERS:
             raise ValueError(f"No retention rule {key!r}")
+        if value is None and key in kinds and kinds[key][0].default_days is not None:
+            raise ValueError(f"{key!r} always has a deadline")
         if value is not None and not MIN_DAYS <= value <= MAX_DAYS:
             raise ValueError(f"A deadline is {MIN_DAYS} to {MAX_DAYS} days")
         if before.get(key) == value:
@@ -109,19 +129,19 @@ Part = tuple[QuerySet[Any], Callable[[QuerySet[Any]], int]]
 def _ruled() -> list[tuple[str, int, Callable[[datetime], list[Part]]]]:
     """Each kind with a deadline: its key, its days, and what is past a given moment, as rows
     each with how they are deleted."""
-    days = dict(RetentionSetting.objects.values_list("key", "days"))
+    days = _days()
     ruled: list[tuple[str, int, Callable[[datetime], list[Part]]]] = [
-        (rule.key, days[rule.key], partial(_rule_content, rule))
-        for rule in rules()
-        if rule.key in days
+        (key, days[key], partial(_rules_content, kept))
+        for key, kept in rules_by_key().items()
+        if key in days
     ]
     if LEAVERS in days:
         ruled.append((LEAVERS, days[LEAVERS], _leavers_content))
     return ruled
 
 
-def _rule_content(rule: Rule, deadline: datetime) -> list[Part]:
-    return [(rule.past(deadline), rule.erase)]
+def _rules_content(kept: list[Rule], deadline: datetime) -> list[Part]:
+    return [(rule.past(deadline), rule.erase) for rule in kept]
 
 
 def _leavers_content(deadline: datetime) -> list[Part]:

@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.services import LOGIN_RECORDS_KEPT
 from core.http import AuthenticatedRequest
 from core.personal_data import erasable
 from privacy.archive import export_schema
@@ -34,7 +33,6 @@ def my_data(request: AuthenticatedRequest) -> HttpResponse:
         "privacy/my_data.html",
         {
             "data": for_my_data(request.user),
-            "login_records_days": LOGIN_RECORDS_KEPT.days,
             "deadlines": deadlines(),
             **_export_context(request),
         },

@@ -11,12 +11,14 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from accounts.models import LoginAttempt
+from accounts.services import login_try_begin, login_try_failed
 from checkins.models import CheckIn, Reflection, Reply, Thread
 from conftest import COPENHAGEN, Cast
 from conversations import services as conversations
 from conversations.models import Kind
 from core.models import AuditEntry
-from core.personal_data import rules
+from core.personal_data import rules_by_key
 from feedback.models import Feedback
 from learning.models import Entry
 from notifications.models import OutgoingEmail
@@ -32,6 +34,8 @@ DEADLINE = 365
 NIGHT = datetime(2026, 12, 2, 2, 30, tzinfo=COPENHAGEN)
 OLD = NIGHT - timedelta(days=DEADLINE + 1)
 NEW = NIGHT - timedelta(days=DEADLINE - 1)
+# Login records always have a deadline (90 days unless set longer): every run counts them.
+ALWAYS = {"login_records": 0}
 
 
 def _conversation(cast: Cast) -> Any:
@@ -105,25 +109,33 @@ MAKE: dict[str, Callable[[Cast], list[Any]]] = {
     "learning_entries": _entries,
     "emails": _emails,
     "audit_log": lambda cast: [AuditEntry.objects.create(action="test") for _ in range(2)],
+    "login_records": lambda cast: [
+        LoginAttempt.objects.create(
+            user=cast.alice, ip_address="192.0.2.1", succeeded=True, at=NIGHT
+        )
+        for _ in range(2)
+    ],
 }
 
 
 def test_every_rule_has_a_test():
     """Each kind an app declares a rule for; leavers' content has its own tests below."""
-    assert set(MAKE) == {rule.key for rule in rules()}
+    assert set(MAKE) == set(rules_by_key())
 
 
 @pytest.mark.parametrize("key", sorted(MAKE))
 def test_a_run_deletes_exactly_what_is_past_the_deadline(key, cast, clock):
-    [rule] = [rule for rule in rules() if rule.key == key]
+    # A kind kept in several tables is tested in its first; login records' lines in the
+    # audit log have their own test (accounts' lock-out tests).
+    rule = rules_by_key()[key][0]
     old, new = MAKE[key](cast)
     rule.model._default_manager.filter(pk=old.pk).update(**{rule.date_field: OLD})
     rule.model._default_manager.filter(pk=new.pk).update(**{rule.date_field: NEW})
     untouched = rule.model._default_manager.exclude(pk__in=[old.pk, new.pk]).count()
     retention_set(actor=cast.ada, days={key: DEADLINE})
 
-    assert past_deadline(now=NIGHT) == {key: 1}
-    assert retention_run(now=NIGHT) == {key: 1}
+    assert past_deadline(now=NIGHT) == {**ALWAYS, key: 1}
+    assert retention_run(now=NIGHT) == {**ALWAYS, key: 1}
 
     rows = rule.model._default_manager
     assert not rows.filter(pk=old.pk).exists()
@@ -150,7 +162,7 @@ def test_a_kind_without_a_deadline_is_kept(cast, clock):
     ProfileNote.objects.filter(pk=note.pk).update(updated_at=OLD - timedelta(days=3000))
     retention_set(actor=cast.ada, days={"reflections": DEADLINE})
 
-    assert retention_run(now=NIGHT) == {"reflections": 0}
+    assert retention_run(now=NIGHT) == {**ALWAYS, "reflections": 0}
     assert ProfileNote.objects.filter(pk=note.pk).exists()
 
 
@@ -166,7 +178,7 @@ def test_the_run_leaves_the_wellbeing_figures_as_they_were(cast, clock):
     CheckIn.objects.update(created_at=OLD)
     retention_set(actor=cast.ada, days={"checkins": DEADLINE})
 
-    assert retention_run(now=NIGHT) == {"checkins": 5}
+    assert retention_run(now=NIGHT) == {**ALWAYS, "checkins": 5}
 
     assert energy_trend(cast.organisation.pk, weeks=1) == before
     assert list(EnergyTally.objects.values_list("unit_id", "t1", "t2", "t3", "t4", "t5")) == tallies
@@ -181,7 +193,7 @@ def test_the_run_logs_counts_only(cast, clock):
 
     entry = AuditEntry.objects.get(action="retention.run")
     assert entry.actor is None
-    assert entry.data == {"deleted": {"reflections": 1}}
+    assert entry.data == {"deleted": {**ALWAYS, "reflections": 1}}
     assert "hemmelige" not in f"{entry.summary} {entry.target_label} {entry.data}"
 
 
@@ -193,7 +205,7 @@ def test_the_run_comes_once_a_night_between_two_and_five(cast, clock):
     assert retention_run(now=early) is None
     # From two, the run is due at the next tick.
     assert next_run(NIGHT) == NIGHT
-    assert retention_run(now=NIGHT) == {"reflections": 0}
+    assert retention_run(now=NIGHT) == {**ALWAYS, "reflections": 0}
     # A second worker, or the next tick: nothing more that night.
     assert retention_run(now=NIGHT + timedelta(minutes=1)) is None
     assert next_run(NIGHT) == datetime(2026, 12, 3, 2, 0, tzinfo=COPENHAGEN)
@@ -225,7 +237,7 @@ def test_administrators_set_deadlines_on_their_page(cast, client_for):
     page = reverse("privacy_admin:retention")
     assert client.get(page).status_code == 200
 
-    response = client.post(page, {"checkins": "730", "feedback": ""})
+    response = client.post(page, {"checkins": "730", "feedback": "", "login_records": "90"})
 
     assert response.status_code == 302
     assert dict(RetentionSetting.objects.values_list("key", "days")) == {"checkins": 730}
@@ -242,7 +254,8 @@ def test_administrators_set_deadlines_on_their_page(cast, client_for):
 def test_a_bad_deadline_gets_a_danish_message_and_changes_nothing(days, message, cast, client_for):
     retention_set(actor=cast.ada, days={"feedback": 730})
     response = client_for(cast.ada).post(
-        reverse("privacy_admin:retention"), {"feedback": days, "checkins": "365"}
+        reverse("privacy_admin:retention"),
+        {"feedback": days, "checkins": "365", "login_records": "90"},
     )
 
     assert response.status_code == 200
@@ -284,8 +297,8 @@ def test_a_leavers_own_content_goes_when_they_have_been_gone_past_the_deadline(c
     person_reactivate(actor=None, person=cast.eve)
     retention_set(actor=cast.ada, days={"leavers": DEADLINE})
 
-    assert past_deadline(now=NIGHT) == {"leavers": 3}
-    assert retention_run(now=NIGHT) == {"leavers": 3}
+    assert past_deadline(now=NIGHT) == {**ALWAYS, "leavers": 3}
+    assert retention_run(now=NIGHT) == {**ALWAYS, "leavers": 3}
 
     for model in (Reflection, ProfileNote):
         assert set(model.objects.values_list("owner__username", flat=True)) == {"lena", "eve"}
@@ -307,5 +320,54 @@ def test_people_who_left_before_their_day_was_kept_are_never_reached(cast, clock
     type(cast.bob).objects.filter(pk=cast.bob.pk).update(is_active=False, deactivated_at=None)
     retention_set(actor=cast.ada, days={"leavers": DEADLINE})
 
-    assert retention_run(now=NIGHT) == {"leavers": 0}
+    assert retention_run(now=NIGHT) == {**ALWAYS, "leavers": 0}
     assert Reflection.objects.filter(owner=cast.bob).exists()
+
+
+def test_login_records_cannot_be_kept_for_ever(cast, client_for):
+    response = client_for(cast.ada).post(
+        reverse("privacy_admin:retention"), {"checkins": "365", "login_records": ""}
+    )
+
+    assert response.status_code == 200
+    assert "Skriv et helt antal dage: denne slags har altid en frist." in response.content.decode()
+    assert not RetentionSetting.objects.exists()
+
+
+def test_login_records_read_90_days_until_set_otherwise(cast, client_for):
+    page = client_for(cast.alice).get(reverse("privacy:my_data")).content.decode()
+
+    assert (
+        "Logins og loginforsøg med deres linjer i auditloggen: slettes efter 90 dage"
+        in " ".join(page.split())
+    )
+
+
+def test_login_records_go_after_90_days_unless_the_organisation_sets_longer(cast, clock):
+    night = NIGHT
+    for days in (91, 89):
+        attempt = login_try_begin(
+            username="alice", address="192.0.2.5", now=night - timedelta(days=days)
+        )
+        assert attempt is not None
+        login_try_failed(attempt=attempt, now=night - timedelta(days=days))
+    # The audit log writes its own time; put the rows where the attempts were.
+    failed = AuditEntry.objects.filter(action="login.failed").order_by("pk")
+    for entry, days in zip(failed, (91, 89), strict=True):
+        AuditEntry.objects.filter(pk=entry.pk).update(at=night - timedelta(days=days))
+    # Another line of the audit log, as old, is the audit log's deadline's to keep or delete.
+    other = AuditEntry.objects.create(action="person.update")
+    AuditEntry.objects.filter(pk=other.pk).update(at=night - timedelta(days=91))
+
+    retention_set(actor=cast.ada, days={"login_records": 120})
+    assert past_deadline(now=night)["login_records"] == 0
+    retention_set(actor=cast.ada, days={"login_records": 90})
+    assert past_deadline(now=night)["login_records"] == 2
+    with pytest.raises(ValueError, match="always has a deadline"):
+        retention_set(actor=cast.ada, days={"login_records": None})
+
+    deleted = retention_run(now=night)
+    assert deleted is not None and deleted["login_records"] == 2
+    assert list(LoginAttempt.objects.values_list("at", flat=True)) == [night - timedelta(days=89)]
+    assert AuditEntry.objects.filter(action="login.failed").count() == 1
+    assert AuditEntry.objects.filter(pk=other.pk).exists()
