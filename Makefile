@@ -97,7 +97,8 @@ CLOCK_TESTS ?= notifications/tests/test_worker.py notifications/tests/test_deliv
 	checkins/tests/test_reminders.py teamwork/tests/test_reminders.py pulse/tests/test_schedule.py \
 	home/tests/test_weekly.py conversations/tests/test_reminders.py \
 	development/tests/test_plan_reminders.py development/tests/test_picture.py \
-	privacy/tests/test_retention.py privacy/tests/test_export.py api/tests/test_api.py
+	privacy/tests/test_retention.py privacy/tests/test_export.py api/tests/test_api.py \
+	api/tests/test_areas.py
 # The tests of two processes on one SQLite file are about concurrency, not the calendar, and
 # cost half a run each: the SQLite and PostgreSQL runs of `make test` have them.
 CLOCK_SELECT ?= not on_sqlite

@@ -11,33 +11,29 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
-from ninja.security import HttpBearer
 from pydantic import ConfigDict, model_validator
 
-from accounts.models import User
-from api.models import Token
-from api.tokens import token_authenticate
+from api import own, shared
+from api.base import (
+    ONE_PROBLEMS,
+    PROBLEM,
+    READ_PROBLEMS,
+    WRITE_PROBLEMS,
+    PageQuery,
+    Problem,
+    TokenAuth,
+    needs,
+    page_of,
+    problem,
+    visible,
+)
 from checkins.models import CheckIn, Reflection, current_week
 from checkins.services import CheckInError, checkin_write, reflection_save
-from core.access import get_visible_or_404
 from learning.models import Entry
-
-PAGE_SIZE = 50
-PROBLEM = "application/problem+json"
-
-
-class TokenAuth(HttpBearer):
-    """`Authorization: Bearer spr_...`: the request is its person's, with the token's scopes."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> Token | None:
-        found = token_authenticate(token, now=timezone.now())
-        if found is not None:
-            request.user = found.person
-        return found
 
 
 class SparringAPI(NinjaAPI):
@@ -67,23 +63,6 @@ api = SparringAPI(
 
 
 # --- Problem details (RFC 9457) -----------------------------------------------------------------
-
-
-class Problem(Schema):
-    type: str = "about:blank"
-    title: str
-    status: int
-    detail: str = ""
-
-
-def problem(request: HttpRequest, status: int, title: str, detail: str = "") -> HttpResponse:
-    response = api.create_response(
-        request,
-        {"type": "about:blank", "title": title, "status": status, "detail": detail},
-        status=status,
-    )
-    response["Content-Type"] = PROBLEM
-    return response
 
 
 @api.exception_handler(AuthenticationError)
@@ -118,14 +97,6 @@ def _invalid(request: HttpRequest, error: ValidationError) -> HttpResponse:
         for e in error.errors
     )
     return problem(request, 422, _("The request is not valid"), where)
-
-
-def _needs(request: HttpRequest, scope: str) -> User:
-    """The token's person, if the token has `scope`; 403 otherwise."""
-    token: Token = request.auth  # type: ignore[attr-defined]
-    if not token.allows(scope):
-        raise AuthorizationError(message=scope)
-    return token.person
 
 
 # --- Check-ins ---------------------------------------------------------------------------------
@@ -179,33 +150,6 @@ class CheckInIn(Schema):
         return self
 
 
-class PageQuery(Schema):
-    before: int | None = Field(None, ge=1)
-    limit: int = Field(PAGE_SIZE, ge=1, le=200)
-
-
-# The problems each sort of operation may answer with, besides its own.
-READ_PROBLEMS: dict[int, Any] = {401: Problem, 403: Problem, 422: Problem}
-ONE_PROBLEMS: dict[int, Any] = {**READ_PROBLEMS, 404: Problem}
-WRITE_PROBLEMS: dict[int, Any] = {**READ_PROBLEMS, 400: Problem}
-
-
-def _visible(request: HttpRequest, scope: str, model: Any, pk: int) -> Any:
-    """The object if the token has `scope` and its person may read it; 404 as if missing."""
-    return get_visible_or_404(model.objects, _needs(request, scope), pk=pk)
-
-
-def _page(rows: Any, page: PageQuery) -> dict[str, Any]:
-    """One page of `rows`, newest first, after the id `page.before`."""
-    rows = rows.order_by("-pk")
-    if page.before is not None:
-        rows = rows.filter(pk__lt=page.before)
-    items = list(rows[: page.limit + 1])
-    more = len(items) > page.limit
-    items = items[: page.limit]
-    return {"items": items, "next": items[-1].pk if more else None}
-
-
 @api.get(
     "/checkins",
     response={200: CheckInPage, **READ_PROBLEMS},
@@ -214,7 +158,7 @@ def _page(rows: Any, page: PageQuery) -> dict[str, Any]:
 def checkins(request: HttpRequest, page: Query[PageQuery]) -> dict[str, Any]:
     """The check-ins the person may read (their own and those shared with them), newest
     first."""
-    return _page(CheckIn.objects.visible_to(_needs(request, "checkins:read")), page)
+    return page_of(CheckIn.objects.visible_to(needs(request, "checkins:read")), page)
 
 
 @api.get(
@@ -223,7 +167,7 @@ def checkins(request: HttpRequest, page: Query[PageQuery]) -> dict[str, Any]:
     tags=["check-ins"],
 )
 def checkin(request: HttpRequest, checkin_id: int) -> CheckIn:
-    found: CheckIn = _visible(request, "checkins:read", CheckIn, checkin_id)
+    found: CheckIn = visible(request, "checkins:read", CheckIn, checkin_id)
     return found
 
 
@@ -235,7 +179,7 @@ def checkin(request: HttpRequest, checkin_id: int) -> CheckIn:
 def checkin_this_week(request: HttpRequest, data: CheckInIn) -> Any:
     """Write this week's check-in: made the first time, changed after that. A request the
     person's situation does not allow (shared with a leader they do not have) is 409."""
-    person = _needs(request, "checkins:write")
+    person = needs(request, "checkins:write")
     try:
         return checkin_write(owner=person, week=current_week(), **data.dict())
     except CheckInError as error:
@@ -274,7 +218,7 @@ class ReflectionIn(Schema):
 )
 def reflections(request: HttpRequest, page: Query[PageQuery]) -> dict[str, Any]:
     """The reflections the person may read, newest first."""
-    return _page(Reflection.objects.visible_to(_needs(request, "reflections:read")), page)
+    return page_of(Reflection.objects.visible_to(needs(request, "reflections:read")), page)
 
 
 @api.get(
@@ -283,7 +227,7 @@ def reflections(request: HttpRequest, page: Query[PageQuery]) -> dict[str, Any]:
     tags=["reflections"],
 )
 def reflection(request: HttpRequest, reflection_id: int) -> Reflection:
-    found: Reflection = _visible(request, "reflections:read", Reflection, reflection_id)
+    found: Reflection = visible(request, "reflections:read", Reflection, reflection_id)
     return found
 
 
@@ -294,7 +238,7 @@ def reflection(request: HttpRequest, reflection_id: int) -> Reflection:
 )
 def reflection_new(request: HttpRequest, data: ReflectionIn) -> Reflection:
     """Write a new reflection, without a value (the page offers the organisation's values)."""
-    person = _needs(request, "reflections:write")
+    person = needs(request, "reflections:write")
     return reflection_save(reflection=Reflection(owner=person), value=None, **data.dict())
 
 
@@ -329,7 +273,7 @@ class EntryPage(Schema):
 def entries(request: HttpRequest, page: Query[PageQuery]) -> dict[str, Any]:
     """The learning entries the person may read (their own, their teams', the whole
     organisation's), newest first."""
-    return _page(Entry.objects.visible_to(_needs(request, "learning:read")), page)
+    return page_of(Entry.objects.visible_to(needs(request, "learning:read")), page)
 
 
 @api.get(
@@ -338,8 +282,12 @@ def entries(request: HttpRequest, page: Query[PageQuery]) -> dict[str, Any]:
     tags=["learning"],
 )
 def entry(request: HttpRequest, learning_entry_id: int) -> Entry:
-    found: Entry = _visible(request, "learning:read", Entry, learning_entry_id)
+    found: Entry = visible(request, "learning:read", Entry, learning_entry_id)
     return found
+
+
+api.add_router("", own.router)
+api.add_router("", shared.router)
 
 
 def schema() -> dict[str, Any]:

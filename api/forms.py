@@ -32,7 +32,7 @@ class TokenForm(DesignSystemForm, forms.Form):
                 choices=choices,
                 required=False,
                 widget=forms.RadioSelect,
-                initial=READ,
+                initial="",
             )
 
     def access(self) -> dict[str, str]:

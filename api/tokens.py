@@ -28,10 +28,17 @@ LAST_USE_EVERY = timedelta(minutes=1)
 AREAS = {
     "checkins": gettext_lazy("Check-ins"),
     "reflections": gettext_lazy("Reflections"),
+    "notes": gettext_lazy("Notes about yourself"),
     "learning": gettext_lazy("Learning entries"),
+    "feedback": gettext_lazy("Feedback received and given"),
+    "conversations": gettext_lazy("Conversations you take part in"),
+    "teams": gettext_lazy("Your teams: purpose, agreements and help asked for"),
+    "goals": gettext_lazy("Team goals and their progress notes"),
+    "recognition": gettext_lazy("Recognition"),
+    "wellbeing": gettext_lazy("Wellbeing results"),
 }
 # The areas the API can write; the others are read only.
-WRITABLE = {"checkins", "reflections"}
+WRITABLE = {"checkins", "reflections", "notes", "goals"}
 READ, WRITE = "read", "write"
 # Everything a token can be given: each area read, and written where the API can.
 FULL_ACCESS = {area: WRITE if area in WRITABLE else READ for area in AREAS}

@@ -1,6 +1,7 @@
 """Access tokens in Chromium: a member finds them from the page about her data, makes a token
-that may read her check-ins, sees it once, uses it against the running server, and revokes
-it. Danish on a desktop, English on a phone; checked with axe-core and photographed."""
+that may read her check-ins and write notes, sees it once, uses it against the running server,
+and revokes it. Danish on a desktop, English on a phone; checked with axe-core and
+photographed."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ def test_a_member_makes_a_token_uses_it_and_revokes_it(
 
     page.locator("#id_name").fill("Kalender")
     page.locator('input[name="checkins"][value="read"]').check()
+    page.locator('input[name="notes"][value="write"]').check()
     follow(page, page.get_by_role("button", name=words["make"]).click)
     secret = page.locator(".token-secret").inner_text()
     assert secret.startswith("spr_")
@@ -41,6 +43,15 @@ def test_a_member_makes_a_token_uses_it_and_revokes_it(
     answer = page.request.get(api, headers={"Authorization": f"Bearer {secret}"})
     assert answer.status == 200
     assert [item["id"] for item in answer.json()["items"]] == [mine.pk]
+    # A note written through the API is on the notes page.
+    written = page.request.post(
+        live_server.url + reverse("api:note_new"),
+        headers={"Authorization": f"Bearer {secret}"},
+        data={"title": "Fra mit script", "body": "Skrevet gennem API'et"},
+    )
+    assert written.status == 200
+    visit(page, live_server.url + reverse("profiles:list"))
+    expect(page.locator("main")).to_contain_text("Fra mit script")
     # Shown once: the page again has no secret.
     visit(page, live_server.url + reverse("tokens:list"))
     expect(page.locator(".token-secret")).to_have_count(0)
