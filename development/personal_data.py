@@ -3,13 +3,34 @@
 from django.utils.translation import gettext_lazy as _
 
 from core.personal_data import Kind, not_personal, register
-from development.models import Activity, DevelopmentPlan, Framework, SelfAssessment
+from development.models import (
+    Activity,
+    DevelopmentPlan,
+    Framework,
+    Goal,
+    Rating,
+    SelfAssessment,
+)
 
 register(
     _("Competence and development"),
     Kind("self_assessments", _("Self-assessments"), SelfAssessment, "owner", "development:index"),
     Kind(
+        "self_assessment_ratings",
+        _("Ratings in your self-assessments"),
+        Rating,
+        "assessment__owner",
+        "development:index",
+    ),
+    Kind(
         "development_plans", _("Development plans"), DevelopmentPlan, "owner", "development:index"
+    ),
+    Kind(
+        "development_goals",
+        _("Goals in your development plans"),
+        Goal,
+        "plan__owner",
+        "development:index",
     ),
     # The activities of the person's own plans. Not those of someone else's plan the person
     # is named responsible for: the plan and the reflection on the activity are its owner's.

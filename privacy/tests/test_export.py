@@ -207,3 +207,27 @@ def test_a_copy_made_while_a_round_is_open_keeps_no_order_of_answering(cast, clo
     assert data["kinds"]["wellbeing_open_participation"] == [
         {"round_id": round_.pk, "user_id": cast.bob.pk}
     ]
+
+
+def test_a_copy_holds_the_ratings_of_ones_self_assessments_and_the_goals_of_ones_plans(
+    cast, clock, client_for
+):
+    from development.models import DevelopmentPlan, Goal, Rating, SelfAssessment
+    from development.services import framework_current
+
+    framework = framework_current()
+    area = framework.areas.order_by("pk")[0]
+    for person, note in ((cast.alice, "Alices vurdering"), (cast.bob, "Bobs vurdering")):
+        assessment = SelfAssessment.objects.create(
+            owner=person, framework=framework, assessed_at=clock.now()
+        )
+        Rating.objects.create(assessment=assessment, area=area, level=3, note=note)
+        plan = DevelopmentPlan.objects.create(owner=person, title="Plan")
+        Goal.objects.create(plan=plan, position=1, text=f"Mål for {person.first_name}")
+
+    alices = json.loads(made_for(cast.alice, clock, client_for).read("data.json"))
+
+    assert [row["note"] for row in alices["kinds"]["self_assessment_ratings"]] == [
+        "Alices vurdering"
+    ]
+    assert [row["text"] for row in alices["kinds"]["development_goals"]] == ["Mål for Alice"]
