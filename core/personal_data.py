@@ -168,14 +168,19 @@ def all_kinds() -> Iterator[Kind]:
 
 
 def models_about_people() -> list[type[models.Model]]:
-    """The project's models with a column or a link to a person (the user model included)."""
+    """The project's models with a column or a link to a person (the user model included),
+    and those with a link to a kind's row: a self-assessment's ratings are about its owner
+    as much as the self-assessment is."""
     user_model = apps.get_model(settings.AUTH_USER_MODEL)
+    kinds = {kind.model for kind in all_kinds()}
     found = []
     for model in apps.get_models():
         if model._meta.app_config.name.startswith("django."):
             continue
         if model is user_model or any(
-            field.concrete and field.is_relation and field.related_model is user_model
+            field.concrete
+            and field.is_relation
+            and (field.related_model is user_model or field.related_model in kinds)
             for field in model._meta.get_fields()
         ):
             found.append(model)

@@ -7,6 +7,7 @@ from development.models import (
     Activity,
     DevelopmentPlan,
     Framework,
+    FundApplication,
     Goal,
     Rating,
     SelfAssessment,
@@ -39,6 +40,13 @@ register(
         _("Activities in your development plans"),
         Activity,
         "plan__owner",
+        "development:index",
+    ),
+    Kind(
+        "fund_applications",
+        _("Your applications to the competence fund"),
+        FundApplication,
+        "activity__plan__owner",
         "development:index",
     ),
 )

@@ -2,8 +2,16 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from core.personal_data import Kind, Rule, delete_rows, register, retention
-from learning.models import Entry, RetroNote, RetroParticipation, Retrospective
+from core.personal_data import Kind, Rule, delete_rows, not_personal, register, retention
+from learning.models import (
+    Entry,
+    HealthAnswer,
+    RetroAction,
+    RetroGroup,
+    RetroNote,
+    RetroParticipation,
+    Retrospective,
+)
 
 register(
     _("Learning"),
@@ -21,5 +29,14 @@ register(
         RetroParticipation,
         "person",
     ),
+)
+not_personal(
+    HealthAnswer,
+    reason="A participant's health check scores, kept with a random key and no author: nothing "
+    "links them to anyone.",
+)
+not_personal(RetroGroup, reason="A heading the team put its notes under; the notes are a kind.")
+not_personal(
+    RetroAction, reason="Which retrospective a team goal came from; the goal is the team's."
 )
 retention(Rule("learning_entries", _("Learning entries"), Entry, "created_at"))

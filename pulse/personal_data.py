@@ -3,8 +3,8 @@ none: nothing links an answer to the person who gave it (PRODUCT.md, anonymity r
 
 from django.utils.translation import gettext_lazy as _
 
-from core.personal_data import Kind, register
-from pulse.models import OpenParticipation, Participation
+from core.personal_data import Kind, not_personal, register
+from pulse.models import Action, OpenParticipation, Participation
 
 register(
     _("Wellbeing"),
@@ -26,4 +26,8 @@ register(
         "pulse:index",
         withheld=("id",),
     ),
+)
+not_personal(
+    Action,
+    reason="Which wellbeing question and round a team goal came from; the goal is the team's.",
 )

@@ -58,6 +58,20 @@ def test_a_model_about_people_left_out_of_the_registry_fails_the_check(registry)
     assert "sparring.E001" in {error.id for error in checks.run_checks()}
 
 
+def test_content_that_reaches_its_person_through_another_row_must_be_declared_too(registry):
+    """A self-assessment's ratings have no column naming a person, but they are its owner's
+    as much as the self-assessment is."""
+    from development.models import Rating
+
+    registry.areas[:] = [
+        personal_data.Area(area.label, tuple(k for k in area.kinds if k.model is not Rating))
+        for area in registry.areas
+    ]
+
+    assert personal_data.undeclared() == [Rating]
+    assert [(e.id, e.obj) for e in check_personal_data()] == [("sparring.E001", Rating)]
+
+
 def test_a_kind_that_reaches_no_person_fails_the_check(registry):
     personal_data.register("Prøve", Kind("wrong", "Forkert", Reflection, "value"))
     personal_data.register("Prøve 2", Kind("typo", "Stavefejl", Reflection, "ownr"))
