@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
@@ -33,7 +33,8 @@ from api.base import (
 )
 from checkins.models import CheckIn, Reflection, current_week
 from checkins.services import CheckInError, checkin_write, reflection_save
-from learning.models import Entry
+from learning.models import Entry, EntryKind
+from learning.services import EntryText, LearningError, entry_create
 
 
 class SparringAPI(NinjaAPI):
@@ -284,6 +285,36 @@ def entries(request: HttpRequest, page: Query[PageQuery]) -> dict[str, Any]:
 def entry(request: HttpRequest, learning_entry_id: int) -> Entry:
     found: Entry = visible(request, "learning:read", Entry, learning_entry_id)
     return found
+
+
+class EntryIn(Schema):
+    kind: EntryKind
+    title: str = Field(..., min_length=1, max_length=200, pattern=r"\S")
+    happened_on: date
+    learned: str = Field(..., min_length=1, max_length=4000, pattern=r"\S")
+    for_others: str = Field("", max_length=4000)
+    links: list[str] = Field([], max_length=20)
+    # The keys of the competence framework's focus areas.
+    area_keys: list[str] = Field([], max_length=50)
+    # Shared with chosen people is done on the page, where the people are picked.
+    visibility: Literal["private", "team", "organisation"] = "team"
+
+
+@api.post(
+    "/learning",
+    response={200: EntryOut, **WRITE_PROBLEMS},
+    tags=["learning"],
+)
+def entry_new(request: HttpRequest, data: EntryIn) -> Any:
+    """Write a new learning entry. What the page would refuse (a date in the future, a focus
+    area the framework does not have, an address that is not a web address) is 422, with
+    the page's words in `detail`."""
+    person = needs(request, "learning:write")
+    text = EntryText(**{**data.dict(), "links": "\n".join(data.links)})
+    try:
+        return entry_create(owner=person, text=text, now=timezone.now())
+    except LearningError as error:
+        return problem(request, 422, _("The request is not valid"), str(error))
 
 
 api.add_router("", own.router)

@@ -10,19 +10,26 @@ from typing import Any, Literal
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
+from accounts.models import PERSON_LEFT, User
 from api.base import (
     ONE_PROBLEMS,
     READ_PROBLEMS,
     WRITE_PROBLEMS,
     PageQuery,
+    Problem,
     needs,
     page_of,
+    problem,
     visible,
 )
 from conversations.models import Conversation, PrivateNote, SharedNote
+from conversations.services import ConversationError, private_note_save, shared_note_add
 from feedback.models import Feedback
+from feedback.services import FeedbackError, feedback_give
 from profiles.models import ProfileNote
 from profiles.services import note_save
 
@@ -142,6 +149,37 @@ def feedback_one(request: HttpRequest, feedback_id: int) -> Feedback:
     return found
 
 
+class FeedbackIn(Schema):
+    """Feedback to a colleague, not asked for (answering a request is done on the page)."""
+
+    receiver: int
+    about: str = Field("", max_length=200)
+    works_well: str = Field("", max_length=2000)
+    even_better: str = Field("", max_length=2000)
+
+
+@router.post(
+    "/feedback", response={200: FeedbackOut, **WRITE_PROBLEMS, 409: Problem}, tags=["feedback"]
+)
+def feedback_new(request: HttpRequest, data: FeedbackIn) -> Any:
+    """Give a colleague feedback. It is theirs: private to the two of you until they share it
+    onward. Someone who has left, or no one, is 409, in the same words."""
+    person = needs(request, "feedback:write")
+    receiver = User.objects.filter(pk=data.receiver).first()
+    try:
+        if receiver is None:
+            raise FeedbackError(str(PERSON_LEFT))
+        return feedback_give(
+            giver=person,
+            receiver=receiver,
+            about=data.about,
+            works_well=data.works_well,
+            even_better=data.even_better,
+        )
+    except FeedbackError as error:
+        return problem(request, 409, _("The feedback cannot be given"), str(error))
+
+
 # --- Conversations ----------------------------------------------------------------------------
 
 
@@ -210,6 +248,57 @@ def conversations(request: HttpRequest, page: Query[PageQuery]) -> dict[str, Any
     """The conversations the person takes part in (1:1s, MUS and the others), newest made
     first."""
     return page_of(_conversations(needs(request, "conversations:read")), page)
+
+
+class NoteTextIn(Schema):
+    text: str = Field(..., min_length=1, max_length=4000, pattern=r"\S")
+
+
+class PrivateNoteIn(Schema):
+    # Empty clears them.
+    text: str = Field(..., max_length=10_000)
+
+
+class PrivateNoteOut(Schema):
+    conversation: int = Field(..., alias="conversation_id")
+    text: str
+    updated_at: datetime
+
+
+def _conversation_for(request: HttpRequest, conversation_id: int) -> tuple[User, Conversation]:
+    """The token's person, who may write, and a conversation they take part in; 404 else."""
+    person = needs(request, "conversations:write")
+    found: Conversation = visible(request, "conversations:write", Conversation, conversation_id)
+    return person, found
+
+
+@router.post(
+    "/conversations/{conversation_id}/notes",
+    response={200: SharedNoteOut, **WRITE_PROBLEMS, 404: Problem, 409: Problem},
+    tags=["conversations"],
+)
+def conversation_note_new(request: HttpRequest, conversation_id: int, data: NoteTextIn) -> Any:
+    """Add a note that all the conversation's participants read. A conversation that was
+    held is frozen: 409."""
+    person, found = _conversation_for(request, conversation_id)
+    try:
+        return shared_note_add(conversation=found, by=person, text=data.text, now=timezone.now())
+    except ConversationError as error:
+        return problem(request, 409, _("The note cannot be added"), str(error))
+
+
+@router.post(
+    "/conversations/{conversation_id}/private-notes",
+    response={200: PrivateNoteOut, **WRITE_PROBLEMS, 404: Problem},
+    tags=["conversations"],
+)
+def conversation_private_notes(
+    request: HttpRequest, conversation_id: int, data: PrivateNoteIn
+) -> PrivateNote:
+    """Replace one's own notes on the conversation, which nobody else ever reads; they may be
+    written after it was held too."""
+    person, found = _conversation_for(request, conversation_id)
+    return private_note_save(conversation=found, by=person, text=data.text)
 
 
 @router.get(

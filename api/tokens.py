@@ -38,7 +38,7 @@ AREAS = {
     "wellbeing": gettext_lazy("Wellbeing results"),
 }
 # The areas the API can write; the others are read only.
-WRITABLE = {"checkins", "reflections", "notes", "goals"}
+WRITABLE = {"checkins", "reflections", "notes", "learning", "feedback", "conversations", "goals"}
 READ, WRITE = "read", "write"
 # Everything a token can be given: each area read, and written where the API can.
 FULL_ACCESS = {area: WRITE if area in WRITABLE else READ for area in AREAS}

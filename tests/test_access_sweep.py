@@ -410,7 +410,11 @@ def test_logged_out_goes_to_login_and_a_stranger_gets_404(name, params, cast, cl
 
 # A valid body for each API write at an object's path: without one, the write is 400 before
 # the object is looked for, and the sweep would learn nothing about who may reach it.
-API_BODIES: dict[str, dict[str, Any]] = {"api:goal_note_new": {"text": "Godt gået"}}
+API_BODIES: dict[str, dict[str, Any]] = {
+    "api:goal_note_new": {"text": "Godt gået"},
+    "api:conversation_note_new": {"text": "Til dagsordenen"},
+    "api:conversation_private_notes": {"text": "Mine egne tanker"},
+}
 
 
 def _api_post(client: Any, name: str, url: str, **header: Any) -> Any:

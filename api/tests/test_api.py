@@ -289,10 +289,3 @@ def test_a_token_that_may_write_reflections_writes_one(cast, client, clock):
     assert response.status_code == 200
     reflection = Reflection.objects.get()
     assert (reflection.owner, reflection.text) == (cast.alice, "Hvad jeg lærte i dag")
-
-
-def test_learning_can_be_read_but_not_written_by_a_token():
-    from api.tokens import TokenError
-
-    with pytest.raises(TokenError):
-        scopes_of({"learning": WRITE})

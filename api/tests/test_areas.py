@@ -284,3 +284,82 @@ def test_a_list_reads_in_the_same_queries_however_many_items_it_has(cast, client
     for _ in range(3):
         more()
     assert counts() == pinned
+
+
+def test_a_learning_entry_is_written_with_the_pages_rules(cast, client, clock):
+    from learning.models import Entry
+
+    url = reverse("api:entry_new")
+    writer = token(cast.alice, clock, learning=WRITE)
+    body = {
+        "kind": "kursus",
+        "title": "Klarsprog",
+        "happened_on": (clock.now().date() - timedelta(days=1)).isoformat(),
+        "learned": "Korte sætninger",
+        "links": ["https://example.org/klarsprog"],
+    }
+
+    written = client.post(url, body, "application/json", **writer)
+    assert written.status_code == 200, written.content
+    entry = Entry.objects.get()
+    assert (entry.owner, entry.links, entry.visibility) == (
+        cast.alice,
+        ["https://example.org/klarsprog"],
+        "team",
+    )
+    tomorrow = {**body, "happened_on": (clock.now().date() + timedelta(days=2)).isoformat()}
+    refused = client.post(url, tomorrow, "application/json", HTTP_ACCEPT_LANGUAGE="da", **writer)
+    assert refused.status_code == 422
+    assert refused["Content-Type"] == "application/problem+json"
+    assert "Datoen kan ikke ligge i fremtiden" in refused.json()["detail"]
+    assert Entry.objects.count() == 1
+    read_only = client.post(
+        url, body, "application/json", **token(cast.alice, clock, learning=READ)
+    )
+    assert read_only.status_code == 403 and Entry.objects.count() == 1
+
+
+def test_feedback_given_through_the_api_is_its_receivers(cast, client, clock):
+    url = reverse("api:feedback_new")
+    body = {"receiver": cast.bob.pk, "about": "Mødet", "works_well": "Klar dagsorden"}
+
+    given = client.post(url, body, "application/json", **token(cast.alice, clock, feedback=WRITE))
+
+    assert given.status_code == 200
+    assert (given.json()["giver"], given.json()["visibility"]) == (cast.alice.pk, None)
+    feedback = Feedback.objects.get()
+    assert (feedback.owner, feedback.giver, feedback.visibility) == (
+        cast.bob,
+        cast.alice,
+        "private",
+    )
+    # To no one, to oneself, or without words: 409 or 422, and nothing is made.
+    writer = token(cast.alice, clock, feedback=WRITE)
+    for wrong, status in (
+        ({**body, "receiver": 2**31 - 1}, 409),
+        ({**body, "receiver": cast.alice.pk}, 409),
+        ({"receiver": cast.bob.pk}, 409),
+        ({"works_well": "Godt"}, 422),
+    ):
+        assert client.post(url, wrong, "application/json", **writer).status_code == status
+    assert Feedback.objects.count() == 1
+
+
+def test_participants_write_shared_and_private_notes_and_no_one_else(
+    cast, client, clock, conversation
+):
+    shared_url = reverse("api:conversation_note_new", args=[conversation.pk])
+    private_url = reverse("api:conversation_private_notes", args=[conversation.pk])
+    alice = token(cast.alice, clock, conversations=WRITE)
+
+    added = client.post(shared_url, {"text": "Ferieplan"}, "application/json", **alice)
+    assert added.status_code == 200 and added.json()["author"] == cast.alice.pk
+    kept = client.post(private_url, {"text": "Husk at spørge"}, "application/json", **alice)
+    assert kept.status_code == 200
+    assert PrivateNote.objects.get(owner=cast.alice).text == "Husk at spørge"
+    assert PrivateNote.objects.get(owner=cast.lena).text == "Lenas tanker"
+    for person in (cast.bob, cast.ada, cast.eve):
+        writer = token(person, clock, conversations=WRITE)
+        for url in (shared_url, private_url):
+            assert client.post(url, {"text": "x"}, "application/json", **writer).status_code == 404
+    assert SharedNote.objects.filter(conversation=conversation).count() == 2
