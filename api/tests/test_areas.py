@@ -14,7 +14,7 @@ from conversations.models import Conversation, PrivateNote, SharedNote
 from core.access import Visibility
 from feedback.models import Feedback
 from profiles.models import ProfileNote
-from pulse.tests.conftest import answer_all, close, pulse  # noqa: F401
+from pulse.tests.conftest import closed, pulse  # noqa: F401
 from teamwork.models import Goal, GoalNote, HelpRequest, Team, WorkingAgreement
 
 from .test_api import bearer
@@ -219,13 +219,8 @@ def _instants(figures):
     return figures
 
 
-def test_wellbeing_results_are_the_pages_figures(cast, client, client_for, clock, pulse):  # noqa: F811
-    round_, six, four, small, five = pulse
-    answer_all(round_, six[:3], 4)
-    answer_all(round_, six[3:], 5)
-    answer_all(round_, four, 2)
-    answer_all(round_, five, 3)
-    close(round_)
+def test_wellbeing_results_are_the_pages_figures(cast, client, client_for, clock, closed):  # noqa: F811
+    _round, _six, four, small, _five = closed
 
     for person, unit in ((cast.alice, cast.team), (four[0], small)):
         page = client_for(person).get(reverse("pulse:results_json", args=[unit.pk])).json()

@@ -95,3 +95,16 @@ def report_tree(cast):
     answer_all(round_, [cast.alice, cast.bob], 3)
     close(round_)
     return round_, department
+
+
+@pytest.fixture
+def closed(cast, pulse):
+    """The pulse's round closed with answers: six in the team (three 4s, three 5s), the team
+    of four all 2s, the other team's five all 3s."""
+    round_, six, four, _small, five = pulse
+    answer_all(round_, six[:3], 4)
+    answer_all(round_, six[3:], 5)
+    answer_all(round_, four, 2)
+    answer_all(round_, five, 3)
+    close(round_)
+    return pulse

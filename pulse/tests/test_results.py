@@ -7,7 +7,6 @@ import csv
 import io
 from datetime import datetime, time, timedelta
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,17 +20,6 @@ from teamwork.models import Goal
 
 def _csv(response):
     return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
-
-
-@pytest.fixture
-def closed(cast, pulse):
-    round_, six, four, _small, five = pulse
-    answer_all(round_, six[:3], 4)
-    answer_all(round_, six[3:], 5)
-    answer_all(round_, four, 2)
-    answer_all(round_, five, 3)
-    close(round_)
-    return pulse
 
 
 def test_page_api_and_csv_read_the_same(cast, client_for, closed):
