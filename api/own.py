@@ -28,6 +28,7 @@ from api.base import (
 )
 from conversations.models import Conversation, PrivateNote, SharedNote
 from conversations.services import ConversationError, private_note_save, shared_note_add
+from core.access import get_visible_or_404
 from feedback.models import Feedback
 from feedback.services import FeedbackError, feedback_give
 from profiles.models import ProfileNote
@@ -268,7 +269,7 @@ class PrivateNoteOut(Schema):
 def _conversation_for(request: HttpRequest, conversation_id: int) -> tuple[User, Conversation]:
     """The token's person, who may write, and a conversation they take part in; 404 else."""
     person = needs(request, "conversations:write")
-    found: Conversation = visible(request, "conversations:write", Conversation, conversation_id)
+    found: Conversation = get_visible_or_404(Conversation.objects, person, pk=conversation_id)
     return person, found
 
 

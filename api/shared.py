@@ -69,10 +69,11 @@ class TeamPage(Schema):
     next: int | None
 
 
-def _teams(person: Any) -> Any:
+def _teams() -> Any:
+    """Units not archived, with what the answer shows of each; the access layer is the
+    caller's."""
     return (
-        Unit.objects.visible_to(person)
-        .filter(archived_at__isnull=True)
+        Unit.objects.filter(archived_at__isnull=True)
         .select_related("team")
         .prefetch_related("team__agreements")
     )
@@ -82,13 +83,12 @@ def _teams(person: Any) -> Any:
 def teams(request: HttpRequest, page: Query[PageQuery]) -> dict[str, Any]:
     """The units whose team page the person may open: their own, those below a unit they
     lead, and all for an administrator."""
-    return page_of(_teams(needs(request, "teams:read")), page)
+    return page_of(_teams().visible_to(needs(request, "teams:read")), page)
 
 
 @router.get("/teams/{unit_id}", response={200: TeamOut, **ONE_PROBLEMS}, tags=["teams"])
 def team(request: HttpRequest, unit_id: int) -> Unit:
-    unit = readable_unit_or_404(needs(request, "teams:read"), unit_id)
-    found: Unit = _teams(request.user).get(pk=unit.pk)
+    found: Unit = visible(request, "teams:read", _teams(), unit_id)
     return found
 
 

@@ -358,3 +358,13 @@ def test_participants_write_shared_and_private_notes_and_no_one_else(
         for url in (shared_url, private_url):
             assert client.post(url, {"text": "x"}, "application/json", **writer).status_code == 404
     assert SharedNote.objects.filter(conversation=conversation).count() == 2
+
+
+def test_an_archived_unit_is_no_longer_among_the_teams(cast, client, clock):
+    from organisation.models import Unit
+
+    Unit.objects.filter(pk=cast.team.pk).update(archived_at=clock.now())
+    alice = token(cast.alice, clock, teams=READ)
+
+    assert cast.team.pk not in ids(client.get(reverse("api:teams"), **alice))
+    assert client.get(reverse("api:team", args=[cast.team.pk]), **alice).status_code == 404
