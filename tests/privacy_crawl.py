@@ -5,7 +5,7 @@ of a response."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from django.urls import reverse
@@ -13,7 +13,7 @@ from django.urls import reverse
 from accounts.models import User
 from conftest import Cast
 from organisation.models import Membership
-from tests.test_access_sweep import PUBLIC, ROUTES, alice_objects
+from tests.test_access_sweep import PUBLIC, ROUTES, alice_objects, api_token
 
 # GET on these would end the viewer's session, and every later page would be the login page.
 ENDS_SESSION = ("logout", "oidc_")
@@ -49,3 +49,11 @@ def every_page(cast: Cast, ours: Mapping[str, Sequence[Any]]) -> list[str]:
 def words(response: Any) -> str:
     content = b"".join(response.streaming_content) if response.streaming else response.content
     return content.decode(errors="replace")
+
+
+def reader(client: Any, person: User) -> Callable[[str], Any]:
+    """GET as `person`: a page by their session, the API by a token of theirs that may read
+    everything it has."""
+    token = {"HTTP_AUTHORIZATION": f"Bearer {api_token(person)[1]}"}
+    api = reverse("api:api-root")
+    return lambda url: client.get(url, **(token if url.startswith(api) else {}))

@@ -417,7 +417,7 @@ API_BODIES: dict[str, dict[str, Any]] = {
 }
 
 
-def _api_post(client: Any, name: str, url: str, **header: Any) -> Any:
+def api_post(client: Any, name: str, url: str, **header: Any) -> Any:
     if name in API_BODIES:
         return client.post(url, API_BODIES[name], content_type="application/json", **header)
     return client.post(url, **header)
@@ -433,7 +433,7 @@ def _api_sweep(name: str, params: tuple[str, ...], url: str, cast: Any, client: 
     _token, secret = api_token(cast.eve)
     header = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
     statuses = {client.get(url, **header).status_code}
-    statuses.add(_api_post(client, name, url, **header).status_code)
+    statuses.add(api_post(client, name, url, **header).status_code)
     assert 404 in statuses and statuses <= {404, 405}, f"eve's token: {url} gave {statuses}"
 
 
@@ -477,6 +477,6 @@ def test_private_content_is_404_for_colleague_leader_and_administrator(
         )
         statuses = {
             client.get(url, **header).status_code,
-            _api_post(client, name, url, **header).status_code,
+            api_post(client, name, url, **header).status_code,
         }
         assert 404 in statuses and statuses <= {404, 405}, f"{viewer}: {url} gave {statuses}"

@@ -17,7 +17,7 @@ from conftest import Cast
 from conversations import services
 from conversations.models import Conversation, Item, Kind, Plan
 from notifications.models import Notification
-from tests.privacy_crawl import every_page, outsiders, words
+from tests.privacy_crawl import every_page, outsiders, reader, words
 
 # Every page, asked as each person: a sweep, on SQLite in CI (`make test-database` leaves it
 # out), as the access sweep is.
@@ -106,10 +106,11 @@ def test_private_words_are_in_no_page_for_anyone_else(
     made = _conversations(cast, clock.now())
     person = outsiders(cast)[viewer]
     client = client_for(person)
+    read = reader(client, person)
     hidden = PRIVATE if viewer == "lena" else (*PRIVATE, LENA_PRIVATE, SHARED)
     pages = 0
     for url in _urls(cast, made):
-        response = client.get(url)
+        response = read(url)
         text = words(response)
         for word in hidden:
             assert word not in text, f"{viewer} read {word!r} on {url}"

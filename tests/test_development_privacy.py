@@ -15,7 +15,7 @@ from conftest import Cast
 from core.access import Visibility
 from development.models import SelfAssessment
 from development.services import RatingGiven, assessment_save, framework_current
-from tests.privacy_crawl import every_page, outsiders, words
+from tests.privacy_crawl import every_page, outsiders, reader, words
 
 # Every page, asked as each person: a sweep, on SQLite in CI (`make test-database` leaves it
 # out), as the access sweep is.
@@ -70,9 +70,10 @@ def test_an_unshared_self_assessment_is_in_no_page_for_anyone_else(
     made = _assessments(cast, clock.now())
     person = outsiders(cast)[viewer]
     client = client_for(person)
+    read = reader(client, person)
     pages = 0
     for url in _urls(cast, made):
-        text = words(client.get(url))
+        text = words(read(url))
         for word in PRIVATE:
             assert word not in text, f"{viewer} read {word!r} on {url}"
         pages += 1

@@ -14,7 +14,7 @@ from feedback.models import Feedback
 from feedback.services import feedback_give
 from notifications.models import Notification, OutgoingEmail
 from organisation.models import Membership
-from tests.test_access_sweep import PUBLIC, ROUTES, url_for
+from tests.test_access_sweep import API, PUBLIC, ROUTES, api_post, api_token, url_for
 
 PRIVATE_TEXT = "Privat-feedback-9c2e"
 SHARED_TEXT = "Delt-feedback-51d0"
@@ -46,16 +46,19 @@ def _pages():
         yield name, params
 
 
-def _assert_unreachable(client, viewer, private, cast):
+def _assert_unreachable(client, viewer, person, private, cast):
+    # The API by the viewer's own token, which may read and write everything it has.
+    token = {"HTTP_AUTHORIZATION": f"Bearer {api_token(person)[1]}"}
     for name, params in _pages():
+        header = token if name.startswith(API) else {}
         url = url_for(name, params, cast)
         if "feedback_id" in params:
             url = reverse(name, kwargs={"feedback_id": private.pk})
-        response = client.get(url, {"q": PRIVATE_TEXT[-8:], "page": "1"})
+        response = client.get(url, {"q": PRIVATE_TEXT[-8:], "page": "1"}, **header)
         assert PRIVATE_TEXT not in response.content.decode(), f"{viewer}: {url}"
         if "feedback_id" in params:
             # 405 (a method the view never takes) says nothing; the other method is 404.
-            statuses = {response.status_code, client.post(url).status_code}
+            statuses = {response.status_code, api_post(client, name, url, **header).status_code}
             assert 404 in statuses and statuses <= {404, 405}, f"{viewer}: {url}"
 
 
@@ -65,7 +68,7 @@ def test_no_page_shows_feedback_to_anyone_but_receiver_and_giver(
 ):
     private, _to_share = feedback
     person = carl if viewer == "carl" else getattr(cast, viewer)
-    _assert_unreachable(client_for(person), viewer, private, cast)
+    _assert_unreachable(client_for(person), viewer, person, private, cast)
     # Nobody else was told anything about it, in the app or by e-mail.
     for model, field in ((Notification, "recipient"), (OutgoingEmail, "recipient")):
         for row in model.objects.exclude(**{f"{field}__in": [cast.alice, cast.bob]}):
