@@ -23,6 +23,7 @@ from api.base import (
     PROBLEM,
     READ_PROBLEMS,
     WRITE_PROBLEMS,
+    Input,
     PageQuery,
     Problem,
     TokenAuth,
@@ -126,7 +127,7 @@ class CheckInPage(Schema):
 TEXTS = ("went_well", "is_hard", "priorities", "help_needed")
 
 
-class CheckInIn(Schema):
+class CheckInIn(Input):
     """A check-in has words in at least one of its four fields."""
 
     model_config = ConfigDict(
@@ -206,7 +207,7 @@ class ReflectionPage(Schema):
     next: int | None
 
 
-class ReflectionIn(Schema):
+class ReflectionIn(Input):
     text: str = Field(..., min_length=1, max_length=2000, pattern=r"\S")
     theme: str = Field("", max_length=100)
     visibility: Literal["private", "leader", "team"] = "private"
@@ -287,7 +288,7 @@ def entry(request: HttpRequest, learning_entry_id: int) -> Entry:
     return found
 
 
-class EntryIn(Schema):
+class EntryIn(Input):
     kind: EntryKind
     title: str = Field(..., min_length=1, max_length=200, pattern=r"\S")
     happened_on: date

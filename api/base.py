@@ -10,6 +10,7 @@ from django.utils import timezone
 from ninja import Field, Schema
 from ninja.errors import AuthorizationError
 from ninja.security import HttpBearer
+from pydantic import field_validator
 
 from accounts.models import User
 from api.models import Token
@@ -44,6 +45,28 @@ def problem(request: HttpRequest, status: int, title: str, detail: str = "") -> 
         status=status,
         content_type=PROBLEM,
     )
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
+
+
+class Input(Schema):
+    """What a request's body holds, with text as Django's forms take it: the NUL character,
+    which PostgreSQL cannot keep in text, is refused (422) wherever it is."""
+
+    @field_validator("*")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if _holds_nul(value):
+            raise ValueError("text cannot hold NUL characters")
+        return value
 
 
 class PageQuery(Schema):

@@ -19,6 +19,7 @@ from api.base import (
     ONE_PROBLEMS,
     READ_PROBLEMS,
     WRITE_PROBLEMS,
+    Input,
     PageQuery,
     Problem,
     needs,
@@ -55,7 +56,7 @@ class NotePage(Schema):
     next: int | None
 
 
-class NoteIn(Schema):
+class NoteIn(Input):
     title: str = Field(..., min_length=1, max_length=200, pattern=r"\S")
     body: str = Field("", max_length=10_000)
     # Shared with chosen people is done on the page, where the people are picked.
@@ -150,7 +151,7 @@ def feedback_one(request: HttpRequest, feedback_id: int) -> Feedback:
     return found
 
 
-class FeedbackIn(Schema):
+class FeedbackIn(Input):
     """Feedback to a colleague, not asked for (answering a request is done on the page)."""
 
     receiver: int
@@ -251,11 +252,11 @@ def conversations(request: HttpRequest, page: Query[PageQuery]) -> dict[str, Any
     return page_of(_conversations(needs(request, "conversations:read")), page)
 
 
-class NoteTextIn(Schema):
+class NoteTextIn(Input):
     text: str = Field(..., min_length=1, max_length=4000, pattern=r"\S")
 
 
-class PrivateNoteIn(Schema):
+class PrivateNoteIn(Input):
     # Empty clears them.
     text: str = Field(..., max_length=10_000)
 

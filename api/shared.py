@@ -19,6 +19,7 @@ from api.base import (
     ONE_PROBLEMS,
     READ_PROBLEMS,
     WRITE_PROBLEMS,
+    Input,
     PageQuery,
     Problem,
     needs,
@@ -164,7 +165,7 @@ class GoalPage(Schema):
     next: int | None
 
 
-class GoalNoteIn(Schema):
+class GoalNoteIn(Input):
     text: str = Field(..., min_length=1, max_length=1000, pattern=r"\S")
 
 

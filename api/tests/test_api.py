@@ -289,3 +289,18 @@ def test_a_token_that_may_write_reflections_writes_one(cast, client, clock):
     assert response.status_code == 200
     reflection = Reflection.objects.get()
     assert (reflection.owner, reflection.text) == (cast.alice, "Hvad jeg lærte i dag")
+
+
+def test_text_with_a_nul_character_is_refused_as_a_form_refuses_it(cast, client, clock):
+    """PostgreSQL cannot keep the NUL character in text: refused before it reaches a service,
+    on every database alike."""
+    response = client.post(
+        CHECKINS,
+        {"went_well": "Før\x00efter"},
+        content_type="application/json",
+        **bearer(token_for(cast.alice, clock)),
+    )
+
+    assert response.status_code == 422
+    assert response["Content-Type"] == "application/problem+json"
+    assert not CheckIn.objects.exists()
