@@ -304,3 +304,22 @@ def test_text_with_a_nul_character_is_refused_as_a_form_refuses_it(cast, client,
     assert response.status_code == 422
     assert response["Content-Type"] == "application/problem+json"
     assert not CheckIn.objects.exists()
+
+
+def test_every_body_the_api_takes_refuses_nul():
+    """Each write's body is an `Input`, whose fields refuse the NUL character."""
+    from api.api import api
+    from api.base import Input
+
+    bodies = [
+        (path, field.annotation)
+        for _prefix, router in api._routers
+        for path, view in router.path_operations.items()
+        for operation in view.operations
+        for model in operation.models
+        if model.__ninja_param_source__ == "body"
+        for field in model.model_fields.values()
+    ]
+
+    assert len(bodies) >= 8
+    assert [path for path, body in bodies if not issubclass(body, Input)] == []
