@@ -338,7 +338,7 @@ def test_login_records_read_90_days_until_set_otherwise(cast, client_for):
     page = client_for(cast.alice).get(reverse("privacy:my_data")).content.decode()
 
     assert (
-        "Logins og loginforsøg med deres linjer i auditloggen: slettes efter 90 dage"
+        "Logins og loginforsøg med deres linjer i revisionsloggen: slettes efter 90 dage"
         in " ".join(page.split())
     )
 
