@@ -141,10 +141,6 @@ def retention(*rules: Rule) -> None:
     _registry.rules.extend(rules)
 
 
-def rules() -> list[Rule]:
-    return list(_registry.rules)
-
-
 def rules_by_key() -> dict[str, list[Rule]]:
     """The rules grouped by the kind they keep, in the order they were declared."""
     found: dict[str, list[Rule]] = {}
