@@ -368,3 +368,31 @@ def test_an_archived_unit_is_no_longer_among_the_teams(cast, client, clock):
 
     assert cast.team.pk not in ids(client.get(reverse("api:teams"), **alice))
     assert client.get(reverse("api:team", args=[cast.team.pk]), **alice).status_code == 404
+
+
+def test_a_held_conversation_takes_no_new_shared_note_but_ones_private_notes(
+    cast, client, clock, conversation
+):
+    from conversations.services import conversation_hold
+
+    conversation_hold(conversation=conversation, by=cast.lena, now=clock.now())
+    alice = token(cast.alice, clock, conversations=WRITE)
+
+    refused = client.post(
+        reverse("api:conversation_note_new", args=[conversation.pk]),
+        {"text": "For sent"},
+        "application/json",
+        HTTP_ACCEPT_LANGUAGE="da",
+        **alice,
+    )
+    assert refused.status_code == 409
+    assert refused.json()["title"] == "Noten kan ikke tilføjes"
+    assert SharedNote.objects.filter(conversation=conversation).count() == 1
+    kept = client.post(
+        reverse("api:conversation_private_notes", args=[conversation.pk]),
+        {"text": "Efter samtalen"},
+        "application/json",
+        **alice,
+    )
+    assert kept.status_code == 200
+    assert PrivateNote.objects.get(owner=cast.alice).text == "Efter samtalen"
