@@ -27,6 +27,7 @@ from api.base import (
     problem,
     visible,
 )
+from core.access import get_visible_or_404
 from organisation.models import Unit
 from pulse import figures, selectors
 from recognition.models import Recognition
@@ -199,7 +200,7 @@ def goal_note_new(request: HttpRequest, goal_id: int, data: GoalNoteIn) -> Any:
     """Write a progress note on a goal of one's own team. Someone who reads the goal but is
     not of its team (a leader above it) gets 403."""
     person = needs(request, "goals:write")
-    found: Goal = visible(request, "goals:write", Goal.objects.select_related("team"), goal_id)
+    found: Goal = get_visible_or_404(Goal.objects.select_related("team__unit"), person, pk=goal_id)
     if not is_in_unit(person, found.team.unit):
         return problem(request, 403, _("Only the team's own people write on its goals"))
     return goal_note_add(goal=found, author=person, text=data.text)
