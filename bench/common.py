@@ -119,3 +119,19 @@ def write_section(section: str, *, start: str, end: str, intro: str) -> None:
         text = f"{text.rstrip()}\n\n{generated}\n"
     DOCS.parent.mkdir(parents=True, exist_ok=True)
     DOCS.write_text(text)
+
+
+def planner_statistics_make() -> None:
+    """The query planner's statistics, as a running installation has them after an import:
+    PostgreSQL's autovacuum makes them in its own time (where it is on: a server may run with
+    it off, and a load run on a database without them measured bad plans), the worker makes
+    SQLite's at its first tick. Run in a process where Django is set up."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from notifications.tasks import statistics_refresh
+
+    statistics_refresh(timezone.now())
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")

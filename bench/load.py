@@ -104,7 +104,13 @@ def _child(database: str, step: str) -> dict[str, Any]:
 def prepare(database: str, *, reuse: bool) -> None:
     if reuse and sessions_path(database).exists():
         print(f"{database}: reusing the database built before", flush=True)
-        return
+    else:
+        _build(database)
+    # Every run, since a database kept from before may have been built without them.
+    _child(database, "statistics")
+
+
+def _build(database: str) -> None:
     LOAD_DIR.mkdir(parents=True, exist_ok=True)
     if database == "postgres":
         from bench.common import postgres_recreate
@@ -310,6 +316,11 @@ def child(step: str) -> None:
     database = "postgres" if os.environ["DATABASE_URL"].startswith("postgres") else "sqlite"
     if step == "prepare":
         print(json.dumps(load_data.prepare(sessions_path=sessions_path(database))))
+    elif step == "statistics":
+        from bench.common import planner_statistics_make
+
+        planner_statistics_make()
+        print(json.dumps({}))
     elif step == "seal":
         print(json.dumps({"sealed": load_data.rounds_seal()}))
     else:
@@ -330,7 +341,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--reuse", action="store_true", help="Reuse the database built before.")
     parser.add_argument("--no-write", action="store_true", help="Leave docs/benchmarks.md.")
-    parser.add_argument("--child", choices=["prepare", "round", "seal"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--child", choices=["prepare", "statistics", "round", "seal"], help=argparse.SUPPRESS
+    )
     args = parser.parse_args(argv)
     if args.child:
         child(args.child)

@@ -37,6 +37,7 @@ from bench.common import (
     child_env,
     memory,
     percentiles,
+    planner_statistics_make,
     postgres_database,
     postgres_recreate,
     sqlite_database,
@@ -369,16 +370,12 @@ def _measure(
     # garbage collector does not walk it during the timed requests.
     gc.collect()
     gc.freeze()
-    # The planner's statistics, as a running installation has them: PostgreSQL's autovacuum
-    # would make them in its own time, the worker makes SQLite's at its first tick.
+    # The planner's statistics, as a running installation has them.
+    planner_statistics_make()
     from django.utils import timezone
 
-    from notifications.tasks import statistics_refresh
-
-    statistics_refresh(timezone.now())
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("ANALYZE")
             cursor.execute("SHOW server_version")
             server_version = f"PostgreSQL {cursor.fetchone()[0]}"
         else:
