@@ -1,6 +1,7 @@
 """On PostgreSQL each connection prepares the statements it runs again and again, so that they
 are parsed and planned once (sparring/settings.py); DATABASE_PREPARED_STATEMENTS=false turns
-it off, for a pooler that cannot keep prepared statements."""
+it off, for a pooler that cannot keep prepared statements. A block of `planned_each_time`
+prepares nothing."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from core.planner import planned_each_time
 from organisation.models import Unit
 
 pytestmark = pytest.mark.skipif(
@@ -66,3 +68,11 @@ def test_the_setting_turns_them_off():
     off = options(DATABASE_PREPARED_STATEMENTS="false")
     assert "server_side_binding" not in off
     assert "prepare_threshold" not in off
+
+
+def test_a_block_planned_each_time_prepares_nothing(db):
+    with planned_each_time():
+        for _ in range(7):
+            list(Unit.objects.filter(name="Økonomi").values_list("pk"))
+        assert _prepared_unit_reads() == 0
+    assert connection.connection.prepare_threshold == 5

@@ -182,3 +182,18 @@ def test_the_search_page(cast: Cast, client_for: Any, django_assert_num_queries:
     # SQLite whether many entries match (learning.search._many).
     with django_assert_num_queries(8):
         assert bob.get(url, {"q": "samarbejdet"}).status_code == 200
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's prepared statements")
+def test_the_search_is_planned_for_its_words_each_time(cast: Cast, client_for: Any) -> None:
+    """Other statements are prepared after five runs; the search's never is, so PostgreSQL
+    never keeps a generic plan for it (core.planner)."""
+    _entry(cast, "Et godt samarbejde.", title="Samarbejde med Økonomi")
+    bob = client_for(cast.bob)
+    for _ in range(7):
+        assert bob.get(reverse("learning:search"), {"q": "samarbejdet"}).status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any("accounts_session" in statement for statement in prepared)
+    assert not any("to_tsvector" in statement for statement in prepared)
