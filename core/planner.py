@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from django.db import connection
 
@@ -21,11 +22,16 @@ def planned_each_time() -> Iterator[None]:
     if connection.vendor != "postgresql":
         yield
         return
-    connection.ensure_connection()
-    raw = connection.connection
+    with connection.execute_wrapper(_unprepared):
+        yield
+
+
+def _unprepared(execute: Any, sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
+    # Set on the connection the statement runs on, which may be a new one if the old was lost.
+    raw = context["connection"].connection
     threshold = raw.prepare_threshold
     raw.prepare_threshold = None
     try:
-        yield
+        return execute(sql, params, many, context)
     finally:
         raw.prepare_threshold = threshold

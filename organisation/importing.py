@@ -392,11 +392,14 @@ def snapshot_problems(snapshot: Snapshot) -> list[Problem]:
                 )
 
     # People created by hand must not collide with imported ones.
+    imported_usernames = [p.username for p in snapshot.people.values()]
     by_username = {
         u.lower(): ext
-        for u, ext in User.objects.filter(
-            username__in=[p.username for p in snapshot.people.values()]
-        ).values_list("username", "external_id")
+        # 500 at a time: PostgreSQL takes at most 65,535 values in one statement.
+        for i in range(0, len(imported_usernames), 500)
+        for u, ext in User.objects.filter(username__in=imported_usernames[i : i + 500]).values_list(
+            "username", "external_id"
+        )
     }
     by_email = {
         e.lower(): ext

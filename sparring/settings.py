@@ -148,7 +148,7 @@ elif _db["ENGINE"] == "django.db.backends.postgresql":
     # Each connection prepares a statement it has run five times (psycopg's own default, which
     # Django turns off), so that PostgreSQL parses and plans it once, not on every request: under
     # the mixed load on two cores, PostgreSQL's share of the CPU fell by a third
-    # (docs/benchmarks.md). Behind PgBouncer in transaction mode older than 1.21, or without its
+    # (docs/benchmarks.md). Behind PgBouncer in transaction mode older than 1.22, or without its
     # max_prepared_statements, set DATABASE_PREPARED_STATEMENTS=false.
     if env_bool("DATABASE_PREPARED_STATEMENTS", True):
         _options.setdefault("server_side_binding", True)
