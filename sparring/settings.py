@@ -63,7 +63,8 @@ MIDDLEWARE = [
     "core.log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.ContentSecurityPolicyMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # WhiteNoise, its table of files made once per process (core/middleware.py).
+    "core.middleware.StaticFilesMiddleware",
     # Counts and times requests by view, for /metrics: not probes, /metrics or static files.
     "core.metrics.MetricsMiddleware",
     # Below WhiteNoise: static files keep their cache headers, everything else is no-store.

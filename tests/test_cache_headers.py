@@ -3,11 +3,15 @@ long cache lifetime."""
 
 from __future__ import annotations
 
+import os
+
+from django.http import HttpResponse
 from django.templatetags.static import static
 from django.test import Client
 from django.urls import reverse
 
 from core.access import Visibility
+from core.middleware import StaticFilesMiddleware
 from profiles.models import ProfileNote
 from tests.test_access_sweep import url_for
 from tests.test_cache_sweep import no_store
@@ -62,3 +66,29 @@ def test_static_files_keep_their_cache_lifetime(client):
     assert response.status_code == 200
     assert "no-store" not in response.get("Cache-Control", "")
     assert "max-age" in response["Cache-Control"]
+
+
+def test_the_table_of_static_files_is_made_once_and_anew_after_collectstatic(tmp_path):
+    """Every test client makes the middleware afresh; the table of files is read once per
+    collected directory, and again when `collectstatic` has written it since."""
+    (tmp_path / "core").mkdir()
+    (tmp_path / "core" / "a.css").write_text("body {}")
+    manifest = tmp_path / "staticfiles.json"
+    manifest.write_text("{}")
+    first, second = (StaticFilesMiddleware(lambda request: HttpResponse()) for _ in range(2))
+    for middleware in (first, second):
+        middleware.add_files(str(tmp_path), prefix="/elsewhere/")
+    elsewhere = {url for url in first.files if url.startswith("/elsewhere/")}
+    assert elsewhere == {"/elsewhere/core/a.css", "/elsewhere/staticfiles.json"}
+    assert first.files["/elsewhere/core/a.css"] is second.files["/elsewhere/core/a.css"]
+    # The collected files of the settings, the same way.
+    css = static("core/sparring.css")
+    assert first.files[css] is second.files[css]
+
+    (tmp_path / "core" / "b.css").write_text("p {}")
+    stat = manifest.stat()
+    os.utime(manifest, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    third = StaticFilesMiddleware(lambda request: HttpResponse())
+    third.add_files(str(tmp_path), prefix="/elsewhere/")
+    assert "/elsewhere/core/b.css" in third.files
+    assert "/elsewhere/core/b.css" not in first.files
