@@ -702,3 +702,26 @@ class DevelopmentRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.held_at}/{self.approved_at}"
+
+
+class DevelopmentTotal(models.Model):
+    """The whole organisation's line of the administrators' overview: how many people are in
+    a unit, how many of them had a MUS or GRUS in the year up to `counted_at`, and how many an
+    approved summary. The worker counts it every few minutes (`development_total_count`):
+    counted on each view, the 25,000 people of a municipality took most of the page's time.
+    One row, counted again in place; figures, never who."""
+
+    # The primary key of the one row.
+    ONLY = 1
+
+    counted_at = models.DateTimeField(_("counted"))
+    people = models.PositiveIntegerField()
+    held = models.PositiveIntegerField()
+    approved = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("development total")
+        verbose_name_plural = _("development totals")
+
+    def __str__(self) -> str:
+        return f"{self.counted_at}: {self.held}/{self.people}"

@@ -45,6 +45,7 @@ from conversations.models import (
     Approval,
     Conversation,
     ConversationThread,
+    DevelopmentTotal,
     Item,
     Kind,
     Participant,
@@ -834,10 +835,18 @@ class AdministratorsOverview:
     total: UnitOverview
     # How many units there are in all, shown or not.
     count: int
+    # When the worker counted `total`; None when the page counted it itself.
+    total_counted_at: datetime | None = None
 
 
 # The tree opens on the top unit and the two levels below it.
 OVERVIEW_OPEN_DEPTH = 2
+
+# The worker counts the whole organisation every five minutes (`development_total_count`); the
+# overview shows that count while it is at most a quarter of an hour old (the worker may have
+# missed a tick or two), and counts itself otherwise.
+TOTAL_COUNTED_EVERY = timedelta(minutes=5)
+TOTAL_KEPT_FOR = timedelta(minutes=15)
 
 
 def _development_counts(now: datetime, person: str) -> dict[str, Count]:
@@ -869,7 +878,8 @@ def for_administrators_overview(
     """Per unit, in tree order: counts and shares only, never who. The page shows the units
     whose parents are open (by default the top unit and two levels below); `every_unit` shows
     them all (the CSV). Three queries however many units: the units, the counts of those
-    shown, and the whole organisation's."""
+    shown, and the whole organisation's as the worker counted it (or, when it has not lately,
+    counted here over every person)."""
     tree = list(
         Unit.objects.order_by("path").values_list("pk", "parent_id", "name", "depth", "archived_at")
     )
@@ -887,11 +897,13 @@ def for_administrators_overview(
         memberships.values("unit_id").annotate(**_development_counts(now, "user")).order_by()
     )
     figures = {row["unit_id"]: (row["people"], row["held"], row["approved"]) for row in rows}
-    # Everyone in a unit, once: a person in two units is one row.
+    kept = DevelopmentTotal.objects.filter(
+        counted_at__gt=now - TOTAL_KEPT_FOR, counted_at__lte=now
+    ).first()
     total = (
-        User.objects.filter(is_active=True)
-        .filter(Exists(Membership.objects.filter(user_id=OuterRef("pk"))))
-        .aggregate(**_development_counts(now, ""))
+        {"people": kept.people, "held": kept.held, "approved": kept.approved}
+        if kept is not None
+        else development_total(now)
     )
     units = [
         UnitOverview(
@@ -919,6 +931,17 @@ def for_administrators_overview(
             approved=total["approved"],
         ),
         count=len(tree),
+        total_counted_at=kept.counted_at if kept is not None else None,
+    )
+
+
+def development_total(now: datetime) -> dict[str, int]:
+    """The whole organisation's people, held and approved at `now`: everyone in a unit, once
+    (a person in two units is one row). One query over every person."""
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Exists(Membership.objects.filter(user_id=OuterRef("pk"))))
+        .aggregate(**_development_counts(now, ""))
     )
 
 

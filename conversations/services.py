@@ -37,6 +37,7 @@ from conversations.models import (
     Conversation,
     ConversationThread,
     DevelopmentRecord,
+    DevelopmentTotal,
     Item,
     Kind,
     Participant,
@@ -49,7 +50,12 @@ from conversations.models import (
     TemplateQuestion,
     thread_key,
 )
-from conversations.selectors import agenda_of, conversation_day, development_plan_possible
+from conversations.selectors import (
+    agenda_of,
+    conversation_day,
+    development_plan_possible,
+    development_total,
+)
 from core.access import Visibility, id_list, led_people_ids, led_unit_ids
 from core.dates import date_label, datetime_label_lazy
 from development.models import DevelopmentPlan
@@ -1118,6 +1124,16 @@ def development_records_rebuild() -> int:
         batch_size=1000,
     )
     return len(held)
+
+
+def development_total_count(now: datetime) -> DevelopmentTotal:
+    """Count the whole organisation's line of the administrators' overview at `now`, into the
+    one row kept for it (two workers counting at once each write a whole count)."""
+    figures = development_total(now)
+    total, _created = DevelopmentTotal.objects.update_or_create(
+        pk=DevelopmentTotal.ONLY, defaults={"counted_at": now, **figures}
+    )
+    return total
 
 
 def participants_of(conversation: Conversation) -> list[User]:

@@ -12,13 +12,16 @@ from django.urls import reverse
 from accounts.models import User
 from conftest import FROZEN_AT, Cast
 from conversations import services
-from conversations.models import Conversation, DevelopmentRecord, Item, Kind
+from conversations.models import Conversation, DevelopmentRecord, DevelopmentTotal, Item, Kind
 from conversations.selectors import (
     DEVELOPMENT_WINDOW,
+    TOTAL_COUNTED_EVERY,
+    TOTAL_KEPT_FOR,
     for_administrators_overview,
     for_leaders_overview,
     without_development_count,
 )
+from conversations.tasks import run_development_total
 from organisation.models import Membership, Unit
 from organisation.services import unit_create
 
@@ -219,11 +222,50 @@ def test_the_administrators_overview_takes_the_same_queries_however_many_units(
         Membership.objects.create(user=cast.lena, unit=unit, role="leader")
         _held(cast, [person], Kind.MUS, NOW - timedelta(days=10))
 
+    # The units, the counts of those shown, and the worker's count of the whole organisation.
+    run_development_total(NOW - timedelta(minutes=1))
     with django_assert_num_queries(3):
         overview = for_administrators_overview(NOW)
-
     assert len(overview.units) == units + 3
     assert overview.total.development_held == units
+    # Without a count of the worker's, one more: the page counts the whole organisation.
+    DevelopmentTotal.objects.all().delete()
+    with django_assert_num_queries(4):
+        assert for_administrators_overview(NOW).total.development_held == units
+
+
+def test_the_worker_counts_the_whole_organisation_and_the_page_shows_that_count(
+    cast: Cast, client_for, clock
+) -> None:
+    """The worker counts every five minutes; the page takes its count while it is at most a
+    quarter of an hour old, says when it was counted, and counts itself when it is older."""
+    _held(cast, [cast.alice], Kind.MUS, NOW - timedelta(days=30))
+    counted_at = NOW - timedelta(minutes=10)
+    run_development_total(counted_at)
+    kept = DevelopmentTotal.objects.get()
+    assert (kept.counted_at, kept.people, kept.held, kept.approved) == (counted_at, 4, 1, 0)
+    # Not again within five minutes; again after them, in the same row.
+    run_development_total(counted_at + TOTAL_COUNTED_EVERY - timedelta(seconds=1))
+    assert DevelopmentTotal.objects.get().counted_at == counted_at
+    # bob's MUS is held after the count: the page shows the count, and when it was made.
+    _held(cast, [cast.bob], Kind.MUS, NOW - timedelta(minutes=5))
+
+    overview = for_administrators_overview(NOW)
+    assert (overview.total.people, overview.total.development_held) == (4, 1)
+    assert overview.total_counted_at == counted_at
+    html = client_for(cast.ada).get(reverse("conversations_admin:overview")).content.decode()
+    assert "I hele organisationen: 1 af 4 personer." in html
+    assert "Optalt 1. dec. 2026 kl. 09.50." in html
+
+    # The next count has bob's.
+    run_development_total(counted_at + TOTAL_COUNTED_EVERY)
+    assert DevelopmentTotal.objects.get().held == 2
+    # A count older than a quarter of an hour, or from a later moment, is not shown.
+    DevelopmentTotal.objects.update(held=99, counted_at=NOW - TOTAL_KEPT_FOR)
+    overview = for_administrators_overview(NOW)
+    assert (overview.total.development_held, overview.total_counted_at) == (2, None)
+    DevelopmentTotal.objects.update(counted_at=NOW + timedelta(minutes=1))
+    assert for_administrators_overview(NOW).total.development_held == 2
 
 
 def test_the_administration_pages_are_for_administrators_only(cast: Cast, client_for) -> None:
@@ -321,14 +363,16 @@ def test_the_pages_take_as_many_queries_for_many_people_as_for_few(
             counts.append(len(context.captured_queries))
         return counts
 
+    # The worker has counted the whole organisation a minute ago.
+    run_development_total(NOW - timedelta(minutes=1))
     before = queries()
     for person in _people(cast.team, 30, "p"):
         _held(cast, [person], Kind.MUS, NOW - timedelta(days=20))
         _planned(cast, person, Kind.ONE_ON_ONE, NOW + timedelta(days=3))
     after = queries()
     # Both: the session, its user and the header's unread count. The leader's page: whether she
-    # leads, her people, their threads with her; the administrator's: who had a MUS or GRUS,
-    # who is in each unit, and the units.
+    # leads, her people, their threads with her; the administrator's: the units, the counts of
+    # those shown, and the worker's count of the whole organisation.
     assert before == after == [6, 6], after
 
 
