@@ -127,6 +127,20 @@ def test_people_created_by_hand_are_left_alone_and_not_overwritten(cast):
     assert cast.alice.is_active
 
 
+def test_a_collision_past_the_first_500_people_is_found_and_changes_nothing(cast):
+    """The usernames are looked up 500 at a time: a person created by hand whose username
+    is the 600th of the file is found like the first."""
+    rows = [f"{n},person{n},P,{n},person{n}@example.org,,s," for n in range(1, 601)]
+    rows[599] = "600,alice,Alice,Anden,alice2@example.org,,s,"
+    before = state()
+    result, problems = run(UNITS, PEOPLE.splitlines()[0] + "\n" + "\n".join(rows) + "\n")
+    assert result is None
+    assert [str(p) for p in problems if "another person" in str(p)] == [
+        "people.csv, line 601: The username alice belongs to another person already in Sparring."
+    ]
+    assert state() == before
+
+
 def test_excel_style_file_in_windows_1252(db):
     units = "id;name;parent_id\r\nk;Kommunen;\r\no;Økonomi;k\r\n".encode("cp1252")
     people = "id;first_name;unit_id\r\n1;Søren;o\r\n".encode("cp1252")
