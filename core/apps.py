@@ -8,8 +8,13 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
         from core.models import AuditEntry
         from core.personal_data import Kind, Rule, register, retention
+        from core.planner import plans_renewed
+
+        connection_created.connect(plans_renewed, dispatch_uid="core.planner.plans_renewed")
 
         # Each app's personal_data.py declares its kinds of personal data; importing them here
         # means the registry is whole before the first request, check or task.

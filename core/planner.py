@@ -4,7 +4,11 @@ On PostgreSQL each connection prepares the statements it runs often (sparring/se
 and after a few runs PostgreSQL may keep one generic plan for a prepared statement, chosen
 without its values. That is what makes most pages cheaper; a query whose best plan depends on
 its values (the words of a full-text search: a rare word or a common one) can get a worse
-plan that way."""
+plan that way.
+
+A prepared statement also outlives a migration that changes the type of a column it reads:
+PostgreSQL then refuses it ("cached plan must not change result type"). Each connection
+forgets its prepared statements when that happens (`plans_renewed`)."""
 
 from __future__ import annotations
 
@@ -12,7 +16,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.db import connection
+from django.db import NotSupportedError, connection
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+# PostgreSQL's words when a prepared statement's columns changed type since it was prepared.
+CACHED_PLAN_CHANGED = "cached plan must not change result type"
 
 
 @contextmanager
@@ -35,3 +43,27 @@ def _unprepared(execute: Any, sql: str, params: Any, many: bool, context: dict[s
         return execute(sql, params, many, context)
     finally:
         raw.prepare_threshold = threshold
+
+
+def plans_renewed(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
+    """On each new PostgreSQL connection (Django's `connection_created`): a statement refused
+    because a migration changed a column it reads since it was prepared is run again after the
+    connection forgets its prepared statements. Without it the server process kept failing that
+    statement until it restarted. Inside a transaction the statement cannot be run again: it
+    fails, and the transaction's rollback makes psycopg forget them (what it does on every
+    rollback), so the next request works."""
+    if connection.vendor == "postgresql" and _renewing not in connection.execute_wrappers:
+        connection.execute_wrappers.append(_renewing)
+
+
+def _renewing(execute: Any, sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
+    try:
+        return execute(sql, params, many, context)
+    except NotSupportedError as error:
+        wrapper = context["connection"]
+        if CACHED_PLAN_CHANGED not in str(error) or wrapper.in_atomic_block:
+            raise
+        # psycopg forgets its own statements when it runs this (as after a rollback).
+        with wrapper.cursor() as cursor:
+            cursor.execute("DEALLOCATE ALL")
+        return execute(sql, params, many, context)

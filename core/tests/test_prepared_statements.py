@@ -76,3 +76,49 @@ def test_a_block_planned_each_time_prepares_nothing(db):
             list(Unit.objects.filter(name="Økonomi").values_list("pk"))
         assert _prepared_unit_reads() == 0
     assert connection.connection.prepare_threshold == 5
+
+
+def _column_made_bigint(table: str) -> None:
+    """What a migration on another server does: the column's type changes."""
+    import psycopg
+
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    params.pop("prepare_threshold", None)
+    params.pop("server_side_binding", None)
+    with psycopg.connect(**params, autocommit=True) as other:
+        other.execute(f"ALTER TABLE {table} ALTER COLUMN v TYPE bigint")
+
+
+def test_a_statement_prepared_before_a_column_changed_type_runs_again(transactional_db):
+    """A migration that changes a column's type makes PostgreSQL refuse the statements
+    prepared before it; the connection forgets them and runs the statement again, outside a
+    transaction at once, inside one from the next transaction on."""
+    from django.db import NotSupportedError, transaction
+
+    def read(table: str) -> list[int]:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT v FROM {table} WHERE v > %s ORDER BY v", [0])
+            return [v for (v,) in cursor.fetchall()]
+
+    with connection.cursor() as cursor:
+        for table in ("renewed_outside", "renewed_inside"):
+            cursor.execute(f"CREATE TABLE {table} (v integer)")
+            cursor.execute(f"INSERT INTO {table} VALUES (1), (2)")
+    try:
+        # Each case prepares its statement first: forgetting them forgets all of them.
+        for _ in range(6):
+            assert read("renewed_inside") == [1, 2]
+        _column_made_bigint("renewed_inside")
+        with pytest.raises(NotSupportedError, match="cached plan"), transaction.atomic():
+            read("renewed_inside")
+        assert read("renewed_inside") == [1, 2]
+
+        for _ in range(6):
+            assert read("renewed_outside") == [1, 2]
+        _column_made_bigint("renewed_outside")
+        assert read("renewed_outside") == [1, 2]
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS renewed_outside, renewed_inside")
