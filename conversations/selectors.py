@@ -847,6 +847,8 @@ OVERVIEW_OPEN_DEPTH = 2
 # missed a tick or two), and counts itself otherwise.
 TOTAL_COUNTED_EVERY = timedelta(minutes=5)
 TOTAL_KEPT_FOR = timedelta(minutes=15)
+# A count made by a worker whose clock runs a little ahead of this machine's is still taken.
+CLOCKS_APART = timedelta(minutes=1)
 
 
 def _development_counts(now: datetime, person: str) -> dict[str, Count]:
@@ -898,7 +900,7 @@ def for_administrators_overview(
     )
     figures = {row["unit_id"]: (row["people"], row["held"], row["approved"]) for row in rows}
     kept = DevelopmentTotal.objects.filter(
-        counted_at__gt=now - TOTAL_KEPT_FOR, counted_at__lte=now
+        counted_at__gt=now - TOTAL_KEPT_FOR, counted_at__lte=now + CLOCKS_APART
     ).first()
     total = (
         {"people": kept.people, "held": kept.held, "approved": kept.approved}

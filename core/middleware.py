@@ -5,6 +5,8 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.urls import resolve, reverse
 from django.utils import translation
@@ -33,8 +35,8 @@ class StaticFilesMiddleware(WhiteNoiseMiddleware):  # type: ignore[misc]  # unty
     2,500 files `collectstatic` writes. A server makes its middleware once; Django's test client
     makes it afresh for every client, and the test suite spent minutes of its CPU on the
     same table. The table is kept by what makes it: the directory and the time `collectstatic`
-    last wrote its manifest, and the settings that shape the files' headers; a new
-    `collectstatic`, or other settings, make a new table."""
+    last wrote its manifest, and the middleware's settings; a new `collectstatic` makes a new
+    table, and a changed setting of static files (a test's) forgets them all."""
 
     _tables: ClassVar[dict[tuple[Any, ...], dict[str, Any]]] = {}
     # WhiteNoise's: the responder of each URL.
@@ -65,6 +67,14 @@ class StaticFilesMiddleware(WhiteNoiseMiddleware):  # type: ignore[misc]  # unty
             finally:
                 self.files = files
         self.files.update(table)
+
+
+@receiver(setting_changed)
+def _static_settings_changed(setting: str, **kwargs: Any) -> None:
+    # A file's headers also depend on the storage (which names are hashed, so kept for good)
+    # and on the media types, which are not in the key.
+    if setting.startswith(("STATIC", "STORAGES", "WHITENOISE")):
+        StaticFilesMiddleware._tables.clear()
 
 
 def _written_at(root: str) -> int | None:

@@ -18,9 +18,7 @@ from typing import Any
 
 from django.db import NotSupportedError, connection
 from django.db.backends.base.base import BaseDatabaseWrapper
-
-# PostgreSQL's words when a prepared statement's columns changed type since it was prepared.
-CACHED_PLAN_CHANGED = "cached plan must not change result type"
+from psycopg.pq import TransactionStatus
 
 
 @contextmanager
@@ -51,19 +49,38 @@ def plans_renewed(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -
     connection forgets its prepared statements. Without it the server process kept failing that
     statement until it restarted. Inside a transaction the statement cannot be run again: it
     fails, and the transaction's rollback makes psycopg forget them (what it does on every
-    rollback), so the next request works."""
+    rollback), so the next request works.
+
+    First in the list: a connection may open inside another wrapper's block (the metrics'
+    timer of a request), whose end takes the last wrapper off."""
     if connection.vendor == "postgresql" and _renewing not in connection.execute_wrappers:
-        connection.execute_wrappers.append(_renewing)
+        connection.execute_wrappers.insert(0, _renewing)
 
 
 def _renewing(execute: Any, sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
     try:
         return execute(sql, params, many, context)
     except NotSupportedError as error:
-        wrapper = context["connection"]
-        if CACHED_PLAN_CHANGED not in str(error) or wrapper.in_atomic_block:
+        raw = context["connection"].connection
+        if not (_cached_plan_changed(error.__cause__) and _idle(raw)):
             raise
         # psycopg forgets its own statements when it runs this (as after a rollback).
-        with wrapper.cursor() as cursor:
+        with context["connection"].cursor() as cursor:
             cursor.execute("DEALLOCATE ALL")
         return execute(sql, params, many, context)
+
+
+def _cached_plan_changed(error: BaseException | None) -> bool:
+    """PostgreSQL's refusal of a prepared statement whose result columns changed type: by its
+    code and the function that raised it, whatever language the server writes messages in."""
+    diag = getattr(error, "diag", None)
+    return (
+        getattr(error, "sqlstate", None) == "0A000"
+        and diag is not None
+        and diag.source_function == "RevalidateCachedQuery"
+    )
+
+
+def _idle(raw: Any) -> bool:
+    """Whether the connection is outside a transaction, where the statement can run again."""
+    return bool(raw.info.transaction_status == TransactionStatus.IDLE)

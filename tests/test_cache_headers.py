@@ -7,7 +7,7 @@ import os
 
 from django.http import HttpResponse
 from django.templatetags.static import static
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from core.access import Visibility
@@ -92,3 +92,6 @@ def test_the_table_of_static_files_is_made_once_and_anew_after_collectstatic(tmp
     third.add_files(str(tmp_path), prefix="/elsewhere/")
     assert "/elsewhere/core/b.css" in third.files
     assert "/elsewhere/core/b.css" not in first.files
+    # A test that changes a setting of static files starts from no table.
+    with override_settings(WHITENOISE_MAX_AGE=1):
+        assert StaticFilesMiddleware._tables == {}

@@ -14,6 +14,7 @@ from conftest import FROZEN_AT, Cast
 from conversations import services
 from conversations.models import Conversation, DevelopmentRecord, DevelopmentTotal, Item, Kind
 from conversations.selectors import (
+    CLOCKS_APART,
     DEVELOPMENT_WINDOW,
     TOTAL_COUNTED_EVERY,
     TOTAL_KEPT_FOR,
@@ -260,12 +261,24 @@ def test_the_worker_counts_the_whole_organisation_and_the_page_shows_that_count(
     # The next count has bob's.
     run_development_total(counted_at + TOTAL_COUNTED_EVERY)
     assert DevelopmentTotal.objects.get().held == 2
-    # A count older than a quarter of an hour, or from a later moment, is not shown.
+    # A count older than a quarter of an hour, or from more than a minute ahead, is not shown.
     DevelopmentTotal.objects.update(held=99, counted_at=NOW - TOTAL_KEPT_FOR)
     overview = for_administrators_overview(NOW)
     assert (overview.total.development_held, overview.total_counted_at) == (2, None)
-    DevelopmentTotal.objects.update(counted_at=NOW + timedelta(minutes=1))
+    DevelopmentTotal.objects.update(counted_at=NOW + CLOCKS_APART + timedelta(seconds=1))
     assert for_administrators_overview(NOW).total.development_held == 2
+    # A worker whose clock is a little ahead: its count is taken, and not made again.
+    DevelopmentTotal.objects.update(counted_at=NOW + CLOCKS_APART)
+    assert for_administrators_overview(NOW).total.development_held == 99
+    run_development_total(NOW)
+    assert DevelopmentTotal.objects.get().held == 99
+    # A clock set back further: the worker counts again.
+    DevelopmentTotal.objects.update(counted_at=NOW + CLOCKS_APART + timedelta(seconds=1))
+    run_development_total(NOW)
+    assert (DevelopmentTotal.objects.get().held, DevelopmentTotal.objects.get().counted_at) == (
+        2,
+        NOW,
+    )
 
 
 def test_the_administration_pages_are_for_administrators_only(cast: Cast, client_for) -> None:

@@ -122,3 +122,19 @@ def test_a_statement_prepared_before_a_column_changed_type_runs_again(transactio
     finally:
         with connection.cursor() as cursor:
             cursor.execute("DROP TABLE IF EXISTS renewed_outside, renewed_inside")
+
+
+def test_a_connection_opened_inside_another_wrapper_keeps_renewing(transactional_db):
+    """A connection opens lazily, often inside the request's metrics timer: the end of that
+    block takes off its own wrapper, not this one."""
+    from core.planner import _renewing
+
+    def timer(execute, sql, params, many, context):
+        return execute(sql, params, many, context)
+
+    # As in a new thread's first connection: not yet renewing.
+    connection.execute_wrappers.remove(_renewing)
+    connection.close()
+    with connection.execute_wrapper(timer):
+        list(Unit.objects.values_list("pk"))
+    assert connection.execute_wrappers == [_renewing]
