@@ -97,3 +97,26 @@ def test_the_report_reads_the_figures_of_the_units_it_shows(
         ada.get(url)
     with django_assert_num_queries(9):
         ada.get(url, {"open": f"{cast.organisation.pk},{cast.team.pk},{department.pk}"})
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_the_report_cells_write_each_average_as_the_language_writes_numbers(language):
+    """The report's cells are written out for speed: each average reads as Django's number
+    format writes it, coloured by its value rounded to a whole point, halves up."""
+    from decimal import Decimal
+
+    from django.utils import translation
+    from django.utils.formats import number_format
+
+    from pulse.templatetags.pulse_charts import heat_cells
+
+    averages = [Decimal(tenths) / 10 for tenths in range(10, 51)]
+    with translation.override(language):
+        cells = re.findall(
+            r'<td class="text-align-right( heat-\d)?">([^<]*)</td>', heat_cells([*averages, None])
+        )
+        expected = [
+            (f" heat-{int(a + Decimal('0.5'))}", number_format(a, decimal_pos=1)) for a in averages
+        ]
+    assert cells == [*expected, ("", "–")]
+    assert ("", "–") not in expected and (" heat-4", "3,5" if language == "da" else "3.5") in cells
