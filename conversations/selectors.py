@@ -875,13 +875,48 @@ def _development_counts(now: datetime, person: str) -> dict[str, Count]:
 
 
 def for_administrators_overview(
-    now: datetime, *, open_ids: set[int] | None = None, every_unit: bool = False
+    now: datetime, *, open_ids: set[int] | None = None
 ) -> AdministratorsOverview:
     """Per unit, in tree order: counts and shares only, never who. The page shows the units
-    whose parents are open (by default the top unit and two levels below); `every_unit` shows
-    them all (the CSV). Three queries however many units: the units, the counts of those
-    shown, and the whole organisation's as the worker counted it (or, when it has not lately,
-    counted here over every person)."""
+    whose parents are open (by default the top unit and two levels below). Three queries
+    however many units: the units, the counts of those shown, and the whole organisation's as
+    the worker counted it (or, when it has not lately, counted here over every person)."""
+    units, count = _units_overview(now, open_ids=open_ids, every_unit=False)
+    kept = DevelopmentTotal.objects.filter(
+        counted_at__gt=now - TOTAL_KEPT_FOR, counted_at__lte=now + CLOCKS_APART
+    ).first()
+    total = (
+        {"people": kept.people, "held": kept.held, "approved": kept.approved}
+        if kept is not None
+        else development_total(now)
+    )
+    return AdministratorsOverview(
+        units=units,
+        total=UnitOverview(
+            unit_id=0,
+            name="",
+            depth=0,
+            archived=False,
+            people=total["people"],
+            development_held=total["held"],
+            approved=total["approved"],
+        ),
+        count=count,
+        total_counted_at=kept.counted_at if kept is not None else None,
+    )
+
+
+def for_administrators_csv(now: datetime) -> list[UnitOverview]:
+    """Every unit's counts, as the overview shows them, for a spreadsheet: two queries."""
+    units, _count = _units_overview(now, open_ids=None, every_unit=True)
+    return units
+
+
+def _units_overview(
+    now: datetime, *, open_ids: set[int] | None, every_unit: bool
+) -> tuple[list[UnitOverview], int]:
+    """The units shown (those whose parents are open, or every one) with their counts, and how
+    many units there are in all."""
     tree = list(
         Unit.objects.order_by("path").values_list("pk", "parent_id", "name", "depth", "archived_at")
     )
@@ -899,14 +934,6 @@ def for_administrators_overview(
         memberships.values("unit_id").annotate(**_development_counts(now, "user")).order_by()
     )
     figures = {row["unit_id"]: (row["people"], row["held"], row["approved"]) for row in rows}
-    kept = DevelopmentTotal.objects.filter(
-        counted_at__gt=now - TOTAL_KEPT_FOR, counted_at__lte=now + CLOCKS_APART
-    ).first()
-    total = (
-        {"people": kept.people, "held": kept.held, "approved": kept.approved}
-        if kept is not None
-        else development_total(now)
-    )
     units = [
         UnitOverview(
             pk,
@@ -921,20 +948,7 @@ def for_administrators_overview(
         for pk, _parent_id, name, depth, archived_at in tree
         if pk in folds
     ]
-    return AdministratorsOverview(
-        units=units,
-        total=UnitOverview(
-            unit_id=0,
-            name="",
-            depth=0,
-            archived=False,
-            people=total["people"],
-            development_held=total["held"],
-            approved=total["approved"],
-        ),
-        count=len(tree),
-        total_counted_at=kept.counted_at if kept is not None else None,
-    )
+    return units, len(tree)
 
 
 def development_total(now: datetime) -> dict[str, int]:

@@ -18,6 +18,7 @@ from conversations.selectors import (
     DEVELOPMENT_WINDOW,
     TOTAL_COUNTED_EVERY,
     TOTAL_KEPT_FOR,
+    for_administrators_csv,
     for_administrators_overview,
     for_leaders_overview,
     without_development_count,
@@ -233,6 +234,9 @@ def test_the_administrators_overview_takes_the_same_queries_however_many_units(
     DevelopmentTotal.objects.all().delete()
     with django_assert_num_queries(4):
         assert for_administrators_overview(NOW).total.development_held == units
+    # The CSV has no line for the whole organisation, and counts none.
+    with django_assert_num_queries(2):
+        assert len(for_administrators_csv(NOW)) == units + 3
 
 
 def test_the_worker_counts_the_whole_organisation_and_the_page_shows_that_count(
