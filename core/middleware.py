@@ -34,9 +34,9 @@ class StaticFilesMiddleware(WhiteNoiseMiddleware):  # type: ignore[misc]  # unty
     reads every file's size and headers when the middleware is made: about 75 ms for the
     2,500 files `collectstatic` writes. A server makes its middleware once; Django's test client
     makes it afresh for every client, and the test suite spent minutes of its CPU on the
-    same table. The table is kept by what makes it: the directory and the time `collectstatic`
-    last wrote its manifest, and the middleware's settings; a new `collectstatic` makes a new
-    table, and a changed setting of static files (a test's) forgets them all."""
+    same table. The table is kept by the directory and the time `collectstatic` last wrote its
+    manifest, so a new `collectstatic` makes a new one; the settings that shape it change only
+    in a test, and a changed setting of static files forgets them all."""
 
     _tables: ClassVar[dict[tuple[Any, ...], dict[str, Any]]] = {}
     # WhiteNoise's: the responder of each URL.
@@ -47,17 +47,7 @@ class StaticFilesMiddleware(WhiteNoiseMiddleware):  # type: ignore[misc]  # unty
             # Looked up on each request: no table to keep.
             super().add_files(root, prefix)
             return
-        key = (
-            Path(root).resolve(),
-            prefix,
-            _written_at(root),
-            self.static_prefix,
-            self.max_age,
-            self.allow_all_origins,
-            self.charset,
-            self.index_file,
-            self.add_headers_function,
-        )
+        key = (Path(root).resolve(), prefix, _written_at(root))
         table = self._tables.get(key)
         if table is None:
             files, self.files = self.files, {}
@@ -71,9 +61,9 @@ class StaticFilesMiddleware(WhiteNoiseMiddleware):  # type: ignore[misc]  # unty
 
 @receiver(setting_changed)
 def _static_settings_changed(setting: str, **kwargs: Any) -> None:
-    # A file's headers also depend on the storage (which names are hashed, so kept for good)
-    # and on the media types, which are not in the key.
-    if setting.startswith(("STATIC", "STORAGES", "WHITENOISE")):
+    # A file's headers depend on them (its lifetime, its media type, whether it is hashed);
+    # WhiteNoise takes its lifetime from DEBUG unless told.
+    if setting.startswith(("STATIC", "STORAGES", "WHITENOISE", "DEBUG")):
         StaticFilesMiddleware._tables.clear()
 
 
