@@ -1021,35 +1021,39 @@ def for_min_side(user: User, now: datetime) -> MinSideConversations:
     takes part, and how many of each template's questions they have answered. (One query
     with a subquery per column for each conversation cost twice as long to put together as
     all of these to run.)"""
-    found = list(
+    rows = list(
         Conversation.objects.visible_to(user)
         .filter(
             Q(status=Conversation.Status.PLANNED, starts_at__gte=now)
             | (Q(status=Conversation.Status.REQUESTED) & ~Q(requested_by=user))
         )
-        .only("pk", "thread_id", "kind", "template_id", "title", "status", "starts_at")
         .order_by("starts_at", "pk")
+        .values_list("pk", "thread_id", "kind", "template_id", "title", "status", "starts_at")
     )
+    # Rows, and only the shown ones worked out: a leader has one planned with each of her
+    # people, and Min side lists the next three.
+    upcoming = [row for row in rows if row[5] == Conversation.Status.PLANNED][:MIN_SIDE_UPCOMING]
+    shown = upcoming + [row for row in rows if row[5] == Conversation.Status.REQUESTED]
     others: dict[int, list[User]] = {}
     questions: dict[int, int] = {}
     answered: dict[int, int] = {}
-    if found:
+    if shown:
         for thread_id, *name in (
-            Participant.objects.filter(thread_id__in={c.thread_id for c in found})
+            Participant.objects.filter(thread_id__in={row[1] for row in shown})
             .exclude(user=user)
             .order_by("user__first_name", "user__last_name", "user_id")
             .values_list("thread_id", *NAME_COLUMNS)
         ):
             others.setdefault(thread_id, []).append(named(*name))
         questions = dict(
-            TemplateQuestion.objects.filter(template_id__in={c.template_id for c in found})
+            TemplateQuestion.objects.filter(template_id__in={row[3] for row in shown})
             .order_by()
             .values("template_id")
             .annotate(n=Count("pk"))
             .values_list("template_id", "n")
         )
         answered = dict(
-            Preparation.objects.filter(conversation__in=found, owner=user)
+            Preparation.objects.filter(conversation_id__in=[row[0] for row in shown], owner=user)
             .exclude(text="")
             .order_by()
             .values("conversation_id")
@@ -1057,21 +1061,18 @@ def for_min_side(user: User, now: datetime) -> MinSideConversations:
             .values_list("conversation_id", "n")
         )
     entries = []
-    for conversation in found:
-        with_them = others.get(conversation.thread_id, [])
+    for pk, thread_id, kind, template_id, title, status, starts_at in shown:
+        with_them = others.get(thread_id, [])
         entries.append(
             MinSideConversation(
-                id=conversation.pk,
-                kind=conversation.kind,
-                title=conversation.title,
-                status=conversation.status,
-                starts_at=conversation.starts_at,
+                id=pk,
+                kind=kind,
+                title=title,
+                status=status,
+                starts_at=starts_at,
                 with_name=with_them[0].display_name if with_them else "",
                 with_others=max(len(with_them) - 1, 0),
-                unanswered=max(
-                    questions.get(conversation.template_id, 0) - answered.get(conversation.pk, 0),
-                    0,
-                ),
+                unanswered=max(questions.get(template_id, 0) - answered.get(pk, 0), 0),
             )
         )
     actions = (
@@ -1081,10 +1082,8 @@ def for_min_side(user: User, now: datetime) -> MinSideConversations:
         .order_by(F("due_on").asc(nulls_last=True), "pk")
     )
     return MinSideConversations(
-        upcoming=[e for e in entries if e.status == Conversation.Status.PLANNED][
-            :MIN_SIDE_UPCOMING
-        ],
-        requests=[e for e in entries if e.status == Conversation.Status.REQUESTED],
+        upcoming=entries[: len(upcoming)],
+        requests=entries[len(upcoming) :],
         actions=[
             MinSideAction(id=item.pk, text=item.text, due_on=item.due_on, thread_id=item.thread_id)
             for item in actions

@@ -206,6 +206,8 @@ class RoundUnit(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["round", "unit_id"], name="round_unit_once")]
+        # A group's units below it in the round's tree, found from the top down (comments).
+        indexes = [models.Index(fields=["round", "parent_id"], name="round_unit_children")]
 
     def __str__(self) -> str:
         return self.name

@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Case, Exists, F, OuterRef, Q, When
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -79,8 +80,16 @@ def round_questions(round_: Round) -> list[Question]:
     return questions_by_round([round_])[round_.pk]
 
 
+# All of a question but its id, read with the rounds that ask it.
+QUESTION_COLUMNS = tuple(
+    field.attname for field in Question._meta.concrete_fields if not field.primary_key
+)
+
+
 def questions_by_round(rounds: list[Round]) -> dict[int, list[Question]]:
-    """Each round's questions in its survey's order, in two queries for any number of rounds."""
+    """Each round's questions in its survey's order, in two queries for any number of rounds.
+    Rounds of a survey mostly ask the same questions: each is made into a `Question` once,
+    not once per round (six rounds of ten made 120 objects for 10 questions)."""
     order = {
         (survey_id, question_id): position
         for survey_id, question_id, position in SurveyQuestion.objects.filter(
@@ -89,8 +98,17 @@ def questions_by_round(rounds: list[Round]) -> dict[int, list[Question]]:
     }
     survey_of = {round_.pk: round_.survey_id for round_ in rounds}
     found: dict[int, list[Question]] = {round_.pk: [] for round_ in rounds}
-    for link in Round.questions.through.objects.filter(round__in=rounds).select_related("question"):
-        found[link.round_id].append(link.question)
+    made: dict[int, Question] = {}
+    links = Round.questions.through.objects.filter(round__in=rounds)
+    for round_id, question_id, *columns in links.values_list(
+        "round_id", "question_id", *(f"question__{name}" for name in QUESTION_COLUMNS)
+    ):
+        question = made.get(question_id)
+        if question is None:
+            question = made[question_id] = Question.from_db(
+                links.db, ["id", *QUESTION_COLUMNS], [question_id, *columns]
+            )
+        found[round_id].append(question)
     for round_id, questions in found.items():
         questions.sort(key=lambda q: (order.get((survey_of[round_id], q.pk), q.position), q.pk))
     return found
@@ -196,26 +214,32 @@ def results_for(
 
 
 def _comments(rounds: list[Round], group_of: dict[int, int]) -> dict[int, list[str]]:
-    """The comments of each round's group, in a keyed shuffle."""
+    """The comments of each round's group, in a keyed shuffle: those of the group and every
+    unit below it in the round's own tree (as it was when the round opened, not as the
+    organisation is now). One query, which walks down from each group along the index on
+    (round, parent) instead of reading the whole tree of the round (1,500 units for a leaf
+    team's three comments)."""
     if not rounds:
         return {}
-    children: dict[int, dict[int, list[int]]] = {round_.pk: {} for round_ in rounds}
-    for round_id, unit_id, parent_id in RoundUnit.objects.filter(round__in=rounds).values_list(
-        "round_id", "unit_id", "parent_id"
-    ):
-        if parent_id is not None:
-            children[round_id].setdefault(parent_id, []).append(unit_id)
-    wanted = Q()
-    for round_ in rounds:
-        below, units, stack = children[round_.pk], [], [group_of[round_.pk]]
-        while stack:
-            node = stack.pop()
-            units.append(node)
-            stack.extend(below.get(node, []))
-        wanted |= Q(round_id=round_.pk, unit_id__in=units)
+    seeds = ", ".join(["(CAST(%s AS bigint), CAST(%s AS bigint))"] * len(rounds))
+    units, comments = RoundUnit._meta.db_table, Comment._meta.db_table
     found: dict[int, list[tuple[int, str]]] = {}
-    for round_id, pk, text in Comment.objects.filter(wanted).values_list("round_id", "pk", "text"):
-        found.setdefault(round_id, []).append((pk, text))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""WITH RECURSIVE below(round_id, unit_id) AS (
+                    VALUES {seeds}
+                    UNION ALL
+                    SELECT unit.round_id, unit.unit_id FROM {units} unit
+                    JOIN below ON unit.round_id = below.round_id
+                        AND unit.parent_id = below.unit_id
+                )
+                SELECT comment.round_id, comment.id, comment.text FROM {comments} comment
+                JOIN below ON comment.round_id = below.round_id
+                    AND comment.unit_id = below.unit_id""",  # noqa: S608 (no input in it)
+            [value for round_ in rounds for value in (round_.pk, group_of[round_.pk])],
+        )
+        for round_id, pk, text in cursor.fetchall():
+            found.setdefault(round_id, []).append((pk, text))
     secret = settings.SECRET_KEY.encode()
     return {
         round_id: [text for _pk, text in shuffled(rows, secret=secret, key=lambda r: str(r[0]))]
