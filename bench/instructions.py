@@ -6,12 +6,15 @@ timed, for comparing two versions of the code on a machine others share.
 Times on a shared 2-core machine move by a third from one minute to the next (the calibration
 loop of one page benchmark took 0.72 s before its timed requests and 1.03 s after); the number
 of instructions a request executes hardly moves: the same code on the same data gives the same
-count within a few hundredths of a percent, whatever else the machine is doing. It is not time
-(a cache miss costs more than an instruction), but a change that saves a tenth of a page's
-instructions saves about a tenth of its time.
+count within a few tenths of a percent, whatever else the machine is doing. It is not time (a
+cache miss costs more than an instruction, and a page's ratio to the bare page comes out higher
+in instructions than in time), so it compares a page with itself, before and after a change.
+Only this process is counted: on SQLite that includes the database's work, on PostgreSQL the
+server's own processes are left out.
 
 Each path is requested by USERNAME on the database the page benchmark kept (`python -m
-bench.run --reuse`; SQLite unless `--database` names another), in a process of its own under
+bench.run --reuse`, SQLite, `--people` as there; or the one `--database` names), in a process
+of its own under
 callgrind, which counts only while the timed requests run: once with none and once with
 `--requests`, and the difference is divided by their number. Needs Debian's valgrind."""
 
@@ -51,7 +54,8 @@ def count(url: str, username: str, path: str, requests: int) -> int:
             str(requests),
         ],
         cwd=BASE_DIR,
-        env=child_env(url),
+        # Python's string hashes fixed, so that the same sets and dicts are built the same way.
+        env=child_env(url) | {"PYTHONHASHSEED": "0"},
         capture_output=True,
         text=True,
         check=False,
@@ -94,6 +98,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("username")
     parser.add_argument("paths", nargs="+", metavar="path")
     parser.add_argument("--requests", type=int, default=5)
+    parser.add_argument("--people", type=int, default=25_000)
     parser.add_argument("--database", help="the database's URL (default: the kept SQLite one)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -104,10 +109,12 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit("valgrind is not installed: apt-get install valgrind")
     url = args.database
     if url is None:
-        kept = sorted(KEPT.glob("bench-*.sqlite3"))
-        if not kept:
-            raise SystemExit("No kept database: run python -m bench.run --reuse first.")
-        url = f"sqlite:///{kept[-1]}"
+        kept = KEPT / f"bench-{args.people}.sqlite3"
+        if not kept.exists():
+            raise SystemExit(
+                f"No kept database: run python -m bench.run --reuse --people {args.people}"
+            )
+        url = f"sqlite:///{kept}"
     for path in args.paths:
         none = count(url, args.username, path, 0)
         some = count(url, args.username, path, args.requests)

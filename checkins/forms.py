@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from checkins.models import CHECKIN_TEXTS, CheckIn, Energy, Reflection
+from checkins.models import CHECKIN_LABELS, CHECKIN_TEXTS, CheckIn, Energy, Reflection
 from checkins.selectors import home_unit_of, leaders_of
 from core.access import Visibility
 from core.forms import DesignSystemForm, PersonalContentForm, wide_textarea
@@ -42,12 +42,7 @@ class CheckInForm(DesignSystemForm, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = CheckIn
         fields = ["energy", *CHECKIN_TEXTS, "visibility"]
-        labels = {
-            "went_well": _("What went well"),
-            "is_hard": _("What is hard"),
-            "priorities": _("My priorities this week"),
-            "help_needed": _("I need help with"),
-        }
+        labels = CHECKIN_LABELS
         help_texts = {
             "help_needed": _(
                 "What you write here is posted to your team as a help request, so colleagues "

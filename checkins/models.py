@@ -54,6 +54,13 @@ CHECKIN_SHARING = {
 }
 
 CHECKIN_TEXTS = ("went_well", "is_hard", "priorities", "help_needed")
+# Each answer under the words the form asks it with: on the form, every page and every quote.
+CHECKIN_LABELS = {
+    "went_well": _("What went well"),
+    "is_hard": _("What is hard"),
+    "priorities": _("My priorities this week"),
+    "help_needed": _("I need help with"),
+}
 
 
 class CheckIn(PersonalContent):

@@ -13,7 +13,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from checkins.models import CheckIn, Reflection, Reply, Thread, week_of
+from checkins.models import (
+    CHECKIN_LABELS,
+    CHECKIN_TEXTS,
+    CheckIn,
+    Reflection,
+    Reply,
+    Thread,
+    week_of,
+)
 from core.access import colleague_ids
 from core.dates import date_label
 from organisation.models import HOME_UNIT_ORDER, Membership, Unit
@@ -341,14 +349,9 @@ def _checkin_quote(checkin: CheckIn, threads: list[Thread]) -> str:
     """A check-in's answers (never its energy, which is the owner's alone) and the replies in
     the threads given, with their authors' names."""
     parts = [
-        f"{label}: {text}"
-        for label, text in (
-            (_("What went well"), checkin.went_well),
-            (_("What is hard"), checkin.is_hard),
-            (_("My priorities this week"), checkin.priorities),
-            (_("I need help with"), checkin.help_needed),
-        )
-        if text
+        f"{CHECKIN_LABELS[name]}: {text}"
+        for name in CHECKIN_TEXTS
+        if (text := getattr(checkin, name))
     ]
     for thread in threads:
         replies = list(thread.replies.all())

@@ -80,10 +80,8 @@ def round_questions(round_: Round) -> list[Question]:
     return questions_by_round([round_])[round_.pk]
 
 
-# All of a question but its id, read with the rounds that ask it.
-QUESTION_COLUMNS = tuple(
-    field.attname for field in Question._meta.concrete_fields if not field.primary_key
-)
+# All of a question, in its model's order, read with the rounds that ask it.
+QUESTION_COLUMNS = [field.attname for field in Question._meta.concrete_fields]
 
 
 def questions_by_round(rounds: list[Round]) -> dict[int, list[Question]]:
@@ -105,9 +103,7 @@ def questions_by_round(rounds: list[Round]) -> dict[int, list[Question]]:
     ):
         question = made.get(question_id)
         if question is None:
-            question = made[question_id] = Question.from_db(
-                links.db, ["id", *QUESTION_COLUMNS], [question_id, *columns]
-            )
+            question = made[question_id] = Question.from_db(links.db, QUESTION_COLUMNS, columns)
         found[round_id].append(question)
     for round_id, questions in found.items():
         questions.sort(key=lambda q: (order.get((survey_of[round_id], q.pk), q.position), q.pk))

@@ -4,6 +4,7 @@ including, testing and filtering four answers each than on anything else of a ca
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from django import template
@@ -12,26 +13,20 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+
+from checkins.models import CHECKIN_LABELS, CHECKIN_TEXTS
 
 register = template.Library()
 
-# The answers in the order the form asks them, each under the form's own words.
-ANSWERS = (
-    ("went_well", gettext_lazy("What went well")),
-    ("is_hard", gettext_lazy("What is hard")),
-    ("priorities", gettext_lazy("My priorities this week")),
-    ("help_needed", gettext_lazy("I need help with")),
-)
-# An answer holds at most this many characters.
-LONGEST = 2000
-
 
 @register.simple_tag
-def checkin_answers(checkin: Any, *, with_energy: bool = False, limit: int = LONGEST) -> SafeString:
-    """The answers as pairs for a `<dl class="answers">`, each with its line breaks, cut to
-    `limit` characters. The energy only `with_energy` (the owner's own pages: it is shown to
-    nobody else)."""
+def checkin_answers(
+    checkin: Any, *, with_energy: bool = False, limit: int | None = None
+) -> SafeString:
+    """The answers of `checkin` (a check-in, or a `SharedCheckIn` as its reader sees it) as
+    pairs for a `<dl class="answers">`, in the form's order, each with its line breaks and,
+    with a `limit`, cut to that many characters. The energy only `with_energy` (the owner's own
+    pages: it is shown to nobody else)."""
     pairs = []
     if with_energy and checkin.energy:
         pairs.append(
@@ -39,13 +34,17 @@ def checkin_answers(checkin: Any, *, with_energy: bool = False, limit: int = LON
                 "<dt>{}</dt><dd>{}</dd>", _("My energy this week"), checkin.get_energy_display()
             )
         )
-    for name, label in ANSWERS:
+    for name in CHECKIN_TEXTS:
         text = getattr(checkin, name)
         if not text:
             continue
-        if len(text) > limit:
+        # As the truncatechars filter writes it: composed characters, and an ellipsis if cut.
+        text = unicodedata.normalize("NFC", text)
+        if limit is not None and len(text) > limit:
             text = Truncator(text).chars(limit)
         pairs.append(
-            format_html("<dt>{}</dt><dd>{}</dd>", label, linebreaksbr(text, autoescape=True))
+            format_html(
+                "<dt>{}</dt><dd>{}</dd>", CHECKIN_LABELS[name], linebreaksbr(text, autoescape=True)
+            )
         )
     return mark_safe("".join(pairs))  # noqa: S308 (each pair is escaped by format_html)

@@ -13,9 +13,10 @@ from django.utils import timezone
 from checkins.models import CheckIn, current_week
 from organisation.services import unit_update
 from pulse.models import Action, EnergyWeek
+from pulse.selectors import results_for
 from pulse.services import energy_count, round_open, round_seal
 from pulse.tasks import run_energy_count
-from pulse.tests.conftest import answer_all, close
+from pulse.tests.conftest import answer_all, close, report_tree
 from teamwork.models import Goal
 
 
@@ -72,6 +73,23 @@ def test_comments_follow_the_tree_of_the_round_not_the_organisation_of_today(
     assert latest["shown_for"]["id"] == cast.organisation.pk
     assert len(latest["comments"]) == 15
     assert {f"Kommentar fra four{i}" for i in range(4)} <= set(latest["comments"])
+
+
+def test_a_groups_comments_come_from_every_level_below_it_in_each_round(cast, closed):
+    """Two rounds at once, one with units three levels below the organisation: each round's
+    comments are its own, from the whole of its tree."""
+    round_, six, four, _small, five = closed
+    deep, _department = report_tree(cast)
+    both = frozenset({round_.pk, deep.pk})
+    comments = {
+        result.round.pk: sorted(result.comments)
+        for result in results_for([round_, deep], cast.organisation.pk, comments_for=both)
+    }
+    assert comments[round_.pk] == sorted(
+        f"Kommentar fra {person.username}" for person in [*six, *four, *five]
+    )
+    below = [f"A{group}{i}" for group, size in ((1, 5), (2, 6), (3, 2)) for i in range(size)]
+    assert comments[deep.pk] == sorted(f"Kommentar fra {name}" for name in ["alice", "bob", *below])
 
 
 def test_a_stranger_gets_404_on_the_api_and_exports(cast, client_for, closed):
