@@ -41,7 +41,7 @@ class Cast:
 
 @functools.cache
 def _password_hash() -> str:
-    # Argon2 is slow by design; hash the cast's password once per test run.
+    # The cast's password, hashed once per test process.
     return make_password(PASSWORD)
 
 

@@ -6,8 +6,10 @@ Tests run with production settings (DEBUG off); only what a laptop cannot provid
 import os
 import threading
 import time
+from collections.abc import Iterator
 
 import pytest
+from django.contrib.auth.hashers import Argon2PasswordHasher
 
 os.environ.setdefault("SECRET_KEY", "insecure-key-for-tests-only-0123456789abcdefghijklmnop")
 # The test servers speak plain HTTP on 127.0.0.1; production sits behind TLS.
@@ -27,6 +29,26 @@ if "faketime" in os.environ.get("LD_PRELOAD", "") and os.environ.get(
         threading.Event().wait(seconds)
 
     time.sleep = _sleep  # type: ignore[assignment]
+
+
+class CheapArgon2PasswordHasher(Argon2PasswordHasher):
+    """Argon2, as production stores passwords, at the least work it allows: production's
+    costs (a tenth of a second and 100 MiB a check) are for an attacker with the hashes, and
+    the tests log in through the form a few hundred times a run."""
+
+    time_cost = 1
+    memory_cost = 8
+    parallelism = 1
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashes() -> Iterator[None]:
+    from django.conf import settings
+    from django.test import override_settings
+
+    hashers = ["sparring.testing.CheapArgon2PasswordHasher", *settings.PASSWORD_HASHERS]
+    with override_settings(PASSWORD_HASHERS=hashers):
+        yield
 
 
 @pytest.fixture(scope="session", autouse=True)
