@@ -117,6 +117,31 @@ def test_a_chosen_person_is_removed_with_their_button(page, live_server, cast):
 
 
 @pytest.mark.browser
+def test_the_person_arrowed_to_stays_active_when_the_list_comes_again(page, live_server, cast):
+    """The list comes again with each letter typed. A person who arrows down before the last
+    letter's list has come keeps the one they arrowed to, when that one is still in it."""
+    login(page, live_server, cast.alice)
+    visit(page, live_server.url + reverse("feedback:ask"))
+    search = page.locator("#id_people")
+    eve = f"id_people-listbox-{cast.eve.pk}"
+    search.focus()
+    page.keyboard.type("ev")
+    listbox = page.locator("#id_people-listbox")
+    expect(listbox.locator('[role="option"]')).to_have_count(1)
+    page.keyboard.press("ArrowDown")
+    expect(search).to_have_attribute("aria-activedescendant", eve)
+
+    listbox.evaluate("element => { element.dataset.before = 'yes'; }")
+    with page.expect_response(lambda response: "q=eve" in response.url):
+        page.keyboard.type("e")
+    expect(page.locator("#id_people-listbox:not([data-before])")).to_be_attached()
+    expect(search).to_have_attribute("aria-activedescendant", eve)
+    expect(page.locator(f"#{eve}")).to_have_class(re.compile(r"\bis-active\b"))
+    page.keyboard.press("Enter")
+    expect(page.locator("[data-picker-chosen] button")).to_contain_text("Eve Eriksen")
+
+
+@pytest.mark.browser
 def test_sharing_a_note_with_someone_in_another_unit(page, live_server, cast):
     from profiles.models import ProfileNote
 

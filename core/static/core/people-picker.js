@@ -192,7 +192,11 @@
       }
     });
 
+    // The list comes again with each letter typed, and a person may arrow down before the last
+    // one has: whoever was active stays so when they are still in the list.
+    var wasActive = null;
     results.addEventListener("htmx:beforeSwap", function (event) {
+      wasActive = input.getAttribute("aria-activedescendant");
       // A session that ended answers with the login page: never put a page into the list.
       var text = event.detail.xhr.responseText || "";
       if (text.indexOf('role="listbox"') < 0) {
@@ -202,8 +206,9 @@
 
     results.addEventListener("htmx:afterSwap", function () {
       var count = results.querySelector("[data-picker-count]");
+      var still = wasActive ? document.getElementById(wasActive) : null;
       markChosen();
-      activate(null);
+      activate(still && results.contains(still) ? still : null);
       if (options().length && document.activeElement === input) {
         open();
       } else {
