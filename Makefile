@@ -146,12 +146,10 @@ staticfiles/staticfiles.json: $(VENV)/.installed node_modules/.installed $(STATI
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	touch $@
 
-# One test process per core and one more (TEST_WORKERS=0 for one process, e.g. to use a
-# debugger): the browser tests wait on Chromium and on pages that poll, and the extra process
-# works in those waits (on 2 cores the SQLite run went from 5 min 19 s to 4 min 47 s, the
-# PostgreSQL run from 2 min 16 s to 2 min 5 s). A process that runs out of tests takes some of
+# One test process per core and one more (`-n auto`, sparring/testing.py; TEST_WORKERS=0 for
+# one process, e.g. to use a debugger). A process that runs out of tests takes some of
 # another's (worksteal): the long browser tests would otherwise leave a core idle at the end.
-TEST_WORKERS ?= $(shell echo $$(($$(nproc) + 1)))
+TEST_WORKERS ?= auto
 unit: install static chromium jekyll
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 

@@ -135,6 +135,7 @@ def test_the_person_arrowed_to_stays_active_when_the_list_comes_again(page, live
     with page.expect_response(lambda response: "q=eve" in response.url):
         page.keyboard.type("e")
     expect(page.locator("#id_people-listbox:not([data-before])")).to_be_attached()
+    expect(page.locator("#id_people-results")).not_to_have_class(re.compile(r"\bhtmx-settling\b"))
     expect(search).to_have_attribute("aria-activedescendant", eve)
     expect(page.locator(f"#{eve}")).to_have_class(re.compile(r"\bis-active\b"))
     page.keyboard.press("Enter")

@@ -192,11 +192,7 @@
       }
     });
 
-    // The list comes again with each letter typed, and a person may arrow down before the last
-    // one has: whoever was active stays so when they are still in the list.
-    var wasActive = null;
     results.addEventListener("htmx:beforeSwap", function (event) {
-      wasActive = input.getAttribute("aria-activedescendant");
       // A session that ended answers with the login page: never put a page into the list.
       var text = event.detail.xhr.responseText || "";
       if (text.indexOf('role="listbox"') < 0) {
@@ -204,13 +200,17 @@
       }
     });
 
-    results.addEventListener("htmx:afterSwap", function () {
+    // The list comes again with each letter typed, and a person may arrow down before the last
+    // one has come: whoever is active stays so when they are still in the list. After the
+    // settle, not the swap: htmx then gives each option the class it came with, which would
+    // take the active one's mark away again.
+    results.addEventListener("htmx:afterSettle", function () {
       var count = results.querySelector("[data-picker-count]");
-      var still = wasActive ? document.getElementById(wasActive) : null;
+      var still = document.getElementById(input.getAttribute("aria-activedescendant") || "");
       markChosen();
-      activate(still && results.contains(still) ? still : null);
       if (options().length && document.activeElement === input) {
         open();
+        activate(still && results.contains(still) ? still : null);
       } else {
         close();
       }
