@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -22,7 +22,8 @@ from checkins.models import (
     Thread,
     week_of,
 )
-from core.access import colleague_ids
+from core.access import can_read, colleague_ids, reader
+from core.compiled import compiled_query
 from core.dates import date_label
 from organisation.models import HOME_UNIT_ORDER, Membership, Unit
 
@@ -60,10 +61,15 @@ class MinSideCheckins:
     this_week_editable: bool
 
 
+@compiled_query
+def _latest_of(owner_id: int) -> models.QuerySet[CheckIn]:
+    return CheckIn.objects.filter(owner_id=owner_id).select_related("help_request")[:3]
+
+
 def for_min_side(user: Any, now: datetime) -> MinSideCheckins:
     """Min side: the latest check-ins, and whether the check-in for the week of `now` is
     written (and may still be changed), in one query."""
-    latest = list(CheckIn.objects.owned_by(user).select_related("help_request")[:3])
+    latest = _latest_of(owner_id=user.pk)
     week = week_of(timezone.localdate(now))
     this_week = latest[0] if latest and latest[0].week == week else None
     return MinSideCheckins(
@@ -85,14 +91,26 @@ def shared_with_me(user: Any) -> models.QuerySet[CheckIn]:
     )
 
 
-def for_team_page(*, user: Any, member_ids: list[int]) -> list[CheckIn]:
-    """The latest check-ins the unit's people have shared with `user` (never their own)."""
-    return list(
-        CheckIn.objects.visible_to(user)
-        .filter(owner_id__in=member_ids)
-        .exclude(owner=user)
+@compiled_query
+def _shared_in_unit(reader_id: int, unit_id: int) -> models.QuerySet[CheckIn]:
+    return (
+        CheckIn.objects.visible_to(reader(reader_id))
+        .filter(
+            owner_id__in=Membership.objects.filter(unit_id=unit_id, user__is_active=True).values(
+                "user_id"
+            )
+        )
+        .exclude(owner_id=reader_id)
         .select_related("owner")[:10]
     )
+
+
+def for_team_page(*, user: Any, unit_id: int) -> list[CheckIn]:
+    """The latest check-ins the unit's active people have shared with `user` (never their
+    own). Compiled once."""
+    if not can_read(user):
+        return []
+    return _shared_in_unit(reader_id=user.pk, unit_id=unit_id)
 
 
 # --- Shared check-ins and their replies --------------------------------------------------------
@@ -131,6 +149,11 @@ def _as_shared(user: User, checkins: list[CheckIn]) -> list[SharedCheckIn]:
         .annotate(n=Count("pk"))
         .values_list("thread__checkin", "n")
     )
+    return _shared(checkins, counts)
+
+
+def _shared(checkins: list[CheckIn], counts: dict[int, int]) -> list[SharedCheckIn]:
+    """The check-ins as their reader sees them, with the replies in the reader's thread."""
     return [
         SharedCheckIn(
             checkin_id=checkin.pk,
@@ -155,10 +178,31 @@ def shared_with_me_page(user: User, *, page: str | None, per_page: int = 20) -> 
     return paged
 
 
+@compiled_query
+def _shared_in_week(reader_id: int, week: date) -> models.QuerySet[CheckIn]:
+    return shared_with_me(reader(reader_id)).filter(week=week)
+
+
+@compiled_query
+def _reply_counts_in_week(reader_id: int, week: date) -> models.QuerySet[Any]:
+    return (
+        Reply.objects.filter(thread__reader_id=reader_id, thread__checkin__week=week)
+        .values("thread__checkin")
+        .annotate(n=Count("pk"))
+        .values_list("thread__checkin", "n")
+    )
+
+
 def shared_with_me_this_week(user: User, now: datetime) -> list[SharedCheckIn]:
-    """The check-ins shared with `user` for the week `now` falls in, for the leader's week."""
+    """The check-ins shared with `user` for the week `now` falls in, for the leader's week:
+    two queries, compiled once (the page every leader opens)."""
+    if not can_read(user):
+        return []
     week = week_of(timezone.localdate(now))
-    return _as_shared(user, list(shared_with_me(user).filter(week=week)))
+    return _shared(
+        _shared_in_week(reader_id=user.pk, week=week),
+        dict(_reply_counts_in_week(reader_id=user.pk, week=week)),
+    )
 
 
 @dataclass(frozen=True)
@@ -234,35 +278,45 @@ class WaitingReply:
     on_my_checkin: bool
 
 
-def replies_waiting_for(user: User, now: datetime) -> list[WaitingReply]:
-    """Threads `user` may read whose last reply is the other person's, from the last four
-    weeks, newest first: one query for someone with no recent reply in any thread, two for
-    someone with."""
-    # Most people have no recent reply in a thread of theirs. One plain query says so before
-    # the access layer's conditions are put together, which costs more than running them.
-    recent = list(
-        Thread.objects.filter(
-            Q(reader=user) | Q(checkin__owner=user),
-            replies__created_at__gte=now - WAITING_FOR,
-        )
-        .values_list("pk", flat=True)
-        .distinct()
+def _threads_with_recent_replies(person_id: int, since: datetime) -> models.QuerySet[Thread]:
+    return Thread.objects.filter(
+        Q(reader_id=person_id) | Q(checkin__owner_id=person_id),
+        replies__created_at__gte=since,
     )
-    if not recent:
-        return []
+
+
+@compiled_query
+def _any_recent_reply(person_id: int, since: datetime) -> models.QuerySet[Any]:
+    return _threads_with_recent_replies(person_id, since).values_list("pk", flat=True)[:1]
+
+
+@compiled_query
+def _waiting(reader_id: int, since: datetime) -> models.QuerySet[Thread]:
     last = Reply.objects.filter(thread=OuterRef("pk")).order_by("-created_at", "-pk")
-    threads = (
-        Thread.objects.visible_to(user)
-        .filter(pk__in=recent)
+    return (
+        Thread.objects.visible_to(reader(reader_id))
+        .filter(pk__in=_threads_with_recent_replies(reader_id, since).values("pk"))
         .annotate(
             last_author=Subquery(last.values("owner_id")[:1]),
             last_reply_at=Subquery(last.values("created_at")[:1]),
         )
-        .filter(last_reply_at__gte=now - WAITING_FOR)
-        .exclude(last_author=user.pk)
+        .filter(last_reply_at__gte=since)
+        .exclude(last_author=reader_id)
         .select_related("checkin__owner", "reader")
         .order_by("-last_reply_at", "-pk")
     )
+
+
+def replies_waiting_for(user: User, now: datetime) -> list[WaitingReply]:
+    """Threads `user` may read whose last reply is the other person's, from the last four
+    weeks, newest first: one query for someone with no recent reply in any thread, two for
+    someone with, both compiled once (Min side asks on every view)."""
+    since = now - WAITING_FOR
+    # Most people have no recent reply in a thread of theirs. One plain query says so before
+    # the access layer's conditions are run.
+    if not can_read(user) or not _any_recent_reply(person_id=user.pk, since=since):
+        return []
+    threads = _waiting(reader_id=user.pk, since=since)
     waiting = []
     for thread in threads:
         mine = thread.checkin.owner_id == user.pk

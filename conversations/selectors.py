@@ -58,7 +58,15 @@ from conversations.models import (
     TemplateQuestion,
     thread_key,
 )
-from core.access import get_visible_or_404, id_list, led_people_ids, led_unit_ids
+from core.access import (
+    can_read,
+    get_visible_or_404,
+    id_list,
+    led_people_ids,
+    led_unit_ids,
+    reader,
+)
+from core.compiled import compiled_query
 from core.tree import folded
 from development.models import DevelopmentPlan
 from development.plan_selectors import plans_agreed_in
@@ -658,12 +666,13 @@ def for_bring(user: User, conversation: Conversation) -> BringChoices:
 DEVELOPMENT_WINDOW = timedelta(days=365)
 
 
-def _development_held(now: datetime) -> Q:
-    """A MUS or GRUS held in the 365 days up to `now`."""
+def _development_held(now: datetime, since: datetime | None = None) -> Q:
+    """A MUS or GRUS held in the 365 days up to `now` (`since`, when the caller worked out
+    their start: a compiled query takes it as a value)."""
     return Q(
         kind__in=DEVELOPMENT_KINDS,
         status=Conversation.Status.HELD,
-        held_at__gt=now - DEVELOPMENT_WINDOW,
+        held_at__gt=now - DEVELOPMENT_WINDOW if since is None else since,
         held_at__lte=now,
     )
 
@@ -676,11 +685,11 @@ def _my_people(leader: User) -> Any:
     ).values("user_id")
 
 
-def _had_development_with(leader: User, now: datetime) -> Q:
+def _had_development_with(leader: User, now: datetime, since: datetime | None = None) -> Q:
     """For a query of people: whether `leader` held a MUS or GRUS with the person in the 365
     days up to `now`. From the leader's own conversations (the index on `leader` finds them),
     not from every held MUS of the year, which a query per person would scan."""
-    led_threads = Conversation.objects.filter(_development_held(now), leader=leader).values(
+    led_threads = Conversation.objects.filter(_development_held(now, since), leader=leader).values(
         "thread_id"
     )
     return Q(pk__in=Participant.objects.filter(thread_id__in=led_threads).values("user_id"))
@@ -789,12 +798,20 @@ def for_leaders_overview(user: User, now: datetime) -> LeadersOverview | None:
 
 def without_development_count(user: User, now: datetime) -> int:
     """How many of the people in the units `user` leads had no MUS or GRUS with `user` in the
-    last 365 days. One query."""
+    last 365 days. One query, compiled once (the leader's week asks on every view)."""
+    if not can_read(user):
+        return 0
+    return len(_without_development(leader_id=user.pk, since=now - DEVELOPMENT_WINDOW, now=now))
+
+
+@compiled_query
+def _without_development(leader_id: int, since: datetime, now: datetime) -> QuerySet[Any]:
+    leader = reader(leader_id)
     return (
-        User.objects.filter(pk__in=_my_people(user), is_active=True)
-        .exclude(pk=user.pk)
-        .exclude(_had_development_with(user, now))
-        .count()
+        User.objects.filter(pk__in=_my_people(leader), is_active=True)
+        .exclude(pk=leader_id)
+        .exclude(_had_development_with(leader, now, since))
+        .values_list("pk", flat=True)
     )
 
 
@@ -1015,21 +1032,39 @@ class MinSideConversations:
 MIN_SIDE_UPCOMING = 3
 
 
+@compiled_query
+def _next_and_requested(reader_id: int, now: datetime) -> QuerySet[Any]:
+    return (
+        Conversation.objects.visible_to(reader(reader_id))
+        .filter(
+            Q(status=Conversation.Status.PLANNED, starts_at__gte=now)
+            | (Q(status=Conversation.Status.REQUESTED) & ~Q(requested_by_id=reader_id))
+        )
+        .order_by("starts_at", "pk")
+        .values_list("pk", "thread_id", "kind", "template_id", "title", "status", "starts_at")
+    )
+
+
+@compiled_query
+def _open_actions(owner_id: int) -> QuerySet[Item]:
+    actions: QuerySet[Item] = (
+        Item.objects.visible_to(reader(owner_id))
+        .filter(owner_id=owner_id, type=Item.Type.ACTION, status=Item.Status.OPEN)
+        .exclude(raised_in__status=Conversation.Status.CANCELLED)
+        .order_by(F("due_on").asc(nulls_last=True), "pk")
+    )
+    return actions
+
+
 def for_min_side(user: User, now: datetime) -> MinSideConversations:
     """The person's next conversations, those others asked them for, and the actions they own.
     Two queries, and three flat ones more for someone with a conversation coming: who else
     takes part, and how many of each template's questions they have answered. (One query
     with a subquery per column for each conversation cost twice as long to put together as
     all of these to run.)"""
-    rows = list(
-        Conversation.objects.visible_to(user)
-        .filter(
-            Q(status=Conversation.Status.PLANNED, starts_at__gte=now)
-            | (Q(status=Conversation.Status.REQUESTED) & ~Q(requested_by=user))
-        )
-        .order_by("starts_at", "pk")
-        .values_list("pk", "thread_id", "kind", "template_id", "title", "status", "starts_at")
-    )
+    if not can_read(user):
+        return MinSideConversations([], [], [])
+    rows = _next_and_requested(reader_id=user.pk, now=now)
     # Rows, and only the shown ones worked out: a leader has one planned with each of her
     # people, and Min side lists the next three.
     upcoming = [row for row in rows if row[5] == Conversation.Status.PLANNED][:MIN_SIDE_UPCOMING]
@@ -1075,12 +1110,7 @@ def for_min_side(user: User, now: datetime) -> MinSideConversations:
                 unanswered=max(questions.get(template_id, 0) - answered.get(pk, 0), 0),
             )
         )
-    actions = (
-        Item.objects.visible_to(user)
-        .filter(owner=user, type=Item.Type.ACTION, status=Item.Status.OPEN)
-        .exclude(raised_in__status=Conversation.Status.CANCELLED)
-        .order_by(F("due_on").asc(nulls_last=True), "pk")
-    )
+    actions = _open_actions(owner_id=user.pk)
     return MinSideConversations(
         upcoming=entries[: len(upcoming)],
         requests=entries[len(upcoming) :],

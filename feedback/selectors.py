@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from checkins.selectors import BRING_LIMIT, ToBring
-from core.access import get_owned_or_404, get_visible_or_404
+from core.access import can_read, get_owned_or_404, get_visible_or_404, reader
+from core.compiled import compiled_query
 from core.dates import date_label
 from core.spreadsheet import as_text
 from feedback.models import Feedback, FeedbackAsk, FeedbackRequest, SparringRequest, Theme
@@ -94,17 +95,31 @@ class MinSideFeedback:
     sparring_waiting: list[SparringRequest]
 
 
+@compiled_query
+def _asks_pending_for(person_id: int) -> QuerySet[FeedbackAsk]:
+    return FeedbackAsk.objects.pending_for(reader(person_id)).select_related("request__asker")[:5]
+
+
+@compiled_query
+def _sparring_waiting_for(partner_id: int) -> QuerySet[SparringRequest]:
+    return (
+        SparringRequest.objects.visible_to(reader(partner_id))
+        .filter(
+            partner_id=partner_id,
+            status=SparringRequest.Status.REQUESTED,
+            asker__is_active=True,
+        )
+        .select_related("asker")[:5]
+    )
+
+
 def for_min_side(user: Any) -> MinSideFeedback:
-    """Min side: requests waiting for the person's answer."""
+    """Min side: requests waiting for the person's answer. Two queries, compiled once."""
+    if not can_read(user):
+        return MinSideFeedback([], [])
     return MinSideFeedback(
-        feedback_asks=list(
-            FeedbackAsk.objects.pending_for(user).select_related("request__asker")[:5]
-        ),
-        sparring_waiting=list(
-            SparringRequest.objects.visible_to(user)
-            .filter(partner=user, status=SparringRequest.Status.REQUESTED, asker__is_active=True)
-            .select_related("asker")[:5]
-        ),
+        feedback_asks=_asks_pending_for(person_id=user.pk),
+        sparring_waiting=_sparring_waiting_for(partner_id=user.pk),
     )
 
 

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from accounts.selectors import NAME_COLUMNS, named
+from core.compiled import compiled_query
 from organisation.models import ImportJob, Membership, Unit, Value
 
 
@@ -40,13 +41,19 @@ def led_units_of(user: Any) -> list[Unit]:
     )
 
 
-def for_teams_page(user: Any) -> list[Membership]:
-    """The teams list: the person's memberships of units in use, by name."""
-    return list(
-        Membership.objects.filter(user=user, unit__archived_at__isnull=True)
+@compiled_query
+def _memberships_of(user_id: int) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(user_id=user_id, unit__archived_at__isnull=True)
         .select_related("unit")
         .order_by("unit__name")
     )
+
+
+def for_teams_page(user: Any) -> list[Membership]:
+    """The teams list: the person's memberships of units in use, by name. Compiled once:
+    Min side reads them on every view."""
+    return _memberships_of(user_id=user.pk)
 
 
 @dataclass(frozen=True)
@@ -59,9 +66,14 @@ class TeamPagePeople:
     children: list[Unit]
     ancestors: list[tuple[Unit, bool]]
 
-    @property
-    def member_ids(self) -> list[int]:
-        return [person.pk for person in self.leaders + self.members]
+
+@compiled_query
+def _people_of(unit_id: int) -> QuerySet[Any]:
+    return (
+        Membership.objects.filter(unit_id=unit_id, user__is_active=True)
+        .order_by("user__first_name", "user__last_name", "user_id")
+        .values_list("role", "user__job_title", *NAME_COLUMNS)
+    )
 
 
 def for_team_page(*, unit_id: int, user: Any) -> TeamPagePeople:
@@ -74,11 +86,7 @@ def for_team_page(*, unit_id: int, user: Any) -> TeamPagePeople:
     unit = get_object_or_404(visible_units.select_related("team"), pk=unit_id)
     # The columns the page writes, not each person's whole account.
     people: dict[str, list[User]] = {Membership.Role.LEADER: [], Membership.Role.MEMBER: []}
-    for role, job_title, *name in (
-        unit.memberships.filter(user__is_active=True)
-        .order_by("user__first_name", "user__last_name", "user_id")
-        .values_list("role", "user__job_title", *NAME_COLUMNS)
-    ):
+    for role, job_title, *name in _people_of(unit_id=unit.pk):
         person = named(*name)
         person.job_title = job_title
         people[role].append(person)

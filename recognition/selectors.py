@@ -11,7 +11,8 @@ from django.db.models import Q, QuerySet
 
 from accounts.models import User
 from accounts.selectors import NAME_COLUMNS, named
-from core.access import get_visible_or_404
+from core.access import can_read, get_visible_or_404, reader
+from core.compiled import compiled_query
 from organisation.models import Unit
 from recognition.models import Reaction, Recognition
 
@@ -82,18 +83,37 @@ def recognition_or_404(user: Any, recognition_id: int) -> Recognition:
     return recognition
 
 
+@compiled_query
+def _latest_posted_to(unit_id: int, reader_id: int) -> QuerySet[Recognition]:
+    return Recognition.objects.posted_to(Unit(pk=unit_id), reader(reader_id)).for_feed()[:5]
+
+
 def for_team_page(*, unit: Unit, user: Any) -> list[Recognition]:
-    """The latest thanks posted to the team."""
-    return with_details(list(Recognition.objects.posted_to(unit, user).for_feed()[:5]), user)
+    """The latest thanks posted to the team: the thanks compiled once, then their details."""
+    if not can_read(user):
+        return []
+    return with_details(_latest_posted_to(unit_id=unit.pk, reader_id=user.pk), user)
 
 
-def for_member_week(user: Any, *, limit: int = 3) -> list[Recognition]:
-    """The latest thanks `user` received, with their authors and values: two queries."""
-    return list(
-        Recognition.objects.received_by(user)
+@compiled_query
+def _latest_received(recipient_id: int) -> QuerySet[Recognition]:
+    return (
+        Recognition.objects.received_by(reader(recipient_id))
         .select_related("author")
-        .prefetch_related("values")[:limit]
+        .prefetch_related("values")[:MEMBER_WEEK]
     )
+
+
+# Thanks on a member's week.
+MEMBER_WEEK = 3
+
+
+def for_member_week(user: Any) -> list[Recognition]:
+    """The latest thanks `user` received, with their authors and values: two queries, the
+    first compiled once."""
+    if not can_read(user):
+        return []
+    return _latest_received(recipient_id=user.pk)
 
 
 # Thanks on a page of the feed.

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from core.access import led_unit_ids
+from core.access import can_read, led_unit_ids, reader
+from core.compiled import compiled_query
 from organisation.models import Unit
 from teamwork.models import Goal, HelpRequest, Team, WorkingAgreement
 
@@ -18,7 +19,7 @@ from teamwork.models import Goal, HelpRequest, Team, WorkingAgreement
 DUE_WITHIN = timedelta(days=14)
 
 
-def _due_by(now: datetime) -> Any:
+def _due_by(now: datetime) -> date:
     return timezone.localdate(now) + DUE_WITHIN
 
 
@@ -29,26 +30,53 @@ class MemberWeekTeamwork:
     goals_due: list[Goal]
 
 
+# Min side's reads, compiled once (core.compiled): every view of it runs them.
+
+
+@compiled_query
+def _colleague_requests(reader_id: int) -> QuerySet[HelpRequest]:
+    return (
+        HelpRequest.objects.visible_to(reader(reader_id))
+        .open()
+        .exclude(asker_id=reader_id)
+        .select_related("asker", "unit")[:5]
+    )
+
+
+@compiled_query
+def _my_requests(asker_id: int) -> QuerySet[HelpRequest]:
+    return HelpRequest.objects.filter(asker_id=asker_id).open()[:5]
+
+
+def _due(owner_id: int, due_by: date) -> Q:
+    return Q(owner_id=owner_id, due_date__lte=due_by) & ~Q(status=Goal.Status.DONE)
+
+
+@compiled_query
+def _any_goal_due(owner_id: int, due_by: date) -> QuerySet[Any]:
+    return Goal.objects.filter(_due(owner_id, due_by)).values_list("pk", flat=True)[:1]
+
+
 def for_member_week(user: Any, now: datetime) -> MemberWeekTeamwork:
     """A member's week: colleagues' open requests the person may read, their own open ones,
     and the team goals they own (team actions from wellbeing results among them) that are due
     within two weeks of `now` or overdue. Three queries for someone who owns no goal that is
     due, five for someone who does (the units they may open are read then)."""
-    due = Q(owner=user, due_date__lte=_due_by(now)) & ~Q(status=Goal.Status.DONE)
+    if not can_read(user):
+        return MemberWeekTeamwork([], [], [])
+    due_by = _due_by(now)
     return MemberWeekTeamwork(
-        colleague_requests=list(
-            HelpRequest.objects.visible_to(user)
-            .open()
-            .exclude(asker=user)
-            .select_related("asker", "unit")[:5]
-        ),
-        my_requests=list(HelpRequest.objects.asked_by(user).open()[:5]),
+        colleague_requests=_colleague_requests(reader_id=user.pk),
+        my_requests=_my_requests(asker_id=user.pk),
         # Most people own no goal that is due: a plain query says so before the access
-        # layer's conditions (the units the person may open) are put together.
+        # layer's conditions (the units the person may open, which depend on whether the
+        # person is an administrator) are put together.
         goals_due=list(
-            Goal.objects.visible_to(user).filter(due).select_related("owner", "team__unit")[:5]
+            Goal.objects.visible_to(user)
+            .filter(_due(user.pk, due_by))
+            .select_related("owner", "team__unit")[:5]
         )
-        if Goal.objects.filter(due).exists()
+        if _any_goal_due(owner_id=user.pk, due_by=due_by)
         else [],
     )
 
@@ -60,31 +88,49 @@ class LeadersWeekTeamwork:
     agreements_to_revisit: list[Team]
 
 
+@compiled_query
+def _help_in_led_units(reader_id: int) -> QuerySet[HelpRequest]:
+    return (
+        HelpRequest.objects.visible_to(reader(reader_id))
+        .open()
+        .filter(unit_id__in=led_unit_ids(reader(reader_id)))
+        .exclude(asker_id=reader_id)
+        .select_related("asker", "unit")[:10]
+    )
+
+
+@compiled_query
+def _goals_due_in_led_units(leader_id: int, due_by: date) -> QuerySet[Goal]:
+    return (
+        Goal.objects.filter(team__unit_id__in=led_unit_ids(reader(leader_id)), due_date__lte=due_by)
+        .exclude(status=Goal.Status.DONE)
+        .select_related("owner", "team__unit")[:10]
+    )
+
+
+@compiled_query
+def _agreements_due_in_led_units(leader_id: int, due_by: date) -> QuerySet[Team]:
+    return (
+        Team.objects.filter(
+            unit_id__in=led_unit_ids(reader(leader_id)), agreements_revisit_on__lte=due_by
+        )
+        .select_related("unit")
+        .order_by("agreements_revisit_on", "unit__name")[:10]
+    )
+
+
 def for_leaders_week(user: Any, now: datetime) -> LeadersWeekTeamwork:
     """The leader's week in the units `user` leads now: open help requests (as far as the
     leader may read them), goals and team actions due within two weeks of `now` or overdue,
     whoever owns them, and teams whose agreements are to be revisited by then. Three
     queries, however many units."""
-    led = led_unit_ids(user)
+    if not can_read(user):
+        return LeadersWeekTeamwork([], [], [])
     due_by = _due_by(now)
     return LeadersWeekTeamwork(
-        help_requests=list(
-            HelpRequest.objects.visible_to(user)
-            .open()
-            .filter(unit_id__in=led)
-            .exclude(asker=user)
-            .select_related("asker", "unit")[:10]
-        ),
-        goals_due=list(
-            Goal.objects.filter(team__unit_id__in=led, due_date__lte=due_by)
-            .exclude(status=Goal.Status.DONE)
-            .select_related("owner", "team__unit")[:10]
-        ),
-        agreements_to_revisit=list(
-            Team.objects.filter(unit_id__in=led, agreements_revisit_on__lte=due_by)
-            .select_related("unit")
-            .order_by("agreements_revisit_on", "unit__name")[:10]
-        ),
+        help_requests=_help_in_led_units(reader_id=user.pk),
+        goals_due=_goals_due_in_led_units(leader_id=user.pk, due_by=due_by),
+        agreements_to_revisit=_agreements_due_in_led_units(leader_id=user.pk, due_by=due_by),
     )
 
 
@@ -111,16 +157,34 @@ def for_team_page(*, unit: Unit, user: Any) -> TeamPageTeamwork:
     and agreements takes; help requests keep their own, narrower, readers."""
     return TeamPageTeamwork(
         team=team_of(unit),
-        help_requests=list(
-            HelpRequest.objects.visible_to(user)
-            .open()
-            .filter(unit=unit)
-            .select_related("asker")[:10]
-        ),
-        goals=list(
-            Goal.objects.filter(team__unit=unit)
-            .exclude(status=Goal.Status.DONE)
-            .select_related("owner", "team")[:10]
-        ),
-        agreements=list(WorkingAgreement.objects.filter(team__unit=unit)),
+        help_requests=_help_in_unit(reader_id=user.pk, unit_id=unit.pk) if can_read(user) else [],
+        goals=_open_goals(unit_id=unit.pk),
+        agreements=_agreements(unit_id=unit.pk),
     )
+
+
+# The team page's reads, compiled once.
+
+
+@compiled_query
+def _help_in_unit(reader_id: int, unit_id: int) -> QuerySet[HelpRequest]:
+    return (
+        HelpRequest.objects.visible_to(reader(reader_id))
+        .open()
+        .filter(unit_id=unit_id)
+        .select_related("asker")[:10]
+    )
+
+
+@compiled_query
+def _open_goals(unit_id: int) -> QuerySet[Goal]:
+    return (
+        Goal.objects.filter(team__unit_id=unit_id)
+        .exclude(status=Goal.Status.DONE)
+        .select_related("owner", "team")[:10]
+    )
+
+
+@compiled_query
+def _agreements(unit_id: int) -> QuerySet[WorkingAgreement]:
+    return WorkingAgreement.objects.filter(team__unit_id=unit_id)

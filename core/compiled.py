@@ -1,0 +1,218 @@
+"""Queries compiled once a process, for the reads a busy page repeats on every request.
+
+Django builds a query (`filter`, `Q`, the access layer's conditions) and compiles it to SQL
+afresh every time it runs. On the pages that gather, that is more of the request than the
+database's work and more than the template's: on the leader's week, its 39 queries were half
+of the profile in building and compiling alone. A query whose SQL is the same on every request,
+only its values changing, is built and compiled here once a process and database, and each
+request puts its values into the statement and runs it.
+
+    @compiled_query
+    def _shared_in_week(reader_id: int, week: date) -> QuerySet[CheckIn]:
+        return CheckIn.objects.visible_to(reader(reader_id)).filter(week=week)
+
+    checkins = _shared_in_week(reader_id=user.pk, week=week)  # a list
+
+The build function takes only values, each typed `int`, `str`, `date` or `datetime`, and
+returns a queryset; calling the compiled query with those values returns the list the queryset
+would give. What may change from one call to the next must be one of those values: the query
+is built twice, from two sets of values as unlike each other as values can be, and the
+preparation fails when the SQL is not the same both times (a value that changes the shape: a
+list for `__in`, a `None`, an `if`) or when a parameter differs between the two builds and is
+not one of the values as the database takes it (a value worked out from one: `now -
+timedelta(...)`, a `LIKE` pattern).
+Work such values out before the call and pass them in. A value the function finds anywhere
+else (a global, a closure, a query of its own) would be kept for every later call: the
+function must be a plain module-level function, and may not run a query, which is checked.
+
+The access layer's `visible_to(user)` depends on the reader's id alone, for a reader who may
+read at all (`core.access.can_read`); `reader(id)` is such a reader for a build function, and
+the caller checks `can_read` for the person it stands for. `organisation`'s units, whose
+visibility depends on being an administrator, are not for this."""
+
+from __future__ import annotations
+
+import copy
+import inspect
+import threading
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, Generic, TypeVar
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connections, router
+from django.db.models import QuerySet
+
+T = TypeVar("T")
+
+# Two values of each kind, as unlike each other as values of the kind can be (odd and even,
+# short and long, another year, month, weekday and hour) but of the kind a real call passes
+# (ids above zero, dates of this century), so that a build takes the branches a real call
+# takes. The builds are compiled, never run: no row is looked for with them.
+_SENTINELS: dict[type, tuple[Callable[[int], Any], Callable[[int], Any]]] = {
+    int: (lambda n: 7_000_003 + 2 * n, lambda n: 4_000_002_004 + 2 * n),
+    str: (lambda n: f"compiled-{n}", lambda n: f"compiled-value-{n}-b"),
+    date: (
+        lambda n: date(2031, 5, 14) + timedelta(days=n),
+        lambda n: date(2044, 11, 26) + timedelta(days=n),
+    ),
+    datetime: (
+        lambda n: datetime(2031, 5, 14, 8, 17, 23, 456789, tzinfo=UTC) + timedelta(hours=n),
+        lambda n: datetime(2044, 11, 26, 21, 42, 5, 123456, tzinfo=UTC) + timedelta(hours=n),
+    ),
+}
+
+
+# The kinds by the names a module with `from __future__ import annotations` gives them.
+_KINDS = {kind.__name__: kind for kind in _SENTINELS} | {kind: kind for kind in _SENTINELS}
+
+
+def _adapters(kind: type, alias: str) -> list[Callable[[Any], Any]]:
+    """The ways a value of `kind` may reach the database's parameters: as it is, or as the
+    backend writes a date or a date and time (text on SQLite, unchanged on PostgreSQL)."""
+    ops = connections[alias].ops
+    found: list[Callable[[Any], Any]] = [_as_it_is]
+    if kind is datetime:
+        found.append(ops.adapt_datetimefield_value)
+    elif kind is date:
+        found.append(ops.adapt_datefield_value)
+    return found
+
+
+def _as_it_is(value: Any) -> Any:
+    return value
+
+
+@dataclass(frozen=True)
+class _Statement:
+    alias: str
+    queryset: QuerySet[Any]
+    compiler: Any
+    sql: str
+    params: tuple[Any, ...]
+    # Where each value goes: (index in the parameters, the value's name, how it is written).
+    slots: tuple[tuple[int, str, Callable[[Any], Any]], ...]
+
+
+class CompiledQuery(Generic[T]):
+    """A query built and compiled once a process and database; see the module's docstring."""
+
+    def __init__(self, build: Callable[..., QuerySet[Any, T]]) -> None:
+        if build.__closure__ or "<locals>" in build.__qualname__:
+            raise ImproperlyConfigured(
+                f"{build.__qualname__}: a compiled query's function must be module-level, so "
+                "that it sees nothing but its values."
+            )
+        parameters = inspect.signature(build).parameters
+        self._names = tuple(parameters)
+        self._kinds: dict[str, type] = {}
+        for name, parameter in parameters.items():
+            kind = _KINDS.get(parameter.annotation)
+            if kind is None:
+                raise ImproperlyConfigured(
+                    f"{build.__qualname__}: the value {name!r} must be typed int, str, date or "
+                    "datetime."
+                )
+            self._kinds[name] = kind
+        self._build = build
+        self._model: Any = None
+        self._statements: dict[str, _Statement] = {}
+        self._lock = threading.Lock()
+        self.__doc__ = build.__doc__
+        self.__name__ = build.__name__
+
+    def __call__(self, **values: Any) -> list[T]:
+        if set(values) != set(self._names):
+            raise TypeError(f"{self.__name__} takes exactly {', '.join(self._names)}")
+        if self._model is None:
+            self._model = self._built(0).model
+        statement = self._statement(router.db_for_read(self._model))
+        params = list(statement.params)
+        for index, name, adapt in statement.slots:
+            params[index] = adapt(values[name])
+        return list(_run(statement, tuple(params)))
+
+    def _statement(self, alias: str) -> _Statement:
+        statement = self._statements.get(alias)
+        if statement is None:
+            with self._lock:
+                statement = self._statements.get(alias) or self._prepare(alias)
+                self._statements[alias] = statement
+        return statement
+
+    def _built(self, which: int) -> QuerySet[Any, T]:
+        with ExitStack() as stack:
+            for connection in connections.all():
+                stack.enter_context(connection.execute_wrapper(self._no_query))
+            return self._build(
+                **{
+                    name: _SENTINELS[self._kinds[name]][which](n)
+                    for n, name in enumerate(self._names)
+                }
+            )
+
+    def _no_query(self, *args: Any) -> Any:
+        # What a build reads from the database would be kept for every later call.
+        raise ImproperlyConfigured(
+            f"{self.__name__}: the function ran a query while building its own; a compiled "
+            "query's function only puts one together."
+        )
+
+    def _prepare(self, alias: str) -> _Statement:
+        built = [self._built(0).using(alias), self._built(1).using(alias)]
+        compilers = [queryset.query.get_compiler(using=alias) for queryset in built]
+        (sql, params), (other_sql, other_params) = (c.as_sql() for c in compilers)
+        if sql != other_sql:
+            raise ImproperlyConfigured(
+                f"{self.__name__}: the SQL changes with the values; only what the SQL compares "
+                "with may change between calls."
+            )
+        slots = []
+        for index, (one, other) in enumerate(zip(params, other_params, strict=True)):
+            if one == other:
+                continue
+            slot = self._slot(alias, one, other)
+            if slot is None:
+                raise ImproperlyConfigured(
+                    f"{self.__name__}: parameter {index} ({one!r}) is worked out from a value; "
+                    "work it out before the call and pass it in."
+                )
+            slots.append((index, *slot))
+        return _Statement(
+            alias=alias,
+            queryset=built[0],
+            compiler=compilers[0],
+            sql=sql,
+            params=tuple(params),
+            slots=tuple(slots),
+        )
+
+    def _slot(self, alias: str, one: Any, other: Any) -> tuple[str, Callable[[Any], Any]] | None:
+        """Which value a parameter is, and how the database takes it, or None."""
+        for n, name in enumerate(self._names):
+            kind = self._kinds[name]
+            first, second = (make(n) for make in _SENTINELS[kind])
+            for adapt in _adapters(kind, alias):
+                if adapt(first) == one and adapt(second) == other:
+                    return name, adapt
+        return None
+
+
+def _run(statement: _Statement, params: tuple[Any, ...]) -> QuerySet[Any]:
+    """The prepared queryset, evaluated by Django's own iterables (model instances with their
+    related rows, values, flat values), from the statement with this call's parameters."""
+    queryset: QuerySet[Any] = statement.queryset._chain()  # type: ignore[attr-defined]
+    compiler = copy.copy(statement.compiler)
+    # Django's connections are one a thread: the statement's compiler was made with the
+    # connection of the thread that prepared it.
+    compiler.connection = connections[statement.alias]
+    compiler.as_sql = lambda *args, **kwargs: (statement.sql, params)
+    queryset.query.get_compiler = lambda *args, **kwargs: compiler  # type: ignore[method-assign]
+    return queryset
+
+
+def compiled_query(build: Callable[..., QuerySet[Any, T]]) -> CompiledQuery[T]:
+    """Compiles the query `build` makes once a process and database; see the module."""
+    return CompiledQuery(build)

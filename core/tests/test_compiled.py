@@ -1,0 +1,180 @@
+"""Queries compiled once a process give what the ORM gives for every call's values, and refuse
+to be compiled where a later call could get another call's values or the wrong SQL."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connections
+from django.db.models import Q, QuerySet
+
+from accounts.models import User
+from conftest import FROZEN_AT, Cast
+from core.compiled import CompiledQuery, compiled_query
+from organisation.models import Membership
+
+
+def _memberships(user_id: int, joined_after: datetime) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(
+            Q(user_id=user_id)
+            | Q(unit__memberships__user_id=user_id, unit__memberships__role="leader"),
+            user__date_joined__gt=joined_after,
+        )
+        .select_related("user", "unit")
+        .order_by("pk")
+        .distinct()
+    )
+
+
+def _names_joined_on_or_after(day: date, role: str) -> QuerySet[User, str]:
+    return (
+        User.objects.filter(date_joined__date__gte=day, memberships__role=role)
+        .order_by("username")
+        .values_list("username", flat=True)
+    )
+
+
+memberships = compiled_query(_memberships)
+names_joined_on_or_after = compiled_query(_names_joined_on_or_after)
+
+
+def _joined(cast: Cast, **days_before: int) -> None:
+    for username, days in days_before.items():
+        User.objects.filter(username=username).update(date_joined=FROZEN_AT - timedelta(days=days))
+
+
+def test_each_call_gets_its_own_values_with_the_related_rows(cast: Cast) -> None:
+    _joined(cast, alice=10, bob=3, lena=30, eve=1)
+    for user, after in [
+        (cast.alice, FROZEN_AT - timedelta(days=20)),
+        (cast.lena, FROZEN_AT - timedelta(days=20)),
+        (cast.lena, FROZEN_AT - timedelta(days=40)),
+        (cast.eve, FROZEN_AT - timedelta(days=2)),
+        (cast.ada, FROZEN_AT),
+    ]:
+        got = memberships(user_id=user.pk, joined_after=after)
+        assert got == list(_memberships(user.pk, after)), (user, after)
+        assert [(m.user.username, m.unit.name) for m in got] == [
+            (m.user.username, m.unit.name) for m in _memberships(user.pk, after)
+        ]
+    led = memberships(user_id=cast.lena.pk, joined_after=FROZEN_AT - timedelta(days=40))
+    assert {m.user.username for m in led} == {"alice", "bob", "lena"}
+
+
+def test_dates_are_given_as_the_database_takes_them(cast: Cast) -> None:
+    _joined(cast, alice=10, bob=3, lena=30, eve=1)
+    today = FROZEN_AT.date()
+    for day, role in [
+        (today - timedelta(days=5), "member"),
+        (today - timedelta(days=50), "member"),
+        (today - timedelta(days=50), "leader"),
+        (today + timedelta(days=1), "member"),
+    ]:
+        assert names_joined_on_or_after(day=day, role=role) == list(
+            _names_joined_on_or_after(day, role)
+        )
+    assert names_joined_on_or_after(day=today - timedelta(days=5), role="member") == [
+        "bob",
+        "eve",
+    ]
+
+
+_BUILT: list[int] = []
+
+
+def _counting(user_id: int, joined_after: datetime) -> QuerySet[Membership]:
+    _BUILT.append(user_id)
+    return _memberships(user_id, joined_after)
+
+
+def test_a_call_runs_one_query_and_builds_nothing(
+    cast: Cast, django_assert_num_queries: Any
+) -> None:
+    _BUILT.clear()
+    query = CompiledQuery(_counting)
+    for user in (cast.alice, cast.bob, cast.eve):
+        with django_assert_num_queries(1):
+            query(user_id=user.pk, joined_after=FROZEN_AT - timedelta(days=400))
+    # The model once, then the two builds that prepare the statement; no call after builds.
+    assert len(_BUILT) == 3
+
+
+def test_a_call_names_exactly_the_values(cast: Cast) -> None:
+    with pytest.raises(TypeError):
+        memberships(user_id=cast.alice.pk)
+    with pytest.raises(TypeError):
+        memberships(user_id=cast.alice.pk, joined_after=FROZEN_AT, role="member")
+
+
+def _worked_out(user_id: int, now: datetime) -> QuerySet[User]:
+    return User.objects.filter(pk=user_id, date_joined__gte=now - timedelta(days=7))
+
+
+def _pattern(name: str) -> QuerySet[User]:
+    return User.objects.filter(first_name__icontains=name)
+
+
+def _list_of(user_id: int) -> QuerySet[User]:
+    return User.objects.filter(pk__in=list(range(len(str(user_id)))))
+
+
+def _shape(user_id: int) -> QuerySet[User]:
+    return User.objects.filter(pk=user_id) if user_id % 2 else User.objects.exclude(pk=user_id)
+
+
+def _reads(user_id: int) -> QuerySet[User]:
+    return User.objects.filter(pk__in=list(User.objects.filter(pk=user_id)))
+
+
+@pytest.mark.parametrize("build", [_worked_out, _pattern, _list_of, _shape, _reads])
+def test_a_value_worked_out_or_changing_the_sql_is_refused(db: None, build: object) -> None:
+    query: CompiledQuery[Any] = CompiledQuery(build)  # type: ignore[arg-type]
+    values: dict[str, Any] = {name: FROZEN_AT if name == "now" else 1 for name in query._names}
+    if "name" in values:
+        values["name"] = "al"
+    with pytest.raises(ImproperlyConfigured):
+        query(**values)
+
+
+def test_only_a_module_level_function_with_typed_values_is_compiled() -> None:
+    user_id = 1
+
+    def closure() -> QuerySet[User]:
+        return User.objects.filter(pk=user_id)
+
+    def untyped(user_id):
+        return User.objects.filter(pk=user_id)
+
+    for build in (closure, untyped, lambda: User.objects.all()):
+        with pytest.raises(ImproperlyConfigured):
+            compiled_query(build)
+
+
+@pytest.mark.django_db(transaction=True)  # what the test wrote, the other thread reads
+def test_a_statement_prepared_in_one_thread_runs_in_another(cast: Cast) -> None:
+    # A server with threads prepares a statement in one and runs it in every other, each
+    # with its own connection.
+    _joined(cast, alice=10)
+    memberships(user_id=cast.alice.pk, joined_after=FROZEN_AT - timedelta(days=400))
+    found: list[object] = []
+
+    def elsewhere() -> None:
+        try:
+            found.append(
+                memberships(user_id=cast.alice.pk, joined_after=FROZEN_AT - timedelta(days=20))
+            )
+        except Exception as error:
+            found.append(error)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=elsewhere)
+    thread.start()
+    thread.join()
+    assert found == [list(_memberships(cast.alice.pk, FROZEN_AT - timedelta(days=20)))]
+    assert len(found[0]) == 1  # type: ignore[arg-type]
