@@ -13,8 +13,9 @@ request puts its values into the statement and runs it.
 
     checkins = _shared_in_week(reader_id=user.pk, week=week)  # a list
 
-The build function takes only values, each typed `int`, `str`, `date` or `datetime`, and
-returns a queryset; calling the compiled query with those values returns the list the queryset
+The build function takes only values, each typed `int`, `str`, `date`, `datetime` or
+`list[int]` (ids for `__in`: one statement for each length, up to LONGEST_LIST), and returns
+a queryset; calling the compiled query with those values returns the list the queryset
 would give. What may change from one call to the next must be one of those values: the query
 is built twice, from two sets of values as unlike each other as values can be, and the
 preparation fails when the SQL is not the same both times (a value that changes the shape: a
@@ -41,7 +42,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Generic, TypeVar
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import connections, router
 from django.db.models import QuerySet
 
@@ -65,8 +66,16 @@ _SENTINELS: dict[type, tuple[Callable[[int], Any], Callable[[int], Any]]] = {
 }
 
 
-# The kinds by the names a module with `from __future__ import annotations` gives them.
-_KINDS = {kind.__name__: kind for kind in _SENTINELS} | {kind: kind for kind in _SENTINELS}
+# The kinds by the names a module with `from __future__ import annotations` gives them. A list
+# of ids (`list[int]`, for `__in`) is compiled once for each length it comes in.
+_KINDS: dict[Any, type] = (
+    {kind.__name__: kind for kind in _SENTINELS}
+    | {kind: kind for kind in _SENTINELS}
+    | {"list[int]": list, list[int]: list}
+)
+# A longer list is not compiled but put together as Django does, so that the statements kept
+# stay few.
+LONGEST_LIST = 50
 
 
 def _adapters(kind: type, alias: str) -> list[Callable[[Any], Any]]:
@@ -92,8 +101,11 @@ class _Statement:
     compiler: Any
     sql: str
     params: tuple[Any, ...]
-    # Where each value goes: (index in the parameters, the value's name, how it is written).
-    slots: tuple[tuple[int, str, Callable[[Any], Any]], ...]
+    # Where each value goes: (index in the parameters, the value's name, its place in the
+    # value when the value is a list, how it is written).
+    slots: tuple[tuple[int, str, int | None, Callable[[Any], Any]], ...]
+    # The SQL matches nothing (an empty list for `__in`): Django runs no query for it.
+    empty: bool = False
 
 
 class CompiledQuery(Generic[T]):
@@ -112,13 +124,14 @@ class CompiledQuery(Generic[T]):
             kind = _KINDS.get(parameter.annotation)
             if kind is None:
                 raise ImproperlyConfigured(
-                    f"{build.__qualname__}: the value {name!r} must be typed int, str, date or "
-                    "datetime."
+                    f"{build.__qualname__}: the value {name!r} must be typed int, str, date, "
+                    "datetime or list[int]."
                 )
             self._kinds[name] = kind
         self._build = build
         self._model: Any = None
-        self._statements: dict[str, _Statement] = {}
+        self._lists = tuple(name for name in self._names if self._kinds[name] is list)
+        self._statements: dict[tuple[str, tuple[int, ...]], _Statement] = {}
         self._lock = threading.Lock()
         self.__doc__ = build.__doc__
         self.__name__ = build.__name__
@@ -126,29 +139,46 @@ class CompiledQuery(Generic[T]):
     def __call__(self, **values: Any) -> list[T]:
         if set(values) != set(self._names):
             raise TypeError(f"{self.__name__} takes exactly {', '.join(self._names)}")
+        lengths = tuple(len(values[name]) for name in self._lists)
+        if any(length > LONGEST_LIST for length in lengths):
+            return list(self._build(**values))
         if self._model is None:
-            self._model = self._built(0).model
-        statement = self._statement(router.db_for_read(self._model))
+            self._model = self._built(0, dict.fromkeys(self._lists, 1)).model
+        statement = self._statement(router.db_for_read(self._model), lengths)
+        if statement.empty:
+            return []
         params = list(statement.params)
-        for index, name, adapt in statement.slots:
-            params[index] = adapt(values[name])
+        for index, name, place, adapt in statement.slots:
+            value = values[name] if place is None else values[name][place]
+            params[index] = adapt(value)
         return list(_run(statement, tuple(params)))
 
-    def _statement(self, alias: str) -> _Statement:
-        statement = self._statements.get(alias)
+    def _statement(self, alias: str, lengths: tuple[int, ...]) -> _Statement:
+        key = (alias, lengths)
+        statement = self._statements.get(key)
         if statement is None:
             with self._lock:
-                statement = self._statements.get(alias) or self._prepare(alias)
-                self._statements[alias] = statement
+                statement = self._statements.get(key) or self._prepare(
+                    alias, dict(zip(self._lists, lengths, strict=True))
+                )
+                self._statements[key] = statement
         return statement
 
-    def _built(self, which: int) -> QuerySet[Any, T]:
+    def _sentinel(self, which: int, n: int, name: str, lengths: dict[str, int]) -> Any:
+        """The `which` (0 or 1) build's value for the `n`th value, `name`."""
+        kind = self._kinds[name]
+        if kind is list:
+            make = _SENTINELS[int][which]
+            return [make(1000 * (n + 1) + place) for place in range(lengths[name])]
+        return _SENTINELS[kind][which](n)
+
+    def _built(self, which: int, lengths: dict[str, int]) -> QuerySet[Any, T]:
         with ExitStack() as stack:
             for connection in connections.all():
                 stack.enter_context(connection.execute_wrapper(self._no_query))
             return self._build(
                 **{
-                    name: _SENTINELS[self._kinds[name]][which](n)
+                    name: self._sentinel(which, n, name, lengths)
                     for n, name in enumerate(self._names)
                 }
             )
@@ -160,10 +190,13 @@ class CompiledQuery(Generic[T]):
             "query's function only puts one together."
         )
 
-    def _prepare(self, alias: str) -> _Statement:
-        built = [self._built(0).using(alias), self._built(1).using(alias)]
+    def _prepare(self, alias: str, lengths: dict[str, int]) -> _Statement:
+        built = [self._built(0, lengths).using(alias), self._built(1, lengths).using(alias)]
         compilers = [queryset.query.get_compiler(using=alias) for queryset in built]
-        (sql, params), (other_sql, other_params) = (c.as_sql() for c in compilers)
+        try:
+            (sql, params), (other_sql, other_params) = (c.as_sql() for c in compilers)
+        except EmptyResultSet:
+            return _Statement(alias, built[0], compilers[0], "", (), (), empty=True)
         if sql != other_sql:
             raise ImproperlyConfigured(
                 f"{self.__name__}: the SQL changes with the values; only what the SQL compares "
@@ -173,30 +206,30 @@ class CompiledQuery(Generic[T]):
         for index, (one, other) in enumerate(zip(params, other_params, strict=True)):
             if one == other:
                 continue
-            slot = self._slot(alias, one, other)
+            slot = self._slot(alias, lengths, one, other)
             if slot is None:
                 raise ImproperlyConfigured(
                     f"{self.__name__}: parameter {index} ({one!r}) is worked out from a value; "
                     "work it out before the call and pass it in."
                 )
             slots.append((index, *slot))
-        return _Statement(
-            alias=alias,
-            queryset=built[0],
-            compiler=compilers[0],
-            sql=sql,
-            params=tuple(params),
-            slots=tuple(slots),
-        )
+        return _Statement(alias, built[0], compilers[0], sql, tuple(params), tuple(slots))
 
-    def _slot(self, alias: str, one: Any, other: Any) -> tuple[str, Callable[[Any], Any]] | None:
-        """Which value a parameter is, and how the database takes it, or None."""
+    def _slot(
+        self, alias: str, lengths: dict[str, int], one: Any, other: Any
+    ) -> tuple[str, int | None, Callable[[Any], Any]] | None:
+        """Which value (and which of a list's) a parameter is, and how the database takes it,
+        or None."""
         for n, name in enumerate(self._names):
-            kind = self._kinds[name]
-            first, second = (make(n) for make in _SENTINELS[kind])
-            for adapt in _adapters(kind, alias):
+            first, second = (self._sentinel(which, n, name, lengths) for which in (0, 1))
+            if self._kinds[name] is list:
+                for place, (a, b) in enumerate(zip(first, second, strict=True)):
+                    if a == one and b == other:
+                        return name, place, _as_it_is
+                continue
+            for adapt in _adapters(self._kinds[name], alias):
                 if adapt(first) == one and adapt(second) == other:
-                    return name, adapt
+                    return name, None, adapt
         return None
 
 

@@ -12,12 +12,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, Exists, F, OuterRef, Q, When
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, When
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from checkins.selectors import BRING_LIMIT, ToBring
-from core.access import id_list, led_unit_ids, unit_ids_of
+from core.access import led_unit_ids, unit_ids_of
+from core.compiled import compiled_query
 from core.dates import date_label
 from core.tree import Fold, folded
 from organisation.models import HOME_UNIT_ORDER, Membership, Unit
@@ -84,26 +85,38 @@ def round_questions(round_: Round) -> list[Question]:
 QUESTION_COLUMNS = [field.attname for field in Question._meta.concrete_fields]
 
 
+@compiled_query
+def _question_order(survey_ids: list[int]) -> QuerySet[Any]:
+    return SurveyQuestion.objects.filter(survey_id__in=survey_ids).values_list(
+        "survey_id", "question_id", "position"
+    )
+
+
+@compiled_query
+def _questions_asked(round_ids: list[int]) -> QuerySet[Any]:
+    return Round.questions.through.objects.filter(round_id__in=round_ids).values_list(
+        "round_id", "question_id", *(f"question__{name}" for name in QUESTION_COLUMNS)
+    )
+
+
 def questions_by_round(rounds: list[Round]) -> dict[int, list[Question]]:
     """Each round's questions in its survey's order, in two queries for any number of rounds.
     Rounds of a survey mostly ask the same questions: each is made into a `Question` once,
     not once per round (six rounds of ten made 120 objects for 10 questions)."""
     order = {
         (survey_id, question_id): position
-        for survey_id, question_id, position in SurveyQuestion.objects.filter(
-            survey_id__in={round_.survey_id for round_ in rounds}
-        ).values_list("survey_id", "question_id", "position")
+        for survey_id, question_id, position in _question_order(
+            survey_ids=sorted({round_.survey_id for round_ in rounds})
+        )
     }
     survey_of = {round_.pk: round_.survey_id for round_ in rounds}
     found: dict[int, list[Question]] = {round_.pk: [] for round_ in rounds}
     made: dict[int, Question] = {}
-    links = Round.questions.through.objects.filter(round__in=rounds)
-    for round_id, question_id, *columns in links.values_list(
-        "round_id", "question_id", *(f"question__{name}" for name in QUESTION_COLUMNS)
-    ):
+    db = Round.questions.through.objects.db
+    for round_id, question_id, *columns in _questions_asked(round_ids=list(found)):
         question = made.get(question_id)
         if question is None:
-            question = made[question_id] = Question.from_db(links.db, QUESTION_COLUMNS, columns)
+            question = made[question_id] = Question.from_db(db, QUESTION_COLUMNS, columns)
         found[round_id].append(question)
     for round_id, questions in found.items():
         questions.sort(key=lambda q: (order.get((survey_of[round_id], q.pk), q.position), q.pk))
@@ -154,6 +167,27 @@ def one_decimal(mean: float | None) -> Decimal | None:
     return Decimal(repr(mean)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
+@compiled_query
+def _groups_shown(round_ids: list[int], unit_id: int) -> QuerySet[Any]:
+    return RoundUnit.objects.filter(round_id__in=round_ids, unit_id=unit_id).values_list(
+        "round_id", "group_id"
+    )
+
+
+@compiled_query
+def _group_names(round_ids: list[int], group_ids: list[int]) -> QuerySet[Any]:
+    return RoundUnit.objects.filter(round_id__in=round_ids, unit_id__in=group_ids).values_list(
+        "round_id", "unit_id", "name"
+    )
+
+
+@compiled_query
+def _group_tallies(round_ids: list[int], group_ids: list[int]) -> QuerySet[Any]:
+    return Tally.objects.filter(round_id__in=round_ids, unit_id__in=group_ids).values_list(
+        "round_id", "unit_id", "question_id", "t1", "t2", "t3", "t4", "t5"
+    )
+
+
 def results_for(
     rounds: list[Round], unit_id: int, *, comments_for: frozenset[int] = frozenset()
 ) -> list[RoundResult]:
@@ -165,22 +199,27 @@ def results_for(
     sealed = [round_ for round_ in rounds if round_.sealed_at is not None]
     group_of = {
         round_id: group
-        for round_id, group in RoundUnit.objects.filter(
-            round__in=sealed, unit_id=unit_id
-        ).values_list("round_id", "group_id")
+        for round_id, group in _groups_shown(
+            round_ids=[round_.pk for round_ in sealed], unit_id=unit_id
+        )
         if group is not None
     }
     if not group_of:
         return [RoundResult(round_, None, "", None, [], []) for round_ in rounds]
-    in_group = Q()
-    for round_id, group in group_of.items():
-        in_group |= Q(round_id=round_id, unit_id=group)
-    names = dict(RoundUnit.objects.filter(in_group).values_list("round_id", "name"))
+    # The groups' rows of these rounds, as two lists (a round's group is mostly the same unit
+    # in every round, so few rows are read and left) rather than one condition a round.
+    round_ids, groups = sorted(group_of), sorted(set(group_of.values()))
+    names = {
+        round_id: name
+        for round_id, group, name in _group_names(round_ids=round_ids, group_ids=groups)
+        if group_of[round_id] == group
+    }
     sums: dict[tuple[int, int], list[int]] = {}
-    for round_id, question_id, *counts in Tally.objects.filter(in_group).values_list(
-        "round_id", "question_id", "t1", "t2", "t3", "t4", "t5"
+    for round_id, group, question_id, *counts in _group_tallies(
+        round_ids=round_ids, group_ids=groups
     ):
-        sums[round_id, question_id] = counts
+        if group_of[round_id] == group:
+            sums[round_id, question_id] = counts
     comments = _comments(
         [r for r in sealed if r.pk in group_of and r.pk in comments_for and r.survey.comments],
         group_of,
@@ -249,17 +288,21 @@ def result_for(round_: Round, unit_id: int, *, with_comments: bool = False) -> R
     return results_for([round_], unit_id, comments_for=comments_for)[0]
 
 
-def closed_rounds_for_unit(
-    unit_id: int, *, now: datetime, rounds: int = 6
-) -> list[tuple[Survey, list[Round]]]:
-    """For each survey that asked the unit, its latest rounds closed by `now`, newest first."""
-    closed = (
+@compiled_query
+def _closed_rounds(unit_id: int, now: datetime) -> QuerySet[Round]:
+    return (
         Round.objects.filter(units__unit_id=unit_id, closes_at__lte=now)
         .select_related("survey")
         .order_by("survey__name", "survey_id", "-number")
     )
+
+
+def closed_rounds_for_unit(
+    unit_id: int, *, now: datetime, rounds: int = 6
+) -> list[tuple[Survey, list[Round]]]:
+    """For each survey that asked the unit, its latest rounds closed by `now`, newest first."""
     by_survey: dict[int, list[Round]] = {}
-    for round_ in closed:
+    for round_ in _closed_rounds(unit_id=unit_id, now=now):
         by_survey.setdefault(round_.survey_id, []).append(round_)
     return [(latest[0].survey, latest[:rounds]) for latest in by_survey.values()]
 
@@ -454,27 +497,48 @@ class EnergyResult:
         return str(self.week.isocalendar().week)
 
 
-def energy_trend(unit_id: int, *, weeks: int = 6) -> list[EnergyResult]:
+# The most weeks of energy a page shows.
+ENERGY_WEEKS = 6
+
+
+@compiled_query
+def _latest_energy_weeks() -> QuerySet[EnergyWeek]:
+    return EnergyWeek.objects.order_by("-week")[:ENERGY_WEEKS]
+
+
+@compiled_query
+def _energy_groups(week_ids: list[int], unit_id: int) -> QuerySet[Any]:
+    return EnergyTally.objects.filter(week_id__in=week_ids, unit_id=unit_id).values_list(
+        "week_id", "group_id"
+    )
+
+
+@compiled_query
+def _energy_tallies(week_ids: list[int], group_ids: list[int]) -> QuerySet[Any]:
+    return EnergyTally.objects.filter(week_id__in=week_ids, unit_id__in=group_ids).values_list(
+        "week_id", "unit_id", "name", "t1", "t2", "t3", "t4", "t5"
+    )
+
+
+def energy_trend(unit_id: int, *, weeks: int = ENERGY_WEEKS) -> list[EnergyResult]:
     """The energy people gave in their check-ins over the latest counted weeks, oldest
     first, for the group the anonymity engine decided on when the week was counted (the
     unit's own or the nearest shown one above it, with k at its default)."""
-    chosen = list(EnergyWeek.objects.order_by("-week")[:weeks])
+    if not 1 <= weeks <= ENERGY_WEEKS:
+        raise ValueError(f"weeks must be 1 to {ENERGY_WEEKS}")
+    chosen = _latest_energy_weeks()[:weeks]
     group_of = {
         week_id: group
-        for week_id, group in EnergyTally.objects.filter(
-            week__in=chosen, unit_id=unit_id
-        ).values_list("week_id", "group_id")
+        for week_id, group in _energy_groups(week_ids=[w.pk for w in chosen], unit_id=unit_id)
         if group is not None
     }
     found: dict[int, tuple[str, list[int]]] = {}
     if group_of:
-        in_group = Q()
-        for week_id, group in group_of.items():
-            in_group |= Q(week_id=week_id, unit_id=group)
-        for week_id, name, *counts in EnergyTally.objects.filter(in_group).values_list(
-            "week_id", "name", "t1", "t2", "t3", "t4", "t5"
+        for week_id, group, name, *counts in _energy_tallies(
+            week_ids=sorted(group_of), group_ids=sorted(set(group_of.values()))
         ):
-            found[week_id] = (name, counts)
+            if group_of[week_id] == group:
+                found[week_id] = (name, counts)
     return [
         EnergyResult(w.week, group_of[w.pk], *found[w.pk])
         if w.pk in group_of
@@ -613,17 +677,22 @@ def participation_for_leader(user: Any, now: datetime) -> list[RoundParticipatio
     engine shows, run on the round's tree with the respondents so far, so no count below k
     can be worked out by subtracting shown ones. The people asked are counted as a round
     counts them: each in their home unit among the round's units."""
-    led = set(id_list(led_unit_ids(user)))
+    led = {unit_id for unit_id, _name in _led_units(leader_id=user.pk)}
     if not led:
         return []
-    rounds = list(
+    rounds = _open_rounds_asking(unit_ids=sorted(led), now=now)
+    return [_participation(round_, led) for round_ in rounds]
+
+
+@compiled_query
+def _open_rounds_asking(unit_ids: list[int], now: datetime) -> QuerySet[Round]:
+    return (
         Round.objects.open_at(now)
-        .filter(units__unit_id__in=led)
+        .filter(units__unit_id__in=unit_ids)
         .select_related("survey")
         .distinct()
         .order_by("closes_at", "pk")
     )
-    return [_participation(round_, led) for round_ in rounds]
 
 
 def _participation(round_: Round, led: set[int]) -> RoundParticipation:
@@ -672,14 +741,19 @@ class TeamPulse:
     latest: list[RoundResult]  # per survey, the latest round shown, with its change
 
 
+@compiled_query
+def _led_units(leader_id: int) -> QuerySet[Any]:
+    return (
+        Membership.objects.filter(user_id=leader_id, role=Membership.Role.LEADER)
+        .order_by("unit__name")
+        .values_list("unit_id", "unit__name")
+    )
+
+
 def team_pulse_for_leader(user: Any, now: datetime) -> list[TeamPulse]:
     """For each unit `user` leads, its latest shown energy and results by `now`."""
     teams = []
-    for unit_id, name in (
-        Membership.objects.filter(user=user, role=Membership.Role.LEADER)
-        .order_by("unit__name")
-        .values_list("unit_id", "unit__name")
-    ):
+    for unit_id, name in _led_units(leader_id=user.pk):
         energy = [week for week in energy_trend(unit_id, weeks=1) if week.group is not None]
         latest = [
             shown[0]

@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 
 from accounts.models import User
 from conftest import FROZEN_AT, Cast
-from core.compiled import CompiledQuery, compiled_query
+from core.compiled import LONGEST_LIST, CompiledQuery, compiled_query
 from organisation.models import Membership
 
 
@@ -39,7 +39,12 @@ def _names_joined_on_or_after(day: date, role: str) -> QuerySet[User, str]:
     )
 
 
+def _memberships_in(unit_ids: list[int], user_id: int) -> QuerySet[Membership]:
+    return Membership.objects.filter(unit_id__in=unit_ids).exclude(user_id=user_id).order_by("pk")
+
+
 memberships = compiled_query(_memberships)
+memberships_in = compiled_query(_memberships_in)
 names_joined_on_or_after = compiled_query(_names_joined_on_or_after)
 
 
@@ -102,6 +107,25 @@ def test_a_call_runs_one_query_and_builds_nothing(
             query(user_id=user.pk, joined_after=FROZEN_AT - timedelta(days=400))
     # The model once, then the two builds that prepare the statement; no call after builds.
     assert len(_BUILT) == 3
+
+
+def test_a_list_of_ids_is_compiled_for_each_length(cast: Cast) -> None:
+    units = [cast.team.pk, cast.other_team.pk, cast.organisation.pk]
+    for unit_ids in ([], units[:1], units[1:2], units, [*units, cast.team.pk], units[::-1]):
+        for user in (cast.alice, cast.eve):
+            got = memberships_in(unit_ids=unit_ids, user_id=user.pk)
+            assert got == list(_memberships_in(unit_ids, user.pk)), (unit_ids, user)
+    assert [m.user.username for m in memberships_in(unit_ids=units, user_id=cast.bob.pk)] == [
+        "alice",
+        "lena",
+        "eve",
+    ]
+    # Past the longest list compiled, the query is put together as Django does.
+    many = [*units, *range(-LONGEST_LIST, 0)]
+    assert memberships_in(unit_ids=many, user_id=cast.bob.pk) == list(
+        _memberships_in(many, cast.bob.pk)
+    )
+    assert {key[1] for key in memberships_in._statements} == {(0,), (1,), (3,), (4,)}
 
 
 def test_a_call_names_exactly_the_values(cast: Cast) -> None:
