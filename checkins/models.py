@@ -115,7 +115,8 @@ class CheckIn(PersonalContent):
 
     @property
     def sharing_label(self) -> str:
-        return str(CHECKIN_SHARING.get(Visibility(self.visibility), self.get_visibility_display()))
+        label = CHECKIN_SHARING.get(Visibility(self.visibility))
+        return str(self.get_visibility_display() if label is None else label)
 
     def editable_until(self) -> datetime:
         return self.created_at + timedelta(days=settings.SPARRING_CHECKIN_EDIT_DAYS)

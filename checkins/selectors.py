@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from checkins.models import (
@@ -139,6 +140,23 @@ class SharedCheckIn:
     @property
     def reply_url(self) -> str:
         return f"{self.url}#replies"
+
+    # The card's words, in the reader's language. Written here rather than with
+    # blocktranslate: the leader's week shows thirty cards, and the tag cost more than the
+    # rest of a card's words.
+    @property
+    def heading(self) -> str:
+        return _("%(name)s – %(week)s") % {"name": self.owner_name, "week": self.week_label}
+
+    @property
+    def reply_label(self) -> str:
+        if self.reply_count:
+            return ngettext(
+                "%(counter)s reply – read and answer",
+                "%(counter)s replies – read and answer",
+                self.reply_count,
+            ) % {"counter": self.reply_count}
+        return _("Reply to %(name)s") % {"name": self.owner_name}
 
 
 def _as_shared(user: User, checkins: list[CheckIn]) -> list[SharedCheckIn]:

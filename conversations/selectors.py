@@ -157,22 +157,43 @@ def conversation_day(conversation: Conversation) -> date | None:
     return timezone.localtime(moment).date() if moment else None
 
 
+def _items_on_agenda(thread_id: int, conversation_id: int, *carried: Q) -> QuerySet[Item]:
+    on_agenda = Q(raised_in_id=conversation_id) | Q(closed_in_id=conversation_id)
+    for more in carried:
+        on_agenda |= more
+    return (
+        Item.objects.filter(thread_id=thread_id)
+        .filter(on_agenda)
+        .select_related("author", "owner", "raised_in")
+        .order_by("position", "pk")
+    )
+
+
+@compiled_query
+def _agenda(thread_id: int, conversation_id: int) -> QuerySet[Item]:
+    """The items raised in the conversation and those closed in it."""
+    return _items_on_agenda(thread_id, conversation_id)
+
+
+@compiled_query
+def _agenda_carrying_over(thread_id: int, conversation_id: int) -> QuerySet[Item]:
+    """And the open items carried over from the thread's held conversations."""
+    return _items_on_agenda(
+        thread_id,
+        conversation_id,
+        Q(status=Item.Status.OPEN, raised_in__status=Conversation.Status.HELD),
+    )
+
+
 def agenda_of(conversation: Conversation) -> list[AgendaEntry]:
     """The agenda: as recorded when the conversation was held; before that, the items raised
     in it, those closed in it, and while it is open, the open items carried over from the
     thread's held conversations. One query."""
     if conversation.is_held and conversation.record is not None:
         return [AgendaEntry.from_record(entry) for entry in conversation.record["items"]]
-    on_agenda = Q(raised_in=conversation) | Q(closed_in=conversation)
-    if conversation.is_open:
-        # A cancelled one carries nothing over: it was never held.
-        on_agenda |= Q(status=Item.Status.OPEN, raised_in__status=Conversation.Status.HELD)
-    items = (
-        Item.objects.filter(thread_id=conversation.thread_id)
-        .filter(on_agenda)
-        .select_related("author", "owner", "raised_in")
-        .order_by("position", "pk")
-    )
+    # A cancelled one carries nothing over: it was never held.
+    on_agenda = _agenda_carrying_over if conversation.is_open else _agenda
+    items = on_agenda(thread_id=conversation.thread_id, conversation_id=conversation.pk)
     return [
         AgendaEntry(
             id=item.pk,
@@ -245,21 +266,84 @@ def development_plan_possible(
     )
 
 
+# The conversation page's reads, compiled once (core.compiled): the page polls while it is
+# open on two screens.
+
+
+@compiled_query
+def _participants(thread_id: int) -> QuerySet[User]:
+    return User.objects.filter(conversation_threads__thread_id=thread_id).order_by(
+        "first_name", "last_name", "pk"
+    )
+
+
+@compiled_query
+def _answers(reader_id: int, conversation_id: int) -> QuerySet[Preparation]:
+    return (
+        Preparation.objects.visible_to(reader(reader_id))
+        .filter(conversation_id=conversation_id)
+        .select_related("owner")
+    )
+
+
+@compiled_query
+def _questions(template_id: int) -> QuerySet[TemplateQuestion]:
+    return TemplateQuestion.objects.filter(template_id=template_id)
+
+
+@compiled_query
+def _summary(reader_id: int, conversation_id: int) -> QuerySet[Summary]:
+    found: QuerySet[Summary] = (
+        Summary.objects.visible_to(reader(reader_id))
+        .filter(conversation_id=conversation_id)
+        .select_related("edited_by")[:1]
+    )
+    return found
+
+
+@compiled_query
+def _approvals(summary_id: int, revision: int) -> QuerySet[Approval]:
+    return (
+        Approval.objects.filter(summary_id=summary_id, revision=revision)
+        .select_related("user")
+        .order_by("approved_at", "pk")
+    )
+
+
+@compiled_query
+def _shared_notes(reader_id: int, conversation_id: int) -> QuerySet[SharedNote]:
+    found: QuerySet[SharedNote] = (
+        SharedNote.objects.visible_to(reader(reader_id))
+        .filter(conversation_id=conversation_id)
+        .select_related("author")
+    )
+    return found
+
+
+@compiled_query
+def _private_note(reader_id: int, conversation_id: int) -> QuerySet[PrivateNote]:
+    return PrivateNote.objects.visible_to(reader(reader_id)).filter(
+        conversation_id=conversation_id
+    )[:1]
+
+
+@compiled_query
+def _addenda(reader_id: int, conversation_id: int) -> QuerySet[Addendum]:
+    found: QuerySet[Addendum] = (
+        Addendum.objects.visible_to(reader(reader_id))
+        .filter(conversation_id=conversation_id)
+        .select_related("author")
+    )
+    return found
+
+
 def for_conversation_page(user: User, conversation: Conversation) -> ConversationPage:
     """What `user`, a participant, reads on the conversation's page: the questions with their
     own answers and what the others shared, the agenda, the shared notes, their own private
     note and the summary."""
-    participants = list(
-        User.objects.filter(conversation_threads__thread_id=conversation.thread_id).order_by(
-            "first_name", "last_name", "pk"
-        )
-    )
-    answers = list(
-        Preparation.objects.visible_to(user)
-        .filter(conversation=conversation)
-        .select_related("owner")
-    )
-    questions = list(conversation.template.questions.all())
+    participants = _participants(thread_id=conversation.thread_id)
+    answers = _answers(reader_id=user.pk, conversation_id=conversation.pk)
+    questions = _questions(template_id=conversation.template_id)
     page_answers = [
         Answer(
             question=question,
@@ -275,21 +359,8 @@ def for_conversation_page(user: User, conversation: Conversation) -> Conversatio
         )
         for question in questions
     ]
-    summary = (
-        Summary.objects.visible_to(user)
-        .filter(conversation=conversation)
-        .select_related("edited_by")
-        .first()
-    )
-    approvals = (
-        list(
-            summary.approvals.filter(revision=summary.revision)
-            .select_related("user")
-            .order_by("approved_at", "pk")
-        )
-        if summary
-        else []
-    )
+    summary = next(iter(_summary(reader_id=user.pk, conversation_id=conversation.pk)), None)
+    approvals = _approvals(summary_id=summary.pk, revision=summary.revision) if summary else []
     development_plans: list[DevelopmentPlan] = []
     can_make_plan = False
     if conversation.is_held and summary is not None and summary.is_locked:
@@ -305,21 +376,15 @@ def for_conversation_page(user: User, conversation: Conversation) -> Conversatio
         others=", ".join(p.display_name for p in participants if p.pk != user.pk),
         answers=page_answers,
         agenda=agenda_of(conversation),
-        notes=list(
-            SharedNote.objects.visible_to(user)
-            .filter(conversation=conversation)
-            .select_related("author")
+        notes=_shared_notes(reader_id=user.pk, conversation_id=conversation.pk),
+        private_note=next(
+            iter(_private_note(reader_id=user.pk, conversation_id=conversation.pk)), None
         ),
-        private_note=PrivateNote.objects.visible_to(user).filter(conversation=conversation).first(),
         summary=summary,
         approved_by=[approval.user_id for approval in approvals],
         approvals=approvals,
         addenda=(
-            list(
-                Addendum.objects.visible_to(user)
-                .filter(conversation=conversation)
-                .select_related("author")
-            )
+            _addenda(reader_id=user.pk, conversation_id=conversation.pk)
             if conversation.is_held
             else []
         ),
@@ -1046,6 +1111,39 @@ def _next_and_requested(reader_id: int, now: datetime) -> QuerySet[Any]:
 
 
 @compiled_query
+def _others_in(thread_ids: list[int], user_id: int) -> QuerySet[Any]:
+    return (
+        Participant.objects.filter(thread_id__in=thread_ids)
+        .exclude(user_id=user_id)
+        .order_by("user__first_name", "user__last_name", "user_id")
+        .values_list("thread_id", *NAME_COLUMNS)
+    )
+
+
+@compiled_query
+def _questions_in(template_ids: list[int]) -> QuerySet[Any]:
+    return (
+        TemplateQuestion.objects.filter(template_id__in=template_ids)
+        .order_by()
+        .values("template_id")
+        .annotate(n=Count("pk"))
+        .values_list("template_id", "n")
+    )
+
+
+@compiled_query
+def _answered_by(conversation_ids: list[int], owner_id: int) -> QuerySet[Any]:
+    return (
+        Preparation.objects.filter(conversation_id__in=conversation_ids, owner_id=owner_id)
+        .exclude(text="")
+        .order_by()
+        .values("conversation_id")
+        .annotate(n=Count("pk"))
+        .values_list("conversation_id", "n")
+    )
+
+
+@compiled_query
 def _open_actions(owner_id: int) -> QuerySet[Item]:
     actions: QuerySet[Item] = (
         Item.objects.visible_to(reader(owner_id))
@@ -1073,28 +1171,12 @@ def for_min_side(user: User, now: datetime) -> MinSideConversations:
     questions: dict[int, int] = {}
     answered: dict[int, int] = {}
     if shown:
-        for thread_id, *name in (
-            Participant.objects.filter(thread_id__in={row[1] for row in shown})
-            .exclude(user=user)
-            .order_by("user__first_name", "user__last_name", "user_id")
-            .values_list("thread_id", *NAME_COLUMNS)
+        for thread_id, *name in _others_in(
+            thread_ids=sorted({row[1] for row in shown}), user_id=user.pk
         ):
             others.setdefault(thread_id, []).append(named(*name))
-        questions = dict(
-            TemplateQuestion.objects.filter(template_id__in={row[3] for row in shown})
-            .order_by()
-            .values("template_id")
-            .annotate(n=Count("pk"))
-            .values_list("template_id", "n")
-        )
-        answered = dict(
-            Preparation.objects.filter(conversation_id__in=[row[0] for row in shown], owner=user)
-            .exclude(text="")
-            .order_by()
-            .values("conversation_id")
-            .annotate(n=Count("pk"))
-            .values_list("conversation_id", "n")
-        )
+        questions = dict(_questions_in(template_ids=sorted({row[3] for row in shown})))
+        answered = dict(_answered_by(conversation_ids=[row[0] for row in shown], owner_id=user.pk))
     entries = []
     for pk, thread_id, kind, template_id, title, status, starts_at in shown:
         with_them = others.get(thread_id, [])
