@@ -49,11 +49,13 @@ from django.db.models import QuerySet
 T = TypeVar("T")
 
 # Two values of each kind, as unlike each other as values of the kind can be (odd and even,
-# short and long, another year, month, weekday and hour) but of the kind a real call passes
-# (ids above zero, dates of this century), so that a build takes the branches a real call
-# takes. The builds are compiled, never run: no row is looked for with them.
+# four digits and five, another year, month, weekday and hour) but of the kind a real call
+# passes (ids above zero, dates of this century), so that a build takes the branches a real
+# call takes. Numbers stay within a small integer column's range: Django compiles a
+# comparison with a number beyond a column's range to nothing. The builds are compiled, never
+# run: no row is looked for with them.
 _SENTINELS: dict[type, tuple[Callable[[int], Any], Callable[[int], Any]]] = {
-    int: (lambda n: 7_000_003 + 2 * n, lambda n: 4_000_002_004 + 2 * n),
+    int: (lambda n: 1001 + 2 * n, lambda n: 16002 + 2 * n),
     str: (lambda n: f"compiled-{n}", lambda n: f"compiled-value-{n}-b"),
     date: (
         lambda n: date(2031, 5, 14) + timedelta(days=n),
@@ -169,7 +171,7 @@ class CompiledQuery(Generic[T]):
         kind = self._kinds[name]
         if kind is list:
             make = _SENTINELS[int][which]
-            return [make(1000 * (n + 1) + place) for place in range(lengths[name])]
+            return [make(100 * (n + 1) + place) for place in range(lengths[name])]
         return _SENTINELS[kind][which](n)
 
     def _built(self, which: int, lengths: dict[str, int]) -> QuerySet[Any, T]:
@@ -196,6 +198,13 @@ class CompiledQuery(Generic[T]):
         try:
             (sql, params), (other_sql, other_params) = (c.as_sql() for c in compilers)
         except EmptyResultSet:
+            # Django runs no query for an empty list to look in; for anything else, the
+            # statement would answer nothing for every later call.
+            if 0 not in lengths.values():
+                raise ImproperlyConfigured(
+                    f"{self.__name__}: the query compiles to nothing for the values it was built "
+                    "with; only an empty list may make it so."
+                ) from None
             return _Statement(alias, built[0], compilers[0], "", (), (), empty=True)
         if sql != other_sql:
             raise ImproperlyConfigured(

@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet
 from accounts.models import User
 from conftest import FROZEN_AT, Cast
 from core.compiled import LONGEST_LIST, CompiledQuery, compiled_query
-from organisation.models import Membership
+from organisation.models import Membership, Unit
 
 
 def _memberships(user_id: int, joined_after: datetime) -> QuerySet[Membership]:
@@ -126,6 +126,31 @@ def test_a_list_of_ids_is_compiled_for_each_length(cast: Cast) -> None:
         _memberships_in(many, cast.bob.pk)
     )
     assert {key[1] for key in memberships_in._statements} == {(0,), (1,), (3,), (4,)}
+
+
+def _units_at(depth: int) -> QuerySet[Unit]:
+    return Unit.objects.filter(depth=depth).order_by("pk")
+
+
+units_at = compiled_query(_units_at)
+
+
+def test_a_value_for_a_small_integer_column_is_compiled(cast: Cast) -> None:
+    # Django compiles a comparison with a number beyond the column's range to nothing: the
+    # values a query is built with must fit the smallest integer column.
+    for depth in (0, 1, 2):
+        assert units_at(depth=depth) == list(_units_at(depth))
+    assert units_at(depth=1) == [cast.team, cast.other_team]
+
+
+def _in_nothing(unit_id: int) -> QuerySet[Unit]:
+    return Unit.objects.filter(pk=unit_id, depth__in=[])
+
+
+def test_a_query_that_compiles_to_nothing_is_refused(db: None) -> None:
+    # It would answer nothing for every later call; only an empty list given may do that.
+    with pytest.raises(ImproperlyConfigured):
+        CompiledQuery(_in_nothing)(unit_id=1)
 
 
 def test_a_call_names_exactly_the_values(cast: Cast) -> None:
