@@ -795,25 +795,25 @@ def _kind_label(kind: str | None) -> str:
     return str(Kind(kind).label) if kind else ""
 
 
-def for_leaders_overview(user: User, now: datetime) -> LeadersOverview | None:
-    """Each person in the units `user` leads now, by name: the last conversation held in their
-    thread with `user` and the next one planned, the thread's open actions, and whether
-    `user` held a MUS or GRUS with them in the last 365 days. None for someone who leads no
-    unit. Three queries, however many people: whether `user` leads, the people, and the
-    threads with `user`."""
-    if not id_list(led_unit_ids(user)):
-        return None
-    people = list(
-        User.objects.filter(pk__in=_my_people(user), is_active=True)
-        .exclude(pk=user.pk)
+@compiled_query
+def _people_of_leader(leader_id: int, since: datetime, now: datetime) -> QuerySet[User]:
+    leader = reader(leader_id)
+    return (
+        User.objects.filter(pk__in=_my_people(leader), is_active=True)
+        .exclude(pk=leader_id)
         .annotate(
             development_held=ExpressionWrapper(
-                _had_development_with(user, now), output_field=BooleanField()
+                _had_development_with(leader, now, since), output_field=BooleanField()
             )
         )
         .order_by("first_name", "last_name", "pk")
     )
-    keys = {thread_key([user.pk, person.pk]): person.pk for person in people}
+
+
+@compiled_query
+def _threads_by_key(keys: list[str], now: datetime) -> QuerySet[ConversationThread]:
+    """The threads with these keys, each with its last held and next planned conversation
+    and its open actions."""
     held = Conversation.objects.filter(
         thread=OuterRef("pk"), status=Conversation.Status.HELD
     ).order_by("-held_at", "-pk")
@@ -828,18 +828,28 @@ def for_leaders_overview(user: User, now: datetime) -> LeadersOverview | None:
         .annotate(n=Count("pk"))
         .values("n")
     )
+    return ConversationThread.objects.filter(key__in=keys).annotate(
+        last_starts_at=Subquery(held.values("starts_at")[:1]),
+        last_held_at=Subquery(held.values("held_at")[:1]),
+        last_kind=Subquery(held.values("kind")[:1]),
+        next_at=Subquery(planned.values("starts_at")[:1]),
+        next_kind=Subquery(planned.values("kind")[:1]),
+        open_actions=Coalesce(Subquery(actions), 0),
+    )
+
+
+def for_leaders_overview(user: User, now: datetime) -> LeadersOverview | None:
+    """Each person in the units `user` leads now, by name: the last conversation held in their
+    thread with `user` and the next one planned, the thread's open actions, and whether
+    `user` held a MUS or GRUS with them in the last 365 days. None for someone who leads no
+    unit. Three queries, however many people: whether `user` leads, the people, and the
+    threads with `user`."""
+    if not id_list(led_unit_ids(user)):
+        return None
+    people = _people_of_leader(leader_id=user.pk, since=now - DEVELOPMENT_WINDOW, now=now)
+    keys = {thread_key([user.pk, person.pk]): person.pk for person in people}
     # The key names exactly the two of them: a group's thread is not their 1:1.
-    threads = {
-        keys[thread.key]: thread
-        for thread in ConversationThread.objects.filter(key__in=list(keys)).annotate(
-            last_starts_at=Subquery(held.values("starts_at")[:1]),
-            last_held_at=Subquery(held.values("held_at")[:1]),
-            last_kind=Subquery(held.values("kind")[:1]),
-            next_at=Subquery(planned.values("starts_at")[:1]),
-            next_kind=Subquery(planned.values("kind")[:1]),
-            open_actions=Coalesce(Subquery(actions), 0),
-        )
-    }
+    threads = {keys[thread.key]: thread for thread in _threads_by_key(keys=list(keys), now=now)}
     rows = []
     for person in people:
         thread: Any = threads.get(person.pk)

@@ -13,14 +13,14 @@ request puts its values into the statement and runs it.
 
     checkins = _shared_in_week(reader_id=user.pk, week=week)  # a list
 
-The build function takes only values, each typed `int`, `str`, `date`, `datetime` or
-`list[int]` (ids for `__in`: one statement for each length, up to LONGEST_LIST), and returns
-a queryset; calling the compiled query with those values returns the list the queryset
-would give. What may change from one call to the next must be one of those values: the query
-is built twice, from two sets of values as unlike each other as values can be, and the
-preparation fails when the SQL is not the same both times (a value that changes the shape: a
-list for `__in`, a `None`, an `if`) or when a parameter differs between the two builds and is
-not one of the values as the database takes it (a value worked out from one: `now -
+The build function takes only values, each typed `int`, `str`, `date`, `datetime`,
+`list[int]` or `list[str]` (for `__in`: one statement for each length, up to LONGEST_LIST),
+and returns a queryset; calling the compiled query with those values returns the list the
+queryset would give. What may change from one call to the next must be one of those values:
+the query is built twice, from two sets of values as unlike each other as values can be, and
+the preparation fails when the SQL is not the same both times (a value that changes the
+shape: a `None`, an `if`) or when a parameter differs between the two builds and is not one
+of the values as the database takes it (a value worked out from one: `now -
 timedelta(...)`, a `LIKE` pattern).
 Work such values out before the call and pass them in. A value the function finds anywhere
 else (a global, a closure, a query of its own) would be kept for every later call: the
@@ -69,11 +69,17 @@ _SENTINELS: dict[type, tuple[Callable[[int], Any], Callable[[int], Any]]] = {
 
 
 # The kinds by the names a module with `from __future__ import annotations` gives them. A list
-# of ids (`list[int]`, for `__in`) is compiled once for each length it comes in.
+# (`list[int]`, `list[str]`, for `__in`) is compiled once for each length it comes in.
+_ITEMS: dict[Any, type] = {
+    "list[int]": int,
+    list[int]: int,
+    "list[str]": str,
+    list[str]: str,
+}
 _KINDS: dict[Any, type] = (
     {kind.__name__: kind for kind in _SENTINELS}
     | {kind: kind for kind in _SENTINELS}
-    | {"list[int]": list, list[int]: list}
+    | dict.fromkeys(_ITEMS, list)
 )
 # A longer list is not compiled but put together as Django does, so that the statements kept
 # stay few.
@@ -122,14 +128,17 @@ class CompiledQuery(Generic[T]):
         parameters = inspect.signature(build).parameters
         self._names = tuple(parameters)
         self._kinds: dict[str, type] = {}
+        self._items: dict[str, type] = {}
         for name, parameter in parameters.items():
             kind = _KINDS.get(parameter.annotation)
             if kind is None:
                 raise ImproperlyConfigured(
                     f"{build.__qualname__}: the value {name!r} must be typed int, str, date, "
-                    "datetime or list[int]."
+                    "datetime, list[int] or list[str]."
                 )
             self._kinds[name] = kind
+            if kind is list:
+                self._items[name] = _ITEMS[parameter.annotation]
         self._build = build
         self._model: Any = None
         self._lists = tuple(name for name in self._names if self._kinds[name] is list)
@@ -170,7 +179,7 @@ class CompiledQuery(Generic[T]):
         """The `which` (0 or 1) build's value for the `n`th value, `name`."""
         kind = self._kinds[name]
         if kind is list:
-            make = _SENTINELS[int][which]
+            make = _SENTINELS[self._items[name]][which]
             return [make(100 * (n + 1) + place) for place in range(lengths[name])]
         return _SENTINELS[kind][which](n)
 

@@ -60,20 +60,35 @@ def open_rounds_for(user: Any, now: datetime) -> list[Round]:
 def has_answered(round_: Round, user: Any) -> bool:
     """Whether the person answered the round: in the open tables while it is open, in the
     sealed ones after."""
-    if round_.sealed_at is None:
-        return OpenParticipation.objects.filter(round=round_, user=user).exists()
-    return Participation.objects.filter(round=round_, user=user).exists()
+    answered = _answered_open if round_.sealed_at is None else _answered_sealed
+    return bool(answered(round_id=round_.pk, user_id=user.pk))
+
+
+@compiled_query
+def _answered_open(round_id: int, user_id: int) -> QuerySet[Any]:
+    return OpenParticipation.objects.filter(round_id=round_id, user_id=user_id).values_list(
+        "pk", flat=True
+    )[:1]
+
+
+@compiled_query
+def _answered_sealed(round_id: int, user_id: int) -> QuerySet[Any]:
+    return Participation.objects.filter(round_id=round_id, user_id=user_id).values_list(
+        "pk", flat=True
+    )[:1]
 
 
 def answerable_round_or_404(user: Any, round_id: int) -> Round:
     """A round the person is asked in (open or not); anyone else gets 404."""
-    try:
-        round_ = Round.objects.select_related("survey").get(pk=round_id)
-    except Round.DoesNotExist:
-        raise Http404 from None
-    if respondent_unit(round_, user) is None:
+    found = _round(round_id=round_id)
+    if not found or respondent_unit(found[0], user) is None:
         raise Http404
-    return round_
+    return found[0]
+
+
+@compiled_query
+def _round(round_id: int) -> QuerySet[Round]:
+    return Round.objects.filter(pk=round_id).select_related("survey")[:1]
 
 
 def round_questions(round_: Round) -> list[Question]:

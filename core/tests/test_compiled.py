@@ -43,8 +43,17 @@ def _memberships_in(unit_ids: list[int], user_id: int) -> QuerySet[Membership]:
     return Membership.objects.filter(unit_id__in=unit_ids).exclude(user_id=user_id).order_by("pk")
 
 
+def _named(usernames: list[str]) -> QuerySet[User, str]:
+    return (
+        User.objects.filter(username__in=usernames)
+        .order_by("username")
+        .values_list("username", flat=True)
+    )
+
+
 memberships = compiled_query(_memberships)
 memberships_in = compiled_query(_memberships_in)
+named = compiled_query(_named)
 names_joined_on_or_after = compiled_query(_names_joined_on_or_after)
 
 
@@ -126,6 +135,9 @@ def test_a_list_of_ids_is_compiled_for_each_length(cast: Cast) -> None:
         _memberships_in(many, cast.bob.pk)
     )
     assert {key[1] for key in memberships_in._statements} == {(0,), (1,), (3,), (4,)}
+    for usernames in ([], ["eve"], ["lena", "alice", "nobody"], ["bob", "bob"]):
+        assert named(usernames=usernames) == list(_named(usernames)), usernames
+    assert named(usernames=["lena", "alice", "nobody"]) == ["alice", "lena"]
 
 
 def _units_at(depth: int) -> QuerySet[Unit]:
