@@ -865,7 +865,7 @@ def for_leaders_overview(user: User, now: datetime) -> LeadersOverview | None:
                 next_at=thread.next_at if thread else None,
                 next_kind=_kind_label(thread.next_kind) if thread else "",
                 open_actions=thread.open_actions if thread else 0,
-                development_held=person.development_held,
+                development_held=person.development_held,  # type: ignore[attr-defined]
             )
         )
     return LeadersOverview(people=rows)
