@@ -27,6 +27,7 @@ from core.access import can_read, colleague_ids, reader
 from core.compiled import compiled_query
 from core.dates import date_label
 from organisation.models import HOME_UNIT_ORDER, Membership, Unit
+from organisation.selectors import active_memberships
 
 
 def leaders_of(person: Any) -> models.QuerySet[User]:
@@ -96,11 +97,7 @@ def shared_with_me(user: Any) -> models.QuerySet[CheckIn]:
 def _shared_in_unit(reader_id: int, unit_id: int) -> models.QuerySet[CheckIn]:
     return (
         CheckIn.objects.visible_to(reader(reader_id))
-        .filter(
-            owner_id__in=Membership.objects.filter(unit_id=unit_id, user__is_active=True).values(
-                "user_id"
-            )
-        )
+        .filter(owner_id__in=active_memberships(unit_id).values("user_id"))
         .exclude(owner_id=reader_id)
         .select_related("owner")[:10]
     )
@@ -159,19 +156,20 @@ class SharedCheckIn:
         return _("Reply to %(name)s") % {"name": self.owner_name}
 
 
-def _as_shared(user: User, checkins: list[CheckIn]) -> list[SharedCheckIn]:
-    """The check-ins as the reader sees them, with their reply counts in one more query."""
-    counts = dict(
-        Reply.objects.filter(thread__reader=user, thread__checkin__in=[c.pk for c in checkins])
+@compiled_query
+def _reply_counts(reader_id: int, checkin_ids: list[int]) -> models.QuerySet[Any]:
+    return (
+        Reply.objects.filter(thread__reader_id=reader_id, thread__checkin_id__in=checkin_ids)
         .values("thread__checkin")
         .annotate(n=Count("pk"))
         .values_list("thread__checkin", "n")
     )
-    return _shared(checkins, counts)
 
 
-def _shared(checkins: list[CheckIn], counts: dict[int, int]) -> list[SharedCheckIn]:
-    """The check-ins as their reader sees them, with the replies in the reader's thread."""
+def _as_shared(user: User, checkins: list[CheckIn]) -> list[SharedCheckIn]:
+    """The check-ins as the reader sees them, with the replies in the reader's thread, counted
+    in one more query."""
+    counts = dict(_reply_counts(reader_id=user.pk, checkin_ids=[c.pk for c in checkins]))
     return [
         SharedCheckIn(
             checkin_id=checkin.pk,
@@ -201,26 +199,13 @@ def _shared_in_week(reader_id: int, week: date) -> models.QuerySet[CheckIn]:
     return shared_with_me(reader(reader_id)).filter(week=week)
 
 
-@compiled_query
-def _reply_counts_in_week(reader_id: int, week: date) -> models.QuerySet[Any]:
-    return (
-        Reply.objects.filter(thread__reader_id=reader_id, thread__checkin__week=week)
-        .values("thread__checkin")
-        .annotate(n=Count("pk"))
-        .values_list("thread__checkin", "n")
-    )
-
-
 def shared_with_me_this_week(user: User, now: datetime) -> list[SharedCheckIn]:
     """The check-ins shared with `user` for the week `now` falls in, for the leader's week:
     two queries, compiled once (the page every leader opens)."""
     if not can_read(user):
         return []
     week = week_of(timezone.localdate(now))
-    return _shared(
-        _shared_in_week(reader_id=user.pk, week=week),
-        dict(_reply_counts_in_week(reader_id=user.pk, week=week)),
-    )
+    return _as_shared(user, _shared_in_week(reader_id=user.pk, week=week))
 
 
 @dataclass(frozen=True)

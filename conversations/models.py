@@ -15,7 +15,7 @@ Who may read what:
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Self
 
 from django.conf import settings
 from django.db import models
@@ -455,7 +455,7 @@ class ThreadContentQuerySet(models.QuerySet[Any]):
 
     thread_path = "thread"
 
-    def visible_to(self, user: Any) -> Any:
+    def visible_to(self, user: Any) -> Self:
         if not can_read(user):
             return self.none()
         threads = Participant.objects.filter(user=user).values("thread_id")

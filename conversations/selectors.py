@@ -24,6 +24,7 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import get_text_list
@@ -293,12 +294,11 @@ def _questions(template_id: int) -> QuerySet[TemplateQuestion]:
 
 @compiled_query
 def _summary(reader_id: int, conversation_id: int) -> QuerySet[Summary]:
-    found: QuerySet[Summary] = (
+    return (
         Summary.objects.visible_to(reader(reader_id))
         .filter(conversation_id=conversation_id)
         .select_related("edited_by")[:1]
     )
-    return found
 
 
 @compiled_query
@@ -312,12 +312,11 @@ def _approvals(summary_id: int, revision: int) -> QuerySet[Approval]:
 
 @compiled_query
 def _shared_notes(reader_id: int, conversation_id: int) -> QuerySet[SharedNote]:
-    found: QuerySet[SharedNote] = (
+    return (
         SharedNote.objects.visible_to(reader(reader_id))
         .filter(conversation_id=conversation_id)
         .select_related("author")
     )
-    return found
 
 
 @compiled_query
@@ -329,18 +328,20 @@ def _private_note(reader_id: int, conversation_id: int) -> QuerySet[PrivateNote]
 
 @compiled_query
 def _addenda(reader_id: int, conversation_id: int) -> QuerySet[Addendum]:
-    found: QuerySet[Addendum] = (
+    return (
         Addendum.objects.visible_to(reader(reader_id))
         .filter(conversation_id=conversation_id)
         .select_related("author")
     )
-    return found
 
 
 def for_conversation_page(user: User, conversation: Conversation) -> ConversationPage:
     """What `user`, a participant, reads on the conversation's page: the questions with their
     own answers and what the others shared, the agenda, the shared notes, their own private
-    note and the summary."""
+    note and the summary. 404 for someone who may read nothing (the caller has found the
+    conversation through the access layer)."""
+    if not can_read(user):
+        raise Http404
     participants = _participants(thread_id=conversation.thread_id)
     answers = _answers(reader_id=user.pk, conversation_id=conversation.pk)
     questions = _questions(template_id=conversation.template_id)
@@ -731,13 +732,13 @@ def for_bring(user: User, conversation: Conversation) -> BringChoices:
 DEVELOPMENT_WINDOW = timedelta(days=365)
 
 
-def _development_held(now: datetime, since: datetime | None = None) -> Q:
-    """A MUS or GRUS held in the 365 days up to `now` (`since`, when the caller worked out
-    their start: a compiled query takes it as a value)."""
+def _development_held(now: datetime, since: datetime) -> Q:
+    """A MUS or GRUS held after `since` (DEVELOPMENT_WINDOW before `now`, worked out by the
+    caller: a compiled query takes it as a value) and up to `now`."""
     return Q(
         kind__in=DEVELOPMENT_KINDS,
         status=Conversation.Status.HELD,
-        held_at__gt=now - DEVELOPMENT_WINDOW if since is None else since,
+        held_at__gt=since,
         held_at__lte=now,
     )
 
@@ -750,7 +751,7 @@ def _my_people(leader: User) -> Any:
     ).values("user_id")
 
 
-def _had_development_with(leader: User, now: datetime, since: datetime | None = None) -> Q:
+def _had_development_with(leader: User, now: datetime, since: datetime) -> Q:
     """For a query of people: whether `leader` held a MUS or GRUS with the person in the 365
     days up to `now`. From the leader's own conversations (the index on `leader` finds them),
     not from every held MUS of the year, which a query per person would scan."""
@@ -1155,13 +1156,12 @@ def _answered_by(conversation_ids: list[int], owner_id: int) -> QuerySet[Any]:
 
 @compiled_query
 def _open_actions(owner_id: int) -> QuerySet[Item]:
-    actions: QuerySet[Item] = (
+    return (
         Item.objects.visible_to(reader(owner_id))
         .filter(owner_id=owner_id, type=Item.Type.ACTION, status=Item.Status.OPEN)
         .exclude(raised_in__status=Conversation.Status.CANCELLED)
         .order_by(F("due_on").asc(nulls_last=True), "pk")
     )
-    return actions
 
 
 def for_min_side(user: User, now: datetime) -> MinSideConversations:

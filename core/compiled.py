@@ -18,13 +18,16 @@ The build function takes only values, each typed `int`, `str`, `date`, `datetime
 and returns a queryset; calling the compiled query with those values returns the list the
 queryset would give. What may change from one call to the next must be one of those values:
 the query is built twice, from two sets of values as unlike each other as values can be, and
-the preparation fails when the SQL is not the same both times (a value that changes the
-shape: a `None`, an `if`) or when a parameter differs between the two builds and is not one
-of the values as the database takes it (a value worked out from one: `now -
-timedelta(...)`, a `LIKE` pattern).
-Work such values out before the call and pass them in. A value the function finds anywhere
-else (a global, a closure, a query of its own) would be kept for every later call: the
-function must be a plain module-level function, and may not run a query, which is checked.
+the preparation fails when the SQL is not the same both times (an `if` on a value) or when
+a parameter differs between the two builds and is not one of the values as the database
+takes it (a value worked out from one: `now - timedelta(...)`, a `LIKE` pattern). Work such
+values out before the call and pass them in. A value the function finds anywhere
+else would be kept for every later call: the function must be a plain module-level function
+(not a closure), may not run a query, and is built in two time zones and languages, which is
+checked; a module-level variable that changes is the one thing not caught.
+
+A call's value the statement cannot take as Django would (None, a number beyond 32 bits, a
+date and time without its zone, a longer list) is put together by Django as usual.
 
 The access layer's `visible_to(user)` depends on the reader's id alone, for a reader who may
 read at all (`core.access.can_read`); `reader(id)` is such a reader for a build function, and
@@ -45,27 +48,36 @@ from typing import Any, Generic, TypeVar
 from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import connections, router
 from django.db.models import QuerySet
+from django.utils import timezone, translation
 
 T = TypeVar("T")
 
-# Two values of each kind, as unlike each other as values of the kind can be (odd and even,
-# four digits and five, another year, month, weekday and hour) but of the kind a real call
-# passes (ids above zero, dates of this century), so that a build takes the branches a real
-# call takes. Numbers stay within a small integer column's range: Django compiles a
-# comparison with a number beyond a column's range to nothing. The builds are compiled, never
-# run: no row is looked for with them.
+# Two values of each kind for the `k`th value, unlike each other in every way a build might
+# work something out from one: odd and even, four digits and five, spaced by another step (so
+# that `value + 1` is never another value), text of other lengths and cases with what LIKE
+# and escaping change, another year, month, weekday and hour, and a date never the day of a
+# date and time. Yet of the kind a real call passes (ids above zero, dates of this century),
+# so that a build takes the branches a real call takes. Numbers stay within a small integer
+# column's range: Django compiles a comparison with a number beyond a column's range to
+# nothing. The builds are compiled, never run: no row is looked for with them.
 _SENTINELS: dict[type, tuple[Callable[[int], Any], Callable[[int], Any]]] = {
-    int: (lambda n: 1001 + 2 * n, lambda n: 16002 + 2 * n),
-    str: (lambda n: f"compiled-{n}", lambda n: f"compiled-value-{n}-b"),
+    int: (lambda k: 1001 + 2 * k, lambda k: 16002 + 6 * k),
+    str: (lambda k: f" Compiled_%\\Æ-{k} ", lambda k: f"ØTHER%_\\x-{k}-B"),
     date: (
-        lambda n: date(2031, 5, 14) + timedelta(days=n),
-        lambda n: date(2044, 11, 26) + timedelta(days=n),
+        lambda k: date(2031, 5, 14) + timedelta(days=k),
+        lambda k: date(2044, 11, 26) + timedelta(days=3 * k),
     ),
     datetime: (
-        lambda n: datetime(2031, 5, 14, 8, 17, 23, 456789, tzinfo=UTC) + timedelta(hours=n),
-        lambda n: datetime(2044, 11, 26, 21, 42, 5, 123456, tzinfo=UTC) + timedelta(hours=n),
+        lambda k: datetime(2033, 2, 9, 8, 17, 23, 456789, tzinfo=UTC) + timedelta(hours=k),
+        lambda k: datetime(2046, 8, 3, 21, 42, 5, 123456, tzinfo=UTC) + timedelta(hours=5 * k),
     ),
 }
+# Each build runs in a time zone and a language of its own, a day apart whenever it is built,
+# so that a build which reads the clock, the zone or the language gives a value that differs
+# between the two and is refused, rather than the value of the moment kept for good.
+_SETTINGS = (("Pacific/Pago_Pago", "da"), ("Pacific/Kiritimati", "en"))
+# The most values a query takes, so that the numbers stay in range (k below 2,750).
+MOST_VALUES = 50
 
 
 # The kinds by the names a module with `from __future__ import annotations` gives them. A list
@@ -83,7 +95,19 @@ _KINDS: dict[Any, type] = (
 )
 # A longer list is not compiled but put together as Django does, so that the statements kept
 # stay few.
-LONGEST_LIST = 50
+LONGEST_LIST = 49
+
+
+def _fits(kind: type, value: Any) -> bool:
+    """Whether a call's value is one the compiled statement takes as Django would: exactly of
+    its kind, an int in a 32-bit column's range, a date and time with its zone. Anything else
+    (None, a date and time for a date, a bool for a number, a naive date and time) is put
+    together by Django as usual, which converts or refuses it."""
+    if kind is int:
+        return type(value) is int and -(2**31) <= value < 2**31
+    if kind is datetime:
+        return type(value) is datetime and value.utcoffset() is not None
+    return type(value) is kind
 
 
 def _adapters(kind: type, alias: str) -> list[Callable[[Any], Any]]:
@@ -123,9 +147,11 @@ class CompiledQuery(Generic[T]):
         if build.__closure__ or "<locals>" in build.__qualname__:
             raise ImproperlyConfigured(
                 f"{build.__qualname__}: a compiled query's function must be module-level, so "
-                "that it sees nothing but its values."
+                "that no variable of a caller goes into it."
             )
         parameters = inspect.signature(build).parameters
+        if len(parameters) > MOST_VALUES:
+            raise ImproperlyConfigured(f"{build.__qualname__}: at most {MOST_VALUES} values.")
         self._names = tuple(parameters)
         self._kinds: dict[str, type] = {}
         self._items: dict[str, type] = {}
@@ -150,9 +176,9 @@ class CompiledQuery(Generic[T]):
     def __call__(self, **values: Any) -> list[T]:
         if set(values) != set(self._names):
             raise TypeError(f"{self.__name__} takes exactly {', '.join(self._names)}")
-        lengths = tuple(len(values[name]) for name in self._lists)
-        if any(length > LONGEST_LIST for length in lengths):
+        if not all(self._takes(name, value) for name, value in values.items()):
             return list(self._build(**values))
+        lengths = tuple(len(values[name]) for name in self._lists)
         if self._model is None:
             self._model = self._built(0, dict.fromkeys(self._lists, 1)).model
         statement = self._statement(router.db_for_read(self._model), lengths)
@@ -163,6 +189,16 @@ class CompiledQuery(Generic[T]):
             value = values[name] if place is None else values[name][place]
             params[index] = adapt(value)
         return list(_run(statement, tuple(params)))
+
+    def _takes(self, name: str, value: Any) -> bool:
+        kind = self._kinds[name]
+        if kind is not list:
+            return _fits(kind, value)
+        return (
+            type(value) is list
+            and len(value) <= LONGEST_LIST
+            and all(_fits(self._items[name], item) for item in value)
+        )
 
     def _statement(self, alias: str, lengths: tuple[int, ...]) -> _Statement:
         key = (alias, lengths)
@@ -180,19 +216,28 @@ class CompiledQuery(Generic[T]):
         kind = self._kinds[name]
         if kind is list:
             make = _SENTINELS[self._items[name]][which]
-            return [make(100 * (n + 1) + place) for place in range(lengths[name])]
+            return [make(MOST_VALUES * (n + 1) + place) for place in range(lengths[name])]
         return _SENTINELS[kind][which](n)
 
     def _built(self, which: int, lengths: dict[str, int]) -> QuerySet[Any, T]:
+        return self._build(
+            **{name: self._sentinel(which, n, name, lengths) for n, name in enumerate(self._names)}
+        )
+
+    def _compiled(
+        self, which: int, alias: str, lengths: dict[str, int]
+    ) -> tuple[QuerySet[Any, T], Any, tuple[str, tuple[Any, ...]] | None]:
+        """The `which` build, its compiler and what it compiles to (None for nothing), built
+        and compiled in the build's own time zone and language, with no query allowed."""
+        zone, language = _SETTINGS[which]
         with ExitStack() as stack:
+            stack.enter_context(timezone.override(zone))
+            stack.enter_context(translation.override(language))
             for connection in connections.all():
                 stack.enter_context(connection.execute_wrapper(self._no_query))
-            return self._build(
-                **{
-                    name: self._sentinel(which, n, name, lengths)
-                    for n, name in enumerate(self._names)
-                }
-            )
+            queryset = self._built(which, lengths).using(alias)
+            compiler = queryset.query.get_compiler(using=alias)
+            return queryset, compiler, _as_sql(compiler)
 
     def _no_query(self, *args: Any) -> Any:
         # What a build reads from the database would be kept for every later call.
@@ -202,19 +247,21 @@ class CompiledQuery(Generic[T]):
         )
 
     def _prepare(self, alias: str, lengths: dict[str, int]) -> _Statement:
-        built = [self._built(0, lengths).using(alias), self._built(1, lengths).using(alias)]
-        compilers = [queryset.query.get_compiler(using=alias) for queryset in built]
-        try:
-            (sql, params), (other_sql, other_params) = (c.as_sql() for c in compilers)
-        except EmptyResultSet:
-            # Django runs no query for an empty list to look in; for anything else, the
-            # statement would answer nothing for every later call.
-            if 0 not in lengths.values():
-                raise ImproperlyConfigured(
-                    f"{self.__name__}: the query compiles to nothing for the values it was built "
-                    "with; only an empty list may make it so."
-                ) from None
-            return _Statement(alias, built[0], compilers[0], "", (), (), empty=True)
+        (queryset, compiler, compiled), (_, _, other) = (
+            self._compiled(which, alias, lengths) for which in (0, 1)
+        )
+        # The statement keeps no connection: each call runs it on its own thread's.
+        compiler.connection = None
+        if compiled is None and other is None and 0 in lengths.values():
+            # Django runs no query for an empty list to look in.
+            return _Statement(alias, queryset, compiler, "", (), (), empty=True)
+        if compiled is None or other is None:
+            # For anything else, the statement would answer nothing for every later call.
+            raise ImproperlyConfigured(
+                f"{self.__name__}: the query compiles to nothing for the values it was built "
+                "with; only an empty list may make it so."
+            )
+        (sql, params), (other_sql, other_params) = compiled, other
         if sql != other_sql:
             raise ImproperlyConfigured(
                 f"{self.__name__}: the SQL changes with the values; only what the SQL compares "
@@ -231,7 +278,7 @@ class CompiledQuery(Generic[T]):
                     "work it out before the call and pass it in."
                 )
             slots.append((index, *slot))
-        return _Statement(alias, built[0], compilers[0], sql, tuple(params), tuple(slots))
+        return _Statement(alias, queryset, compiler, sql, params, tuple(slots))
 
     def _slot(
         self, alias: str, lengths: dict[str, int], one: Any, other: Any
@@ -251,13 +298,21 @@ class CompiledQuery(Generic[T]):
         return None
 
 
+def _as_sql(compiler: Any) -> tuple[str, tuple[Any, ...]] | None:
+    """The compiler's SQL and parameters, or None for a query Django runs no SQL for."""
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        return None
+    return sql, tuple(params)
+
+
 def _run(statement: _Statement, params: tuple[Any, ...]) -> QuerySet[Any]:
     """The prepared queryset, evaluated by Django's own iterables (model instances with their
     related rows, values, flat values), from the statement with this call's parameters."""
     queryset: QuerySet[Any] = statement.queryset._chain()  # type: ignore[attr-defined]
     compiler = copy.copy(statement.compiler)
-    # Django's connections are one a thread: the statement's compiler was made with the
-    # connection of the thread that prepared it.
+    # Django's connections are one a thread.
     compiler.connection = connections[statement.alias]
     compiler.as_sql = lambda *args, **kwargs: (statement.sql, params)
     queryset.query.get_compiler = lambda *args, **kwargs: compiler  # type: ignore[method-assign]

@@ -67,10 +67,16 @@ class TeamPagePeople:
     ancestors: list[tuple[Unit, bool]]
 
 
+def active_memberships(unit_id: int) -> QuerySet[Membership]:
+    """The places in the unit of its active people, members and leaders: whom its team page
+    shows."""
+    return Membership.objects.filter(unit_id=unit_id, user__is_active=True)
+
+
 @compiled_query
 def _people_of(unit_id: int) -> QuerySet[Any]:
     return (
-        Membership.objects.filter(unit_id=unit_id, user__is_active=True)
+        active_memberships(unit_id)
         .order_by("user__first_name", "user__last_name", "user_id")
         .values_list("role", "user__job_title", *NAME_COLUMNS)
     )

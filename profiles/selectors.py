@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 
 from core.access import Visibility, can_read, reader
 from core.compiled import compiled_query
-from organisation.models import Membership
+from organisation.selectors import active_memberships
 from profiles.models import ProfileNote
 
 
@@ -27,9 +27,7 @@ def _shared_in_unit(reader_id: int, unit_id: int) -> QuerySet[ProfileNote]:
     return (
         ProfileNote.objects.visible_to(reader(reader_id))
         .filter(
-            owner_id__in=Membership.objects.filter(unit_id=unit_id, user__is_active=True).values(
-                "user_id"
-            ),
+            owner_id__in=active_memberships(unit_id).values("user_id"),
             visibility__in=[Visibility.TEAM, Visibility.ORGANISATION],
         )
         .select_related("owner")[:20]

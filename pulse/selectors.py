@@ -64,18 +64,20 @@ def has_answered(round_: Round, user: Any) -> bool:
     return bool(answered(round_id=round_.pk, user_id=user.pk))
 
 
+def _answered_in(participations: QuerySet[Any], round_id: int, user_id: int) -> QuerySet[Any]:
+    return participations.filter(round_id=round_id, user_id=user_id).values_list("pk", flat=True)[
+        :1
+    ]
+
+
 @compiled_query
 def _answered_open(round_id: int, user_id: int) -> QuerySet[Any]:
-    return OpenParticipation.objects.filter(round_id=round_id, user_id=user_id).values_list(
-        "pk", flat=True
-    )[:1]
+    return _answered_in(OpenParticipation.objects.all(), round_id, user_id)
 
 
 @compiled_query
 def _answered_sealed(round_id: int, user_id: int) -> QuerySet[Any]:
-    return Participation.objects.filter(round_id=round_id, user_id=user_id).values_list(
-        "pk", flat=True
-    )[:1]
+    return _answered_in(Participation.objects.all(), round_id, user_id)
 
 
 def answerable_round_or_404(user: Any, round_id: int) -> Round:

@@ -95,6 +95,10 @@ def for_team_page(*, unit: Unit, user: Any) -> list[Recognition]:
     return with_details(_latest_posted_to(unit_id=unit.pk, reader_id=user.pk), user)
 
 
+# Thanks on a member's week.
+MEMBER_WEEK = 3
+
+
 @compiled_query
 def _latest_received(recipient_id: int) -> QuerySet[Recognition]:
     return (
@@ -102,10 +106,6 @@ def _latest_received(recipient_id: int) -> QuerySet[Recognition]:
         .select_related("author")
         .prefetch_related("values")[:MEMBER_WEEK]
     )
-
-
-# Thanks on a member's week.
-MEMBER_WEEK = 3
 
 
 def for_member_week(user: Any) -> list[Recognition]:

@@ -4,6 +4,7 @@ to be compiled where a later call could get another call's values or the wrong S
 from __future__ import annotations
 
 import threading
+from contextlib import nullcontext
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -11,6 +12,8 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import User
 from conftest import FROZEN_AT, Cast
@@ -31,14 +34,6 @@ def _memberships(user_id: int, joined_after: datetime) -> QuerySet[Membership]:
     )
 
 
-def _names_joined_on_or_after(day: date, role: str) -> QuerySet[User, str]:
-    return (
-        User.objects.filter(date_joined__date__gte=day, memberships__role=role)
-        .order_by("username")
-        .values_list("username", flat=True)
-    )
-
-
 def _memberships_in(unit_ids: list[int], user_id: int) -> QuerySet[Membership]:
     return Membership.objects.filter(unit_id__in=unit_ids).exclude(user_id=user_id).order_by("pk")
 
@@ -54,7 +49,6 @@ def _named(usernames: list[str]) -> QuerySet[User, str]:
 memberships = compiled_query(_memberships)
 memberships_in = compiled_query(_memberships_in)
 named = compiled_query(_named)
-names_joined_on_or_after = compiled_query(_names_joined_on_or_after)
 
 
 def _joined(cast: Cast, **days_before: int) -> None:
@@ -80,22 +74,21 @@ def test_each_call_gets_its_own_values_with_the_related_rows(cast: Cast) -> None
     assert {m.user.username for m in led} == {"alice", "bob", "lena"}
 
 
-def test_dates_are_given_as_the_database_takes_them(cast: Cast) -> None:
+def test_a_value_the_statement_cannot_take_as_django_would_is_put_together_by_django(
+    cast: Cast,
+) -> None:
     _joined(cast, alice=10, bob=3, lena=30, eve=1)
-    today = FROZEN_AT.date()
-    for day, role in [
-        (today - timedelta(days=5), "member"),
-        (today - timedelta(days=50), "member"),
-        (today - timedelta(days=50), "leader"),
-        (today + timedelta(days=1), "member"),
+    naive = FROZEN_AT.replace(tzinfo=None) - timedelta(days=20)
+    for user_id, after in [
+        (2**40, FROZEN_AT - timedelta(days=400)),  # beyond a 32-bit column
+        (True, FROZEN_AT - timedelta(days=400)),  # a bool for a number
+        (cast.lena.pk, naive),  # a date and time without its zone
     ]:
-        assert names_joined_on_or_after(day=day, role=role) == list(
-            _names_joined_on_or_after(day, role)
-        )
-    assert names_joined_on_or_after(day=today - timedelta(days=5), role="member") == [
-        "bob",
-        "eve",
-    ]
+        with pytest.warns(RuntimeWarning) if after is naive else nullcontext():
+            got = memberships(user_id=user_id, joined_after=after)
+        with pytest.warns(RuntimeWarning) if after is naive else nullcontext():
+            assert got == list(_memberships(user_id, after)), (user_id, after)
+    assert named(usernames=["alice", None]) == ["alice"]
 
 
 _BUILT: list[int] = []
@@ -192,12 +185,43 @@ def _reads(user_id: int) -> QuerySet[User]:
     return User.objects.filter(pk__in=list(User.objects.filter(pk=user_id)))
 
 
-@pytest.mark.parametrize("build", [_worked_out, _pattern, _list_of, _shape, _reads])
+def _exactly_but_case(name: str) -> QuerySet[User]:
+    return User.objects.filter(first_name__iexact=name.strip())
+
+
+def _in_the_readers_zone(day: date) -> QuerySet[User]:
+    return User.objects.filter(date_joined__date=day)
+
+
+def _today(user_id: int) -> QuerySet[User]:
+    return User.objects.filter(pk=user_id, date_joined__date__lte=timezone.localdate())
+
+
+def _in_the_language(user_id: int) -> QuerySet[User]:
+    return User.objects.filter(pk=user_id, job_title=gettext("Only me"))
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        _worked_out,
+        _pattern,
+        _list_of,
+        _shape,
+        _reads,
+        _exactly_but_case,
+        _in_the_readers_zone,
+        _today,
+        _in_the_language,
+    ],
+)
 def test_a_value_worked_out_or_changing_the_sql_is_refused(db: None, build: object) -> None:
     query: CompiledQuery[Any] = CompiledQuery(build)  # type: ignore[arg-type]
     values: dict[str, Any] = {name: FROZEN_AT if name == "now" else 1 for name in query._names}
     if "name" in values:
         values["name"] = "al"
+    if "day" in values:
+        values["day"] = FROZEN_AT.date()
     with pytest.raises(ImproperlyConfigured):
         query(**values)
 
