@@ -266,13 +266,13 @@ class SparringQuerySet(models.QuerySet["SparringRequest"]):
             return self.none()
         return self.filter(models.Q(asker=user) | models.Q(partner=user))
 
-    def waiting_for(self, user: Any, now: datetime) -> SparringQuerySet:
+    def waiting_for(self, user: Any, started_after: datetime) -> SparringQuerySet:
         """What waits for `user`: requests to them that wait for their answer, and agreed
-        sparring that started less than MAX_DURATION ago (so it has not ended); the unanswered
-        first, then by time."""
+        sparring that started after `started_after` (MAX_DURATION before now, worked out by
+        the caller: it may have not ended); the unanswered first, then by time."""
         return self.filter(
             models.Q(status=SparringRequest.Status.REQUESTED, partner=user, asker__is_active=True)
-            | models.Q(status=SparringRequest.Status.SCHEDULED, starts_at__gte=now - MAX_DURATION)
+            | models.Q(status=SparringRequest.Status.SCHEDULED, starts_at__gte=started_after)
         ).order_by(models.F("starts_at").asc(nulls_first=True), "-created_at")
 
 

@@ -18,7 +18,14 @@ from core.access import can_read, get_owned_or_404, get_visible_or_404, reader
 from core.compiled import compiled_query
 from core.dates import date_label
 from core.spreadsheet import as_text
-from feedback.models import Feedback, FeedbackAsk, FeedbackRequest, SparringRequest, Theme
+from feedback.models import (
+    MAX_DURATION,
+    Feedback,
+    FeedbackAsk,
+    FeedbackRequest,
+    SparringRequest,
+    Theme,
+)
 from organisation.models import Value
 from recognition.models import Recognition
 
@@ -58,33 +65,59 @@ def sparring_or_404(user: Any, sparring_id: int) -> SparringRequest:
     return get_visible_or_404(queryset, user, pk=sparring_id)  # type: ignore[no-any-return]
 
 
-def feedback_list(queryset: Any) -> Any:
+def feedback_list(queryset: QuerySet[Feedback]) -> QuerySet[Feedback]:
     return queryset.select_related("owner", "giver").prefetch_related("values")
+
+
+# The feedback page's reads, compiled once (core.compiled).
+
+
+@compiled_query
+def _asks_waiting(person_id: int) -> QuerySet[FeedbackAsk]:
+    return (
+        FeedbackAsk.objects.pending_for(reader(person_id))
+        .select_related("request__asker")
+        .order_by("request__wished_by", "pk")[:20]
+    )
+
+
+@compiled_query
+def _sparring_waiting(person_id: int, started_after: datetime) -> QuerySet[SparringRequest]:
+    person = reader(person_id)
+    return (
+        SparringRequest.objects.visible_to(person)
+        .waiting_for(person, started_after)
+        .select_related("asker", "partner")[:20]
+    )
+
+
+@compiled_query
+def _received(owner_id: int) -> QuerySet[Feedback]:
+    return feedback_list(Feedback.objects.filter(owner_id=owner_id))[:5]
+
+
+@compiled_query
+def _asked(asker_id: int) -> QuerySet[FeedbackRequest]:
+    return (
+        FeedbackRequest.objects.filter(asker_id=asker_id)
+        .prefetch_related(Prefetch("asks", queryset=FeedbackAsk.objects.select_related("person")))
+        .order_by("-created_at")[:5]
+    )
 
 
 def for_feedback_page(user: Any, now: datetime) -> dict[str, Any]:
     """The feedback page: what waits for the person at `now`, and the latest of what they
     received and asked for."""
-    sparring = (
-        SparringRequest.objects.visible_to(user)
-        .waiting_for(user, now)
-        .select_related("asker", "partner")
-    )
+    readable = can_read(user)
     return {
-        "asks": list(
-            FeedbackAsk.objects.pending_for(user)
-            .select_related("request__asker")
-            .order_by("request__wished_by", "pk")[:20]
+        "asks": _asks_waiting(person_id=user.pk) if readable else [],
+        "sparring": (
+            _sparring_waiting(person_id=user.pk, started_after=now - MAX_DURATION)
+            if readable
+            else []
         ),
-        "sparring": list(sparring[:20]),
-        "received": list(feedback_list(Feedback.objects.received_by(user))[:5]),
-        "requests": list(
-            FeedbackRequest.objects.filter(asker=user)
-            .prefetch_related(
-                Prefetch("asks", queryset=FeedbackAsk.objects.select_related("person"))
-            )
-            .order_by("-created_at")[:5]
-        ),
+        "received": _received(owner_id=user.pk),
+        "requests": _asked(asker_id=user.pk),
         "shared_count": Feedback.objects.shared_with_me(user).count(),
     }
 
