@@ -201,7 +201,7 @@ def _shared_in_week(reader_id: int, week: date) -> models.QuerySet[CheckIn]:
 
 def shared_with_me_this_week(user: User, now: datetime) -> list[SharedCheckIn]:
     """The check-ins shared with `user` for the week `now` falls in, for the leader's week:
-    two queries, compiled once (the page every leader opens)."""
+    two queries (one when there are none), compiled (the page every leader opens)."""
     if not can_read(user):
         return []
     week = week_of(timezone.localdate(now))

@@ -752,8 +752,8 @@ def _my_people(leader: User) -> Any:
 
 
 def _had_development_with(leader: User, now: datetime, since: datetime) -> Q:
-    """For a query of people: whether `leader` held a MUS or GRUS with the person in the 365
-    days up to `now`. From the leader's own conversations (the index on `leader` finds them),
+    """For a query of people: whether `leader` held a MUS or GRUS with the person after
+    `since` and up to `now`. From the leader's own conversations (the index on `leader` finds them),
     not from every held MUS of the year, which a query per person would scan."""
     led_threads = Conversation.objects.filter(_development_held(now, since), leader=leader).values(
         "thread_id"

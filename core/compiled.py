@@ -21,10 +21,13 @@ the query is built twice, from two sets of values as unlike each other as values
 the preparation fails when the SQL is not the same both times (an `if` on a value) or when
 a parameter differs between the two builds and is not one of the values as the database
 takes it (a value worked out from one: `now - timedelta(...)`, a `LIKE` pattern). Work such
-values out before the call and pass them in. A value the function finds anywhere
-else would be kept for every later call: the function must be a plain module-level function
-(not a closure), may not run a query, and is built in two time zones and languages, which is
-checked; a module-level variable that changes is the one thing not caught.
+values out before the call and pass them in. A value the function finds anywhere else would
+be kept for every later call: the function must be a plain module-level function (not a
+closure), may not run a query, and is built in two time zones and languages (the product's
+two), which is checked. It must not read the clock either, which is not checked: under a
+test's frozen clock the two builds read the same moment and the statement keeps it, in
+production they differ and the query is refused on its first call. Nor may it read a
+module-level variable that changes.
 
 A call's value the statement cannot take as Django would (None, a number beyond 32 bits, a
 date and time without its zone, a longer list) is put together by Django as usual.
@@ -39,8 +42,8 @@ from __future__ import annotations
 import copy
 import inspect
 import threading
-from collections.abc import Callable
-from contextlib import ExitStack
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Generic, TypeVar
@@ -72,9 +75,9 @@ _SENTINELS: dict[type, tuple[Callable[[int], Any], Callable[[int], Any]]] = {
         lambda k: datetime(2046, 8, 3, 21, 42, 5, 123456, tzinfo=UTC) + timedelta(hours=5 * k),
     ),
 }
-# Each build runs in a time zone and a language of its own, a day apart whenever it is built,
-# so that a build which reads the clock, the zone or the language gives a value that differs
-# between the two and is refused, rather than the value of the moment kept for good.
+# Each build runs in a time zone and a language of its own (the zones a day apart whenever it
+# is built), so that a build whose query depends on the zone or the language gives a value
+# that differs between the two and is refused, rather than one kept for good.
 _SETTINGS = (("Pacific/Pago_Pago", "da"), ("Pacific/Kiritimati", "en"))
 # The most values a query takes, so that the numbers stay in range (k below 2,750).
 MOST_VALUES = 50
@@ -110,20 +113,19 @@ def _fits(kind: type, value: Any) -> bool:
     return type(value) is kind
 
 
-def _adapters(kind: type, alias: str) -> list[Callable[[Any], Any]]:
-    """The ways a value of `kind` may reach the database's parameters: as it is, or as the
-    backend writes a date or a date and time (text on SQLite, unchanged on PostgreSQL)."""
-    ops = connections[alias].ops
-    found: list[Callable[[Any], Any]] = [_as_it_is]
-    if kind is datetime:
-        found.append(ops.adapt_datetimefield_value)
-    elif kind is date:
-        found.append(ops.adapt_datefield_value)
-    return found
+# How the backend writes a date or a date and time (text on SQLite, unchanged on PostgreSQL):
+# the name of its method, looked up on each call's own connection.
+_ADAPTERS = {date: "adapt_datefield_value", datetime: "adapt_datetimefield_value"}
 
 
-def _as_it_is(value: Any) -> Any:
-    return value
+def _adapters(kind: type) -> list[str | None]:
+    """The ways a value of `kind` may reach the database's parameters: as it is (None), or as
+    the backend writes it."""
+    return [None, _ADAPTERS[kind]] if kind in _ADAPTERS else [None]
+
+
+def _adapted(alias: str, adapter: str | None, value: Any) -> Any:
+    return value if adapter is None else getattr(connections[alias].ops, adapter)(value)
 
 
 @dataclass(frozen=True)
@@ -134,8 +136,8 @@ class _Statement:
     sql: str
     params: tuple[Any, ...]
     # Where each value goes: (index in the parameters, the value's name, its place in the
-    # value when the value is a list, how it is written).
-    slots: tuple[tuple[int, str, int | None, Callable[[Any], Any]], ...]
+    # value when the value is a list, how the backend writes it).
+    slots: tuple[tuple[int, str, int | None, str | None], ...]
     # The SQL matches nothing (an empty list for `__in`): Django runs no query for it.
     empty: bool = False
 
@@ -180,14 +182,16 @@ class CompiledQuery(Generic[T]):
             return list(self._build(**values))
         lengths = tuple(len(values[name]) for name in self._lists)
         if self._model is None:
-            self._model = self._built(0, dict.fromkeys(self._lists, 1)).model
-        statement = self._statement(router.db_for_read(self._model), lengths)
+            with self._guarded(0):
+                self._model = self._built(0, dict.fromkeys(self._lists, 1)).model
+        alias = router.db_for_read(self._model)
+        statement = self._statement(alias, lengths)
         if statement.empty:
             return []
         params = list(statement.params)
-        for index, name, place, adapt in statement.slots:
+        for index, name, place, adapter in statement.slots:
             value = values[name] if place is None else values[name][place]
-            params[index] = adapt(value)
+            params[index] = _adapted(alias, adapter, value)
         return list(_run(statement, tuple(params)))
 
     def _takes(self, name: str, value: Any) -> bool:
@@ -229,15 +233,22 @@ class CompiledQuery(Generic[T]):
     ) -> tuple[QuerySet[Any, T], Any, tuple[str, tuple[Any, ...]] | None]:
         """The `which` build, its compiler and what it compiles to (None for nothing), built
         and compiled in the build's own time zone and language, with no query allowed."""
+        with self._guarded(which):
+            queryset = self._built(which, lengths).using(alias)
+            compiler = queryset.query.get_compiler(using=alias)
+            return queryset, compiler, _as_sql(compiler)
+
+    @contextmanager
+    def _guarded(self, which: int) -> Iterator[None]:
+        """While the `which` build is made and compiled: its own time zone and language, and
+        no query."""
         zone, language = _SETTINGS[which]
         with ExitStack() as stack:
             stack.enter_context(timezone.override(zone))
             stack.enter_context(translation.override(language))
             for connection in connections.all():
                 stack.enter_context(connection.execute_wrapper(self._no_query))
-            queryset = self._built(which, lengths).using(alias)
-            compiler = queryset.query.get_compiler(using=alias)
-            return queryset, compiler, _as_sql(compiler)
+            yield
 
     def _no_query(self, *args: Any) -> Any:
         # What a build reads from the database would be kept for every later call.
@@ -282,7 +293,7 @@ class CompiledQuery(Generic[T]):
 
     def _slot(
         self, alias: str, lengths: dict[str, int], one: Any, other: Any
-    ) -> tuple[str, int | None, Callable[[Any], Any]] | None:
+    ) -> tuple[str, int | None, str | None] | None:
         """Which value (and which of a list's) a parameter is, and how the database takes it,
         or None."""
         for n, name in enumerate(self._names):
@@ -290,11 +301,12 @@ class CompiledQuery(Generic[T]):
             if self._kinds[name] is list:
                 for place, (a, b) in enumerate(zip(first, second, strict=True)):
                     if a == one and b == other:
-                        return name, place, _as_it_is
+                        return name, place, None
                 continue
-            for adapt in _adapters(self._kinds[name], alias):
-                if adapt(first) == one and adapt(second) == other:
-                    return name, None, adapt
+            for adapter in _adapters(self._kinds[name]):
+                written = (_adapted(alias, adapter, first), _adapted(alias, adapter, second))
+                if written == (one, other):
+                    return name, None, adapter
         return None
 
 

@@ -268,8 +268,9 @@ class SparringQuerySet(models.QuerySet["SparringRequest"]):
 
     def waiting_for(self, user: Any, started_after: datetime) -> SparringQuerySet:
         """What waits for `user`: requests to them that wait for their answer, and agreed
-        sparring that started after `started_after` (MAX_DURATION before now, worked out by
-        the caller: it may have not ended); the unanswered first, then by time."""
+        sparring that started at `started_after` or later (MAX_DURATION before now, worked out
+        by the caller: such a sparring may not have ended yet); the unanswered first, then by
+        time."""
         return self.filter(
             models.Q(status=SparringRequest.Status.REQUESTED, partner=user, asker__is_active=True)
             | models.Q(status=SparringRequest.Status.SCHEDULED, starts_at__gte=started_after)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -72,13 +72,13 @@ def feedback_list(queryset: QuerySet[Feedback]) -> QuerySet[Feedback]:
 # The feedback page's reads, compiled once (core.compiled).
 
 
+def _pending_asks(person_id: int) -> QuerySet[FeedbackAsk]:
+    return FeedbackAsk.objects.pending_for(reader(person_id)).select_related("request__asker")
+
+
 @compiled_query
 def _asks_waiting(person_id: int) -> QuerySet[FeedbackAsk]:
-    return (
-        FeedbackAsk.objects.pending_for(reader(person_id))
-        .select_related("request__asker")
-        .order_by("request__wished_by", "pk")[:20]
-    )
+    return _pending_asks(person_id).order_by("request__wished_by", "pk")[:20]
 
 
 @compiled_query
@@ -98,11 +98,16 @@ def _received(owner_id: int) -> QuerySet[Feedback]:
 
 @compiled_query
 def _asked(asker_id: int) -> QuerySet[FeedbackRequest]:
-    return (
-        FeedbackRequest.objects.filter(asker_id=asker_id)
-        .prefetch_related(Prefetch("asks", queryset=FeedbackAsk.objects.select_related("person")))
-        .order_by("-created_at")[:5]
+    # The people asked are read after, per call: a Prefetch kept in the statement would keep
+    # the rows of the call before in its queryset's hints.
+    return FeedbackRequest.objects.filter(asker_id=asker_id).order_by("-created_at")[:5]
+
+
+def _with_people_asked(requests: list[FeedbackRequest]) -> list[FeedbackRequest]:
+    prefetch_related_objects(
+        requests, Prefetch("asks", queryset=FeedbackAsk.objects.select_related("person"))
     )
+    return requests
 
 
 def for_feedback_page(user: Any, now: datetime) -> dict[str, Any]:
@@ -117,7 +122,7 @@ def for_feedback_page(user: Any, now: datetime) -> dict[str, Any]:
             else []
         ),
         "received": _received(owner_id=user.pk),
-        "requests": _asked(asker_id=user.pk),
+        "requests": _with_people_asked(_asked(asker_id=user.pk)),
         "shared_count": Feedback.objects.shared_with_me(user).count(),
     }
 
@@ -130,7 +135,7 @@ class MinSideFeedback:
 
 @compiled_query
 def _asks_pending_for(person_id: int) -> QuerySet[FeedbackAsk]:
-    return FeedbackAsk.objects.pending_for(reader(person_id)).select_related("request__asker")[:5]
+    return _pending_asks(person_id)[:5]
 
 
 @compiled_query

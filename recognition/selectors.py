@@ -34,7 +34,8 @@ class ReactionCount:
     icon: str
 
 
-# A feed's details, compiled once for each number of thanks shown (core.compiled).
+# A feed's thanks and their details, compiled once for each number of thanks shown
+# (core.compiled).
 
 
 @compiled_query
