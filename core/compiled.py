@@ -279,10 +279,10 @@ class CompiledQuery(Generic[T]):
                 "with may change between calls."
             )
         slots = []
-        for index, (one, other) in enumerate(zip(params, other_params, strict=True)):
-            if one == other:
+        for index, (one, another) in enumerate(zip(params, other_params, strict=True)):
+            if one == another:
                 continue
-            slot = self._slot(alias, lengths, one, other)
+            slot = self._slot(alias, lengths, one, another)
             if slot is None:
                 raise ImproperlyConfigured(
                     f"{self.__name__}: parameter {index} ({one!r}) is worked out from a value; "
