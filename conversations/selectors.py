@@ -68,6 +68,7 @@ from core.access import (
     reader,
 )
 from core.compiled import compiled_query
+from core.dates import date_label
 from core.tree import folded
 from development.models import DevelopmentPlan
 from development.plan_selectors import plans_agreed_in
@@ -1091,6 +1092,12 @@ class MinSideAction:
     def url(self) -> str:
         return reverse("conversations:thread", args=[self.thread_id])
 
+    @property
+    def due_label(self) -> str:
+        """ "Due 2. december 2026", or "" without a date: worded here, not by blocktranslate,
+        which cost more than the rest of an action's line (a leader has dozens)."""
+        return _("Due %(when)s") % {"when": date_label(self.due_on)} if self.due_on else ""
+
 
 @dataclass(frozen=True)
 class MinSideConversations:
@@ -1112,6 +1119,9 @@ MIN_SIDE_UPCOMING = 3
 def _next_and_requested(reader_id: int, now: datetime) -> QuerySet[Any]:
     return (
         Conversation.objects.visible_to(reader(reader_id))
+        # Implied by the condition below; it lets the database find the few conversations
+        # planned or asked for by the index of a thread's, among the years held.
+        .filter(status__in=[Conversation.Status.PLANNED, Conversation.Status.REQUESTED])
         .filter(
             Q(status=Conversation.Status.PLANNED, starts_at__gte=now)
             | (Q(status=Conversation.Status.REQUESTED) & ~Q(requested_by_id=reader_id))
@@ -1155,12 +1165,13 @@ def _answered_by(conversation_ids: list[int], owner_id: int) -> QuerySet[Any]:
 
 
 @compiled_query
-def _open_actions(owner_id: int) -> QuerySet[Item]:
+def _open_actions(owner_id: int) -> QuerySet[Any]:
     return (
         Item.objects.visible_to(reader(owner_id))
         .filter(owner_id=owner_id, type=Item.Type.ACTION, status=Item.Status.OPEN)
         .exclude(raised_in__status=Conversation.Status.CANCELLED)
         .order_by(F("due_on").asc(nulls_last=True), "pk")
+        .values_list("pk", "text", "due_on", "thread_id")
     )
 
 
@@ -1202,14 +1213,10 @@ def for_min_side(user: User, now: datetime) -> MinSideConversations:
                 unanswered=max(questions.get(template_id, 0) - answered.get(pk, 0), 0),
             )
         )
-    actions = _open_actions(owner_id=user.pk)
     return MinSideConversations(
         upcoming=entries[: len(upcoming)],
         requests=entries[len(upcoming) :],
-        actions=[
-            MinSideAction(id=item.pk, text=item.text, due_on=item.due_on, thread_id=item.thread_id)
-            for item in actions
-        ],
+        actions=[MinSideAction(*row) for row in _open_actions(owner_id=user.pk)],
     )
 
 

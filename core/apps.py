@@ -12,9 +12,10 @@ class CoreConfig(AppConfig):
 
         from core.models import AuditEntry
         from core.personal_data import Kind, Rule, register, retention
-        from core.planner import plans_renewed
+        from core.planner import plans_renewed, statements_kept
 
         connection_created.connect(plans_renewed, dispatch_uid="core.planner.plans_renewed")
+        connection_created.connect(statements_kept, dispatch_uid="core.planner.statements_kept")
 
         # Each app's personal_data.py declares its kinds of personal data; importing them here
         # means the registry is whole before the first request, check or task.

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from django.conf import settings
 from django.db import NotSupportedError, connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 from psycopg.pq import TransactionStatus
@@ -55,6 +56,15 @@ def plans_renewed(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -
     timer of a request), whose end takes the last wrapper off."""
     if connection.vendor == "postgresql" and _renewing not in connection.execute_wrappers:
         connection.execute_wrappers.insert(0, _renewing)
+
+
+def statements_kept(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
+    """On each new PostgreSQL connection: it keeps up to `STATEMENTS_KEPT` statements prepared
+    (sparring/settings.py) instead of psycopg's 100. psycopg counts a statement's runs towards
+    preparing it among as many: with more different statements in a round of the pages, most
+    were forgotten before their fifth run and never prepared."""
+    if connection.vendor == "postgresql":
+        connection.connection.prepared_max = settings.STATEMENTS_KEPT
 
 
 def _renewing(execute: Any, sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:

@@ -12,7 +12,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, When
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, When, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -306,9 +307,14 @@ def result_for(round_: Round, unit_id: int, *, with_comments: bool = False) -> R
 
 
 @compiled_query
-def _closed_rounds(unit_id: int, now: datetime) -> QuerySet[Round]:
+def _closed_rounds(unit_id: int, now: datetime, rounds: int) -> QuerySet[Round]:
+    # Only the latest `rounds` of each survey: a survey that has run for years has asked the
+    # unit dozens of times, and reading every round cost more than the figures of those shown.
+    latest_first = Window(RowNumber(), partition_by=F("survey_id"), order_by=F("number").desc())
     return (
         Round.objects.filter(units__unit_id=unit_id, closes_at__lte=now)
+        .annotate(nth=latest_first)
+        .filter(nth__lte=rounds)
         .select_related("survey")
         .order_by("survey__name", "survey_id", "-number")
     )
@@ -319,9 +325,9 @@ def closed_rounds_for_unit(
 ) -> list[tuple[Survey, list[Round]]]:
     """For each survey that asked the unit, its latest rounds closed by `now`, newest first."""
     by_survey: dict[int, list[Round]] = {}
-    for round_ in _closed_rounds(unit_id=unit_id, now=now):
+    for round_ in _closed_rounds(unit_id=unit_id, now=now, rounds=rounds):
         by_survey.setdefault(round_.survey_id, []).append(round_)
-    return [(latest[0].survey, latest[:rounds]) for latest in by_survey.values()]
+    return [(latest[0].survey, latest) for latest in by_survey.values()]
 
 
 def results_for_unit(

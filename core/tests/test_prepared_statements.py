@@ -138,3 +138,15 @@ def test_a_connection_opened_inside_another_wrapper_keeps_renewing(transactional
     with connection.execute_wrapper(timer):
         list(Unit.objects.values_list("pk"))
     assert connection.execute_wrappers == [_renewing]
+
+
+def test_a_round_of_more_statements_than_psycopg_keeps_is_prepared(db):
+    """A round of the pages runs a few hundred different statements: each is prepared by its
+    sixth run, where with psycopg's own 100 each was forgotten before its fifth and none was."""
+    assert connection.connection.prepared_max == settings.STATEMENTS_KEPT
+    different = 150  # each its own statement: Django writes the limit into the SQL
+
+    for _ in range(6):
+        for limit in range(1, different + 1):
+            list(Unit.objects.filter(name="Økonomi").values_list("pk")[:limit])
+    assert _prepared_unit_reads() == different

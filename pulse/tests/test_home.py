@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from accounts.models import User
-from pulse.models import Round
+from pulse.models import Question, Round, Survey
 from pulse.selectors import (
+    closed_rounds_for_unit,
     open_round_for_home,
     participation_for_leader,
     results_for_unit,
@@ -88,6 +89,30 @@ def test_each_question_shows_its_change_since_the_previous_shown_round(clock, ca
     assert results[0].group is None and results[0].since is None
     assert all(item.change is None for item in results[0].questions)
     assert results[1].since == results[2].round
+
+
+def test_a_unit_s_latest_rounds_are_read_per_survey_newest_first(clock, cast, pulse):
+    first, _six, _four, _small, _five = pulse
+    rounds = [first]
+    for _ in range(3):
+        rounds.append(round_open(survey=first.survey, opens_at=clock.now() - timedelta(hours=1)))
+    for round_ in rounds:
+        close(round_)
+    other = Survey.objects.create(name="Arbejdsmiljø", starts_on=clock.now().date(), k=5)
+    other.units.set([cast.organisation])
+    other.items.create(question=Question.objects.first(), position=0)
+    asked = round_open(survey=other, opens_at=clock.now() - timedelta(hours=1))
+    close(asked)
+    still_open = round_open(survey=first.survey, opens_at=clock.now() - timedelta(hours=1))
+    found = closed_rounds_for_unit(cast.team.pk, now=clock.now(), rounds=2)
+    # By the survey's name; the newest `rounds` closed of each, never one still open.
+    assert [(survey, [r.pk for r in latest]) for survey, latest in found] == [
+        (other, [asked.pk]),
+        (first.survey, [rounds[3].pk, rounds[2].pk]),
+    ]
+    assert still_open.pk not in {r.pk for _survey, latest in found for r in latest}
+    every = closed_rounds_for_unit(cast.team.pk, now=clock.now())
+    assert [len(latest) for _survey, latest in every] == [1, 4]
 
 
 def test_the_leader_reads_the_teams_latest_shown_results(
