@@ -35,12 +35,15 @@ class MemberWeekTeamwork:
 
 @compiled_query
 def _colleague_requests(reader_id: int) -> QuerySet[HelpRequest]:
-    return (
+    # The five newest are chosen before their people and units are joined: joined first,
+    # PostgreSQL expected hundreds of requests and read thousands of people to join them.
+    newest = (
         HelpRequest.objects.visible_to(reader(reader_id))
         .open()
         .exclude(asker_id=reader_id)
-        .select_related("asker", "unit")[:5]
+        .values("pk")[:5]
     )
+    return HelpRequest.objects.filter(pk__in=newest).select_related("asker", "unit")
 
 
 @compiled_query
