@@ -100,7 +100,7 @@ def test_a_unit_s_latest_rounds_are_read_per_survey_newest_first(clock, cast, pu
         close(round_)
     other = Survey.objects.create(name="Arbejdsmiljø", starts_on=clock.now().date(), k=5)
     other.units.set([cast.organisation])
-    other.items.create(question=Question.objects.first(), position=0)
+    other.items.create(question=Question.objects.all()[0], position=0)
     asked = round_open(survey=other, opens_at=clock.now() - timedelta(hours=1))
     close(asked)
     still_open = round_open(survey=first.survey, opens_at=clock.now() - timedelta(hours=1))
