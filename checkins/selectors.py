@@ -81,15 +81,30 @@ def for_min_side(user: Any, now: datetime) -> MinSideCheckins:
     )
 
 
+# What a shared check-in's card shows (`_as_shared`): its answers, and its owner's name rather
+# than their whole account.
+_CARD_COLUMNS = (
+    "owner",
+    "visibility",
+    "week",
+    *CHECKIN_TEXTS,
+    "owner__first_name",
+    "owner__last_name",
+    "owner__username",
+)
+
+
 def shared_with_me(user: Any) -> models.QuerySet[CheckIn]:
-    """Check-ins others have shared with `user`. A check-in is shared with a team or with the
-    owner's leaders, both colleagues of the owner, so only colleagues' check-ins are looked at:
-    without that, the access layer's conditions are tried on every check-in of everyone."""
+    """Check-ins others have shared with `user`, as their cards show them. A check-in is shared
+    with a team or with the owner's leaders, both colleagues of the owner, so only colleagues'
+    check-ins are looked at: without that, the access layer's conditions are tried on every
+    check-in of everyone."""
     return (
         CheckIn.objects.visible_to(user)
         .filter(owner_id__in=colleague_ids(user))
         .exclude(owner=user)
         .select_related("owner")
+        .only(*_CARD_COLUMNS)
     )
 
 
