@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 
 from accounts.models import User
 from core.access import Visibility, get_visible_or_404, leader_ids_of
+from core.compiled import compiled_query
 from development.models import Activity, ActivityStatus, Area, DevelopmentPlan, Goal
 from development.services import framework_current
 
@@ -170,3 +171,15 @@ def responsible_choices(owner: User) -> Responsible:
 
 def areas_current() -> list[Area]:
     return list(framework_current().areas.all())
+
+
+@compiled_query
+def _current_area_names() -> QuerySet[Area]:
+    return Area.objects.filter(framework__is_current=True).only("key", "name_da", "name_en")
+
+
+def area_names_current() -> dict[str, str]:
+    """The current framework's focus areas named by key, in the reader's language, for a page
+    that names an entry's areas (one no longer in the framework is not named). None before the
+    framework is made, which the first form choosing areas does."""
+    return {area.key: area.name for area in _current_area_names()}

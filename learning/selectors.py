@@ -10,9 +10,10 @@ from django.db.models import Q, QuerySet
 
 from accounts.models import User
 from core.access import Visibility, get_owned_or_404, get_visible_or_404
+from core.compiled import compiled_query
 from core.planner import planned_each_time
 from development.models import Activity
-from development.plan_selectors import areas_current
+from development.plan_selectors import area_names_current
 from learning.links import Link, link_of
 from learning.models import Entry
 from learning.retro_selectors import Summary, handbook_summaries, handbook_summaries_of_units
@@ -34,7 +35,7 @@ class EntryView:
 
 
 def _views(entries: list[Entry]) -> list[EntryView]:
-    names = {area.key: area.name for area in areas_current()}
+    names = area_names_current()
     return [
         EntryView(
             entry,
@@ -64,6 +65,11 @@ def _position(value: str | None) -> tuple[date, int] | None:
         return None
 
 
+@compiled_query
+def _entries_with_owners(ids: list[int]) -> QuerySet[Entry]:
+    return Entry.objects.filter(pk__in=ids).select_related("owner")
+
+
 def _slice(entries: QuerySet[Entry], older: str | None, *, ids_first: bool = False) -> Slice:
     """`ids_first`: for entries the database sorts rather than reads in order (what a search
     found), the slice's ids are sorted first and only its entries read: sorting thousands of
@@ -75,7 +81,7 @@ def _slice(entries: QuerySet[Entry], older: str | None, *, ids_first: bool = Fal
     newest_first = entries.order_by("-happened_on", "-pk")
     if ids_first:
         ids = list(newest_first.values_list("pk", flat=True)[: PAGE_SIZE + 1])
-        by_pk = Entry.objects.select_related("owner").in_bulk(ids)
+        by_pk = {entry.pk: entry for entry in _entries_with_owners(ids=ids)}
         found = [by_pk[pk] for pk in ids if pk in by_pk]  # one deleted meanwhile is left out
     else:
         found = list(newest_first.select_related("owner")[: PAGE_SIZE + 1])
