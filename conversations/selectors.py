@@ -1094,8 +1094,9 @@ class MinSideAction:
 
     @property
     def due_label(self) -> str:
-        """ "Due 2. december 2026", or "" without a date: worded here, not by blocktranslate,
-        which cost more than the rest of an action's line (a leader has dozens)."""
+        """ "Frist 2. december 2026" ("Due 2 December 2026"), or "" without a date: worded
+        here, not by blocktranslate, which cost more than the rest of an action's line (a
+        leader has dozens)."""
         return _("Due %(when)s") % {"when": date_label(self.due_on)} if self.due_on else ""
 
 
@@ -1119,8 +1120,9 @@ MIN_SIDE_UPCOMING = 3
 def _next_and_requested(reader_id: int, now: datetime) -> QuerySet[Any]:
     return (
         Conversation.objects.visible_to(reader(reader_id))
-        # Implied by the condition below; it lets the database find the few conversations
-        # planned or asked for by the index of a thread's, among the years held.
+        # Implied by the condition below, and said outright so that the database finds the few
+        # conversations planned or asked for along the index on thread and status, instead of
+        # reading each thread's years of held ones.
         .filter(status__in=[Conversation.Status.PLANNED, Conversation.Status.REQUESTED])
         .filter(
             Q(status=Conversation.Status.PLANNED, starts_at__gte=now)

@@ -180,6 +180,6 @@ def _current_area_names() -> QuerySet[Area]:
 
 def area_names_current() -> dict[str, str]:
     """The current framework's focus areas named by key, in the reader's language, for a page
-    that names an entry's areas (one no longer in the framework is not named). None before the
-    framework is made, which the first form choosing areas does."""
+    that names an entry's areas (one no longer in the framework is not named). Empty before the
+    framework is made, which the first form choosing areas does; this read makes nothing."""
     return {area.key: area.name for area in _current_area_names()}

@@ -105,9 +105,10 @@ TEMPLATES = [
 ]
 
 # --- Database ---------------------------------------------------------------------------------
-# How many statements each connection keeps prepared, on either database: the pages between them
-# run a few hundred different statements, more than SQLite's cache of 128 or psycopg's of 100,
-# and a cache smaller than a round of them misses every time. Prepared anew, most pages took a
+# How many statements each connection keeps prepared, on either database (on PostgreSQL with
+# prepared statements on, below): one round of the benchmark's pages runs 158 different
+# statements, more than Python's sqlite3 keeps (128) or psycopg (100), and a cache smaller than a
+# round of them misses every time. Prepared anew, most pages took a
 # tenth longer on SQLite and up to a fifth longer on PostgreSQL (docs/benchmarks.md).
 STATEMENTS_KEPT = env_int("DATABASE_STATEMENTS_KEPT", 1000)
 # SQLite is the embedded default. WAL lets readers run beside the one writer; IMMEDIATE takes

@@ -141,8 +141,9 @@ def test_a_connection_opened_inside_another_wrapper_keeps_renewing(transactional
 
 
 def test_a_round_of_more_statements_than_psycopg_keeps_is_prepared(db):
-    """A round of the pages runs a few hundred different statements: each is prepared by its
-    sixth run, where with psycopg's own 100 each was forgotten before its fifth and none was."""
+    """A round of the pages runs more different statements than psycopg keeps: each is prepared
+    by its sixth run, where with psycopg's own 100 each was forgotten before its fifth and none
+    was."""
     assert connection.connection.prepared_max == settings.STATEMENTS_KEPT
     different = 150  # each its own statement: Django writes the limit into the SQL
 

@@ -6,10 +6,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.urls import reverse
+from django.utils import translation
 
 from conversations import services
 from conversations.models import Item, Kind
 from conversations.selectors import for_min_side
+from core.dates import date_label
 
 
 def _plan(cast, clock, kind, days, people=None):
@@ -108,8 +110,17 @@ def test_min_side_shows_the_block_in_danish(cast, client_for, clock):
     assert "Forbered dig" in html
     assert mus.get_absolute_url() in html
     assert "Find et kursus" in html
+    due = (clock.now() + timedelta(days=30)).date()
+    with translation.override("da"):
+        assert f"Frist {date_label(due)}" in html
     # Nobody shows a leader's line to someone who leads nothing.
     assert reverse("conversations:people") not in html
+    # In English for someone who chose it.
+    cast.alice.language = "en"
+    cast.alice.save(update_fields=["language"])
+    english = client_for(cast.alice).get("/").content.decode()
+    with translation.override("en"):
+        assert f"Due {date_label(due)}" in english
 
 
 def test_the_leaders_week_counts_people_without_a_mus(cast, client_for, clock):
