@@ -10,7 +10,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +22,7 @@ from core.access import (
     leader_ids_of,
 )
 from core.dates import week_label
+from core.links import link
 from organisation.models import Value
 from teamwork.models import HelpRequest
 
@@ -98,7 +98,7 @@ class CheckIn(PersonalContent):
         return self.week_label
 
     def get_absolute_url(self) -> str:
-        return reverse("checkins:detail", kwargs={"checkin_id": self.pk})
+        return link("checkins:detail", checkin_id=self.pk)
 
     # Week and year as text, so that a template never writes the year "2.026".
     @property
@@ -151,7 +151,7 @@ class Reflection(PersonalContent):
         return self.text[:60]
 
     def get_absolute_url(self) -> str:
-        return reverse("reflections:detail", kwargs={"reflection_id": self.pk})
+        return link("reflections:detail", reflection_id=self.pk)
 
 
 class ReminderRound(models.Model):

@@ -19,11 +19,11 @@ from typing import Any, Self
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from core.access import PersonalContent, PersonalQuerySet, Visibility, can_read
+from core.links import link
 
 
 class Kind(models.TextChoices):
@@ -166,7 +166,7 @@ class ConversationThread(models.Model):
         return self.key
 
     def get_absolute_url(self) -> str:
-        return reverse("conversations:thread", args=[self.pk])
+        return link("conversations:thread", self.pk)
 
 
 class Participant(models.Model):
@@ -232,7 +232,7 @@ class Plan(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("conversations:plan", args=[self.pk])
+        return link("conversations:plan", self.pk)
 
 
 class ConversationQuerySet(models.QuerySet["Conversation"]):
@@ -349,7 +349,7 @@ class Conversation(models.Model):
         return self.title or str(self.get_kind_display())
 
     def get_absolute_url(self) -> str:
-        return reverse("conversations:conversation", args=[self.pk])
+        return link("conversations:conversation", self.pk)
 
     @property
     def is_held(self) -> bool:

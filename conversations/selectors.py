@@ -25,7 +25,6 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import get_text_list
 from django.utils.translation import gettext
@@ -69,6 +68,7 @@ from core.access import (
 )
 from core.compiled import compiled_query
 from core.dates import date_label
+from core.links import link
 from core.tree import folded
 from development.models import DevelopmentPlan
 from development.plan_selectors import plans_agreed_in
@@ -781,7 +781,7 @@ class PersonOverview:
 
     @property
     def thread_url(self) -> str:
-        return reverse("conversations:thread", args=[self.thread_id]) if self.thread_id else ""
+        return link("conversations:thread", self.thread_id) if self.thread_id else ""
 
 
 @dataclass(frozen=True)
@@ -1074,7 +1074,7 @@ class MinSideConversation:
 
     @property
     def url(self) -> str:
-        return reverse("conversations:conversation", args=[self.id])
+        return link("conversations:conversation", self.id)
 
     @property
     def label(self) -> str:
@@ -1090,7 +1090,7 @@ class MinSideAction:
 
     @property
     def url(self) -> str:
-        return reverse("conversations:thread", args=[self.thread_id])
+        return link("conversations:thread", self.thread_id)
 
     @property
     def due_label(self) -> str:

@@ -21,11 +21,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from core.access import PersonalContent
+from core.links import link
 
 # The scale of every area: 1 to 4, each level with a description of behaviour.
 LEVELS = (1, 2, 3, 4)
@@ -249,7 +249,7 @@ class DevelopmentPlan(PersonalContent):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("development:plan", args=[self.pk])
+        return link("development:plan", self.pk)
 
 
 class PlanContentQuerySet(models.QuerySet[Any]):

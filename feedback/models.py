@@ -9,7 +9,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.access import (
@@ -20,6 +19,7 @@ from core.access import (
     id_list,
     led_people_ids,
 )
+from core.links import link
 from organisation.models import Value
 
 
@@ -88,7 +88,7 @@ class FeedbackRequest(models.Model):
         return self.about
 
     def get_absolute_url(self) -> str:
-        return reverse("feedback:request", args=[self.pk])
+        return link("feedback:request", self.pk)
 
 
 class FeedbackAskQuerySet(models.QuerySet["FeedbackAsk"]):
@@ -249,7 +249,7 @@ class Feedback(PersonalContent):
         return self.giver.display_name if self.giver else str(_("a former colleague"))
 
     def get_absolute_url(self) -> str:
-        return reverse("feedback:detail", args=[self.pk])
+        return link("feedback:detail", self.pk)
 
     @property
     def receiver(self) -> Any:
@@ -337,7 +337,7 @@ class SparringRequest(models.Model):
         return self.topic
 
     def get_absolute_url(self) -> str:
-        return reverse("feedback:sparring", args=[self.pk])
+        return link("feedback:sparring", self.pk)
 
     @property
     def ends_at(self) -> datetime | None:

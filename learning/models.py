@@ -19,11 +19,11 @@ from typing import Any
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.access import PersonalContent, Visibility, can_read
+from core.links import link
 from organisation.models import Unit
 from pulse.models import random_key
 
@@ -99,7 +99,7 @@ class Entry(PersonalContent):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("learning:entry", kwargs={"learning_entry_id": self.pk})
+        return link("learning:entry", learning_entry_id=self.pk)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.search_fields_set()
@@ -245,7 +245,7 @@ class Retrospective(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("learning:retrospective", kwargs={"retrospective_id": self.pk})
+        return link("learning:retrospective", retrospective_id=self.pk)
 
     @property
     def is_closed(self) -> bool:

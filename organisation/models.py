@@ -5,10 +5,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.access import can_read, unit_ids_of
+from core.links import link
 
 # A unit's path is its ancestors' ids and its own, each in base 36 padded to a fixed width and
 # ended by "/": "00001a/0000b2/". A subtree is then the units whose path starts with P: no
@@ -92,7 +92,7 @@ class Unit(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("home:team", kwargs={"unit_id": self.pk})
+        return link("home:team", unit_id=self.pk)
 
     def ancestor_ids(self) -> list[int]:
         return path_ids(self.path)[:-1]

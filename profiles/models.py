@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.access import PersonalContent
+from core.links import link
 
 
 class ProfileNote(PersonalContent):
@@ -23,4 +23,4 @@ class ProfileNote(PersonalContent):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("profiles:detail", kwargs={"note_id": self.pk})
+        return link("profiles:detail", note_id=self.pk)

@@ -19,10 +19,10 @@ from typing import Any
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from core.links import link
 from organisation.models import Unit
 from pulse.anonymity import DEFAULT_K, MIN_K
 
@@ -183,7 +183,7 @@ class Round(models.Model):
         return f"{self.survey} #{self.number}"
 
     def get_absolute_url(self) -> str:
-        return reverse("pulse:answer", args=[self.pk])
+        return link("pulse:answer", self.pk)
 
     def is_open(self, now: Any = None) -> bool:
         now = now or timezone.now()

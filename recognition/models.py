@@ -10,10 +10,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.access import can_read
+from core.links import link
 from organisation.models import Membership, Unit, Value
 
 
@@ -115,7 +115,7 @@ class Recognition(models.Model):
         return self.text[:50]
 
     def get_absolute_url(self) -> str:
-        return reverse("recognition:detail", args=[self.pk])
+        return link("recognition:detail", self.pk)
 
 
 class Reaction(models.Model):

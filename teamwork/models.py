@@ -10,11 +10,11 @@ from typing import Any
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from core.access import can_read, unit_ids_of
+from core.links import link
 from organisation.models import Unit
 
 # OS2's own handbook keeps a weekly check-in on Tuesdays.
@@ -150,7 +150,7 @@ class HelpRequest(models.Model):
         return self.text[:60]
 
     def get_absolute_url(self) -> str:
-        return reverse("teamwork:help_detail", kwargs={"help_request_id": self.pk})
+        return link("teamwork:help_detail", help_request_id=self.pk)
 
     @property
     def is_open(self) -> bool:
@@ -278,9 +278,7 @@ class Goal(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse(
-            "teamwork:goal_detail", kwargs={"unit_id": self.team.unit_id, "goal_id": self.pk}
-        )
+        return link("teamwork:goal_detail", unit_id=self.team.unit_id, goal_id=self.pk)
 
     @property
     def status_badge(self) -> str:
