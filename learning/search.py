@@ -66,19 +66,28 @@ def entries_found(user: User, query: str) -> QuerySet[Entry]:
             output_field=BooleanField(),
         )
         return readable.filter(matches).filter(_readable_at_all(user))
-    # Each stem as a quoted FTS5 string, so no word is read as FTS5's own syntax (AND, NOT,
-    # NEAR, a column name), and all must be there.
-    expression = " ".join(f'"{stem}"' for stem in stems_of(query).split())
-    rows = "SELECT rowid FROM learning_entry_fts WHERE learning_entry_fts MATCH %s"
-    if not _many(rows, expression):
-        return readable.filter(pk__in=RawSQL(rows, [expression]))  # noqa: S611 (no input)
+    expression = fts_expression(query)
+    return readable.filter(fts_matches(expression, many=many_match(expression)))
+
+
+def fts_expression(query: str) -> str:
+    """SQLite: the query's words for FTS5, each stem a quoted string, so that no word is read as
+    FTS5's own syntax (AND, NOT, NEAR, a column name), and all must be there; "" for none."""
+    return " ".join(f'"{stem}"' for stem in stems_of(query[:QUERY_LENGTH]).split())
+
+
+_ROWS = "SELECT rowid FROM learning_entry_fts WHERE learning_entry_fts MATCH %s"
+
+
+def fts_matches(expression: str, *, many: bool) -> Q | RawSQL:
+    """SQLite: the condition that an entry matches `expression`, for few matches or `many`."""
+    if not many:
+        return Q(pk__in=RawSQL(_ROWS, [expression]))  # noqa: S611 (no input)
     # The unary plus takes the list of matches out of SQLite's choice of index (its documented
     # way to), so that it reads the entries the reader may read along their indexes and tries
     # each against the matches.
-    return readable.filter(
-        RawSQL(  # noqa: S611 (no input in it: the words are a parameter)
-            f'+"learning_entry"."id" IN ({rows})', [expression], output_field=BooleanField()
-        )
+    return RawSQL(  # noqa: S611 (no input in it: the words are a parameter)
+        f'+"learning_entry"."id" IN ({_ROWS})', [expression], output_field=BooleanField()
     )
 
 
@@ -89,12 +98,12 @@ def entries_found(user: User, query: str) -> QuerySet[Entry]:
 MANY_MATCHES = 2000
 
 
-def _many(rows: str, expression: str) -> bool:
-    """Whether more than MANY_MATCHES entries match: counted up to one more, in a tenth of a
-    millisecond."""
+def many_match(expression: str) -> bool:
+    """SQLite: whether more than MANY_MATCHES entries match: counted up to one more, in a
+    tenth of a millisecond."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT count(*) FROM ({rows} LIMIT %s)",  # noqa: S608 (no input in it)
+            f"SELECT count(*) FROM ({_ROWS} LIMIT %s)",  # noqa: S608 (no input in it)
             [expression, MANY_MATCHES + 1],
         )
         (found,) = cursor.fetchone()
