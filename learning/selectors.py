@@ -72,8 +72,12 @@ def _entries_with_owners(ids: list[int]) -> QuerySet[Entry]:
     return Entry.objects.filter(pk__in=ids).select_related("owner")
 
 
+def _newest_first(entries: QuerySet[Entry]) -> QuerySet[Entry]:
+    return entries.order_by("-happened_on", "-pk")
+
+
 def _newest_ids(entries: QuerySet[Entry]) -> QuerySet[Any]:
-    return entries.order_by("-happened_on", "-pk").values_list("pk", flat=True)[: PAGE_SIZE + 1]
+    return _newest_first(entries).values_list("pk", flat=True)[: PAGE_SIZE + 1]
 
 
 def _slice(entries: QuerySet[Entry], older: str | None, *, ids_first: bool = False) -> Slice:
@@ -86,8 +90,7 @@ def _slice(entries: QuerySet[Entry], older: str | None, *, ids_first: bool = Fal
         entries = entries.filter(Q(happened_on__lt=day) | Q(happened_on=day, pk__lt=pk))
     if ids_first:
         return _slice_of_ids(list(_newest_ids(entries)))
-    newest_first = entries.order_by("-happened_on", "-pk")
-    return _slice_of(list(newest_first.select_related("owner")[: PAGE_SIZE + 1]))
+    return _slice_of(list(_newest_first(entries).select_related("owner")[: PAGE_SIZE + 1]))
 
 
 def _slice_of_ids(ids: list[int]) -> Slice:
