@@ -92,6 +92,14 @@ class User(AbstractUser):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["first_name", "last_name", "username"]
+        indexes = [
+            # The administrator's list of people: the active first, by name, fifty a page.
+            # Without it each page sorted all 25,000 people of a municipality.
+            models.Index(
+                fields=["-is_active", "first_name", "last_name", "username"],
+                name="user_people_list",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["external_id"],

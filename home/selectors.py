@@ -49,11 +49,16 @@ class MemberWeek:
 
 
 def for_member_week(
-    user: Any, now: datetime, *, replies: list[checkins.WaitingReply] | None = None
+    user: Any,
+    now: datetime,
+    *,
+    replies: list[checkins.WaitingReply] | None = None,
+    open_rounds: list[int] | None = None,
 ) -> MemberWeek:
     """A member's week at `now`: their check-in, what others wait for them to answer, help
     asked for in their teams, the goals they own that are due, and thanks received.
-    `replies` are the threads waiting for the person, when the caller has read them."""
+    `replies` are the threads waiting for the person and `open_rounds` the wellbeing rounds
+    open at `now`, when the caller has read them."""
     checkins_ = checkins.for_min_side(user, now)
     feedback_ = feedback.for_min_side(user)
     teamwork_ = teamwork.for_member_week(user, now)
@@ -62,7 +67,7 @@ def for_member_week(
         this_week_editable=checkins_.this_week_editable,
         latest_checkins=checkins_.latest_checkins,
         replies_waiting=checkins.replies_waiting_for(user, now) if replies is None else replies,
-        open_round=pulse.open_round_for_home(user, now),
+        open_round=pulse.open_round_for_home(user, now, open_ids=open_rounds),
         feedback_asks=feedback_.feedback_asks,
         sparring_waiting=feedback_.sparring_waiting,
         colleague_requests=teamwork_.colleague_requests,
@@ -117,10 +122,12 @@ def for_leaders_week(
     *,
     led_units: list[Unit] | None = None,
     replies: list[checkins.WaitingReply] | None = None,
+    open_rounds: list[int] | None = None,
 ) -> LeadersWeek | None:
-    """The leader's week at `now`, or None for someone who leads no unit. `led_units` and
-    `replies` (all threads waiting for the person) save reading them again when the caller
-    has them (Min side reads the person's teams and replies anyway)."""
+    """The leader's week at `now`, or None for someone who leads no unit. `led_units`,
+    `replies` (all threads waiting for the person) and `open_rounds` (the wellbeing rounds
+    open at `now`) save reading them again when the caller has them (Min side reads them for
+    the member's part anyway)."""
     units = organisation.led_units_of(user) if led_units is None else led_units
     if not units:
         return None
@@ -134,8 +141,8 @@ def for_leaders_week(
         help_requests=teamwork_.help_requests,
         goals_due=teamwork_.goals_due,
         agreements_to_revisit=teamwork_.agreements_to_revisit,
-        participation=pulse.participation_for_leader(user, now),
-        team_pulse=pulse.team_pulse_for_leader(user, now),
+        participation=pulse.participation_for_leader(units, now, open_ids=open_rounds),
+        team_pulse=pulse.team_pulse_for_leader(units, now),
         without_development=conversations.without_development_count(user, now),
     )
 
@@ -155,8 +162,11 @@ def for_min_side(user: Any, now: datetime) -> MinSide:
     lower down their teams and notes."""
     teams = organisation.for_min_side(user)
     replies = checkins.replies_waiting_for(user, now)
-    member = for_member_week(user, now, replies=replies)
-    leader = for_leaders_week(user, now, led_units=teams.led_units, replies=replies)
+    open_rounds = pulse.open_round_ids(now)
+    member = for_member_week(user, now, replies=replies, open_rounds=open_rounds)
+    leader = for_leaders_week(
+        user, now, led_units=teams.led_units, replies=replies, open_rounds=open_rounds
+    )
     if leader is not None:
         # What is in the leader's part is not shown again in the member's.
         shown = {help_request.pk for help_request in leader.help_requests}

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, When, Window
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Subquery, When, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -104,41 +104,38 @@ QUESTION_COLUMNS = [field.attname for field in Question._meta.concrete_fields]
 
 
 @compiled_query
-def _question_order(survey_ids: list[int]) -> QuerySet[Any]:
-    return SurveyQuestion.objects.filter(survey_id__in=survey_ids).values_list(
-        "survey_id", "question_id", "position"
-    )
-
-
-@compiled_query
 def _questions_asked(round_ids: list[int]) -> QuerySet[Any]:
-    return Round.questions.through.objects.filter(round_id__in=round_ids).values_list(
-        "round_id", "question_id", *(f"question__{name}" for name in QUESTION_COLUMNS)
+    position = SurveyQuestion.objects.filter(
+        survey_id=OuterRef("round__survey_id"), question_id=OuterRef("question_id")
+    ).values("position")[:1]
+    return (
+        Round.questions.through.objects.filter(round_id__in=round_ids)
+        .annotate(in_survey=Subquery(position))
+        .values_list(
+            "round_id",
+            "in_survey",
+            *(f"question__{name}" for name in QUESTION_COLUMNS),
+        )
     )
 
 
 def questions_by_round(rounds: list[Round]) -> dict[int, list[Question]]:
-    """Each round's questions in its survey's order, in two queries for any number of rounds.
+    """Each round's questions in its survey's order, in one query for any number of rounds.
     Rounds of a survey mostly ask the same questions: each is made into a `Question` once,
     not once per round (six rounds of ten made 120 objects for 10 questions)."""
-    order = {
-        (survey_id, question_id): position
-        for survey_id, question_id, position in _question_order(
-            survey_ids=sorted({round_.survey_id for round_ in rounds})
-        )
-    }
-    survey_of = {round_.pk: round_.survey_id for round_ in rounds}
-    found: dict[int, list[Question]] = {round_.pk: [] for round_ in rounds}
+    found: dict[int, list[tuple[int, Question]]] = {round_.pk: [] for round_ in rounds}
     made: dict[int, Question] = {}
     db = Round.questions.through.objects.db
-    for round_id, question_id, *columns in _questions_asked(round_ids=list(found)):
-        question = made.get(question_id)
+    for round_id, in_survey, *columns in _questions_asked(round_ids=list(found)):
+        question = made.get(columns[0])
         if question is None:
-            question = made[question_id] = Question.from_db(db, QUESTION_COLUMNS, columns)
-        found[round_id].append(question)
-    for round_id, questions in found.items():
-        questions.sort(key=lambda q: (order.get((survey_of[round_id], q.pk), q.position), q.pk))
-    return found
+            question = made[columns[0]] = Question.from_db(db, QUESTION_COLUMNS, columns)
+        # A question the survey no longer has keeps the place it had of its own.
+        found[round_id].append((question.position if in_survey is None else in_survey, question))
+    return {
+        round_id: [question for _place, question in sorted(asked, key=lambda a: (a[0], a[1].pk))]
+        for round_id, asked in found.items()
+    }
 
 
 @dataclass(frozen=True)
@@ -185,25 +182,27 @@ def one_decimal(mean: float | None) -> Decimal | None:
     return Decimal(repr(mean)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-@compiled_query
-def _groups_shown(round_ids: list[int], unit_id: int) -> QuerySet[Any]:
-    return RoundUnit.objects.filter(round_id__in=round_ids, unit_id=unit_id).values_list(
-        "round_id", "group_id"
-    )
-
-
-@compiled_query
-def _group_names(round_ids: list[int], group_ids: list[int]) -> QuerySet[Any]:
-    return RoundUnit.objects.filter(round_id__in=round_ids, unit_id__in=group_ids).values_list(
-        "round_id", "unit_id", "name"
-    )
-
-
-@compiled_query
-def _group_tallies(round_ids: list[int], group_ids: list[int]) -> QuerySet[Any]:
-    return Tally.objects.filter(round_id__in=round_ids, unit_id__in=group_ids).values_list(
-        "round_id", "unit_id", "question_id", "t1", "t2", "t3", "t4", "t5"
-    )
+def _group_figures(round_ids: list[int], unit_id: int) -> list[tuple[Any, ...]]:
+    """For each of the rounds, the group the anonymity engine chose for the unit when the
+    round was sealed, its name and its tallies: (round, group, name, question, t1 to t5), one
+    row a question, or one row with no question for a group without tallies. A round that
+    shows the unit nothing has no row. One query, along the unique indexes on (round, unit)."""
+    if not round_ids:
+        return []
+    units, tallies = RoundUnit._meta.db_table, Tally._meta.db_table
+    listed = ", ".join(["%s"] * len(round_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT unit.round_id, unit.group_id, grp.name, tally.question_id,
+                    tally.t1, tally.t2, tally.t3, tally.t4, tally.t5
+                FROM {units} unit
+                JOIN {units} grp ON grp.round_id = unit.round_id AND grp.unit_id = unit.group_id
+                LEFT JOIN {tallies} tally
+                    ON tally.round_id = unit.round_id AND tally.unit_id = unit.group_id
+                WHERE unit.unit_id = %s AND unit.round_id IN ({listed})""",  # noqa: S608 (no input in it)
+            [unit_id, *round_ids],
+        )
+        return list(cursor.fetchall())
 
 
 def results_for(
@@ -215,29 +214,17 @@ def results_for(
     A fixed number of queries for any number of rounds. Every page, API response and export
     of a unit's results reads them here."""
     sealed = [round_ for round_ in rounds if round_.sealed_at is not None]
-    group_of = {
-        round_id: group
-        for round_id, group in _groups_shown(
-            round_ids=[round_.pk for round_ in sealed], unit_id=unit_id
-        )
-        if group is not None
-    }
+    group_of: dict[int, int] = {}
+    names: dict[int, str] = {}
+    sums: dict[tuple[int, int], list[int]] = {}
+    for round_id, group, name, question_id, *counts in _group_figures(
+        [round_.pk for round_ in sealed], unit_id
+    ):
+        group_of[round_id], names[round_id] = group, name
+        if question_id is not None:
+            sums[round_id, question_id] = counts
     if not group_of:
         return [RoundResult(round_, None, "", None, [], []) for round_ in rounds]
-    # The groups' rows of these rounds, as two lists (a round's group is mostly the same unit
-    # in every round, so few rows are read and left) rather than one condition a round.
-    round_ids, groups = sorted(group_of), sorted(set(group_of.values()))
-    names = {
-        round_id: name
-        for round_id, group, name in _group_names(round_ids=round_ids, group_ids=groups)
-        if group_of[round_id] == group
-    }
-    sums: dict[tuple[int, int], list[int]] = {}
-    for round_id, group, question_id, *counts in _group_tallies(
-        round_ids=round_ids, group_ids=groups
-    ):
-        if group_of[round_id] == group:
-            sums[round_id, question_id] = counts
     comments = _comments(
         [r for r in sealed if r.pk in group_of and r.pk in comments_for and r.survey.comments],
         group_of,
@@ -524,49 +511,31 @@ class EnergyResult:
 ENERGY_WEEKS = 6
 
 
-@compiled_query
-def _latest_energy_weeks() -> QuerySet[EnergyWeek]:
-    return EnergyWeek.objects.order_by("-week")[:ENERGY_WEEKS]
-
-
-@compiled_query
-def _energy_groups(week_ids: list[int], unit_id: int) -> QuerySet[Any]:
-    return EnergyTally.objects.filter(week_id__in=week_ids, unit_id=unit_id).values_list(
-        "week_id", "group_id"
-    )
-
-
-@compiled_query
-def _energy_tallies(week_ids: list[int], group_ids: list[int]) -> QuerySet[Any]:
-    return EnergyTally.objects.filter(week_id__in=week_ids, unit_id__in=group_ids).values_list(
-        "week_id", "unit_id", "name", "t1", "t2", "t3", "t4", "t5"
-    )
-
-
 def energy_trend(unit_id: int, *, weeks: int = ENERGY_WEEKS) -> list[EnergyResult]:
     """The energy people gave in their check-ins over the latest counted weeks, oldest
     first, for the group the anonymity engine decided on when the week was counted (the
-    unit's own or the nearest shown one above it, with k at its default)."""
+    unit's own or the nearest shown one above it, with k at its default). One query: the
+    weeks, and in each the unit's row naming its group and the group's row with its figures,
+    along the unique index on (week, unit)."""
     if not 1 <= weeks <= ENERGY_WEEKS:
         raise ValueError(f"weeks must be 1 to {ENERGY_WEEKS}")
-    chosen = _latest_energy_weeks()[:weeks]
-    group_of = {
-        week_id: group
-        for week_id, group in _energy_groups(week_ids=[w.pk for w in chosen], unit_id=unit_id)
-        if group is not None
-    }
-    found: dict[int, tuple[str, list[int]]] = {}
-    if group_of:
-        for week_id, group, name, *counts in _energy_tallies(
-            week_ids=sorted(group_of), group_ids=sorted(set(group_of.values()))
-        ):
-            if group_of[week_id] == group:
-                found[week_id] = (name, counts)
+    weeks_table, tallies = EnergyWeek._meta.db_table, EnergyTally._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT chosen.week, unit.group_id, grp.name,
+                    grp.t1, grp.t2, grp.t3, grp.t4, grp.t5
+                FROM (SELECT id, week FROM {weeks_table} ORDER BY week DESC LIMIT %s) chosen
+                LEFT JOIN {tallies} unit ON unit.week_id = chosen.id AND unit.unit_id = %s
+                LEFT JOIN {tallies} grp ON grp.week_id = chosen.id AND grp.unit_id = unit.group_id
+                ORDER BY chosen.week""",  # noqa: S608 (no input in it)
+            [weeks, unit_id],
+        )
+        rows = cursor.fetchall()
     return [
-        EnergyResult(w.week, group_of[w.pk], *found[w.pk])
-        if w.pk in group_of
-        else EnergyResult(w.week, None, "", [0] * len(SCALE))
-        for w in reversed(chosen)
+        EnergyResult(week, group, name, counts)
+        if group is not None
+        else EnergyResult(week, None, "", [0] * len(SCALE))
+        for week, group, name, *counts in rows
     ]
 
 
@@ -645,17 +614,30 @@ class HomeRound:
     confidential: bool
 
 
-def open_round_for_home(user: Any, now: datetime) -> HomeRound | None:
+@compiled_query
+def _open_round_ids(now: datetime) -> QuerySet[Any]:
+    return Round.objects.open_at(now).order_by("pk").values_list("pk", flat=True)
+
+
+def open_round_ids(now: datetime) -> list[int]:
+    """The rounds open at `now`, for Min side to read once for the member's part and the
+    leader's: most of the time there are none, and both parts then read nothing more."""
+    return _open_round_ids(now=now)
+
+
+def open_round_for_home(
+    user: Any, now: datetime, *, open_ids: list[int] | None = None
+) -> HomeRound | None:
     """The round open at `now` that the person is asked in: the first to close among those
     they have not answered, else the first to close among those they have; None when no
-    round asks them. One query when no round is open, two when one is."""
-    # Most of the time no round is open: a plain query says so before the one that finds the
-    # person's round is put together.
-    if not Round.objects.open_at(now).exists():
+    round asks them. `open_ids` are the rounds open at `now` when the caller has read them.
+    One query when no round is open, two when one is."""
+    if open_ids is None:
+        open_ids = open_round_ids(now)
+    if not open_ids:
         return None
     found = (
-        Round.objects.open_at(now)
-        .filter(units__unit_id__in=unit_ids_of(user))
+        Round.objects.filter(pk__in=open_ids, units__unit_id__in=unit_ids_of(user))
         .annotate(
             answered=Exists(OpenParticipation.objects.filter(round=OuterRef("pk"), user=user))
         )
@@ -693,25 +675,32 @@ class RoundParticipation:
     units: list[UnitParticipation]
 
 
-def participation_for_leader(user: Any, now: datetime) -> list[RoundParticipation]:
-    """For each round open at `now` that asks a unit `user` leads: "N of M have answered"
-    for each such unit of at least the round's k people. A count of respondents is an
-    aggregate like any other (docs/privacy.md): it is shown only for a group the anonymity
-    engine shows, run on the round's tree with the respondents so far, so no count below k
-    can be worked out by subtracting shown ones. The people asked are counted as a round
-    counts them: each in their home unit among the round's units."""
-    led = {unit_id for unit_id, _name in _led_units(leader_id=user.pk)}
-    if not led:
+def participation_for_leader(
+    led_units: list[Unit], now: datetime, *, open_ids: list[int] | None = None
+) -> list[RoundParticipation]:
+    """For each round open at `now` that asks one of `led_units` (the units the reader leads,
+    as `organisation.led_units_of` gives them): "N of M have answered" for each such unit of
+    at least the round's k people. A count of respondents is an aggregate like any other
+    (docs/privacy.md): it is shown only for a group the anonymity engine shows, run on the
+    round's tree with the respondents so far, so no count below k can be worked out by
+    subtracting shown ones. The people asked are counted as a round counts them: each in
+    their home unit among the round's units. `open_ids` are the rounds open at `now` when
+    the caller has read them."""
+    if not led_units:
         return []
-    rounds = _open_rounds_asking(unit_ids=sorted(led), now=now)
+    if open_ids is None:
+        open_ids = open_round_ids(now)
+    if not open_ids:
+        return []
+    led = {unit.pk for unit in led_units}
+    rounds = _rounds_asking(round_ids=open_ids, unit_ids=sorted(led))
     return [_participation(round_, led) for round_ in rounds]
 
 
 @compiled_query
-def _open_rounds_asking(unit_ids: list[int], now: datetime) -> QuerySet[Round]:
+def _rounds_asking(round_ids: list[int], unit_ids: list[int]) -> QuerySet[Round]:
     return (
-        Round.objects.open_at(now)
-        .filter(units__unit_id__in=unit_ids)
+        Round.objects.filter(pk__in=round_ids, units__unit_id__in=unit_ids)
         .select_related("survey")
         .distinct()
         .order_by("closes_at", "pk")
@@ -764,27 +753,19 @@ class TeamPulse:
     latest: list[RoundResult]  # per survey, the latest round shown, with its change
 
 
-@compiled_query
-def _led_units(leader_id: int) -> QuerySet[Any]:
-    return (
-        Membership.objects.filter(user_id=leader_id, role=Membership.Role.LEADER)
-        .order_by("unit__name")
-        .values_list("unit_id", "unit__name")
-    )
-
-
-def team_pulse_for_leader(user: Any, now: datetime) -> list[TeamPulse]:
-    """For each unit `user` leads, its latest shown energy and results by `now`."""
+def team_pulse_for_leader(led_units: list[Unit], now: datetime) -> list[TeamPulse]:
+    """For each of `led_units` (the units the reader leads, as `organisation.led_units_of`
+    gives them), its latest shown energy and results by `now`."""
     teams = []
-    for unit_id, name in _led_units(leader_id=user.pk):
-        energy = [week for week in energy_trend(unit_id, weeks=1) if week.group is not None]
+    for unit in led_units:
+        energy = [week for week in energy_trend(unit.pk, weeks=1) if week.group is not None]
         latest = [
             shown[0]
             # Min side shows figures, never comments: they are not read.
-            for _survey, results in results_for_unit(unit_id, now=now, with_comments=False)
+            for _survey, results in results_for_unit(unit.pk, now=now, with_comments=False)
             if (shown := [result for result in results if result.group is not None])
         ]
-        teams.append(TeamPulse(unit_id, name, energy[-1] if energy else None, latest))
+        teams.append(TeamPulse(unit.pk, unit.name, energy[-1] if energy else None, latest))
     return teams
 
 

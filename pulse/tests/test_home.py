@@ -6,10 +6,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from accounts.models import User
+from organisation.selectors import led_units_of
 from pulse.models import Question, Round, Survey
 from pulse.selectors import (
     closed_rounds_for_unit,
     open_round_for_home,
+    open_round_ids,
     participation_for_leader,
     results_for_unit,
     team_pulse_for_leader,
@@ -42,18 +44,21 @@ def test_a_leader_sees_how_many_answered_only_from_k(
     round_, six, _four, _small, _five = pulse
     now = clock.now()
     answer_all(round_, six[:4], 4)
-    [found] = participation_for_leader(cast.lena, now)
+    [found] = participation_for_leader(led_units_of(cast.lena), now)
     assert found.round == round_
     # The team has seven people asked (the leader is one of them); four answered: too few.
     [team] = found.units
     assert (team.unit_id, team.asked, team.answered) == (cast.team.pk, 7, None)
     answer_all(round_, six[4:], 4)
-    with django_assert_max_num_queries(6):
-        [found] = participation_for_leader(cast.lena, now)
+    # The units led and the rounds open read by the caller, as Min side does: the rounds that
+    # ask them, and four reads a round.
+    led, open_ids = led_units_of(cast.lena), open_round_ids(now)
+    with django_assert_max_num_queries(5):
+        [found] = participation_for_leader(led, now, open_ids=open_ids)
     assert (found.units[0].asked, found.units[0].answered) == (7, 6)
     # A member leads nothing and sees no counts; the round over, nothing is open.
-    assert participation_for_leader(cast.alice, now) == []
-    assert participation_for_leader(cast.lena, round_.closes_at) == []
+    assert participation_for_leader(led_units_of(cast.alice), now) == []
+    assert participation_for_leader(led_units_of(cast.lena), round_.closes_at) == []
 
 
 def test_a_count_that_would_give_away_a_small_group_is_not_shown(clock, cast, pulse):
@@ -62,7 +67,7 @@ def test_a_count_that_would_give_away_a_small_group_is_not_shown(clock, cast, pu
     cast.lena.memberships.create(unit=cast.organisation, role="leader")
     answer_all(round_, six[:5], 4)
     answer_all(round_, five[:2], 3)
-    [found] = participation_for_leader(cast.lena, clock.now())
+    [found] = participation_for_leader(led_units_of(cast.lena), clock.now())
     counts = {unit.unit_id: unit.answered for unit in found.units}
     # Seven answered in all; showing both five and seven would tell that two answered elsewhere.
     assert counts[cast.team.pk] is None or counts[cast.organisation.pk] is None
@@ -121,15 +126,15 @@ def test_the_leader_reads_the_teams_latest_shown_results(
     round_, six, _four, _small, _five = pulse
     answer_all(round_, six, 4)
     close(round_)
-    # The units led, then per unit its energy (one week) and its latest rounds, without their
-    # comments; seven queries a unit, so a leader of many units costs more (Min side may want
-    # to batch this later).
-    with django_assert_num_queries(8):
-        [team] = team_pulse_for_leader(cast.lena, clock.now())
+    # Per unit led: its energy (one week), its latest rounds, their groups' figures and their
+    # questions, without comments; four queries a unit, so a leader of many units costs more.
+    led = led_units_of(cast.lena)
+    with django_assert_num_queries(4):
+        [team] = team_pulse_for_leader(led, clock.now())
     assert team.unit_id == cast.team.pk and team.energy is None
     [latest] = team.latest
     assert latest.round == round_ and latest.average == 4
-    assert team_pulse_for_leader(cast.alice, clock.now()) == []
+    assert team_pulse_for_leader(led_units_of(cast.alice), clock.now()) == []
     assert Round.objects.count() == 1
 
 
@@ -144,14 +149,14 @@ def test_the_partials_for_min_side_write_only_what_the_engine_shows(clock, cast,
     assert round_.get_absolute_url() in html and "Svar på trivselsmålingen" in html
     answer_all(round_, six[:4], 4)
     context = {
-        "participation": participation_for_leader(cast.lena, now),
-        "teams": team_pulse_for_leader(cast.lena, now),
+        "participation": participation_for_leader(led_units_of(cast.lena), now),
+        "teams": team_pulse_for_leader(led_units_of(cast.lena), now),
     }
     html = render_to_string("pulse/_leader_pulse.html", context)
     assert "Sekretariatet: 7 spurgt; for få har svaret endnu" in html
     assert "4 af 7" not in html
     answer_all(round_, six[4:], 4)
-    context["participation"] = participation_for_leader(cast.lena, now)
+    context["participation"] = participation_for_leader(led_units_of(cast.lena), now)
     html = render_to_string("pulse/_leader_pulse.html", context)
     assert "Sekretariatet: 6 af 7 har svaret." in html
     html = render_to_string(
