@@ -263,3 +263,37 @@ def test_a_statement_prepared_in_one_thread_runs_in_another(cast: Cast) -> None:
     thread.join()
     assert found == [list(_memberships(cast.alice.pk, FROZEN_AT - timedelta(days=20)))]
     assert len(found[0]) == 1  # type: ignore[arg-type]
+
+
+def _awkward_constants(user_id: int) -> QuerySet[User, str]:
+    # Constants of every kind the statement may write into its SQL: a text with a quote, a
+    # percent sign and a backslash, a LIKE pattern, a negative number, a truth value.
+    return (
+        User.objects.filter(Q(pk=user_id) | Q(last_name="O'Brien 100% \\ sure"))
+        .filter(is_active=True, username__contains="a", pk__gt=-5)
+        .exclude(first_name__startswith="%_")
+        .order_by("username")
+        .values_list("username", flat=True)
+    )
+
+
+awkward_constants = compiled_query(_awkward_constants)
+
+
+def test_the_constants_of_a_statement_are_written_into_its_sql_on_postgresql(
+    cast: Cast,
+) -> None:
+    User.objects.create(username="obrian", last_name="O'Brien 100% \\ sure")
+    User.objects.create(username="obrian2", last_name="O'Brien 100% \\ sure", is_active=False)
+    User.objects.create(username="percent", first_name="%_x", last_name="O'Brien 100% \\ sure")
+    for user in (cast.alice, cast.bob, cast.lena):
+        assert awkward_constants(user_id=user.pk) == list(_awkward_constants(user.pk))
+    assert awkward_constants(user_id=cast.alice.pk) == ["alice", "obrian"]
+    [statement] = awkward_constants._statements.values()
+    if connections[statement.alias].vendor == "postgresql":
+        # PostgreSQL's generic plan for a prepared statement sees what is written in its SQL,
+        # not its parameters: only the call's value is one.
+        assert len(statement.params) == 1
+        assert "'O''Brien 100%% \\ sure'" in statement.sql and "(-5)" in statement.sql
+    else:
+        assert len(statement.params) > 1
