@@ -338,32 +338,27 @@ def with_changes(results: list[RoundResult]) -> list[RoundResult]:
     for the same group. Only figures that are both shown are compared, each as the page
     writes it (one decimal), so a change is never more than the difference of two figures
     on the page; a round with no such predecessor has no change."""
-    changed = []
-    for i, result in enumerate(results):
-        before = next(
-            (
-                older
-                for older in results[i + 1 :]
-                if older.group is not None and older.group == result.group
-            ),
-            None,
-        )
-        if result.group is None or before is None:
-            changed.append(result)
-            continue
-        previous = {item.question.pk: item.average for item in before.questions}
-        changed.append(
-            replace(
-                result,
-                since=before.round,
-                questions=[
-                    replace(item, change=_difference(item.average, previous.get(item.question.pk)))
-                    for item in result.questions
-                ],
-                change=_difference(result.average, before.average),
-            )
-        )
-    return changed
+    return [with_change(result, results[i + 1 :]) for i, result in enumerate(results)]
+
+
+def with_change(result: RoundResult, older: list[RoundResult]) -> RoundResult:
+    """`result` with its change since the first of `older` (newest first) shown for the same
+    group, as `with_changes` gives it."""
+    if result.group is None:
+        return result
+    before = next((o for o in older if o.group is not None and o.group == result.group), None)
+    if before is None:
+        return result
+    previous = {item.question.pk: item.average for item in before.questions}
+    return replace(
+        result,
+        since=before.round,
+        questions=[
+            replace(item, change=_difference(item.average, previous.get(item.question.pk)))
+            for item in result.questions
+        ],
+        change=_difference(result.average, before.average),
+    )
 
 
 def _difference(now: Decimal | None, before: Decimal | None) -> Decimal | None:
@@ -759,12 +754,20 @@ def team_pulse_for_leader(led_units: list[Unit], now: datetime) -> list[TeamPuls
     teams = []
     for unit in led_units:
         energy = [week for week in energy_trend(unit.pk, weeks=1) if week.group is not None]
-        latest = [
-            shown[0]
-            # Min side shows figures, never comments: they are not read.
-            for _survey, results in results_for_unit(unit.pk, now=now, with_comments=False)
-            if (shown := [result for result in results if result.group is not None])
-        ]
+        by_survey = closed_rounds_for_unit(unit.pk, now=now)
+        # Min side shows figures, never comments: they are not read.
+        found = {
+            r.round.pk: r
+            for r in results_for(
+                [round_ for _survey, rounds in by_survey for round_ in rounds], unit.pk
+            )
+        }
+        latest = []
+        for _survey, rounds in by_survey:
+            shown = [found[round_.pk] for round_ in rounds if found[round_.pk].group is not None]
+            if shown:
+                # The newest shown, with its change: the only one of the survey's Min side shows.
+                latest.append(with_change(shown[0], shown[1:]))
         teams.append(TeamPulse(unit.pk, unit.name, energy[-1] if energy else None, latest))
     return teams
 

@@ -37,3 +37,16 @@ def test_answers_are_escaped_cut_and_written_in_the_forms_order(cast):
     assert whole.startswith("<dt>Min energi i denne uge</dt><dd>God</dd><dt>Det gik godt</dt>")
     assert f"<dd>{'x' * 300}</dd>" in whole
     assert "energi" not in checkin_answers(checkin)
+
+
+def test_an_answers_line_breaks_and_marks_are_written_as_the_linebreaksbr_filter_writes_them(
+    cast,
+):
+    from django.template.defaultfilters import linebreaksbr
+
+    text = "Første linje\r\nanden & \"tredje\"\rfjerde 'femte'\n\n<script>"
+    checkin = CheckIn(owner=cast.alice, week=week_of(date(2026, 11, 30)), went_well=text)
+    with translation.override("da"):
+        html = checkin_answers(checkin)
+    assert html == f"<dt>Det gik godt</dt><dd>{linebreaksbr(text, autoescape=True)}</dd>"
+    assert "<script>" not in html and html.count("<br>") == 4

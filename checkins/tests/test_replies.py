@@ -385,7 +385,7 @@ def test_shared_with_me_this_week_has_every_field_and_its_replies(
         visibility=Visibility.LEADER,
         went_well="Sidste uge",
     )
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         [item] = shared_with_me_this_week(cast.lena, timezone.now())
     assert item.owner_name == "Alice Andersen" and item.went_well == SHARED_TEXT
     assert item.reply_count == 1 and item.checkin_id == thread.checkin_id
