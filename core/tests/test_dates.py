@@ -69,3 +69,11 @@ def test_a_moment_counts_by_its_day_in_copenhagen():
 def test_months_that_are_not_shortened_keep_their_whole_name_in_danish():
     with translation.override("da"):
         assert datetime_label(datetime(2026, 5, 4, 8, 0, tzinfo=UTC)) == "4. maj 2026 kl. 10.00"
+
+
+def test_a_day_is_written_in_the_language_active_each_time():
+    # The day's words are kept per language: the same day in turn in both, twice.
+    for _ in range(2):
+        for language, expected in (("da", "2. december 2026"), ("en", "2 December 2026")):
+            with translation.override(language):
+                assert date_label(date(2026, 12, 2)) == expected
