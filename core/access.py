@@ -23,6 +23,8 @@ from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import ChoiceLabels
+
 if TYPE_CHECKING:
     from accounts.models import User
 
@@ -167,7 +169,7 @@ class PersonalQuerySet(models.QuerySet[_M]):
         return self.filter(owner=user)
 
 
-class PersonalContent(models.Model):
+class PersonalContent(ChoiceLabels, models.Model):
     """Base for every model that holds a person's own content."""
 
     owner = models.ForeignKey(
