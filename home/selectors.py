@@ -45,7 +45,7 @@ class MemberWeek:
     colleague_requests: list[HelpRequest]
     my_requests: list[HelpRequest]
     goals_due: list[Goal]
-    recognitions: list[Recognition]
+    recognitions: list[recognition.ThanksReceived]
 
 
 def for_member_week(

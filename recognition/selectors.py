@@ -8,11 +8,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.selectors import NAME_COLUMNS, named
 from core.access import can_read, get_visible_or_404, reader
 from core.compiled import compiled_query
+from core.dates import date_label
 from organisation.models import Unit
 from recognition.models import Reaction, Recognition
 
@@ -123,21 +125,63 @@ def for_team_page(*, unit: Unit, user: Any) -> list[Recognition]:
 MEMBER_WEEK = 3
 
 
+@dataclass(frozen=True)
+class ThanksReceived:
+    """Thanks on a member's week: what it said, who wrote it when, and its values' names."""
+
+    url: str
+    text: str
+    author_name: str
+    created_at: datetime
+    values: list[str]
+
+    @property
+    def from_label(self) -> str:
+        """ "Fra Mette Hansen, 2. december 2026": worded here rather than by blocktranslate."""
+        return _("From %(name)s, %(when)s") % {
+            "name": self.author_name,
+            "when": date_label(self.created_at),
+        }
+
+
 @compiled_query
 def _latest_received(recipient_id: int) -> QuerySet[Recognition]:
+    return Recognition.objects.received_by(reader(recipient_id)).select_related("author")[
+        :MEMBER_WEEK
+    ]
+
+
+@compiled_query
+def _value_names(recognition_ids: list[int]) -> QuerySet[Any]:
+    through = Recognition.values.through
     return (
-        Recognition.objects.received_by(reader(recipient_id))
-        .select_related("author")
-        .prefetch_related("values")[:MEMBER_WEEK]
+        through.objects.filter(recognition_id__in=recognition_ids)
+        # As the organisation's values are ordered (Value.Meta.ordering).
+        .order_by("value__position", "value__name")
+        .values_list("recognition_id", "value__name")
     )
 
 
-def for_member_week(user: Any) -> list[Recognition]:
-    """The latest thanks `user` received, with their authors and values: two queries, the
-    first compiled once."""
+def for_member_week(user: Any) -> list[ThanksReceived]:
+    """The latest thanks `user` received, with their authors and values: two queries, both
+    compiled once (one without thanks)."""
     if not can_read(user):
         return []
-    return _latest_received(recipient_id=user.pk)
+    thanks = _latest_received(recipient_id=user.pk)
+    names: dict[int, list[str]] = {item.pk: [] for item in thanks}
+    if names:
+        for recognition_id, name in _value_names(recognition_ids=list(names)):
+            names[recognition_id].append(name)
+    return [
+        ThanksReceived(
+            url=item.get_absolute_url(),
+            text=item.text,
+            author_name=item.author.display_name,
+            created_at=item.created_at,
+            values=names[item.pk],
+        )
+        for item in thanks
+    ]
 
 
 # Thanks on a page of the feed.
