@@ -292,7 +292,7 @@ class CompiledQuery(Generic[T]):
                     "work it out before the call and pass it in."
                 )
             slots.append((index, *slot))
-        if connections[alias].vendor == "postgresql":
+        if _quotes_as_written(alias):
             sql, params, slots = _constants_written(sql, params, slots)
         return _Statement(alias, queryset, compiler, sql, params, tuple(slots))
 
@@ -350,12 +350,24 @@ def _constants_written(
 _PLACEHOLDER = re.compile("%%|%s")
 
 
+def _quotes_as_written(alias: str) -> bool:
+    """Whether the database is PostgreSQL reading a quoted text as it is written, backslashes
+    too (`standard_conforming_strings`, on unless an operator turns it off): only then are
+    constants written into the SQL."""
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
+        return False
+    connection.ensure_connection()
+    status = connection.connection.info.parameter_status("standard_conforming_strings")
+    return bool(status == "on")
+
+
 def _literal(value: Any) -> str | None:
     """A constant as PostgreSQL's SQL writes it, or None for one left a parameter (a date, a
     number with decimals, a list: kinds whose type a literal would have to spell out). A text
-    is quoted with its quotes doubled: the server's standard_conforming_strings, on since
-    PostgreSQL 9.1, takes backslashes as they are; a NUL character PostgreSQL refuses either
-    way. A choice (a text or number enum) is written as its value."""
+    is quoted with its quotes doubled, its backslashes as they are (`_quotes_as_written`); a
+    NUL character PostgreSQL refuses either way. A choice (a text or number enum) is written
+    as its value."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):

@@ -127,6 +127,7 @@ def questions_by_round(rounds: list[Round]) -> dict[int, list[Question]]:
     made: dict[int, Question] = {}
     db = Round.questions.through.objects.db
     for round_id, in_survey, *columns in _questions_asked(round_ids=list(found)):
+        # The question's columns begin with its id.
         question = made.get(columns[0])
         if question is None:
             question = made[columns[0]] = Question.from_db(db, QUESTION_COLUMNS, columns)
@@ -526,9 +527,11 @@ def energy_trend(unit_id: int, *, weeks: int = ENERGY_WEEKS) -> list[EnergyResul
             [weeks, unit_id],
         )
         rows = cursor.fetchall()
+    # A group without its own row (which counting never leaves) shows nothing, as a round's
+    # figures do.
     return [
         EnergyResult(week, group, name, counts)
-        if group is not None
+        if group is not None and name is not None
         else EnergyResult(week, None, "", [0] * len(SCALE))
         for week, group, name, *counts in rows
     ]
@@ -626,7 +629,7 @@ def open_round_for_home(
     """The round open at `now` that the person is asked in: the first to close among those
     they have not answered, else the first to close among those they have; None when no
     round asks them. `open_ids` are the rounds open at `now` when the caller has read them.
-    One query when no round is open, two when one is."""
+    One query, and one more when a round is open (none and one with `open_ids`)."""
     if open_ids is None:
         open_ids = open_round_ids(now)
     if not open_ids:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.access import can_read, unit_ids_of
+from core.choices import ChoiceLabels
 from core.dates import date_label
 from core.links import link
 from organisation.models import Unit
@@ -243,7 +244,7 @@ class GoalQuerySet(models.QuerySet["Goal"]):
         return self.filter(team__unit__in=Unit.objects.visible_to(user))
 
 
-class Goal(models.Model):
+class Goal(ChoiceLabels, models.Model):
     """A goal the team shares, with one person who keeps it moving."""
 
     class Status(models.TextChoices):
@@ -291,12 +292,6 @@ class Goal(models.Model):
         }.get(self.Status(self.status), "badge-info")
 
     @property
-    def status_label(self) -> str:
-        """What `get_status_display` gives, from the labels read once: Django makes a
-        dictionary of the choices anew on each call, and a goal's line writes it."""
-        return str(_GOAL_STATUS_LABELS.get(self.status, self.status))
-
-    @property
     def owner_and_due(self) -> str:
         """ "Mette Hansen · frist 2. december 2026", or the owner's name alone without a due
         date: worded here, not by blocktranslate in the goal's line, which cost more than the
@@ -306,9 +301,6 @@ class Goal(models.Model):
             return name
         when = date_label(self.due_date)
         return gettext("%(name)s · due %(when)s") % {"name": name, "when": when}
-
-
-_GOAL_STATUS_LABELS = dict(Goal.Status.choices)
 
 
 class GoalNote(models.Model):
