@@ -294,6 +294,10 @@ def result_for(round_: Round, unit_id: int, *, with_comments: bool = False) -> R
     return results_for([round_], unit_id, comments_for=comments_for)[0]
 
 
+# How many of each survey's latest rounds a unit's results show.
+LATEST_ROUNDS = 6
+
+
 @compiled_query
 def _closed_rounds(unit_id: int, now: datetime, rounds: int) -> QuerySet[Round]:
     # Only the latest `rounds` of each survey: a survey that has run for years has asked the
@@ -309,7 +313,7 @@ def _closed_rounds(unit_id: int, now: datetime, rounds: int) -> QuerySet[Round]:
 
 
 def closed_rounds_for_unit(
-    unit_id: int, *, now: datetime, rounds: int = 6
+    unit_id: int, *, now: datetime, rounds: int = LATEST_ROUNDS
 ) -> list[tuple[Survey, list[Round]]]:
     """For each survey that asked the unit, its latest rounds closed by `now`, newest first."""
     by_survey: dict[int, list[Round]] = {}
@@ -319,19 +323,26 @@ def closed_rounds_for_unit(
 
 
 def results_for_unit(
-    unit_id: int, *, now: datetime, rounds: int = 6, with_comments: bool = True
+    unit_id: int, *, now: datetime, rounds: int = LATEST_ROUNDS, with_comments: bool = True
 ) -> list[tuple[Survey, list[RoundResult]]]:
     """For each survey that asked the unit: its latest closed rounds, newest first, with the
     comments of the newest (unless a page shows none), and each round's change since the
     previous one shown."""
+    return [
+        (survey, with_changes(results))
+        for survey, results in _latest_results(unit_id, now, rounds, with_comments)
+    ]
+
+
+def _latest_results(
+    unit_id: int, now: datetime, rounds: int, with_comments: bool
+) -> list[tuple[Survey, list[RoundResult]]]:
+    """`results_for_unit` without the changes."""
     by_survey = closed_rounds_for_unit(unit_id, now=now, rounds=rounds)
     chosen = [round_ for _survey, latest in by_survey for round_ in latest]
     newest = frozenset(latest[0].pk for _survey, latest in by_survey if with_comments)
     found = {r.round.pk: r for r in results_for(chosen, unit_id, comments_for=newest)}
-    return [
-        (survey, with_changes([found[round_.pk] for round_ in latest]))
-        for survey, latest in by_survey
-    ]
+    return [(survey, [found[round_.pk] for round_ in latest]) for survey, latest in by_survey]
 
 
 def with_changes(results: list[RoundResult]) -> list[RoundResult]:
@@ -757,17 +768,10 @@ def team_pulse_for_leader(led_units: list[Unit], now: datetime) -> list[TeamPuls
     teams = []
     for unit in led_units:
         energy = [week for week in energy_trend(unit.pk, weeks=1) if week.group is not None]
-        by_survey = closed_rounds_for_unit(unit.pk, now=now)
-        # Min side shows figures, never comments: they are not read.
-        found = {
-            r.round.pk: r
-            for r in results_for(
-                [round_ for _survey, rounds in by_survey for round_ in rounds], unit.pk
-            )
-        }
         latest = []
-        for _survey, rounds in by_survey:
-            shown = [found[round_.pk] for round_ in rounds if found[round_.pk].group is not None]
+        # Min side shows figures, never comments: they are not read.
+        for _survey, results in _latest_results(unit.pk, now, LATEST_ROUNDS, with_comments=False):
+            shown = [result for result in results if result.group is not None]
             if shown:
                 # The newest shown, with its change: the only one of the survey's Min side shows.
                 latest.append(with_change(shown[0], shown[1:]))
