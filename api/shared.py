@@ -29,9 +29,10 @@ from api.base import (
 )
 from core.access import get_visible_or_404
 from organisation.models import Unit
+from organisation.selectors import is_member
 from pulse import figures, selectors
 from recognition.models import Recognition
-from teamwork.access import is_in_unit, readable_unit_or_404
+from teamwork.access import readable_unit_or_404
 from teamwork.models import Goal, GoalNote, HelpRequest, WorkingAgreement
 from teamwork.services import goal_note_add
 
@@ -201,7 +202,7 @@ def goal_note_new(request: HttpRequest, goal_id: int, data: GoalNoteIn) -> Any:
     not of its team (a leader above it) gets 403."""
     person = needs(request, "goals:write")
     found: Goal = get_visible_or_404(Goal.objects.select_related("team__unit"), person, pk=goal_id)
-    if not is_in_unit(person, found.team.unit):
+    if not is_member(person, found.team.unit):
         return problem(request, 403, _("Only the team's own people write on its goals"))
     return goal_note_add(goal=found, author=person, text=data.text)
 

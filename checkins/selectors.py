@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
+from accounts.selectors import named
 from checkins.models import (
     CHECKIN_LABELS,
     CHECKIN_TEXTS,
@@ -31,17 +32,27 @@ from organisation.models import HOME_UNIT_ORDER, Membership, Unit
 from organisation.selectors import active_memberships
 
 
-def leaders_of(person: Any) -> models.QuerySet[User]:
-    """The active leaders of the units `person` is a member of: who "my leader" means."""
-    my_units = Membership.objects.filter(user=person, role=Membership.Role.MEMBER).values("unit_id")
+def leaders_of(person: Any) -> list[User]:
+    """The active leaders of the units `person` is a member of: who "my leader" means, by
+    name, as far as writing their names needs. Compiled once: every check-in form asks."""
+    return [named(*row) for row in _leader_names(person_id=person.pk)]
+
+
+@compiled_query
+def _leader_names(person_id: int) -> models.QuerySet[User, tuple[int, str, str, str]]:
+    my_units = Membership.objects.filter(user_id=person_id, role=Membership.Role.MEMBER).values(
+        "unit_id"
+    )
     return (
         User.objects.filter(
             is_active=True,
             memberships__role=Membership.Role.LEADER,
             memberships__unit_id__in=my_units,
         )
-        .exclude(pk=person.pk)
+        .exclude(pk=person_id)
         .distinct()
+        .order_by("first_name", "last_name", "username")
+        .values_list("pk", "first_name", "last_name", "username")
     )
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from checkins.models import CheckIn, Reflection, Reply, Thread
+from checkins.models import CHECKIN_TEXTS, CheckIn, Reflection, Reply, Thread
 from checkins.selectors import home_unit_of, leaders_of
 from core.access import Visibility, leader_ids_of, sharing_people_check
 from notifications.services import notify, notify_each_once
@@ -49,25 +49,33 @@ def checkin_write(
         )
     if visibility not in (Visibility.PRIVATE, Visibility.LEADER, Visibility.TEAM):
         raise CheckInError(_("A check-in is shared with your leader or your team, or no one."))
-    if visibility == Visibility.LEADER and not leaders_of(owner).exists():
+    if visibility == Visibility.LEADER and not leaders_of(owner):
         raise CheckInError(_("None of your teams has a leader to share the check-in with."))
 
+    written = {
+        "energy": energy,
+        **dict(zip(CHECKIN_TEXTS, texts, strict=True)),
+        "visibility": visibility,
+    }
     checkin = CheckIn.objects.select_for_update().filter(owner=owner, week=week).first()
+    created = False
     if checkin is None:
         try:
-            # The first check-in of the week from two tabs at once: the second one to arrive
-            # finds the first and changes it, instead of failing on the one-per-week rule.
+            # The week's first check-in is written whole, in one insert. From two tabs at
+            # once, the second one to arrive finds the first and changes it, instead of
+            # failing on the one-per-week rule.
             with transaction.atomic():
-                checkin = CheckIn.objects.create(owner=owner, week=week, went_well=texts[0])
+                checkin = CheckIn.objects.create(owner=owner, week=week, **written)
+            created = True
         except IntegrityError:
             checkin = CheckIn.objects.select_for_update().get(owner=owner, week=week)
     if not checkin.is_editable():
         raise CheckInError(_("This check-in can no longer be changed."))
-    was_shared_with_leader = checkin.visibility == Visibility.LEADER
-    checkin.energy = energy
-    checkin.went_well, checkin.is_hard, checkin.priorities, checkin.help_needed = texts
-    checkin.visibility = visibility
-    checkin.save()
+    was_shared_with_leader = not created and checkin.visibility == Visibility.LEADER
+    if not created:
+        for name, value in written.items():
+            setattr(checkin, name, value)
+        checkin.save()
     if visibility == Visibility.LEADER and not was_shared_with_leader:
         _tell_leaders(checkin)
 

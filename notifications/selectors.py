@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from accounts.models import User
+from core.compiled import compiled_query
 from notifications.kinds import Kind, all_kinds
 from notifications.models import (
     ChatWebhook,
@@ -35,11 +36,18 @@ def preferences_of(user_ids: Iterable[int], kind: Kind) -> dict[int, Preference]
     default = Preference(kind, kind.in_app, kind.email)
     chosen = {
         user_id: Preference(kind, in_app, email)
-        for user_id, in_app, email in NotificationSetting.objects.filter(
-            user_id__in=ids, kind=kind.name
-        ).values_list("user_id", "in_app", "email")
+        for user_id, in_app, email in _choices(user_ids=ids, kind=kind.name)
     }
     return {user_id: chosen.get(user_id, default) for user_id in ids}
+
+
+@compiled_query
+def _choices(
+    user_ids: list[int], kind: str
+) -> QuerySet[NotificationSetting, tuple[int, bool, bool]]:
+    return NotificationSetting.objects.filter(user_id__in=user_ids, kind=kind).values_list(
+        "user_id", "in_app", "email"
+    )
 
 
 def preferences_for(user: User) -> list[Preference]:

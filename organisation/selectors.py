@@ -50,6 +50,17 @@ def _memberships_of(user_id: int) -> QuerySet[Membership]:
     )
 
 
+@compiled_query
+def _membership(user_id: int, unit_id: int) -> QuerySet[Membership, int]:
+    return Membership.objects.filter(user_id=user_id, unit_id=unit_id).values_list("pk", flat=True)
+
+
+def is_member(user: Any, unit: Unit) -> bool:
+    """Whether `user` is in `unit`, as a member or its leader. Compiled once: every thanks to
+    a team and every help request asks it."""
+    return bool(_membership(user_id=user.pk, unit_id=unit.pk))
+
+
 def for_teams_page(user: Any) -> list[Membership]:
     """The teams list: the person's memberships of units in use, by name. Compiled once:
     Min side reads them on every view."""

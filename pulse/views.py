@@ -11,10 +11,11 @@ from core.http import AuthenticatedRequest
 from core.spreadsheet import csv_response
 from core.tree import open_ids
 from organisation.models import Membership, Unit
+from organisation.selectors import is_member
 from pulse import figures, selectors
 from pulse.forms import SCALE_LABELS, AnswerForm
 from pulse.services import PulseError, action_create, pulse_answer
-from teamwork.access import is_in_unit, own_unit_or_404, readable_unit_or_404
+from teamwork.access import own_unit_or_404, readable_unit_or_404
 from teamwork.forms import GoalForm
 
 
@@ -86,7 +87,7 @@ def results(request: AuthenticatedRequest, unit_id: int) -> HttpResponse:
             "unit": unit,
             "results": found,
             "actions_by_question": found.actions_by_question(),
-            "can_act": is_in_unit(request.user, unit),
+            "can_act": is_member(request.user, unit),
             "scale": SCALE_LABELS,
         },
     )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from core.forms import DesignSystemForm, PeopleChoice, PeopleField, wide_textarea
 from organisation.models import Unit, Value
+from organisation.selectors import for_teams_page
 
 EVERYONE = "organisation"
 
@@ -42,10 +43,8 @@ class RecognitionForm(PeopleChoice, DesignSystemForm, forms.Form):
 
     def __init__(self, *args: Any, person: User, **kwargs: Any) -> None:
         super().__init__(*args, person=person, **kwargs)
-        self.units = {
-            str(unit.pk): unit
-            for unit in Unit.objects.active().filter(memberships__user=person).order_by("name")
-        }
+        # The person's teams in use, by name: what their team list reads, compiled once.
+        self.units = {str(m.unit.pk): m.unit for m in for_teams_page(person)}
         where: Any = self.fields["where"]
         where.choices = [
             *((pk, _("The team %(name)s") % {"name": u.name}) for pk, u in self.units.items()),

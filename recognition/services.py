@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy
 from accounts.models import PERSON_LEFT, User
 from notifications.chat import chat_post, chat_withdraw
 from notifications.services import notify
-from organisation.models import Membership, Unit, Value
+from organisation.models import Unit, Value
+from organisation.selectors import is_member
 from recognition.models import Reaction, Recognition
 
 
@@ -44,7 +45,7 @@ def recognition_create(
             raise RecognitionError(_("You cannot thank yourself."))
         if not person.is_active:
             raise RecognitionError(str(PERSON_LEFT))
-    if unit is not None and not Membership.objects.filter(user=author, unit=unit).exists():
+    if unit is not None and not is_member(author, unit):
         raise RecognitionError(_("You can only post to a team you are part of."))
     names = ", ".join(person.display_name for person in recipients)
     value_names = ", ".join(value.name for value in values)

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.http import Http404
 
-from organisation.models import Membership, Unit
+from organisation.models import Unit
 from teamwork.models import Goal, HelpRequest, WorkingAgreement
 
 
@@ -26,10 +26,6 @@ def own_unit_or_404(user: Any, unit_id: int) -> Unit:
         return Unit.objects.visible_to(user).filter(memberships__user=user).get(pk=unit_id)
     except Unit.DoesNotExist:
         raise Http404 from None
-
-
-def is_in_unit(user: Any, unit: Unit) -> bool:
-    return Membership.objects.filter(user=user, unit=unit).exists()
 
 
 def help_request_or_404(user: Any, help_request_id: int) -> HelpRequest:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from notifications.services import notify
 from organisation.models import Membership, Unit
+from organisation.selectors import is_member
 from teamwork.models import (
     STARTING_AGREEMENTS,
     AgreementChange,
@@ -58,7 +59,7 @@ def help_request_create(
     *, asker: User, unit: Unit, text: str, scope: str = HelpRequest.Scope.TEAM
 ) -> HelpRequest:
     """Post a request to `unit` and tell its other people about it."""
-    if not Membership.objects.filter(user=asker, unit=unit).exists():
+    if not is_member(asker, unit):
         raise TeamworkError(_("You can only ask a team you are part of."))
     request = HelpRequest.objects.create(asker=asker, unit=unit, scope=scope, text=text.strip())
     # Lazy: notifications render the text in each recipient's language, not the asker's.

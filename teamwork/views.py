@@ -13,12 +13,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.http import AuthenticatedRequest
 from organisation.models import Unit
+from organisation.selectors import is_member
 from teamwork import services
 from teamwork.access import (
     agreement_or_404,
     goal_or_404,
     help_request_or_404,
-    is_in_unit,
     own_unit_or_404,
     readable_unit_or_404,
 )
@@ -67,7 +67,7 @@ def _agreements_page(
     request: AuthenticatedRequest, unit: Unit, revisit_form: RevisitForm | None = None
 ) -> HttpResponse:
     team = Team.objects.for_unit_or_default(unit)
-    can_edit = is_in_unit(request.user, unit)
+    can_edit = is_member(request.user, unit)
     agreements = list(WorkingAgreement.objects.filter(team__unit=unit))
     changes = list(AgreementChange.objects.filter(team__unit=unit).select_related("changed_by")[:5])
     return render(
@@ -181,7 +181,7 @@ def goal_list(request: AuthenticatedRequest, unit_id: int) -> HttpResponse:
             "unit": unit,
             "team": Team.objects.for_unit_or_default(unit),
             "goals": list(goals),
-            "can_edit": is_in_unit(request.user, unit),
+            "can_edit": is_member(request.user, unit),
         },
     )
 
@@ -204,7 +204,7 @@ def _goal_fields(form: GoalForm) -> dict[str, Any]:
 def _goal_page(
     request: AuthenticatedRequest, unit: Unit, goal: Goal, note_form: GoalNoteForm | None = None
 ) -> HttpResponse:
-    can_edit = is_in_unit(request.user, unit)
+    can_edit = is_member(request.user, unit)
     return render(
         request,
         "teamwork/goal_detail.html",
@@ -266,7 +266,7 @@ def help_list(request: AuthenticatedRequest, unit_id: int) -> HttpResponse:
             "resolved_requests": list(
                 requests.filter(status=HelpRequest.Status.RESOLVED).select_related("asker")[:20]
             ),
-            "can_ask": is_in_unit(request.user, unit),
+            "can_ask": is_member(request.user, unit),
         },
     )
 

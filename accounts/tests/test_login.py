@@ -3,11 +3,12 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime, timedelta
 
+from django.db.models import F
 from django.test import Client, override_settings
 from django.urls import reverse
 
 from accounts.middleware import LOGIN_AT
-from accounts.models import LoginAttempt, Session
+from accounts.models import LoginAttempt, Session, User
 from accounts.services import login_try_begin, login_try_failed, person_deactivate
 from conftest import FROZEN_AT, PASSWORD
 from core.models import AuditEntry
@@ -85,6 +86,22 @@ def test_deactivating_a_person_ends_all_their_sessions(cast):
     assert login(Client(), "alice").status_code == 200, "and cannot log in again"
     entry = AuditEntry.objects.get(action="person.deactivate")
     assert entry.actor == cast.ada and entry.data["sessions_ended"] == 2
+
+
+def test_a_session_past_its_expiry_or_of_someone_inactive_logs_nobody_in(cast):
+    client = Client()
+    login(client, "alice")
+    assert client.get("/").status_code == 200
+    Session.objects.filter(user=cast.alice).update(
+        expire_date=F("expire_date") - timedelta(hours=2)
+    )
+    assert client.get("/").status_code == 302
+    client = Client()
+    login(client, "bob")
+    assert client.get("/").status_code == 200
+    # Deactivated without the sessions ended (person_deactivate ends them too).
+    User.objects.filter(pk=cast.bob.pk).update(is_active=False)
+    assert client.get("/").status_code == 302
 
 
 @override_settings(SESSION_ABSOLUTE_HOURS=1)

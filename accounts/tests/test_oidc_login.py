@@ -128,7 +128,7 @@ def oidc(provider: Provider, live_server: Any) -> Iterator[Provider]:
     with override_settings(
         OIDC_ENABLED=True,
         AUTHENTICATION_BACKENDS=[
-            "django.contrib.auth.backends.ModelBackend",
+            "accounts.backends.PersonBackend",
             "accounts.oidc.SparringOIDCBackend",
         ],
         OIDC_RP_CLIENT_ID=client["client_id"],

@@ -6,12 +6,15 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 
 from checkins.forms import EMPTY_CHECKIN, NO_TEAM_TO_ASK
 from checkins.models import CheckIn, current_week
+from checkins.services import checkin_write
 from checkins.views import too_late_message
 from core.access import Visibility
 from notifications.models import Notification
@@ -269,3 +272,47 @@ def test_taking_back_a_help_need_withdraws_the_open_request(cast, client_for):
     c.help_request.refresh_from_db()
     assert not c.help_request.is_open
     assert "Et hemmeligt behov" not in client_for(cast.bob).get("/").content.decode()
+
+
+def test_the_weeks_first_checkin_is_one_insert_and_a_change_one_update(cast):
+    def written(queries):
+        return [
+            q["sql"].split()[0]
+            for q in queries
+            if q["sql"].startswith(("INSERT", "UPDATE")) and '"checkins_checkin"' in q["sql"]
+        ]
+
+    fields = {"is_hard": "Svært", "priorities": "Budget", "help_needed": ""}
+    with CaptureQueriesContext(connection) as first:
+        c = checkin_write(
+            owner=cast.alice,
+            week=current_week(),
+            energy=4,
+            went_well=" Godt ",
+            visibility=Visibility.LEADER,
+            **fields,
+        )
+    assert written(first) == ["INSERT"]
+    c.refresh_from_db()
+    assert (c.energy, c.went_well, c.is_hard, c.priorities, c.visibility) == (
+        4,
+        "Godt",
+        "Svært",
+        "Budget",
+        Visibility.LEADER,
+    )
+    told = Notification.objects.filter(recipient=cast.lena, kind="checkin_shared")
+    assert told.count() == 1
+    with CaptureQueriesContext(connection) as change:
+        checkin_write(
+            owner=cast.alice,
+            week=current_week(),
+            energy=2,
+            went_well="Bedre",
+            visibility=Visibility.LEADER,
+            **fields,
+        )
+    assert written(change) == ["UPDATE"]
+    c.refresh_from_db()
+    assert (c.energy, c.went_well) == (2, "Bedre")
+    assert told.count() == 1, "shared with the leader before: nothing new to tell"
