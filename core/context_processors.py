@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -52,6 +53,17 @@ _WRITING = [
 ]
 
 
+def _address(name: str) -> str:
+    return _address_under(name, get_script_prefix())
+
+
+@lru_cache(maxsize=64)
+def _address_under(name: str, prefix: str) -> str:
+    # A menu's addresses are the same on every page (under the prefix the server is mounted
+    # at): worked out once a process, not ten times a page.
+    return reverse(name)
+
+
 def sparring(request: HttpRequest) -> dict[str, Any]:
     context: dict[str, Any] = {}
     user = getattr(request, "user", None)
@@ -61,11 +73,11 @@ def sparring(request: HttpRequest) -> dict[str, Any]:
     here = {match.namespace, match.view_name} if match else set()
     entries = [*_MENU, _ADMIN_MENU] if user.is_administrator else _MENU
     context["main_menu"] = [
-        MenuItem(label, reverse(name), bool(here & spaces), icon)
+        MenuItem(label, _address(name), bool(here & spaces), icon)
         for label, name, spaces, icon in entries
     ]
     if any(here & spaces for _label, _name, spaces in _WRITING):
         context["writing_menu"] = [
-            MenuItem(label, reverse(name), bool(here & spaces)) for label, name, spaces in _WRITING
+            MenuItem(label, _address(name), bool(here & spaces)) for label, name, spaces in _WRITING
         ]
     return context
