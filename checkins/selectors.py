@@ -56,6 +56,25 @@ def _leader_names(person_id: int) -> models.QuerySet[User, tuple[int, str, str, 
     )
 
 
+def week_checkin(owner: Any, week: date, *, for_update: bool = False) -> CheckIn | None:
+    """The owner's check-in of `week`, if written; locked for the transaction's rest when
+    `for_update` (on PostgreSQL: two tabs saving at once take turns). Compiled once: every save
+    of a check-in reads it twice."""
+    read = _week_checkin_locked if for_update else _week_checkin
+    found = read(owner_id=owner.pk, week=week)
+    return found[0] if found else None
+
+
+@compiled_query
+def _week_checkin(owner_id: int, week: date) -> models.QuerySet[CheckIn]:
+    return CheckIn.objects.filter(owner_id=owner_id, week=week)[:1]
+
+
+@compiled_query
+def _week_checkin_locked(owner_id: int, week: date) -> models.QuerySet[CheckIn]:
+    return CheckIn.objects.select_for_update().filter(owner_id=owner_id, week=week)[:1]
+
+
 def home_unit_of(person: Any) -> Unit | None:
     """The team a person's check-in help requests go to: their home unit."""
     membership = (

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from checkins.models import CHECKIN_TEXTS, CheckIn, Reflection, Reply, Thread
-from checkins.selectors import home_unit_of, leaders_of
+from checkins.selectors import home_unit_of, leaders_of, week_checkin
 from core.access import Visibility, leader_ids_of, sharing_people_check
 from notifications.services import notify, notify_each_once
 from organisation.models import Value
@@ -57,7 +57,7 @@ def checkin_write(
         **dict(zip(CHECKIN_TEXTS, texts, strict=True)),
         "visibility": visibility,
     }
-    checkin = CheckIn.objects.select_for_update().filter(owner=owner, week=week).first()
+    checkin = week_checkin(owner, week, for_update=True)
     created = False
     if checkin is None:
         try:

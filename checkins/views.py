@@ -17,7 +17,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import User
 from checkins.forms import CheckInForm, ReflectionForm, ReplyForm
 from checkins.models import CheckIn, Reflection, Reply, Thread, current_week
-from checkins.selectors import ThreadView, home_unit_of, shared_with_me_page, threads_on_checkin
+from checkins.selectors import (
+    ThreadView,
+    home_unit_of,
+    shared_with_me_page,
+    threads_on_checkin,
+    week_checkin,
+)
 from checkins.services import (
     CheckInError,
     ReplyError,
@@ -85,7 +91,7 @@ def checkin_edit(request: AuthenticatedRequest, checkin_id: int | None = None) -
     if checkin_id is None:
         # One check-in a week: writing again that week changes the one already written (a
         # form sent from a second tab included).
-        existing = CheckIn.objects.owned_by(request.user).filter(week=current_week()).first()
+        existing = week_checkin(request.user, current_week())
         if existing is not None and request.method == "GET":
             return redirect("checkins:edit", checkin_id=existing.pk)
         checkin = existing or CheckIn(owner=request.user, week=current_week())
