@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import PERSON_LEFT
+from core.compiled import compiled_query
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -203,6 +204,49 @@ class PersonField(_PersonLabel, forms.ModelChoiceField):  # type: ignore[type-ar
 class PeopleField(_PersonLabel, forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
     widget = PeoplePickerMultiple
     default_error_messages = _PERSON_ERRORS
+    # Set by PeopleChoice: any id names its person, whoever they are.
+    everyone = False
+
+    def _check_values(self, value: Any) -> Any:
+        """Django's check, for everyone in the organisation by a statement compiled once: the
+        people chosen, in Django's order, or the error Django gives. Django put together a
+        filter for each id and a query for them all on every form sent."""
+        if not self.everyone:
+            return super()._check_values(value)
+        try:
+            chosen = frozenset(value)
+        except TypeError:
+            raise forms.ValidationError(
+                self.error_messages["invalid_list"], code="invalid_list"
+            ) from None
+        ids = set()
+        for pk in chosen:
+            self.validate_no_null_characters(pk)
+            try:
+                ids.add(int(pk))
+            except (TypeError, ValueError):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                ) from None
+        # An id beyond the database's integers names nobody (Django's check sent it to the
+        # database, which refused it with an error).
+        people = _people(ids=sorted(pk for pk in ids if abs(pk) < 2**63))
+        found = {str(person.pk) for person in people}
+        for pk in chosen:
+            if str(pk) not in found:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return people
+
+
+@compiled_query
+def _people(ids: list[int]) -> QuerySet[Any]:
+    return get_user_model().objects.filter(pk__in=ids)
 
 
 class PeopleChoice:
@@ -221,6 +265,7 @@ class PeopleChoice:
             field: Any = self.fields[name]
             # Any id parses to its person, so a person who left reaches the service ...
             field.queryset = get_user_model().objects.all()
+            field.everyone = True
             # ... while without JavaScript the picker offers one's colleagues.
             field.widget.choices = _ColleagueChoices(person, field)
 
