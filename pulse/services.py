@@ -95,9 +95,14 @@ def respondent_unit(round_: Round, user: User) -> int | None:
     Two small queries, the person's own units and which of them the round has, so the cost
     of an answer does not grow with the tree. (One query with a correlated EXISTS took twice
     as long on PostgreSQL.)"""
-    units = _units_of(user_id=user.pk)
-    in_round = set(_in_round(round_id=round_.pk, unit_ids=units))
-    return next((unit_id for unit_id in units if unit_id in in_round), None)
+    # Kept on the round as read for this request: the answer page asks before its form and
+    # pulse_answer again before it counts.
+    known: dict[int, int | None] = round_.__dict__.setdefault("_respondent_units", {})
+    if user.pk not in known:
+        units = _units_of(user_id=user.pk)
+        in_round = set(_in_round(round_id=round_.pk, unit_ids=units))
+        known[user.pk] = next((unit_id for unit_id in units if unit_id in in_round), None)
+    return known[user.pk]
 
 
 # An answer's reads, compiled once (core.compiled): a round open to a municipality takes
