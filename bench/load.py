@@ -126,7 +126,8 @@ def _build(database: str) -> None:
 
 def _server_command(server: str) -> list[str]:
     if server == "granian":
-        workers = os.environ.get("WEB_CONCURRENCY") or str(2 * (os.cpu_count() or 1) + 1)
+        from sparring.server import workers  # as many as gunicorn's
+
         return [
             sys.executable,
             "-m",
@@ -138,7 +139,7 @@ def _server_command(server: str) -> list[str]:
             "--port",
             str(PORT),
             "--workers",
-            workers,
+            str(workers),
             "--no-access-log",
             "sparring.wsgi:application",
         ]
@@ -274,14 +275,16 @@ def target(result: Result) -> tuple[str, bool]:
 
 
 def section(results: list[Result], *, started: datetime, load: str) -> str:
+    from sparring.server import workers as server_workers
+
     lines = [
         f"## Under load, run of {started:%Y-%m-%d %H:%M} UTC",
         "",
         f"- Machine: {os.cpu_count()} cores, {memory()}, {platform.machine()}, {load}; "
         f"Python {platform.python_version()}.",
-        "- The server (`manage.py serve`: gunicorn, 5 sync workers unless the row says "
-        "otherwise) and locust ran on the same machine, sharing its two cores, over 127.0.0.1; "
-        "on PostgreSQL, the database server too.",
+        f"- The server (`manage.py serve`: gunicorn, {server_workers} sync workers) and locust "
+        "ran on the same machine, sharing its two cores, over 127.0.0.1; on PostgreSQL, the "
+        "database server too.",
         "",
         "| Database | Load | Server | Requests | Failures | Per second | p50 | p95 "
         "| Server CPU per request | Both cores busy | Target | Result |",

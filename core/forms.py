@@ -212,7 +212,7 @@ class PeopleField(_PersonLabel, forms.ModelMultipleChoiceField):  # type: ignore
         people chosen, in Django's order, or the error Django gives. Django put together a
         filter for each id and a query for them all on every form sent."""
         if not self.everyone:
-            return super()._check_values(value)
+            return super()._check_values(value)  # type: ignore[misc]
         try:
             chosen = frozenset(value)
         except TypeError:
