@@ -275,25 +275,28 @@ def test_taking_back_a_help_need_withdraws_the_open_request(cast, client_for):
 
 
 def test_the_weeks_first_checkin_is_one_insert_and_a_change_one_update(cast):
-    def written(queries):
-        return [
+    def write(energy, went_well):
+        with CaptureQueriesContext(connection) as queries:
+            checkin = checkin_write(
+                owner=cast.alice,
+                week=current_week(),
+                energy=energy,
+                went_well=went_well,
+                is_hard="Svært",
+                priorities="Budget",
+                help_needed="",
+                visibility=Visibility.LEADER,
+            )
+        written = [
             q["sql"].split()[0]
             for q in queries
             if q["sql"].startswith(("INSERT", "UPDATE")) and '"checkins_checkin"' in q["sql"]
         ]
+        checkin.refresh_from_db()
+        return checkin, written
 
-    fields = {"is_hard": "Svært", "priorities": "Budget", "help_needed": ""}
-    with CaptureQueriesContext(connection) as first:
-        c = checkin_write(
-            owner=cast.alice,
-            week=current_week(),
-            energy=4,
-            went_well=" Godt ",
-            visibility=Visibility.LEADER,
-            **fields,
-        )
-    assert written(first) == ["INSERT"]
-    c.refresh_from_db()
+    c, written = write(4, " Godt ")
+    assert written == ["INSERT"]
     assert (c.energy, c.went_well, c.is_hard, c.priorities, c.visibility) == (
         4,
         "Godt",
@@ -303,16 +306,7 @@ def test_the_weeks_first_checkin_is_one_insert_and_a_change_one_update(cast):
     )
     told = Notification.objects.filter(recipient=cast.lena, kind="checkin_shared")
     assert told.count() == 1
-    with CaptureQueriesContext(connection) as change:
-        checkin_write(
-            owner=cast.alice,
-            week=current_week(),
-            energy=2,
-            went_well="Bedre",
-            visibility=Visibility.LEADER,
-            **fields,
-        )
-    assert written(change) == ["UPDATE"]
-    c.refresh_from_db()
+    c, written = write(2, "Bedre")
+    assert written == ["UPDATE"]
     assert (c.energy, c.went_well) == (2, "Bedre")
     assert told.count() == 1, "shared with the leader before: nothing new to tell"
