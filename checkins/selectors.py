@@ -7,9 +7,10 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -60,6 +61,11 @@ def week_checkin(owner: Any, week: date, *, for_update: bool = False) -> CheckIn
     """The owner's check-in of `week`, if written; locked for the transaction's rest when
     `for_update` (on PostgreSQL: two tabs saving at once take turns). Compiled once: every save
     of a check-in reads it twice."""
+    if for_update and transaction.get_autocommit():
+        # As Django's own check, which a compiled statement makes only once.
+        raise TransactionManagementError(
+            "select_for_update cannot be used outside of a transaction."
+        )
     read = _week_checkin_locked if for_update else _week_checkin
     found = read(owner_id=owner.pk, week=week)
     return found[0] if found else None
@@ -67,12 +73,12 @@ def week_checkin(owner: Any, week: date, *, for_update: bool = False) -> CheckIn
 
 @compiled_query
 def _week_checkin(owner_id: int, week: date) -> models.QuerySet[CheckIn]:
-    return CheckIn.objects.filter(owner_id=owner_id, week=week)[:1]
+    return CheckIn.objects.owned_by(reader(owner_id)).filter(week=week)[:1]
 
 
 @compiled_query
 def _week_checkin_locked(owner_id: int, week: date) -> models.QuerySet[CheckIn]:
-    return CheckIn.objects.select_for_update().filter(owner_id=owner_id, week=week)[:1]
+    return CheckIn.objects.select_for_update().owned_by(reader(owner_id)).filter(week=week)[:1]
 
 
 def home_unit_of(person: Any) -> Unit | None:

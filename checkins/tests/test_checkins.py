@@ -1,19 +1,22 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
-from django.db import connection
+from django.db import connection, transaction
+from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 
+from accounts.models import User
 from checkins.forms import EMPTY_CHECKIN, NO_TEAM_TO_ASK
 from checkins.models import CheckIn, current_week
+from checkins.selectors import week_checkin
 from checkins.services import checkin_write
 from checkins.views import too_late_message
 from core.access import Visibility
@@ -310,3 +313,14 @@ def test_the_weeks_first_checkin_is_one_insert_and_a_change_one_update(cast):
     assert written == ["UPDATE"]
     assert (c.energy, c.went_well) == (2, "Bedre")
     assert told.count() == 1, "shared with the leader before: nothing new to tell"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_locked_read_of_a_weeks_checkin_asks_for_a_transaction():
+    owner = User(pk=1)
+    # Compiled inside a transaction first: Django checks it then, and only then.
+    with transaction.atomic():
+        assert week_checkin(owner, date(2026, 11, 30), for_update=True) is None
+    with pytest.raises(TransactionManagementError):
+        week_checkin(owner, date(2026, 11, 30), for_update=True)
+    assert week_checkin(owner, date(2026, 11, 30)) is None

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -204,8 +204,11 @@ def test_each_chat_service_gets_the_json_it_documents(format, cast, chat_server)
 
 def test_a_message_links_only_to_a_path_in_sparring(cast):
     for link in ["https://evil.example/", "//evil.example/", "recognition/3/"]:
-        with pytest.raises(ValueError):
-            chat_post(unit=None, text="Tak", link=link, link_label="Se")
+        with transaction.atomic():
+            with pytest.raises(ValueError):
+                chat_post(unit=None, text="Tak", link=link, link_label="Se")
+            # The caller's transaction goes on: the refusal came before anything was written.
+            assert not transaction.get_rollback()
 
 
 # --- Retries ----------------------------------------------------------------------------------
