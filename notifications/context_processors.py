@@ -5,6 +5,7 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
+from core.access import reader
 from core.compiled import compiled_query
 from notifications.models import Notification
 
@@ -20,10 +21,11 @@ def unread(request: HttpRequest) -> dict[str, Any]:
 
 @compiled_query
 def _unread_count(recipient_id: int) -> QuerySet[Notification, int]:
-    # A person's own notifications alone (Notification.objects.for_recipient), counted by
-    # recipient: one row, or none when nothing is unread.
+    # A person's own notifications alone, counted by recipient: one row, or none when nothing
+    # is unread.
     return (
-        Notification.objects.filter(recipient_id=recipient_id, read_at__isnull=True)
+        Notification.objects.for_recipient(reader(recipient_id))
+        .unread()
         .values("recipient_id")
         .annotate(unread=Count("pk"))
         .values_list("unread", flat=True)
