@@ -76,6 +76,12 @@ def sparring(request: HttpRequest) -> dict[str, Any]:
         MenuItem(label, _address(name), bool(here & spaces), icon)
         for label, name, spaces, icon in entries
     ]
+    # What the menu's HTML depends on besides the language (base.html renders it once a process
+    # for each): its entries' addresses, under the prefix the server is mounted at, and which
+    # is here.
+    context["main_menu_key"] = " ".join(
+        f"{item.url}{'*' if item.current else ''}" for item in context["main_menu"]
+    )
     if any(here & spaces for _label, _name, spaces in _WRITING):
         context["writing_menu"] = [
             MenuItem(label, _address(name), bool(here & spaces)) for label, name, spaces in _WRITING

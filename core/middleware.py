@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from django.conf import settings
+from django.core.cache import caches
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
@@ -65,6 +66,8 @@ def _static_settings_changed(setting: str, **kwargs: Any) -> None:
     # WhiteNoise takes its lifetime from DEBUG unless told.
     if setting.startswith(("STATIC", "STORAGES", "WHITENOISE", "DEBUG")):
         StaticFilesMiddleware._tables.clear()
+        # The addresses of the styles and scripts in base.html's "head" fragment, too.
+        caches["fragments"].clear()
 
 
 def _written_at(root: str) -> int | None:

@@ -302,6 +302,21 @@ def _networks(name: str) -> list[str]:
 
 SPARRING_WEBHOOK_ALLOWED_NETWORKS = _networks("SPARRING_WEBHOOK_ALLOWED_NETWORKS")
 
+# --- Caches -----------------------------------------------------------------------------------
+# Each server process keeps its own: the organisation's name and logo for the header
+# (organisation/branding.py), and "fragments", the parts of a page that are the same for
+# everyone who sees them (the links to the styles and scripts, the main menu of a role on a
+# page, in a language), rendered once a process by base.html's {% cache %} blocks rather than
+# on every request. Nothing personal goes into either.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        "TIMEOUT": None,
+    },
+}
+
 # --- Language and time ------------------------------------------------------------------------
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Danish")), ("en", _("English"))]
