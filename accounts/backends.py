@@ -1,22 +1,42 @@
-"""Logging in with a password: Django's own backend, with the person of a session read by a
-statement compiled once, since every request reads it."""
+"""Logging in with a password: Django's own backend, with the person of a session read with
+the session's row (accounts.session_store), or else by a statement compiled once, since every
+request reads them."""
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
+from django.contrib import auth
 from django.contrib.auth.backends import ModelBackend
 from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from accounts.models import User
 from core.compiled import compiled_query
 
+# The session Django's `auth.get_user` is reading a request's person from, while it does
+# (`person_of`): its row came with the person it names.
+_reading: ContextVar[Any] = ContextVar("sparring_session_reading", default=None)
+
 
 class PersonBackend(ModelBackend):
     def get_user(self, user_id: Any) -> User | None:
-        found = _person(pk=user_id)
-        user = found[0] if found else None
+        user = getattr(_reading.get(), "person", None)
+        if user is None or str(user.pk) != str(user_id):
+            found = _person(pk=user_id)
+            user = found[0] if found else None
         return user if user is not None and self.user_can_authenticate(user) else None
+
+
+def person_of(request: HttpRequest) -> Any:
+    """Django's `auth.get_user(request)` (the session's hash checked as it does), taking the
+    person read with the session's row when the session's data names them."""
+    token = _reading.set(request.session)
+    try:
+        return auth.get_user(request)
+    finally:
+        _reading.reset(token)
 
 
 @compiled_query

@@ -5,15 +5,35 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import auth, messages
+from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
+
+from accounts.backends import person_of
 
 LOGIN_AT = "sparring_login_at"
 SEEN_AT = "sparring_seen_at"
+
+
+class PersonAuthenticationMiddleware(AuthenticationMiddleware):
+    """Django's, with the request's person read with its session: one statement, where
+    Django's reads the session and then the person."""
+
+    def process_request(self, request: Any) -> None:
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: _person(request))
+
+
+def _person(request: Any) -> Any:
+    if not hasattr(request, "_cached_user"):  # where Django's keeps it
+        request._cached_user = person_of(request)
+    return request._cached_user
 
 
 class SessionLifetimeMiddleware:

@@ -1,4 +1,4 @@
-"""Database sessions that record their user (see accounts.models.Session)."""
+"""Database sessions that record their user (see accounts.models.Session), read with it."""
 
 import secrets
 from datetime import datetime, timedelta
@@ -14,6 +14,10 @@ from core.compiled import compiled_query
 
 
 class SessionStore(DBStore):
+    # The person the session row names, read with it (one statement for both on every
+    # request); accounts.backends.PersonBackend takes it when the session's data names them too.
+    person: Any = None
+
     @classmethod
     def get_model_class(cls) -> Any:
         from accounts.models import Session
@@ -25,6 +29,7 @@ class SessionStore(DBStore):
         it. None, and no key, when there is none."""
         found = _unexpired(session_key=self.session_key, now=timezone.now())
         if found:
+            self.person = found[0].user
             return found[0]
         self._session_key = None
         return None
@@ -62,4 +67,6 @@ def logged_in_session(user: Any, *, now: datetime, lifetime: timedelta) -> Any:
 def _unexpired(session_key: str, now: datetime) -> QuerySet[Any]:
     from accounts.models import Session
 
-    return Session.objects.filter(session_key=session_key, expire_date__gt=now)
+    return Session.objects.select_related("user").filter(
+        session_key=session_key, expire_date__gt=now
+    )

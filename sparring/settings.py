@@ -73,7 +73,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, with the person read with the session (accounts/middleware.py).
+    "accounts.middleware.PersonAuthenticationMiddleware",
     # Danish unless the person chose English: their account's choice, else this browser's.
     "core.middleware.PersonLanguageMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",

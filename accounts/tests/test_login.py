@@ -3,8 +3,10 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime, timedelta
 
+from django.db import connection
 from django.db.models import F
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.middleware import LOGIN_AT
@@ -101,6 +103,33 @@ def test_a_session_past_its_expiry_or_of_someone_inactive_logs_nobody_in(cast):
     assert client.get("/").status_code == 200
     # Deactivated without the sessions ended (person_deactivate ends them too).
     User.objects.filter(pk=cast.bob.pk).update(is_active=False)
+    assert client.get("/").status_code == 302
+
+
+def test_a_request_reads_its_session_with_its_person_in_one_statement(cast):
+    client = Client()
+    login(client, "alice")
+    client.get("/")  # the login's session renewed
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("core:accessibility"))
+    assert response.status_code == 200 and response.context["user"] == cast.alice
+    reads = [q["sql"] for q in queries.captured_queries]
+    # The session with its person, and the header's unread notifications: nothing else.
+    assert len(reads) == 2, reads
+    assert '"accounts_session"' in reads[0] and '"accounts_user"' in reads[0]
+
+
+def test_the_person_is_the_one_the_sessions_data_names_and_their_password_still_counts(cast):
+    """The row's person is a copy kept for ending sessions; what Django reads, the data, wins,
+    and its hash of the password is still checked against the person read."""
+    client = Client()
+    login(client, "alice")
+    Session.objects.filter(user=cast.alice).update(user=cast.bob)
+    response = client.get(reverse("core:accessibility"))
+    assert response.status_code == 200 and response.context["user"] == cast.alice
+    alice = User.objects.get(pk=cast.alice.pk)
+    alice.set_password("another-long-passphrase")
+    alice.save()
     assert client.get("/").status_code == 302
 
 

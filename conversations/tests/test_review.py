@@ -19,9 +19,9 @@ from notifications.models import Notification, OutgoingEmail
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 NOW = FROZEN_AT
-# The thread page: the session and its user, the thread, its participants, its conversations
+# The thread page: the session with its person, the thread, its participants, its conversations
 # and its open agreements with their owners and where they were raised.
-QUERIES_THREAD = 7
+QUERIES_THREAD = 6
 
 
 def _one_on_one(cast: Cast, starts_at: datetime) -> Conversation:

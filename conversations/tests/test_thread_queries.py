@@ -14,9 +14,9 @@ from conftest import FROZEN_AT, Cast
 from conversations import services
 from conversations.models import Conversation, ConversationThread, Item, Kind
 
-# The session and its user; the thread, its participants, its conversations and its open
+# The session with its person; the thread, its participants, its conversations and its open
 # items; the unread notifications the menu counts.
-THREAD_PAGE_QUERIES = 7
+THREAD_PAGE_QUERIES = 6
 
 
 def _thread_with(cast: Cast, held: int) -> ConversationThread:

@@ -50,7 +50,7 @@ def test_nothing_personal_is_kept(cast, client_for):
     for person in (cast.alice, cast.ada):
         client_for(person).get("/")
     kept = [
-        pickle.loads(value)  # noqa: S301 (the test's own cache, filled by the pages above)
+        pickle.loads(value)  # the test's own cache, filled by the pages above
         for value in caches["fragments"]._cache.values()  # type: ignore[attr-defined]
     ]
     assert kept, "the pages kept no fragment"

@@ -24,11 +24,11 @@ pytestmark = pytest.mark.usefixtures("clock")
 
 NOW = FROZEN_AT
 TODAY = NOW.date()
-# The plan's page: the session and its user, the plan, the framework and its areas, the
+# The plan's page: the session with its person, the plan, the framework and its areas, the
 # goals, the activities with their goals and who is responsible, and the unread count of the
 # menu's notifications. The list: one's own plans and those shared, each with its counts.
-QUERIES_PLAN_PAGE = 8
-QUERIES_PLANS_PAGE = 5
+QUERIES_PLAN_PAGE = 7
+QUERIES_PLANS_PAGE = 4
 
 
 def _plan(cast: Cast, **extra: Any) -> DevelopmentPlan:

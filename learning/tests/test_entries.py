@@ -30,11 +30,11 @@ pytestmark = pytest.mark.usefixtures("clock")
 
 NOW = FROZEN_AT
 TODAY = NOW.date()
-# The log: the session and its user, the newest entries (no count), the current framework's
+# The log: the session with its person, the newest entries (no count), the current framework's
 # focus areas, the person's units, and the unread count of the menu's notifications. A team's
 # page: the same, with the unit and the paths it may be read from instead of the person's units.
-QUERIES_LOG_PAGE = 6
-QUERIES_TEAM_PAGE = 7
+QUERIES_LOG_PAGE = 5
+QUERIES_TEAM_PAGE = 6
 
 
 def _text(**extra: Any) -> EntryText:

@@ -150,7 +150,7 @@ def test_the_page_reads_one_count_per_kind(cast, client_for, django_assert_num_q
     kinds = len(list(personal_data.all_kinds()))
     # What every page reads (the session, the person, their unread notifications), one count
     # per kind, the person's newest copy of it all, and the deadlines.
-    with django_assert_num_queries(3 + kinds + 2):
+    with django_assert_num_queries(2 + kinds + 2):
         client.get(MY_DATA)
 
 

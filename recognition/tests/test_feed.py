@@ -93,15 +93,15 @@ def test_a_page_reads_the_same_queries_however_many_thanks(
     client = client_for(cast.alice)
     url = reverse("recognition:feed")
     client.get(url)
-    # Session and user; the person's units and thanks received; the newest of each of the
+    # The session with its person; the person's units and thanks received; the newest of each of the
     # four rules; the page's thanks with author and unit, their recipients, values and
     # reactions; the unread notifications of the menu.
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         client.get(url)
     Recognition.objects.bulk_create(
         [Recognition(author=cast.bob, text="Endnu en tak") for _ in range(200)]
     )
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         client.get(url)
 
 
