@@ -3,10 +3,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
+from urllib.parse import quote
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import get_script_prefix, reverse
 from django.utils.functional import Promise
+from django.utils.text import capfirst
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
 
@@ -58,14 +62,48 @@ def _address(name: str) -> str:
 
 
 @lru_cache(maxsize=64)
-def _address_under(name: str, prefix: str) -> str:
+def _address_under(name: str, prefix: str, args: tuple[str, ...] = ()) -> str:
     # A menu's addresses are the same on every page (under the prefix the server is mounted
     # at): worked out once a process, not ten times a page.
-    return reverse(name)
+    return reverse(name, args=args)
+
+
+@dataclass(frozen=True)
+class LanguageLink:
+    code: str
+    name: str
+    url: str
+    current: bool
+
+
+def _languages(request: HttpRequest) -> list[LanguageLink]:
+    """The footer's language switch, the current language first (as the design system shows
+    it), each link coming back to this page."""
+    here = get_language()
+    back = "?next=" + quote(request.get_full_path(), safe="/")
+    links = [
+        LanguageLink(code, _language_name(code), _language_address(code) + back, code == here)
+        for code, _name in settings.LANGUAGES
+    ]
+    return sorted(links, key=lambda link: not link.current)
+
+
+@lru_cache(maxsize=8)
+def _language_name(code: str) -> str:
+    return capfirst(get_language_info(code)["name_local"])
+
+
+def _language_address(code: str) -> str:
+    return _address_under("accounts:language", get_script_prefix(), (code,))
 
 
 def sparring(request: HttpRequest) -> dict[str, Any]:
-    context: dict[str, Any] = {}
+    # The prefix the server is mounted at: what base.html's parts rendered once a process vary
+    # on when they hold addresses.
+    context: dict[str, Any] = {
+        "page_prefix": get_script_prefix(),
+        "languages": _languages(request),
+    }
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return context

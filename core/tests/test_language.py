@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 from django.test import Client
@@ -86,3 +87,22 @@ def test_a_request_leaves_the_thread_in_the_language_it_had(cast, client_for):
     html = client_for(cast.alice).get("/").content.decode()
     assert '<html lang="en">' in html
     assert translation.get_language() == "da"
+
+
+def test_the_footer_offers_each_language_the_current_first_coming_back_to_the_page(
+    cast, client_for
+):
+    client = client_for(cast.alice)
+    back = "?next=/recognition/%3Fteam%3D5%26after%3Dx"
+    for _ in range(2):  # the addresses are kept once a process: the second page is the same
+        html = client.get("/recognition/?team=5&after=x").content.decode()
+        links = re.findall(r'<a href="(/language/\w+/[^"]*)"\s+lang="(\w+)"\s*([^>]*)>', html)
+        assert links == [
+            (f"/language/da/{back}", "da", 'aria-current="true"'),
+            (f"/language/en/{back}", "en", ""),
+        ]
+    client.get(reverse("accounts:language", args=["en"]))
+    html = client.get("/").content.decode()
+    links = re.findall(r'<a href="/language/(\w+)/\?next=/"\s+lang="\w+"\s*([^>]*)>', html)
+    assert links == [("en", 'aria-current="true"'), ("da", "")]
+    assert "English</a>" in html and "Dansk</a>" in html
