@@ -90,7 +90,7 @@ def _languages(request: HttpRequest) -> list[LanguageLink]:
 
 @lru_cache(maxsize=8)
 def _language_name(code: str) -> str:
-    return capfirst(get_language_info(code)["name_local"])
+    return str(capfirst(get_language_info(code)["name_local"]))
 
 
 def _language_address(code: str) -> str:
