@@ -7,13 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.urls import reverse
 from django.utils.formats import localize
-from django.utils.html import format_html, format_html_join, linebreaks
+from django.utils.html import escape, format_html, format_html_join, linebreaks
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from core.dates import datetime_label
+from core.links import link
 from core.templatetags.sparring import avatar, icon
 from recognition.models import Recognition
 
@@ -56,26 +56,18 @@ def recognition_item(context: template.Context, recognition: Recognition) -> Saf
 @register.simple_tag(takes_context=True)
 def reactions(context: template.Context, recognition: Any) -> SafeString:
     """The reactions to a thanks: one form whose buttons say each reaction, how many gave it,
-    and whether the reader did (a check mark and `aria-pressed`, not colour alone)."""
-    url = reverse("recognition:react", args=[recognition.pk])
+    and whether the reader did (a check mark and `aria-pressed`, not colour alone). Written
+    out rather than by format_html, which escaped each of a button's seven parts: only the
+    label is text; the rest are ids, a reaction's kind, a count and an icon."""
+    url = link("recognition:react", recognition.pk)
     target = f"reactions-{recognition.pk}"
-    buttons = format_html_join(
-        "",
-        '<button type="submit" name="kind" value="{}" id="react-{}-{}" '
-        'class="button button-secondary" aria-pressed="{}">{} {} '
-        '<span class="reaction-count">{}</span></button>',
-        (
-            (
-                reaction.kind,
-                recognition.pk,
-                reaction.kind,
-                "true" if reaction.mine else "false",
-                icon("check" if reaction.mine else reaction.icon),
-                reaction.label,
-                localize(reaction.count),
-            )
-            for reaction in recognition.reaction_counts
-        ),
+    buttons = "".join(
+        f'<button type="submit" name="kind" value="{reaction.kind}" '
+        f'id="react-{recognition.pk}-{reaction.kind}" class="button button-secondary" '
+        f'aria-pressed="{"true" if reaction.mine else "false"}">'
+        f"{icon('check' if reaction.mine else reaction.icon)} {escape(reaction.label)} "
+        f'<span class="reaction-count">{_count(reaction.count)}</span></button>'
+        for reaction in recognition.reaction_counts
     )
     return format_html(
         '<form method="post" action="{url}" hx-post="{url}" hx-target="#{target}" '
@@ -85,5 +77,10 @@ def reactions(context: template.Context, recognition: Any) -> SafeString:
         target=target,
         # What `{% csrf_token %}` writes: the token the request's context provides.
         token=context.get("csrf_token", ""),
-        buttons=buttons,
+        buttons=mark_safe(buttons),  # noqa: S308 (the label escaped above, the rest not text)
     )
+
+
+def _count(count: int) -> str:
+    # Below a thousand, a count is written the same in every language: no separator.
+    return str(count) if 0 <= count < 1000 else localize(count)
