@@ -83,13 +83,17 @@ def _week_checkin_locked(owner_id: int, week: date) -> models.QuerySet[CheckIn]:
 
 def home_unit_of(person: Any) -> Unit | None:
     """The team a person's check-in help requests go to: their home unit."""
-    membership = (
-        Membership.objects.filter(user=person)
+    found = _home_membership(user_id=person.pk)
+    return found[0].unit if found else None
+
+
+@compiled_query
+def _home_membership(user_id: int) -> models.QuerySet[Membership]:
+    return (
+        Membership.objects.filter(user_id=user_id)
         .select_related("unit__team")
-        .order_by(*HOME_UNIT_ORDER)
-        .first()
+        .order_by(*HOME_UNIT_ORDER)[:1]
     )
-    return membership.unit if membership else None
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from checkins.selectors import BRING_LIMIT, ToBring
-from core.access import led_unit_ids, unit_ids_of
+from core.access import led_unit_ids, reader, unit_ids_of
 from core.compiled import compiled_query
 from core.dates import date_label
 from core.tree import Fold, folded
@@ -47,11 +47,16 @@ from teamwork.models import Goal
 
 def open_rounds_for(user: Any, now: datetime) -> list[Round]:
     """Rounds open at `now` for one of the person's units that they have not answered yet."""
-    my_units = Membership.objects.filter(user=user).values("unit_id")
-    return list(
+    return _open_rounds_for(user_id=user.pk, now=now)
+
+
+@compiled_query
+def _open_rounds_for(user_id: int, now: datetime) -> QuerySet[Round]:
+    my_units = Membership.objects.filter(user_id=user_id).values("unit_id")
+    return (
         Round.objects.open_at(now)
         .filter(units__unit_id__in=my_units)
-        .exclude(open_participations__user=user)
+        .exclude(open_participations__user_id=user_id)
         .select_related("survey")
         .distinct()
         .order_by("closes_at")
@@ -484,14 +489,36 @@ def report_or_404(
     return round_, *round_report(round_, roots, open_ids=open_ids, every_unit=every_unit)
 
 
-def reports_for(user: Any, *, limit: int = 10) -> list[Round]:
+# How many of the latest closed rounds the wellbeing page offers reports of.
+REPORTS_SHOWN = 10
+
+
+def reports_for(user: Any) -> list[Round]:
     """The latest closed rounds whose report the person may read (as leader or
     administrator)."""
-    closed = Round.objects.filter(sealed_at__isnull=False).select_related("survey")
-    if not getattr(user, "is_administrator", False):
-        led = led_unit_ids(user)
-        closed = closed.filter(units__unit_id__in=led).distinct()
-    return list(closed.order_by("-closes_at")[:limit])
+    if getattr(user, "is_administrator", False):
+        return _reports_of_all()
+    return _reports_led_by(user_id=user.pk)
+
+
+def _sealed_rounds() -> QuerySet[Round]:
+    return Round.objects.filter(sealed_at__isnull=False).select_related("survey")
+
+
+@compiled_query
+def _reports_of_all() -> QuerySet[Round]:
+    return _sealed_rounds().order_by("-closes_at")[:REPORTS_SHOWN]
+
+
+@compiled_query
+def _reports_led_by(user_id: int) -> QuerySet[Round]:
+    led = led_unit_ids(reader(user_id))
+    return (
+        _sealed_rounds()
+        .filter(units__unit_id__in=led)
+        .distinct()
+        .order_by("-closes_at")[:REPORTS_SHOWN]
+    )
 
 
 @dataclass(frozen=True)
