@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.shortcuts import get_object_or_404
+from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from accounts.models import User
 from accounts.selectors import NAME_COLUMNS, named
+from core.access import can_read
 from core.compiled import compiled_query
 from organisation.models import ImportJob, Membership, Unit, Value
 
@@ -93,14 +94,63 @@ def _people_of(unit_id: int) -> QuerySet[Any]:
     )
 
 
+@dataclass(frozen=True)
+class Reach:
+    """The units whose team page a person may open, as `Unit.objects.visible_to` says, as
+    facts to test units against without asking the database again: everything for an
+    administrator; else their own units and every unit below one they lead. Held equal to
+    `visible_to` unit for unit by a test."""
+
+    everything: bool
+    unit_ids: frozenset[int]
+    led_paths: tuple[str, ...]
+
+    def opens(self, unit: Unit) -> bool:
+        return self.everything or unit.pk in self.unit_ids or unit.path.startswith(self.led_paths)
+
+
+def reach_of(user: Any) -> Reach:
+    if not can_read(user):
+        return Reach(everything=False, unit_ids=frozenset(), led_paths=())
+    if user.is_administrator:
+        return Reach(everything=True, unit_ids=frozenset(), led_paths=())
+    places = _places_of(user_id=user.pk)
+    return Reach(
+        everything=False,
+        unit_ids=frozenset(unit_id for unit_id, _role, _path in places),
+        led_paths=tuple(path for _id, role, path in places if role == Membership.Role.LEADER),
+    )
+
+
+@compiled_query
+def _places_of(user_id: int) -> QuerySet[Any]:
+    return Membership.objects.filter(user_id=user_id).values_list("unit_id", "role", "unit__path")
+
+
+@compiled_query
+def _unit_with_team(unit_id: int) -> QuerySet[Unit]:
+    return Unit.objects.select_related("team").filter(pk=unit_id)
+
+
+@compiled_query
+def _around(ancestor_ids: list[int], unit_id: int) -> QuerySet[Unit]:
+    return (
+        Unit.objects.filter(Q(pk__in=ancestor_ids) | Q(parent_id=unit_id, archived_at__isnull=True))
+        .only("pk", "name", "path", "parent_id")
+        .order_by("depth", "name")
+    )
+
+
 def for_team_page(*, unit_id: int, user: Any) -> TeamPagePeople:
     """The team page's part about the organisation: the unit, if `user` may open its page
     (404 otherwise), its people, leaders first, and the units around it that `user` may
-    open. The units `user` may open are worked out once for all three, and the units around
-    it (those above, and those below it in use) are read in one query, each marked with
-    whether `user` may open it."""
-    visible_units = Unit.objects.visible_to(user)
-    unit = get_object_or_404(visible_units.select_related("team"), pk=unit_id)
+    open. Which units `user` may open is read once for all three (`reach_of`), and the units
+    around it (those above, and those below it in use) are read in one query."""
+    reach = reach_of(user)
+    found = _unit_with_team(unit_id=unit_id)
+    if not found or not reach.opens(found[0]):
+        raise Http404
+    unit = found[0]
     # The columns the page writes, not each person's whole account.
     people: dict[str, list[User]] = {Membership.Role.LEADER: [], Membership.Role.MEMBER: []}
     for role, job_title, *name in _people_of(unit_id=unit.pk):
@@ -108,22 +158,14 @@ def for_team_page(*, unit_id: int, user: Any) -> TeamPagePeople:
         person.job_title = job_title
         people[role].append(person)
     leaders, members = people[Membership.Role.LEADER], people[Membership.Role.MEMBER]
-    around = list(
-        Unit.objects.filter(
-            Q(pk__in=unit.ancestor_ids()) | Q(parent=unit, archived_at__isnull=True)
-        )
-        .annotate(reachable=Exists(visible_units.filter(pk=OuterRef("pk"))))
-        .only("pk", "name", "path", "parent_id")
-        .order_by("depth", "name")
-    )
-    below = [u for u in around if u.parent_id == unit.pk]
+    around = _around(ancestor_ids=unit.ancestor_ids(), unit_id=unit.pk)
     return TeamPagePeople(
         unit=unit,
         leaders=leaders,
         members=members,
         in_unit=any(person.pk == user.pk for person in leaders + members),
-        children=[u for u in below if u.reachable],  # type: ignore[attr-defined]
-        ancestors=[(u, u.reachable) for u in around if u.parent_id != unit.pk],  # type: ignore[attr-defined]
+        children=[u for u in around if u.parent_id == unit.pk and reach.opens(u)],
+        ancestors=[(u, reach.opens(u)) for u in around if u.parent_id != unit.pk],
     )
 
 
