@@ -6,7 +6,9 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.base import CreateError, UpdateError
 from django.contrib.sessions.backends.db import SessionStore as DBStore
+from django.db import DatabaseError, IntegrityError, connections, router
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -33,6 +35,32 @@ class SessionStore(DBStore):
             return found[0]
         self._session_key = None
         return None
+
+    def save(self, must_create: bool = False) -> None:
+        """Django's, without its transaction where none is open: the session's one statement
+        (an UPDATE, or an INSERT for a new session) is atomic by itself, and the transaction
+        around it cost two more round trips on PostgreSQL, for every renewal (each person's
+        first request after a minute away). Inside a transaction, Django's own: its savepoint
+        keeps a failure from spoiling the transaction around it."""
+        if self.session_key is None:
+            self.create()
+            return
+        data = self._get_session(no_load=must_create)  # type: ignore[attr-defined]
+        obj = self.create_model_instance(data)
+        using = router.db_for_write(self.model, instance=obj)
+        if not connections[using].get_autocommit():
+            super().save(must_create=must_create)
+            return
+        try:
+            obj.save(force_insert=must_create, force_update=not must_create, using=using)
+        except IntegrityError:
+            if must_create:
+                raise CreateError from None
+            raise
+        except DatabaseError:
+            if not must_create:
+                raise UpdateError from None
+            raise
 
     def create_model_instance(self, data: dict[str, Any]) -> Any:
         obj: Any = super().create_model_instance(data)

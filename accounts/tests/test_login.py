@@ -3,15 +3,18 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime, timedelta
 
-from django.db import connection
+import pytest
+from django.contrib.sessions.backends.base import UpdateError
+from django.db import connection, transaction
 from django.db.models import F
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.middleware import LOGIN_AT
+from accounts.middleware import LOGIN_AT, SEEN_AT
 from accounts.models import LoginAttempt, Session, User
 from accounts.services import login_try_begin, login_try_failed, person_deactivate
+from accounts.session_store import SessionStore
 from conftest import FROZEN_AT, PASSWORD
 from core.models import AuditEntry
 
@@ -131,6 +134,37 @@ def test_the_person_is_the_one_the_sessions_data_names_and_their_password_still_
     alice.set_password("another-long-passphrase")
     alice.save()
     assert client.get("/").status_code == 302
+
+
+@pytest.mark.django_db(transaction=True)  # as a server runs: no transaction around requests
+def test_a_session_is_renewed_by_one_statement_and_a_deleted_one_is_not_brought_back(cast):
+    client = Client()
+    login(client, "alice")
+    session = client.session
+    session[SEEN_AT] = time.time() - 120  # last seen two minutes ago
+    session.save()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("core:accessibility")).status_code == 200
+    writes = [q["sql"] for q in queries.captured_queries if not q["sql"].startswith("SELECT")]
+    assert len(writes) == 1 and writes[0].startswith('UPDATE "accounts_session"'), writes
+    # Ended elsewhere while this request ran (a logout on another device): not written again.
+    store = SessionStore(session.session_key)
+    store[SEEN_AT] = 0
+    Session.objects.filter(session_key=session.session_key).delete()
+    with pytest.raises(UpdateError):
+        store.save()
+    assert not Session.objects.exists()
+
+
+def test_inside_a_transaction_a_failed_session_write_leaves_it_usable(cast):
+    store = SessionStore()
+    store.create()
+    key = store.session_key
+    Session.objects.filter(session_key=key).delete()
+    with transaction.atomic():
+        with pytest.raises(UpdateError):
+            store.save()
+        assert User.objects.filter(pk=cast.alice.pk).exists()  # the transaction goes on
 
 
 @override_settings(SESSION_ABSOLUTE_HOURS=1)
