@@ -201,18 +201,17 @@ class PersonField(_PersonLabel, forms.ModelChoiceField):  # type: ignore[type-ar
     default_error_messages = _PERSON_ERRORS
 
 
-class PeopleField(_PersonLabel, forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
-    widget = PeoplePickerMultiple
-    default_error_messages = _PERSON_ERRORS
-    # Set by PeopleChoice: any id names its person, whoever they are.
-    everyone = False
+class CompiledChoicesField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """Django's ModelMultipleChoiceField, whose check of the ids sent reads the rows by a
+    statement compiled once (`rows`, given the ids, the rows of the field's queryset among
+    them) where Django put together a filter for each id and a query for them all on every
+    form sent: the rows chosen, in Django's order, or the error Django gives."""
+
+    def rows(self, ids: list[int]) -> list[Any] | None:
+        """The rows of these ids the field may choose, or None to check as Django does."""
+        return None
 
     def _check_values(self, value: Any) -> Any:
-        """Django's check, for everyone in the organisation by a statement compiled once: the
-        people chosen, in Django's order, or the error Django gives. Django put together a
-        filter for each id and a query for them all on every form sent."""
-        if not self.everyone:
-            return super()._check_values(value)  # type: ignore[misc]
         try:
             chosen = frozenset(value)
         except TypeError:
@@ -230,10 +229,12 @@ class PeopleField(_PersonLabel, forms.ModelMultipleChoiceField):  # type: ignore
                     code="invalid_pk_value",
                     params={"pk": pk},
                 ) from None
-        # An id beyond the database's integers names nobody (Django's check sent it to the
+        # An id beyond the database's integers names no row (Django's check sent it to the
         # database, which refused it with an error).
-        people = _people(ids=sorted(pk for pk in ids if abs(pk) < 2**63))
-        found = {str(person.pk) for person in people}
+        rows = self.rows(sorted(pk for pk in ids if abs(pk) < 2**63))
+        if rows is None:
+            return super()._check_values(value)  # type: ignore[misc]
+        found = {str(row.pk) for row in rows}
         for pk in chosen:
             if str(pk) not in found:
                 raise forms.ValidationError(
@@ -241,7 +242,18 @@ class PeopleField(_PersonLabel, forms.ModelMultipleChoiceField):  # type: ignore
                     code="invalid_choice",
                     params={"value": pk},
                 )
-        return people
+        return rows
+
+
+class PeopleField(_PersonLabel, CompiledChoicesField):
+    widget = PeoplePickerMultiple
+    default_error_messages = _PERSON_ERRORS
+    # Set by PeopleChoice: any id names its person, whoever they are.
+    everyone = False
+
+    def rows(self, ids: list[int]) -> list[Any] | None:
+        # For everyone in the organisation; a narrower choice is checked as Django does.
+        return _people(ids=ids) if self.everyone else None
 
 
 @compiled_query

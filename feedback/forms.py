@@ -23,16 +23,11 @@ from core.forms import (
 )
 from feedback.models import SPARRING_MINUTES, Feedback, Theme
 from feedback.services import EMPTY_FEEDBACK
-from organisation.models import Value
+from organisation.forms import ValuesField
 
 
-def _values_field(required: bool = False) -> forms.ModelMultipleChoiceField:  # type: ignore[type-arg]
-    return forms.ModelMultipleChoiceField(
-        label=_("Values"),
-        queryset=Value.objects.filter(is_active=True),
-        required=required,
-        widget=forms.CheckboxSelectMultiple,
-    )
+def _values_field(required: bool = False) -> ValuesField:
+    return ValuesField(label=_("Values"), required=required)
 
 
 def _theme_field() -> forms.ChoiceField:

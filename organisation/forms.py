@@ -3,13 +3,32 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from core.forms import DesignSystemForm
+from core.compiled import compiled_query
+from core.forms import CompiledChoicesField, DesignSystemForm
 from core.models import ACTION_LABELS
 from core.selectors import BY_THE_SYSTEM
 from organisation.models import Membership, Unit, Value
+
+
+class ValuesField(CompiledChoicesField):
+    """The organisation's values in use, as checkboxes; those sent are read by a statement
+    compiled once (core.forms.CompiledChoicesField)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
+        super().__init__(queryset=Value.objects.filter(is_active=True), **kwargs)
+
+    def rows(self, ids: list[int]) -> list[Any] | None:
+        return _active_values(ids=ids)
+
+
+@compiled_query
+def _active_values(ids: list[int]) -> QuerySet[Value]:
+    return Value.objects.filter(is_active=True, pk__in=ids)
 
 
 class UnitChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]

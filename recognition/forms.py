@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core.forms import DesignSystemForm, PeopleChoice, PeopleField, wide_textarea
-from organisation.models import Unit, Value
+from organisation.forms import ValuesField
+from organisation.models import Unit
 from organisation.selectors import for_teams_page
 
 EVERYONE = "organisation"
@@ -28,10 +29,8 @@ class RecognitionForm(PeopleChoice, DesignSystemForm, forms.Form):
         widget=wide_textarea(3),
         help_text=_("What they did, and what it meant. A sentence or two is plenty."),
     )
-    values = forms.ModelMultipleChoiceField(
+    values = ValuesField(
         label=_("Values"),
-        queryset=Value.objects.filter(is_active=True),
-        widget=forms.CheckboxSelectMultiple,
         help_text=_("Which of our values you saw in it."),
         error_messages={"required": _("Choose at least one value.")},
     )
