@@ -134,9 +134,10 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     # pragmas above, cost a tenth of a wellbeing answer's time under load.
     _db["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 600)
 elif _db["ENGINE"] == "django.db.backends.postgresql":
-    # One connection per server thread, kept between requests and checked at the first query of
-    # each: after PostgreSQL restarts, the next request opens a fresh connection instead of
-    # failing on the dead one, with no restart of Sparring. (psycopg's pool, used before, made
+    # One connection per server thread, kept between requests and checked at the start of each
+    # by its socket, not by a query (core/liveness.py): after PostgreSQL restarts, the next
+    # request opens a fresh connection instead of failing on the dead one, with no restart of
+    # Sparring. (psycopg's pool, used before, made
     # requests wait its whole timeout while the database was down, and failed the first request
     # after a restart while it backed off.)
     _db["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 600)
