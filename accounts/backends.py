@@ -7,8 +7,8 @@ from __future__ import annotations
 from contextvars import ContextVar
 from typing import Any
 
-from django.contrib import auth
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.middleware import get_user
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -22,19 +22,26 @@ _reading: ContextVar[Any] = ContextVar("sparring_session_reading", default=None)
 
 class PersonBackend(ModelBackend):
     def get_user(self, user_id: Any) -> User | None:
-        user = getattr(_reading.get(), "person", None)
-        if user is None or str(user.pk) != str(user_id):
-            found = _person(pk=user_id)
-            user = found[0] if found else None
+        user = person_read(user_id)
         return user if user is not None and self.user_can_authenticate(user) else None
 
 
+def person_read(user_id: Any) -> User | None:
+    """The person of this id: the one read with the session's row, if the session being read
+    names them, else read by a compiled statement. For the login backends' `get_user`."""
+    user = getattr(_reading.get(), "person", None)
+    if user is not None and str(user.pk) == str(user_id):
+        return user  # type: ignore[no-any-return]
+    found = _person(pk=user_id)
+    return found[0] if found else None
+
+
 def person_of(request: HttpRequest) -> Any:
-    """Django's `auth.get_user(request)` (the session's hash checked as it does), taking the
-    person read with the session's row when the session's data names them."""
+    """Django's login middleware's person of the request (the session's hash checked as
+    Django does, kept on the request), taking the person read with the session's row."""
     token = _reading.set(request.session)
     try:
-        return auth.get_user(request)
+        return get_user(request)
     finally:
         _reading.reset(token)
 

@@ -27,13 +27,7 @@ class PersonAuthenticationMiddleware(AuthenticationMiddleware):
 
     def process_request(self, request: Any) -> None:
         super().process_request(request)
-        request.user = SimpleLazyObject(lambda: _person(request))
-
-
-def _person(request: Any) -> Any:
-    if not hasattr(request, "_cached_user"):  # where Django's keeps it
-        request._cached_user = person_of(request)
-    return request._cached_user
+        request.user = SimpleLazyObject(lambda: person_of(request))
 
 
 class SessionLifetimeMiddleware:

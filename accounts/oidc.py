@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
+from accounts.backends import person_read
 from accounts.models import User
 from accounts.services import links_held, unique_username
 
@@ -148,4 +149,5 @@ class SparringOIDCBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
         return user
 
     def get_user(self, user_id: int) -> User | None:
-        return User.objects.filter(pk=user_id, is_active=True).first()
+        user = person_read(user_id)
+        return user if user is not None and user.is_active else None

@@ -207,11 +207,17 @@ class CompiledChoicesField(forms.ModelMultipleChoiceField):  # type: ignore[type
     them) where Django put together a filter for each id and a query for them all on every
     form sent: the rows chosen, in Django's order, or the error Django gives."""
 
-    def rows(self, ids: list[int]) -> list[Any] | None:
-        """The rows of these ids the field may choose, or None to check as Django does."""
-        return None
+    def rows(self, ids: list[int]) -> list[Any]:
+        """The rows of these ids among those the field may choose."""
+        raise NotImplementedError
+
+    def compiled(self) -> bool:
+        """Whether `rows` answers for this field as it is now; else Django's check runs."""
+        return self.to_field_name is None
 
     def _check_values(self, value: Any) -> Any:
+        if not self.compiled():
+            return super()._check_values(value)  # type: ignore[misc]
         try:
             chosen = frozenset(value)
         except TypeError:
@@ -232,8 +238,6 @@ class CompiledChoicesField(forms.ModelMultipleChoiceField):  # type: ignore[type
         # An id beyond the database's integers names no row (Django's check sent it to the
         # database, which refused it with an error).
         rows = self.rows(sorted(pk for pk in ids if abs(pk) < 2**63))
-        if rows is None:
-            return super()._check_values(value)  # type: ignore[misc]
         found = {str(row.pk) for row in rows}
         for pk in chosen:
             if str(pk) not in found:
@@ -251,9 +255,12 @@ class PeopleField(_PersonLabel, CompiledChoicesField):
     # Set by PeopleChoice: any id names its person, whoever they are.
     everyone = False
 
-    def rows(self, ids: list[int]) -> list[Any] | None:
+    def compiled(self) -> bool:
         # For everyone in the organisation; a narrower choice is checked as Django does.
-        return _people(ids=ids) if self.everyone else None
+        return self.everyone and super().compiled()
+
+    def rows(self, ids: list[int]) -> list[Any]:
+        return _people(ids=ids)
 
 
 @compiled_query

@@ -16,13 +16,24 @@ from organisation.models import Membership, Unit, Value
 
 class ValuesField(CompiledChoicesField):
     """The organisation's values in use, as checkboxes; those sent are read by a statement
-    compiled once (core.forms.CompiledChoicesField)."""
+    compiled once (core.forms.CompiledChoicesField). A form that gives the field other
+    choices (`field.queryset = ...`) has them checked as Django does."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
         super().__init__(queryset=Value.objects.filter(is_active=True), **kwargs)
+        self.in_use = self.queryset
 
-    def rows(self, ids: list[int]) -> list[Any] | None:
+    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
+        # Each form's copy of the field gets a copy of the queryset (Django's field does so).
+        result = super().__deepcopy__(memo)
+        result.in_use = result.queryset
+        return result
+
+    def compiled(self) -> bool:
+        return self.queryset is self.in_use and super().compiled()
+
+    def rows(self, ids: list[int]) -> list[Any]:
         return _active_values(ids=ids)
 
 

@@ -312,8 +312,11 @@ SPARRING_WEBHOOK_ALLOWED_NETWORKS = _networks("SPARRING_WEBHOOK_ALLOWED_NETWORKS
 # on every request. Nothing personal goes into either.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # With DEBUG (a developer's runserver), none: a template changed shows at once.
     "fragments": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "BACKEND": "django.core.cache.backends.dummy.DummyCache"
+        if DEBUG
+        else "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "fragments",
         "TIMEOUT": None,
     },

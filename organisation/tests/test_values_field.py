@@ -55,3 +55,14 @@ def test_the_compiled_check_answers_as_djangos(db, value):
 
 def test_an_id_beyond_the_databases_integers_is_no_value(db):
     assert _answers(_Compiled, ["9" * 30]) == ["invalid_choice"]
+
+
+def test_a_form_that_gives_other_choices_has_them_checked_as_django_does(db):
+    retired = Value.objects.create(name="Prøve D", is_active=False)
+    form = _Compiled({"values": [str(retired.pk)]})
+    assert form.fields["values"].compiled()  # type: ignore[attr-defined]
+    assert not form.is_valid()
+    form = _Compiled({"values": [str(retired.pk)]})
+    form.fields["values"].queryset = Value.objects.all()  # type: ignore[attr-defined]
+    assert not form.fields["values"].compiled()  # type: ignore[attr-defined]
+    assert form.is_valid() and list(form.cleaned_data["values"]) == [retired]
