@@ -41,7 +41,9 @@ class UnitQuerySet(models.QuerySet["Unit"]):
 
     def visible_to(self, user: Any) -> UnitQuerySet:
         """Units whose team page `user` may open: their own units, every unit below one they
-        lead, and all of them for an administrator."""
+        lead, and all of them for an administrator. The team page tests units against the
+        same rule in Python (`organisation.selectors.Reach`): a change here is a change there,
+        and organisation/tests/test_reach.py holds the two equal."""
         if not can_read(user):
             return self.none()
         if user.is_administrator:
