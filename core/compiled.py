@@ -45,9 +45,10 @@ import copy
 import inspect
 import re
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Generic, TypeVar
 
@@ -143,6 +144,11 @@ class _Statement:
     slots: tuple[tuple[int, str, int | None, str | None], ...]
     # The SQL matches nothing (an empty list for `__in`): Django runs no query for it.
     empty: bool = False
+    # How each connection converts the rows' values (Django's `get_converters`, the same for
+    # every run of the statement), worked out on the connection's first run of it.
+    converters: weakref.WeakKeyDictionary[Any, Any] = field(
+        default_factory=weakref.WeakKeyDictionary, compare=False
+    )
 
 
 class CompiledQuery(Generic[T]):
@@ -389,13 +395,32 @@ def _as_sql(compiler: Any) -> tuple[str, tuple[Any, ...]] | None:
 
 def _run(statement: _Statement, params: tuple[Any, ...]) -> QuerySet[Any]:
     """The prepared queryset, evaluated by Django's own iterables (model instances with their
-    related rows, values, flat values), from the statement with this call's parameters."""
-    queryset: QuerySet[Any] = statement.queryset._chain()  # type: ignore[attr-defined]
+    related rows, values, flat values), from the statement with this call's parameters.
+
+    Each call gets its own queryset (for its results) and compiler (for its connection and
+    parameters), both shallow copies: the query they share is never changed, and Django's
+    chaining would have copied its every part. The converters of the rows' values are the
+    statement's for the connection, which Django worked out afresh for each run."""
+    template = statement.queryset
+    connection = connections[statement.alias]  # Django's connections are one a thread
     compiler = copy.copy(statement.compiler)
-    # Django's connections are one a thread.
-    compiler.connection = connections[statement.alias]
+    compiler.connection = connection
     compiler.as_sql = lambda *args, **kwargs: (statement.sql, params)
-    queryset.query.get_compiler = lambda *args, **kwargs: compiler  # type: ignore[method-assign]
+
+    def converters(expressions: list[Any]) -> Any:
+        known = statement.converters.get(connection)
+        if known is None:
+            known = type(compiler).get_converters(compiler, expressions)
+            statement.converters[connection] = known
+        return known
+
+    compiler.get_converters = converters
+    query = copy.copy(template.query)
+    query.get_compiler = lambda *args, **kwargs: compiler  # type: ignore[method-assign]
+    # A queryset as `_chain` makes one, but for the query: the statement's queryset is never
+    # evaluated, so it holds no results to copy.
+    queryset: QuerySet[Any] = object.__new__(type(template))
+    queryset.__dict__ = {**template.__dict__, "_query": query}
     return queryset
 
 

@@ -67,9 +67,12 @@ def test_each_call_gets_its_own_values_with_the_related_rows(cast: Cast) -> None
     ]:
         got = memberships(user_id=user.pk, joined_after=after)
         assert got == list(_memberships(user.pk, after)), (user, after)
-        assert [(m.user.username, m.unit.name) for m in got] == [
-            (m.user.username, m.unit.name) for m in _memberships(user.pk, after)
+        # Each row's values converted as Django converts them (a date and time with its zone),
+        # on the later calls too, which take the converters the first call worked out.
+        assert [(m.user.username, m.user.date_joined, m.unit.name) for m in got] == [
+            (m.user.username, m.user.date_joined, m.unit.name) for m in _memberships(user.pk, after)
         ]
+        assert all(timezone.is_aware(m.user.date_joined) for m in got)
     led = memberships(user_id=cast.lena.pk, joined_after=FROZEN_AT - timedelta(days=40))
     assert {m.user.username for m in led} == {"alice", "bob", "lena"}
 
@@ -261,8 +264,11 @@ def test_a_statement_prepared_in_one_thread_runs_in_another(cast: Cast) -> None:
     thread = threading.Thread(target=elsewhere)
     thread.start()
     thread.join()
-    assert found == [list(_memberships(cast.alice.pk, FROZEN_AT - timedelta(days=20)))]
-    assert len(found[0]) == 1  # type: ignore[arg-type]
+    expected = list(_memberships(cast.alice.pk, FROZEN_AT - timedelta(days=20)))
+    assert found == [expected]
+    assert len(expected) == 1
+    # Converted by the thread's own connection, as Django would.
+    assert found[0][0].user.date_joined == expected[0].user.date_joined  # type: ignore[index]
 
 
 def _awkward_constants(user_id: int) -> QuerySet[User, str]:
