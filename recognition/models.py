@@ -13,8 +13,43 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.access import can_read
+from core.compiled import compiled_query
 from core.links import link
 from organisation.models import Membership, Unit, Value
+
+
+def reading_lists(user: Any) -> tuple[list[int], list[int]] | None:
+    """What the rules of `visible_rules` take for `user`: the units they are in and the thanks
+    they received, two short lists read first (with subqueries inside the rules' OR, the
+    database read every recognition ever written). None for someone who may read nothing."""
+    if not can_read(user):
+        return None
+    return _units_of(reader_id=user.pk), _received_by(reader_id=user.pk)
+
+
+def visible_rules(reader_id: int, units: list[int], received: list[int]) -> list[models.Q]:
+    """The rules of `visible_to` for the reader `reader_id` with their `reading_lists`: thanks
+    for everyone, to one's units, written by oneself, received. What any of them lets
+    through, the reader may read. A feed reads the newest of each on its own, along an index,
+    rather than all that the OR of them lets through (recognition.selectors)."""
+    return [
+        models.Q(unit__isnull=True),
+        models.Q(unit_id__in=units),
+        models.Q(author_id=reader_id),
+        models.Q(pk__in=received),
+    ]
+
+
+@compiled_query
+def _units_of(reader_id: int) -> models.QuerySet[Any, int]:
+    return Membership.objects.filter(user_id=reader_id).values_list("unit_id", flat=True)
+
+
+@compiled_query
+def _received_by(reader_id: int) -> models.QuerySet[Any, int]:
+    return Recognition.recipients.through.objects.filter(user_id=reader_id).values_list(
+        "recognition_id", flat=True
+    )
 
 
 class RecognitionQuerySet(models.QuerySet["Recognition"]):
@@ -28,25 +63,9 @@ class RecognitionQuerySet(models.QuerySet["Recognition"]):
 
     def visible_parts(self, user: Any) -> list[models.Q]:
         """The rules of `visible_to` one by one (none for someone who may read nothing): what
-        any of them lets through, `user` may read. A feed reads the newest of each on its own,
-        along an index, instead of all that the OR of them lets through.
-
-        One's units and received recognition are read first, as two short lists: with
-        subqueries inside the OR, the database reads every recognition ever written."""
-        if not can_read(user):
-            return []
-        my_units = list(Membership.objects.filter(user=user).values_list("unit_id", flat=True))
-        received = list(
-            Recognition.recipients.through.objects.filter(user=user).values_list(
-                "recognition_id", flat=True
-            )
-        )
-        return [
-            models.Q(unit__isnull=True),
-            models.Q(unit_id__in=my_units),
-            models.Q(author=user),
-            models.Q(pk__in=received),
-        ]
+        any of them lets through, `user` may read."""
+        lists = reading_lists(user)
+        return [] if lists is None else visible_rules(user.pk, *lists)
 
     def posted_to(self, unit: Unit, user: Any) -> RecognitionQuerySet:
         """What was posted to `unit` that `user` may read: `visible_to`'s rules for one unit

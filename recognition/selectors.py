@@ -16,7 +16,7 @@ from core.access import can_read, get_visible_or_404, reader
 from core.compiled import compiled_query
 from core.dates import date_label
 from organisation.models import Unit
-from recognition.models import Reaction, Recognition
+from recognition.models import Reaction, Recognition, reading_lists, visible_rules
 
 # Each reaction's icon from the design system's set, which has no heart or clapping hands: the
 # nearest in meaning. The word is always written beside it.
@@ -201,39 +201,63 @@ class FeedPage:
 def feed_page(user: Any, *, unit: Unit | None = None, after: str = "") -> FeedPage:
     """A page of the feed newest first, for everyone's thanks or one unit's, from `after` (a
     position an earlier page gave; anything else starts at the newest). It reads about as
-    many rows as it shows, however many thanks there are: the newest of each rule of
-    `visible_parts` along its index, merged, rather than everything their OR lets through
-    sorted (and no count of all)."""
+    many rows as it shows, however many thanks there are: the newest of each of the rules of
+    `visible_rules` along its index, merged by the database, rather than everything their OR
+    lets through sorted (and no count of all)."""
     position = _position(after)
-
-    def newest_first(recognitions: QuerySet[Recognition]) -> QuerySet[Recognition]:
-        recognitions = recognitions.order_by("-created_at", "-pk")
-        if position is None:
-            return recognitions
-        created_at, pk = position
-        return recognitions.filter(
-            Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk)
-        )
-
-    if unit is None:
-        parts = Recognition.objects.visible_parts(user)
-        candidates = [newest_first(Recognition.objects.filter(part)) for part in parts]
+    if unit is not None:
+        recognitions = Recognition.objects.posted_to(unit, user).order_by("-created_at", "-pk")
+        if position is not None:
+            recognitions = recognitions.filter(_older_than(*position))
+        keys = list(recognitions.values_list("created_at", "pk")[: FEED_PAGE + 1])
+    elif (lists := reading_lists(user)) is None:
+        keys = []
+    elif position is None:
+        keys = _newest(reader_id=user.pk, units=lists[0], received=lists[1])
     else:
-        candidates = [newest_first(Recognition.objects.posted_to(unit, user))]
-    keys = sorted(
-        {
-            (created_at, pk)
-            for queryset in candidates
-            for pk, created_at in queryset.values_list("pk", "created_at")[: FEED_PAGE + 1]
-        },
-        reverse=True,
-    )
+        at, pk = position
+        keys = _older(reader_id=user.pk, units=lists[0], received=lists[1], at=at, pk=pk)
     shown = [pk for _created_at, pk in keys[:FEED_PAGE]]
     found = {recognition.pk: recognition for recognition in _for_feed(recognition_ids=shown)}
     return FeedPage(
         recognitions=with_details([found[pk] for pk in shown], user),
         older=_key(*keys[FEED_PAGE - 1]) if len(keys) > FEED_PAGE else "",
         is_newest=position is None,
+    )
+
+
+def _older_than(created_at: datetime, pk: int) -> Q:
+    return Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk)
+
+
+def _merged(parts: list[Q]) -> QuerySet[Any]:
+    """The keys (created_at, id) of the newest FEED_PAGE + 1 thanks any of `parts` lets
+    through, in one statement: the newest of each part on its own (a subquery the database
+    reads along an index), their union, newest first."""
+    newest = [
+        Recognition.objects.filter(
+            pk__in=Recognition.objects.filter(part)
+            .order_by("-created_at", "-pk")
+            .values("pk")[: FEED_PAGE + 1]
+        )
+        .order_by()
+        .values_list("created_at", "pk")
+        for part in parts
+    ]
+    return newest[0].union(*newest[1:]).order_by("-created_at", "-pk")[: FEED_PAGE + 1]
+
+
+@compiled_query
+def _newest(reader_id: int, units: list[int], received: list[int]) -> QuerySet[Any]:
+    return _merged(visible_rules(reader_id, units, received))
+
+
+@compiled_query
+def _older(
+    reader_id: int, units: list[int], received: list[int], at: datetime, pk: int
+) -> QuerySet[Any]:
+    return _merged(
+        [part & _older_than(at, pk) for part in visible_rules(reader_id, units, received)]
     )
 
 
