@@ -8,7 +8,7 @@ and it tells when a worker ends, which the metrics of several processes need.
 Everything comes from the environment:
 - SPARRING_BIND: the address to listen on, 127.0.0.1:8000 unless set (0.0.0.0:8000 in the
   container image);
-- WEB_CONCURRENCY: how many worker processes, one per core and one more unless set;
+- WEB_CONCURRENCY: how many worker processes, one per core (at least two) unless set;
 - SPARRING_GRACEFUL_SECONDS: how long, after SIGTERM, requests may take to finish (30);
 - LOG_FORMAT and LOG_LEVEL: as for the app (sparring/settings.py), so the server's own lines
   and the app's share one format.
@@ -27,10 +27,10 @@ from core.log import logging_config
 
 
 def _workers() -> int:
-    # One per core and one more: on two cores under the load of `python -m bench.load`, three
-    # served more than five (gunicorn's usual two per core and one) on either database, and
-    # two or four no more than three (docs/benchmarks.md, "Under load").
-    return int(os.environ.get("WEB_CONCURRENCY") or (os.cpu_count() or 1) + 1)
+    # One per core, at least two: on two cores under the load of `python -m bench.load`, two
+    # served as many requests a second as three or more, on either database, and switched
+    # less between themselves, PostgreSQL and the load (docs/benchmarks.md, "Under load").
+    return int(os.environ.get("WEB_CONCURRENCY") or max(os.cpu_count() or 1, 2))
 
 
 bind = [os.environ.get("SPARRING_BIND", "127.0.0.1:8000")]
