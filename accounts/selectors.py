@@ -13,15 +13,26 @@ from accounts.models import FOLDED, User
 from accounts.services import INVITATION
 from core.models import AuditEntry
 
-# A person's name as a page writes it, read as columns through a relation named `user`
-# (`values_list(*NAME_COLUMNS)`), for lists of people where loading each account would cost
-# more than the list; `named` makes the person again from them.
-NAME_COLUMNS = ("user_id", "user__first_name", "user__last_name", "user__username")
+
+def name_columns(relation: str) -> tuple[str, str, str, str]:
+    """A person's name as a page writes it, read as columns through `relation` (`user`, an
+    owner), for lists of people where loading each account would cost more than the list;
+    `named` makes the person again from them."""
+    return (
+        f"{relation}_id",
+        f"{relation}__first_name",
+        f"{relation}__last_name",
+        f"{relation}__username",
+    )
+
+
+# Through a relation named `user` (`values_list(*NAME_COLUMNS)`).
+NAME_COLUMNS = name_columns("user")
 
 
 def named(pk: int, first_name: str, last_name: str, username: str) -> User:
     """A person as far as writing their name needs (`display_name`, `avatar`), from the values
-    of NAME_COLUMNS."""
+    of `name_columns`."""
     return User(pk=pk, first_name=first_name, last_name=last_name, username=username)
 
 

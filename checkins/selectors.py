@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from accounts.selectors import named
+from accounts.selectors import name_columns, named
 from checkins.models import (
     CHECKIN_LABELS,
     CHECKIN_TEXTS,
@@ -28,7 +28,8 @@ from checkins.models import (
 )
 from core.access import can_read, colleague_ids, reader
 from core.compiled import compiled_query
-from core.dates import date_label
+from core.dates import date_label, week_label
+from core.links import link
 from organisation.models import HOME_UNIT_ORDER, Membership, Unit
 from organisation.selectors import active_memberships
 
@@ -158,22 +159,37 @@ def shared_with_me(user: Any) -> models.QuerySet[CheckIn]:
     )
 
 
+@dataclass(frozen=True)
+class TeamCheckIn:
+    """A check-in on the team page: a link named by its owner and week."""
+
+    url: str
+    label: str
+
+
 @compiled_query
-def _shared_in_unit(reader_id: int, unit_id: int) -> models.QuerySet[CheckIn]:
+def _shared_in_unit(reader_id: int, unit_id: int) -> models.QuerySet[Any]:
     return (
         CheckIn.objects.visible_to(reader(reader_id))
         .filter(owner_id__in=active_memberships(unit_id).values("user_id"))
         .exclude(owner_id=reader_id)
-        .select_related("owner")[:10]
+        .values_list("pk", "week", *name_columns("owner"))[:10]
     )
 
 
-def for_team_page(*, user: Any, unit_id: int) -> list[CheckIn]:
+def for_team_page(*, user: Any, unit_id: int) -> list[TeamCheckIn]:
     """The latest check-ins the unit's active people have shared with `user` (never their
-    own). Compiled once."""
+    own), as links: the columns the page writes, compiled once."""
     if not can_read(user):
         return []
-    return _shared_in_unit(reader_id=user.pk, unit_id=unit_id)
+    return [
+        TeamCheckIn(
+            url=link("checkins:detail", checkin_id=pk),
+            label=_("%(name)s – %(week)s")
+            % {"name": named(*owner).display_name, "week": week_label(week)},
+        )
+        for pk, week, *owner in _shared_in_unit(reader_id=user.pk, unit_id=unit_id)
+    ]
 
 
 # --- Shared check-ins and their replies --------------------------------------------------------

@@ -193,8 +193,8 @@ class TeamPage:
     in_unit: bool
     children: list[Unit]
     ancestors: list[tuple[Unit, bool]]
-    notes: list[ProfileNote]
-    checkins: list[CheckIn]
+    notes: list[profiles.TeamNote]
+    checkins: list[checkins.TeamCheckIn]
     recognitions: list[Recognition]
     team: Team
     help_requests: list[HelpRequest]

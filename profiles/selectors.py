@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
 
+from accounts.selectors import name_columns, named
 from core.access import Visibility, can_read, reader
 from core.compiled import compiled_query
+from core.links import link
 from organisation.selectors import active_memberships
 from profiles.models import ProfileNote
 
@@ -22,21 +25,37 @@ def for_min_side(user: Any) -> list[ProfileNote]:
     return _latest_own(owner_id=user.pk)
 
 
+@dataclass(frozen=True)
+class TeamNote:
+    """A note on the team page: a link by its title, and who wrote it."""
+
+    url: str
+    title: str
+    owner_name: str
+
+
 @compiled_query
-def _shared_in_unit(reader_id: int, unit_id: int) -> QuerySet[ProfileNote]:
+def _shared_in_unit(reader_id: int, unit_id: int) -> QuerySet[Any]:
     return (
         ProfileNote.objects.visible_to(reader(reader_id))
         .filter(
             owner_id__in=active_memberships(unit_id).values("user_id"),
             visibility__in=[Visibility.TEAM, Visibility.ORGANISATION],
         )
-        .select_related("owner")[:20]
+        .values_list("pk", "title", *name_columns("owner"))[:20]
     )
 
 
-def for_team_page(*, user: Any, unit_id: int) -> list[ProfileNote]:
+def for_team_page(*, user: Any, unit_id: int) -> list[TeamNote]:
     """The notes the unit's active people shared with their team or the organisation that
-    `user` may read. Compiled once."""
+    `user` may read, as links: the columns the page writes, compiled once."""
     if not can_read(user):
         return []
-    return _shared_in_unit(reader_id=user.pk, unit_id=unit_id)
+    return [
+        TeamNote(
+            url=link("profiles:detail", note_id=pk),
+            title=title,
+            owner_name=named(*owner).display_name,
+        )
+        for pk, title, *owner in _shared_in_unit(reader_id=user.pk, unit_id=unit_id)
+    ]

@@ -3,6 +3,8 @@ viewer may read, in a number of queries that does not grow with the data."""
 
 from __future__ import annotations
 
+import re
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -62,10 +64,22 @@ def test_team_page_links_only_the_units_around_it_one_may_open(cast, client_for)
 
 
 def test_team_page_lists_people_and_leaders(cast, client_for):
+    cast.bob.job_title = "Arkitekt <b>& co</b>"
+    cast.bob.save()
     html = client_for(cast.alice).get(cast.team.get_absolute_url()).content.decode()
-    for name in ["Alice Andersen", "Bob Bertelsen", "Lena Lund"]:
-        assert name in html
+    rows = re.findall(
+        r"<tr><td><span[^>]*>(\w+)</span>([^<]*)</td><td>([^<]*)</td><td>(\w+)</td>", html
+    )
+    # The leader first, then the members; every text escaped.
+    assert rows == [
+        ("LL", "Lena Lund", "Sekretariatschef", "Leder"),
+        ("AA", "Alice Andersen", "Produktkonsulent", "Medarbejder"),
+        ("BB", "Bob Bertelsen", "Arkitekt &lt;b&gt;&amp; co&lt;/b&gt;", "Medarbejder"),
+    ]
     assert "Eve" not in html
+    empty = unit_create(actor=None, name="Tomt team", parent=cast.team)
+    html = client_for(cast.ada).get(empty.get_absolute_url()).content.decode()
+    assert '<tr><td colspan="3">Der er ingen i enheden endnu.</td></tr>' in html
 
 
 def _queries(client, url):
