@@ -6,6 +6,7 @@ from typing import Any
 
 from django import template
 from django.templatetags.static import static
+from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -76,6 +77,12 @@ def bar(value: int, largest: int, width: int = 120) -> SafeString:
         width,
         length,
     )
+
+
+def whole_number(count: int) -> str:
+    """A count as `number_format` writes it ("25.000" in Danish), for tags that write many:
+    below a thousand, it is written the same in every language, with no separator."""
+    return str(count) if 0 <= count < 1000 else str(number_format(count))
 
 
 @register.filter(name="week")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
+from html import escape
 
 from django import template
 from django.utils import timezone
@@ -14,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from core.templatetags.sparring import whole_number
 from pulse.models import Action, Question, Round
 from pulse.selectors import EnergyResult, RoundResult
 
@@ -39,7 +41,7 @@ def scale_colour(value: int) -> str:
 @register.simple_tag
 def distribution_bar(counts: Sequence[int]) -> SafeString:
     """How one question's answers spread over the scale, as one bar of five coloured parts.
-    Decorative: the counts are in the table row beside it."""
+    Decorative: the counts are in the table row beside it. Numbers and colours only."""
     total = sum(counts)
     parts = []
     start = 0.0
@@ -47,12 +49,14 @@ def distribution_bar(counts: Sequence[int]) -> SafeString:
         if not count or not total:
             continue
         width = 100 * count / total
-        parts.append((f"{start:.2f}", f"{max(width - 0.6, 0.4):.2f}", SCALE_COLOURS[value - 1]))
+        parts.append(
+            f'<rect x="{start:.2f}" width="{max(width - 0.6, 0.4):.2f}" height="10" '
+            f'fill="{SCALE_COLOURS[value - 1]}"></rect>'
+        )
         start += width
-    return format_html(
+    return mark_safe(  # noqa: S308 (numbers and colours)
         '<svg class="distribution-bar" viewBox="0 0 100 10" preserveAspectRatio="none" '
-        'aria-hidden="true" focusable="false">{}</svg>',
-        format_html_join("", '<rect x="{}" width="{}" height="10" fill="{}"></rect>', parts),
+        f'aria-hidden="true" focusable="false">{"".join(parts)}</svg>'
     )
 
 
@@ -80,54 +84,45 @@ def trend_chart(
     def y(value: float) -> float:
         return TOP + inner_h * (5 - value) / 4
 
-    grid = format_html_join(
-        "",
-        '<line x1="{}" x2="{}" y1="{}" y2="{}" class="chart-grid"></line>'
-        '<text x="{}" y="{}" class="chart-label" text-anchor="end">{}</text>',
-        (
-            (LEFT, WIDTH - RIGHT, f"{y(v):.1f}", f"{y(v):.1f}", LEFT - 8, f"{y(v) + 4:.1f}", v)
-            for v in range(1, 6)
-        ),
+    grid = "".join(
+        f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(v):.1f}" y2="{y(v):.1f}" '
+        'class="chart-grid"></line>'
+        f'<text x="{LEFT - 8}" y="{y(v) + 4:.1f}" class="chart-label" text-anchor="end">{v}</text>'
+        for v in range(1, 6)
     )
-    ticks = format_html_join(
-        "",
-        '<text x="{}" y="{}" class="chart-label" text-anchor="middle">{}</text>',
-        ((f"{x(i):.1f}", HEIGHT - 8, label) for i, label in enumerate(labels)),
+    ticks = "".join(
+        f'<text x="{x(i):.1f}" y="{HEIGHT - 8}" class="chart-label" text-anchor="middle">'
+        f"{escape(str(label))}</text>"
+        for i, label in enumerate(labels)
     )
-    lines: list[tuple[str]] = []
+    lines: list[str] = []
     run: list[str] = []
     same = list(groups) if groups is not None else [None] * len(values)
     for i, value in enumerate([*values, None]):
         if run and (value is None or same[i] != same[i - 1]):
-            lines.append((" ".join(run),))
+            lines.append(f'<polyline points="{" ".join(run)}" class="chart-line"></polyline>')
             run = []
         if value is not None:
             run.append(f"{x(i):.1f},{y(float(value)):.1f}")
-    points = format_html_join(
-        "",
-        '<circle cx="{}" cy="{}" r="4" class="chart-point"><title>{}: {}</title></circle>',
-        (
-            (
-                f"{x(i):.1f}",
-                f"{y(float(value)):.1f}",
-                labels[i],
-                number_format(value, decimal_pos=1),
-            )
-            for i, value in enumerate(values)
-            if value is not None
-        ),
+    separator = get_format("DECIMAL_SEPARATOR")
+    points = "".join(
+        f'<circle cx="{x(i):.1f}" cy="{y(float(value)):.1f}" r="4" class="chart-point">'
+        f"<title>{escape(str(labels[i]))}: {_one_decimal(value, separator)}</title></circle>"
+        for i, value in enumerate(values)
+        if value is not None
     )
-    return format_html(
-        '<svg class="trend-chart" viewBox="0 0 {} {}" role="img" aria-label="{}" '
-        'focusable="false">{}{}{}{}</svg>',
-        WIDTH,
-        HEIGHT,
-        description,
-        grid,
-        ticks,
-        format_html_join("", '<polyline points="{}" class="chart-line"></polyline>', lines),
-        points,
+    # The labels and description escaped here; the rest are numbers.
+    return mark_safe(  # noqa: S308
+        f'<svg class="trend-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'aria-label="{escape(description)}" focusable="false">'
+        f"{grid}{ticks}{''.join(lines)}{points}</svg>"
     )
+
+
+def _one_decimal(value: Decimal, separator: str) -> str:
+    """An average of the scale (1 to 5) with one decimal, as `number_format(value,
+    decimal_pos=1)` writes it: no thousands to group."""
+    return f"{value:.1f}".replace(".", separator)
 
 
 @register.simple_tag
@@ -170,7 +165,7 @@ def change_since(change: Decimal | None, since: Round | None) -> SafeString:
     a screen reader reads ("up 0.3 since week 40"); nothing when there is no change to show."""
     if change is None or since is None:
         return mark_safe("")
-    size = number_format(abs(change), decimal_pos=1, use_l10n=True)
+    size = _one_decimal(abs(change), get_format("DECIMAL_SEPARATOR"))
     week = round_week(since)
     if change > 0:
         shown, said = f"+{size}", _("up %(size)s since week %(week)d")
@@ -178,10 +173,9 @@ def change_since(change: Decimal | None, since: Round | None) -> SafeString:
         shown, said = f"\u2212{size}", _("down %(size)s since week %(week)d")
     else:
         shown, said = size, _("unchanged since week %(week)d")
-    return format_html(
-        '<span class="change" aria-hidden="true">{}</span><span class="sr-only">{}</span>',
-        shown,
-        said % {"size": size, "week": week},
+    return mark_safe(  # noqa: S308 (the sentence escaped here; the rest a number)
+        f'<span class="change" aria-hidden="true">{shown}</span>'
+        f'<span class="sr-only">{escape(said % {"size": size, "week": week})}</span>'
     )
 
 
@@ -222,10 +216,12 @@ def heat_legend() -> SafeString:
 def count_cells(counts: Sequence[int]) -> SafeString:
     """A question's answers per point of the scale as table cells, each labelled with its
     point for the stacked table on a phone. One tag for the row, as `heat_cells`."""
-    return format_html_join(
-        "",
-        '<td class="text-align-right count-cell" data-label="{}">{}</td>',
-        ((point, number_format(count)) for point, count in enumerate(counts, start=1)),
+    return mark_safe(  # noqa: S308 (numbers only)
+        "".join(
+            f'<td class="text-align-right count-cell" data-label="{point}">'
+            f"{whole_number(count)}</td>"
+            for point, count in enumerate(counts, start=1)
+        )
     )
 
 

@@ -10,14 +10,13 @@ from html import escape
 from typing import Any
 
 from django import template
-from django.utils.formats import localize
 from django.utils.html import linebreaks
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from core.dates import datetime_label
 from core.links import link
-from core.templatetags.sparring import avatar, icon
+from core.templatetags.sparring import avatar, icon, whole_number
 from recognition.models import Recognition
 
 register = template.Library()
@@ -64,7 +63,7 @@ def reactions(context: template.Context, recognition: Any) -> SafeString:
         f'id="react-{recognition.pk}-{reaction.kind}" class="button button-secondary" '
         f'aria-pressed="{"true" if reaction.mine else "false"}">'
         f"{icon('check' if reaction.mine else reaction.icon)} {escape(reaction.label)} "
-        f'<span class="reaction-count">{_count(reaction.count)}</span></button>'
+        f'<span class="reaction-count">{whole_number(reaction.count)}</span></button>'
         for reaction in recognition.reaction_counts
     )
     # The token is what `{% csrf_token %}` writes: the one the request's context provides.
@@ -74,8 +73,3 @@ def reactions(context: template.Context, recognition: Any) -> SafeString:
         f'hx-swap="outerHTML" class="reactions" id="{target}">'
         f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">{buttons}</form>'
     )
-
-
-def _count(count: int) -> str:
-    # Below a thousand, a count is written the same in every language: no separator.
-    return str(count) if 0 <= count < 1000 else localize(count)
