@@ -29,12 +29,17 @@ class SessionStore(DBStore):
     def _get_session_from_db(self) -> Any:
         """The session, unexpired, read by a statement compiled once: every request reads
         it. None, and no key, when there is none."""
-        found = _unexpired(session_key=self.session_key, now=timezone.now())
+        found = self._read(self.session_key, timezone.now())
         if found:
             self.person = found[0].user
             return found[0]
         self._session_key = None
         return None
+
+    def _read(self, session_key: str | None, now: datetime) -> list[Any]:
+        """The unexpired session row of `session_key` with its person (a list of one or
+        none): what a store that reads more with it changes."""
+        return _unexpired(session_key=session_key, now=now)
 
     def save(self, must_create: bool = False) -> None:
         """Django's, without its transaction where none is open: the session's one statement
@@ -91,10 +96,13 @@ def logged_in_session(user: Any, *, now: datetime, lifetime: timedelta) -> Any:
     )
 
 
-@compiled_query
-def _unexpired(session_key: str, now: datetime) -> QuerySet[Any]:
+def unexpired(session_key: str, now: datetime) -> QuerySet[Any]:
+    """The session row of `session_key` unless it expired by `now`, with its person."""
     from accounts.models import Session
 
     return Session.objects.select_related("user").filter(
         session_key=session_key, expire_date__gt=now
     )
+
+
+_unexpired = compiled_query(unexpired)

@@ -8,14 +8,19 @@ from django.http import HttpRequest
 from core.access import reader
 from core.compiled import compiled_query
 from notifications.models import Notification
+from notifications.session_store import UNREAD
 
 
 def unread(request: HttpRequest) -> dict[str, Any]:
-    """The count shown in the header of every page: one count on the (recipient, read_at)
-    index, compiled once."""
+    """The count shown in the header of every page: read with the session and its person
+    (notifications.session_store), else one count on the (recipient, read_at) index,
+    compiled once."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    counted = getattr(user, UNREAD, None)
+    if counted is not None:
+        return {"notifications_unread": counted}
     return {"notifications_unread": sum(_unread_count(recipient_id=user.pk))}
 
 

@@ -210,8 +210,9 @@ SPARRING_PASSWORD_LINKS_PER_ADDRESS_PER_HOUR = env_int(
 SPARRING_EMAIL_CHANGE_HOLD_DAYS = env_int("SPARRING_EMAIL_CHANGE_HOLD_DAYS", 7)
 
 # Sessions live in our own table, which knows its user, so that logging out everywhere and
-# deactivating a person end every session on the server.
-SESSION_ENGINE = "accounts.session_store"
+# deactivating a person end every session on the server (accounts.session_store); the
+# statement that reads one with its person also counts the person's unread notifications.
+SESSION_ENGINE = "notifications.session_store"
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 60)
 SESSION_ABSOLUTE_HOURS = env_int("SESSION_ABSOLUTE_HOURS", 12)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60

@@ -466,7 +466,7 @@ def test_the_list_shows_whats_coming_soonest_first(
         )
     client = client_for(cast.alice)
     client.get(reverse("home:index"))  # the login's own queries
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         html = client.get(reverse("conversations:index")).content.decode()
     assert html.index("Arkitekturen") < html.index(later.get_absolute_url())
     assert sooner.get_absolute_url() in html
@@ -482,7 +482,7 @@ def test_the_list_shows_whats_coming_soonest_first(
             duration_minutes=30,
             now=NOW,
         )
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get(reverse("conversations:index"))
 
 
@@ -568,7 +568,7 @@ def test_the_plan_page_shows_how_far_each_got_and_no_content(
     services.summary_save(conversation=bob_mus, by=cast.lena, text="Udkast", now=later)
     client = client_for(cast.lena)
     client.get(reverse("conversations:index"))  # the login's own queries
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         html = client.get(plan.get_absolute_url()).content.decode()
     assert "2 af 3 samtaler afholdt" in html
     assert html.count("Godkendt af begge") == 1

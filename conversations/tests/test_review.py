@@ -21,7 +21,7 @@ COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 NOW = FROZEN_AT
 # The thread page: the session with its person, the thread, its participants, its conversations
 # and its open agreements with their owners and where they were raised.
-QUERIES_THREAD = 6
+QUERIES_THREAD = 5
 
 
 def _one_on_one(cast: Cast, starts_at: datetime) -> Conversation:

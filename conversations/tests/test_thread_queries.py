@@ -14,9 +14,9 @@ from conftest import FROZEN_AT, Cast
 from conversations import services
 from conversations.models import Conversation, ConversationThread, Item, Kind
 
-# The session with its person; the thread, its participants, its conversations and its open
-# items; the unread notifications the menu counts.
-THREAD_PAGE_QUERIES = 6
+# The session with its person and the unread notifications the menu counts; the thread, its
+# participants, its conversations and its open items.
+THREAD_PAGE_QUERIES = 5
 
 
 def _thread_with(cast: Cast, held: int) -> ConversationThread:

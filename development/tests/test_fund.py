@@ -456,10 +456,9 @@ def test_the_page_reads_in_a_fixed_number_of_queries(
     client = client_for(cast.alice)
     client.get(url_of(course))
     fund_application_save(activity=course, by=cast.alice, draft=draft_of(), now=FROZEN_AT)
-    # The session with its person, the course with its plan and owner, the draft, the leaders,
-    # and the header's count of unread notifications; the workplace is read only for a first
-    # draft.
-    with django_assert_num_queries(5):
+    # The session with its person and unread notifications, the course with its plan and owner,
+    # the draft and the leaders; the workplace is read only for a first draft.
+    with django_assert_num_queries(4):
         assert client.get(url_of(course)).status_code == 200
 
 

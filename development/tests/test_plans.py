@@ -24,11 +24,12 @@ pytestmark = pytest.mark.usefixtures("clock")
 
 NOW = FROZEN_AT
 TODAY = NOW.date()
-# The plan's page: the session with its person, the plan, the framework and its areas, the
-# goals, the activities with their goals and who is responsible, and the unread count of the
-# menu's notifications. The list: one's own plans and those shared, each with its counts.
-QUERIES_PLAN_PAGE = 7
-QUERIES_PLANS_PAGE = 4
+# The plan's page: the session with its person and the unread count of the menu's
+# notifications, the plan, the framework and its areas, the goals, and the activities with
+# their goals and who is responsible. The list: one's own plans and those shared, each with its
+# counts.
+QUERIES_PLAN_PAGE = 6
+QUERIES_PLANS_PAGE = 3
 
 
 def _plan(cast: Cast, **extra: Any) -> DevelopmentPlan:

@@ -142,9 +142,9 @@ def test_query_counts_do_not_grow_with_the_team(cast, client_for):
         _daily_rhythm(cast.alice, cast.team, weeks_ago=i + 1)
     after = [_queries(client, url) for url in urls]
     assert before == after
-    # Pinned so a new query per page is a conscious choice. Every page counts the person's
-    # unread notifications for the header. Min side: the week's check-ins, replies waiting,
-    # the open wellbeing round,
+    # Pinned so a new query per page is a conscious choice. Every page reads the session with
+    # its person and their unread notifications in one statement. Min side: the week's
+    # check-ins, replies waiting, the open wellbeing round,
     # colleagues' and one's own help requests, feedback and sparring waiting for an answer,
     # whether one owns a goal that is due (alice owns none here) and thanks received with their
     # values, the conversations and actions from them (more in test_week.py); the team page:
@@ -153,7 +153,7 @@ def test_query_counts_do_not_grow_with_the_team(cast, client_for):
     # shared check-ins, help requests, goals, agreements (the team's settings come with the
     # unit) and the team's recognition one may read, with its people, values and reactions;
     # the check-ins shared with one: the check-ins with the replies to each, and their count.
-    assert after == [16, 15, 3, 4, 5, 4, 4], after
+    assert after == [15, 14, 2, 3, 4, 3, 3], after
 
 
 def test_team_page_shows_only_what_was_shared_with_the_team(cast, client_for):

@@ -30,11 +30,12 @@ pytestmark = pytest.mark.usefixtures("clock")
 
 NOW = FROZEN_AT
 TODAY = NOW.date()
-# The log: the session with its person, the newest entries (no count), the current framework's
-# focus areas, the person's units, and the unread count of the menu's notifications. A team's
-# page: the same, with the unit and the paths it may be read from instead of the person's units.
-QUERIES_LOG_PAGE = 5
-QUERIES_TEAM_PAGE = 6
+# The log: the session with its person and the unread count of the menu's notifications, the
+# newest entries (no count), the current framework's focus areas, and the person's units. A
+# team's page: the same, with the unit and the paths it may be read from instead of the person's
+# units.
+QUERIES_LOG_PAGE = 4
+QUERIES_TEAM_PAGE = 5
 
 
 def _text(**extra: Any) -> EntryText:

@@ -37,15 +37,15 @@ pytestmark = pytest.mark.usefixtures("clock", "english")
 
 NOW = FROZEN_AT
 HTMX = {"HTTP_HX_REQUEST": "true"}
-# The board: the session with its person, the retrospective, its progress rows with their
-# people, its notes with their writers, the team's last retrospective and its open actions,
-# and the unread count of the menu's notifications.
-QUERIES_BOARD_CHECKIN = 7
-# A team's retrospectives: the session with its person, the unit and the paths it may be read
-# from (twice: for the page and for the summaries), those under way, the closed ones, their
-# groups, actions and health answers, whether the reader may start one, and the unread count
-# of the menu's notifications.
-QUERIES_TEAM_PAGE = 11
+# The board: the session with its person and the unread count of the menu's notifications,
+# the retrospective, its progress rows with their people, its notes with their writers, and
+# the team's last retrospective and its open actions.
+QUERIES_BOARD_CHECKIN = 6
+# A team's retrospectives: the session with its person and the unread count of the menu's
+# notifications, the unit and the paths it may be read from (twice: for the page and for the
+# summaries), those under way, the closed ones, their groups, actions and health answers, and
+# whether the reader may start one.
+QUERIES_TEAM_PAGE = 10
 
 
 @pytest.fixture

@@ -176,11 +176,11 @@ def test_the_search_page(cast: Cast, client_for: Any, django_assert_num_queries:
     assert "Privat" not in page
     nothing = html.unescape(bob.get(url, {"q": "bordtennis"}).content.decode())
     assert "Intet fundet for “bordtennis”" in nothing
-    # The session with its person, the ids of the newest entries found (no count) and those
-    # entries, the current framework's areas, and the menu's unread count; also, for the
+    # The session with its person and the menu's unread count, the ids of the newest entries
+    # found (no count) and those entries, and the current framework's areas; also, for the
     # planner, the reader's colleagues on PostgreSQL (learning.search._readable_at_all) and on
     # SQLite whether many entries match (learning.search.many_match).
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         assert bob.get(url, {"q": "samarbejdet"}).status_code == 200
 
 

@@ -148,9 +148,9 @@ def test_the_page_reads_one_count_per_kind(cast, client_for, django_assert_num_q
     client = client_for(cast.alice)
     client.get(MY_DATA)
     kinds = len(list(personal_data.all_kinds()))
-    # What every page reads (the session, the person, their unread notifications), one count
-    # per kind, the person's newest copy of it all, and the deadlines.
-    with django_assert_num_queries(2 + kinds + 2):
+    # What every page reads (the session with its person and their unread notifications), one
+    # count per kind, the person's newest copy of it all, and the deadlines.
+    with django_assert_num_queries(1 + kinds + 2):
         client.get(MY_DATA)
 
 

@@ -91,11 +91,11 @@ def test_the_report_reads_the_figures_of_the_units_it_shows(
     ada = client_for(cast.ada)
     url = reverse("pulse:report", args=[round_.pk])
     ada.get(url)
-    # The session with its person, the round, its roots, its questions, its tree, the tallies of the
-    # units shown, and the unread notifications of the menu: the same however far it is opened.
-    with django_assert_num_queries(7):
+    # The session with its person and unread notifications, the round, its roots, its questions,
+    # its tree and the tallies of the units shown: the same however far it is opened.
+    with django_assert_num_queries(6):
         ada.get(url)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         ada.get(url, {"open": f"{cast.organisation.pk},{cast.team.pk},{department.pk}"})
 
 
