@@ -45,10 +45,9 @@ import copy
 import inspect
 import re
 import threading
-import weakref
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Generic, TypeVar
 
@@ -144,11 +143,6 @@ class _Statement:
     slots: tuple[tuple[int, str, int | None, str | None], ...]
     # The SQL matches nothing (an empty list for `__in`): Django runs no query for it.
     empty: bool = False
-    # How each connection converts the rows' values (Django's `get_converters`, the same for
-    # every run of the statement), worked out on the connection's first run of it.
-    converters: weakref.WeakKeyDictionary[Any, Any] = field(
-        default_factory=weakref.WeakKeyDictionary, compare=False
-    )
 
 
 class CompiledQuery(Generic[T]):
@@ -393,25 +387,36 @@ def _as_sql(compiler: Any) -> tuple[str, tuple[Any, ...]] | None:
     return sql, tuple(params)
 
 
+# The attribute of a connection that keeps its converters for each statement (by its id: the
+# statements live as long as the process).
+_CONVERTERS = "_sparring_compiled_converters"
+
+
 def _run(statement: _Statement, params: tuple[Any, ...]) -> QuerySet[Any]:
     """The prepared queryset, evaluated by Django's own iterables (model instances with their
     related rows, values, flat values), from the statement with this call's parameters.
 
     Each call gets its own queryset (for its results) and compiler (for its connection and
-    parameters), both shallow copies: the query they share is never changed, and Django's
-    chaining would have copied its every part. The converters of the rows' values are the
-    statement's for the connection, which Django worked out afresh for each run."""
+    parameters), both shallow copies: the iterables only read the query they share, and
+    Django's chaining would have copied its every part. The result is only ever listed
+    (`CompiledQuery.__call__`). The converters of the rows' values, which Django worked out
+    afresh for each run, are kept on the connection for each statement: they are its own
+    (methods of its backend), and go with it."""
     template = statement.queryset
     connection = connections[statement.alias]  # Django's connections are one a thread
     compiler = copy.copy(statement.compiler)
     compiler.connection = connection
     compiler.as_sql = lambda *args, **kwargs: (statement.sql, params)
+    django_converters = compiler.get_converters
 
     def converters(expressions: list[Any]) -> Any:
-        known = statement.converters.get(connection)
+        kept = connection.__dict__.setdefault(_CONVERTERS, {})
+        known = kept.get(id(statement))
         if known is None:
-            known = type(compiler).get_converters(compiler, expressions)
-            statement.converters[connection] = known
+            # Django's own for the rest of this run (it asks itself again for the columns of
+            # a composite key).
+            compiler.get_converters = django_converters
+            known = kept[id(statement)] = django_converters(expressions)
         return known
 
     compiler.get_converters = converters

@@ -24,8 +24,6 @@ UNREAD = "unread_notifications"
 
 class SessionStore(PersonSessionStore):
     def _read(self, session_key: str | None, now: datetime) -> list[Any]:
-        if session_key is None:
-            return []
         found = _unexpired_counting_unread(session_key=session_key, now=now)
         for row in found:
             if row.user is not None:  # a session before login names nobody
@@ -35,8 +33,10 @@ class SessionStore(PersonSessionStore):
 
 @compiled_query
 def _unexpired_counting_unread(session_key: str, now: datetime) -> QuerySet[Any]:
+    # The person's own notifications, as `unread()` has them (the context processor's count).
     unread = (
-        Notification.objects.filter(recipient_id=OuterRef("user_id"), read_at__isnull=True)
+        Notification.objects.unread()
+        .filter(recipient_id=OuterRef("user_id"))
         .order_by()
         .values("recipient_id")
         .annotate(count=Count("pk"))

@@ -70,7 +70,7 @@ class RecognitionQuerySet(models.QuerySet["Recognition"]):
     def posted_to(self, unit: Unit, user: Any) -> RecognitionQuerySet:
         """What was posted to `unit` that `user` may read: `visible_to`'s rules for one unit
         (all of it for the unit's people, else what `user` wrote or received), in one query
-        along the unit's index, without first reading the lists `visible_parts` needs."""
+        along the unit's index, without first reading the `reading_lists`."""
         if not can_read(user):
             return self.none()
         received = Recognition.recipients.through.objects.filter(user=user)

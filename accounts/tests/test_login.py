@@ -117,11 +117,10 @@ def test_a_request_reads_its_session_with_its_person_in_one_statement(cast):
         response = client.get(reverse("core:accessibility"))
     assert response.status_code == 200 and response.context["user"] == cast.alice
     reads = [q["sql"] for q in queries.captured_queries]
-    # The session with its person and their unread notifications for the header (the
-    # session store of notifications): nothing else.
+    # The session with its person (and, in the same statement, what the session store of
+    # the settings reads with them): nothing else.
     assert len(reads) == 1, reads
     assert '"accounts_session"' in reads[0] and '"accounts_user"' in reads[0]
-    assert '"notifications_notification"' in reads[0]
 
 
 def test_the_person_is_the_one_the_sessions_data_names_and_their_password_still_counts(cast):

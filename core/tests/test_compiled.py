@@ -3,7 +3,9 @@ to be compiled where a later call could get another call's values or the wrong S
 
 from __future__ import annotations
 
+import gc
 import threading
+import weakref
 from contextlib import nullcontext
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -269,6 +271,27 @@ def test_a_statement_prepared_in_one_thread_runs_in_another(cast: Cast) -> None:
     assert len(expected) == 1
     # Converted by the thread's own connection, as Django would.
     assert found[0][0].user.date_joined == expected[0].user.date_joined  # type: ignore[index]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_threads_connection_and_what_it_keeps_go_with_the_thread(cast):
+    # The converters a connection worked out for a statement are kept on it (on SQLite, its
+    # backend's methods for dates and times): nothing outside keeps the connection alive.
+    _joined(cast, alice=10)
+    kept: list[weakref.ref[object]] = []
+
+    def elsewhere() -> None:
+        memberships(user_id=cast.alice.pk, joined_after=FROZEN_AT - timedelta(days=20))
+        memberships(user_id=cast.alice.pk, joined_after=FROZEN_AT - timedelta(days=20))
+        kept.append(weakref.ref(connections["default"]))
+        connections.close_all()
+
+    thread = threading.Thread(target=elsewhere)
+    thread.start()
+    thread.join()
+    del thread
+    gc.collect()
+    assert kept and kept[0]() is None
 
 
 def _awkward_constants(user_id: int) -> QuerySet[User, str]:

@@ -120,8 +120,9 @@ def trend_chart(
 
 
 def _one_decimal(value: Decimal, separator: str) -> str:
-    """An average of the scale (1 to 5) with one decimal, as `number_format(value,
-    decimal_pos=1)` writes it: no thousands to group."""
+    """A figure of the scale (1 to 5, or a change between two) already rounded to one
+    decimal (`pulse.selectors.one_decimal`), as `number_format(value, decimal_pos=1)` writes
+    it: no thousands to group, and no digits beyond the first decimal to cut off."""
     return f"{value:.1f}".replace(".", separator)
 
 
@@ -242,5 +243,4 @@ def _heat_cell(mean: Decimal | None, separator: str) -> str:
     if mean is None:
         return '<td class="text-align-right">–</td>'
     step = mean.quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    number = f"{mean:.1f}".replace(".", separator)
-    return f'<td class="text-align-right heat-{step}">{number}</td>'
+    return f'<td class="text-align-right heat-{step}">{_one_decimal(mean, separator)}</td>'

@@ -181,6 +181,26 @@ def test_deleting_takes_back_the_chat_messages_not_yet_posted(cast, client_for, 
     assert delivery.last_error
 
 
+def test_every_name_in_a_thanks_is_escaped(cast, client_for, value):
+    """The names of the people, the unit and the values are text, whatever they hold."""
+    cast.alice.first_name = "<i>Alice</i>"
+    cast.alice.save()
+    cast.bob.last_name = "B&B"
+    cast.bob.save()
+    cast.team.name = 'Team "<b>"'
+    cast.team.save()
+    value.name = "<em>Mod</em>"
+    value.save()
+    recognition_create(
+        author=cast.alice, recipients=[cast.bob], text="Tak", values=[value], unit=cast.team
+    )
+    html = client_for(cast.bob).get(reverse("recognition:feed")).content.decode()
+    assert "&lt;i&gt;Alice&lt;/i&gt; Andersen siger tak til Bob B&amp;B" in html
+    assert "· Team &quot;&lt;b&gt;&quot;</span>" in html
+    assert '<span class="badge badge-success">&lt;em&gt;Mod&lt;/em&gt;</span>' in html
+    assert "<i>Alice" not in html and "<em>Mod" not in html and '"<b>"' not in html
+
+
 def test_a_thanks_is_written_as_its_author_wrote_it_and_nothing_more(cast, client_for, value):
     """The feed writes a thanks's paragraphs and line breaks, escapes everything else, and
     names the people thanked, the values and the reactions with the reader's own pressed."""
