@@ -28,8 +28,9 @@ from core.log import logging_config
 
 def _workers() -> int:
     # One per core, at least two: on two cores under the load of `python -m bench.load`, two
-    # served as many requests a second as three or more, on either database, and switched
-    # less between themselves, PostgreSQL and the load (docs/benchmarks.md, "Under load").
+    # served more requests a second than three under the mixed load on either database, and
+    # about as many under the writes; fewer processes switch less between themselves,
+    # PostgreSQL and the load (docs/benchmarks.md, "Under load").
     return int(os.environ.get("WEB_CONCURRENCY") or max(os.cpu_count() or 1, 2))
 
 
